@@ -1,0 +1,3 @@
+export * from './istio-operator';
+export * from './mesh-config';
+export * from './mesh-control-plane';

@@ -1,0 +1,375 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { invalidInput } from '../core/errors';
+import { resolveSizing, SizingOverrides, checkResources } from '../core/sizing';
+import { AntiAffinityMode, ComponentSizing, EnvironmentProfile, ResourceRequirements } from '../environment';
+import { MeshChart } from '../mesh-chart';
+import {
+  AffinityJson, ComponentJson, GatewayComponentJson, IstioOperatorSpecJson, KubernetesResourcesJson, TolerationJson, ValuesJson,
+} from './istio-operator';
+import { MeshConfigOptions, renderMeshConfig } from './mesh-config';
+
+/** istioctl's built-in installation profiles (Istio 1.30). */
+export enum InstallProfile {
+  /** Production: istiod and an ingress gateway. */
+  DEFAULT = 'default',
+  /** Everything on, for trying features; not for production. */
+  DEMO = 'demo',
+  /** istiod only: gateways are installed separately (what `IngressGateway` does). */
+  MINIMAL = 'minimal',
+  /** Nothing; build the install from components. */
+  EMPTY = 'empty',
+  /** A remote cluster whose control plane runs elsewhere. */
+  REMOTE = 'remote',
+  /** Experimental features of the release. */
+  PREVIEW = 'preview',
+  /** Only features at the Stable maturity level. */
+  STABLE = 'stable',
+  /** Ambient mode: istiod, istio-cni and ztunnel, no sidecars. */
+  AMBIENT = 'ambient',
+  /** The default profile adjusted for OpenShift. */
+  OPENSHIFT = 'openshift',
+  /** Ambient mode on OpenShift. */
+  OPENSHIFT_AMBIENT = 'openshift-ambient',
+}
+
+/** Default sidecar resources for the mesh. */
+export class SidecarResources {
+  /** The environment's sidecar defaults (PROD: 100m/128Mi requests, 2 CPU/1Gi limits). */
+  public static readonly ENVIRONMENT = new SidecarResources(undefined, false);
+  /** The environment's `optimized` preset (50m/64Mi requests, 500m/256Mi limits) for low-traffic meshes. */
+  public static readonly OPTIMIZED = new SidecarResources(undefined, true);
+  /** Requests and limits of your own. */
+  public static custom(resources: ResourceRequirements): SidecarResources {
+    return new SidecarResources(resources, false);
+  }
+
+  private constructor(private readonly resources: ResourceRequirements | undefined, private readonly optimized: boolean) {}
+
+  /** @internal */
+  public _pick(env: EnvironmentProfile): ResourceRequirements {
+    return this.resources ?? (this.optimized ? env.sidecar.optimized : env.sidecar.resources);
+  }
+}
+
+/** A node taint that istiod tolerates. */
+export interface Toleration {
+  /** Taint key; empty with `Exists` tolerates every taint. */
+  readonly key?: string;
+  /**
+   * `Equal` compares the value, `Exists` ignores it.
+   * @default "Equal"
+   */
+  readonly operator?: 'Equal' | 'Exists';
+  /** Taint value, for `Equal`. */
+  readonly value?: string;
+  /** Taint effect to tolerate; all effects when unset. */
+  readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  /** For `NoExecute`: how long the pod stays after the taint appears. */
+  readonly tolerationSeconds?: number;
+}
+
+/** istiod (the `pilot` component). Sizing fields default to the environment's. */
+export interface PilotOptions extends SizingOverrides {
+  /**
+   * Node labels istiod pods must be scheduled on.
+   * @default none
+   */
+  readonly nodeSelector?: { readonly [key: string]: string };
+  /**
+   * Taints istiod tolerates.
+   * @default none
+   */
+  readonly tolerations?: Toleration[];
+  /**
+   * Extra environment variables of istiod (feature flags such as `PILOT_ENABLE_ALPHA_GATEWAY_API`).
+   * @default none
+   */
+  readonly env?: { readonly [name: string]: string };
+  /**
+   * PriorityClass of istiod pods; `system-cluster-critical` keeps them from being preempted.
+   * @default none
+   */
+  readonly priorityClassName?: string;
+}
+
+/** An ingress or egress gateway installed by istioctl itself (the `IngressGateway` construct is the GitOps way). */
+export interface GatewayComponentOptions extends SizingOverrides {
+  /** Component name, e.g. `istio-ingressgateway`. */
+  readonly name: string;
+  /**
+   * Namespace of the gateway.
+   * @default the control plane namespace
+   */
+  readonly namespace?: string;
+  /**
+   * Labels of the gateway pods (Gateway resources select on them).
+   * @default `istio: <name without the istio- prefix>`
+   */
+  readonly labels?: { readonly [key: string]: string };
+}
+
+/** Props of a {@link MeshControlPlane}. */
+export interface MeshControlPlaneProps {
+  /**
+   * The environment whose sizing applies.
+   * @default the enclosing MeshChart's environment, else Environment.PROD
+   */
+  readonly environment?: EnvironmentProfile;
+  /**
+   * istioctl installation profile.
+   * @default InstallProfile.MINIMAL: istiod only; gateways come from `IngressGateway`, so GitOps owns them
+   */
+  readonly profile?: InstallProfile;
+  /**
+   * Image registry.
+   * @default "docker.io/istio"
+   */
+  readonly hub?: string;
+  /**
+   * Image tag; pin it, never `latest`.
+   * @default "1.30.3"
+   */
+  readonly tag?: string;
+  /**
+   * Control plane revision for canary upgrades, a DNS label such as `1-30-3` (no dots).
+   * @default none (the default revision)
+   */
+  readonly revision?: string;
+  /**
+   * Namespace of the control plane.
+   * @default "istio-system"
+   */
+  readonly namespace?: string;
+  /**
+   * Name of the IstioOperator object.
+   * @default "control-plane", or "control-plane-<revision>" with a revision
+   */
+  readonly name?: string;
+  /**
+   * istiod sizing and scheduling.
+   * @default the environment's
+   */
+  readonly pilot?: PilotOptions;
+  /**
+   * Mesh-wide configuration.
+   * @default see MeshConfigOptions: REGISTRY_ONLY egress, holdApplicationUntilProxyStarts, Prometheus merge
+   */
+  readonly meshConfig?: MeshConfigOptions;
+  /**
+   * Default resources of every injected sidecar.
+   * @default SidecarResources.ENVIRONMENT
+   */
+  readonly sidecarResources?: SidecarResources;
+  /**
+   * Ingress gateways for istioctl to install.
+   * @default none
+   */
+  readonly ingressGateways?: GatewayComponentOptions[];
+  /**
+   * Egress gateways for istioctl to install.
+   * @default none
+   */
+  readonly egressGateways?: GatewayComponentOptions[];
+  /**
+   * Install the istio-cni node agent (pods need no NET_ADMIN init container).
+   * @default true for the ambient profiles (they require it), false otherwise
+   */
+  readonly cni?: boolean;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DEFAULT_TAG = '1.30.3';
+
+function checkDnsLabel(scope: IConstruct, field: string, value: unknown, fix: string): string {
+  if (typeof value !== 'string' || value.length > 63 || !DNS_LABEL.test(value)) {
+    throw invalidInput(scope, field, value, 'is not a DNS label (lowercase letters, digits and "-", at most 63 characters)', fix);
+  }
+  return value;
+}
+
+function sorted<T>(record: { readonly [key: string]: T }): { [key: string]: T } {
+  return Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]]));
+}
+
+function affinityFor(sizing: ComponentSizing, selector: { [key: string]: string }): AffinityJson | undefined {
+  const aa = sizing.antiAffinity;
+  const term = { labelSelector: { matchLabels: selector }, topologyKey: aa.topologyKey };
+  switch (aa.mode) {
+    case AntiAffinityMode.REQUIRED:
+      return { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } };
+    case AntiAffinityMode.PREFERRED:
+      return { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: aa.weight ?? 100, podAffinityTerm: term }] } };
+    default:
+      return undefined;
+  }
+}
+
+/** The `k8s` block of a component from its sizing. */
+function kubernetesSettings(sizing: ComponentSizing, selector: { [key: string]: string }): KubernetesResourcesJson {
+  const hpa = sizing.autoscaling;
+  const affinity = affinityFor(sizing, selector);
+  return {
+    replicaCount: sizing.replicas,
+    resources: sizing.resources,
+    ...(hpa ? {
+      hpaSpec: {
+        minReplicas: hpa.minReplicas,
+        maxReplicas: hpa.maxReplicas,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: hpa.targetCpuUtilizationPercent } } }],
+      },
+    } : {}),
+    ...(affinity ? { affinity } : {}),
+    ...(sizing.podDisruptionBudget ? { podDisruptionBudget: { minAvailable: sizing.podDisruptionBudget.minAvailable } } : {}),
+  };
+}
+
+/**
+ * The Istio control plane, as the IstioOperator that `istioctl install -f` reads.
+ *
+ * Sizing, HPA, anti-affinity and the PodDisruptionBudget of istiod come from the environment and can be
+ * overridden field by field. The IstioOperator has no CRD: `synthMesh` writes it under
+ * `dist/<env>/istioctl/`, apart from the manifests GitOps applies.
+ *
+ * Two Istio defaults are overridden on purpose, because their silent effect surprises: with no HPA in
+ * the environment, `values.pilot.autoscaleEnabled` is set false (Istio would otherwise add an HPA of
+ * 1–5), and with no PodDisruptionBudget, `values.global.defaultPodDisruptionBudget.enabled` is false
+ * (Istio's minAvailable-1 budget on a single replica blocks node drains).
+ */
+export class MeshControlPlane extends Construct {
+  /** The control plane namespace. */
+  public readonly namespace: string;
+  /** The revision, or undefined for the default revision. */
+  public readonly revision: string | undefined;
+  /** The resolved istiod sizing. */
+  public readonly pilotSizing: ComponentSizing;
+  /** The IstioOperator object. */
+  public readonly resource: ApiObject;
+
+  private readonly spec: IstioOperatorSpecJson;
+
+  constructor(scope: Construct, id: string, props: MeshControlPlaneProps = {}) {
+    super(scope, id);
+    const env = props.environment ?? MeshChart.environmentOf(this);
+    const profile = props.profile ?? InstallProfile.MINIMAL;
+    if (!Object.values(InstallProfile).includes(profile)) {
+      throw invalidInput(this, 'profile', profile, 'is not an istioctl profile', `use one of ${Object.values(InstallProfile).join(', ')} (InstallProfile.*)`);
+    }
+    if (props.revision !== undefined) {
+      checkDnsLabel(this, 'revision', props.revision, `write the version with dashes, e.g. "${String(props.revision).toLowerCase().replace(/[^a-z0-9-]/g, '-')}"`);
+      if (props.revision === 'default') {
+        throw invalidInput(this, 'revision', props.revision, 'is the name of the default revision tag', 'leave revision out for the default revision, or name it after the version, e.g. "1-30-3"');
+      }
+    }
+    this.revision = props.revision;
+    this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? 'istio-system', 'use a namespace name such as "istio-system"');
+    const tag = props.tag ?? DEFAULT_TAG;
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag) || tag === 'latest') {
+      throw invalidInput(this, 'tag', tag, tag === 'latest' ? 'is not pinned (every istiod restart could change version)' : 'is not an image tag', `pin a release such as "${DEFAULT_TAG}"`);
+    }
+    const hub = props.hub ?? 'docker.io/istio';
+    if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9._-]+)*$/.test(hub)) {
+      throw invalidInput(this, 'hub', hub, 'is not an image registry path', 'use e.g. "docker.io/istio" or "registry.example.com/istio"');
+    }
+    const name = checkDnsLabel(this, 'name', props.name ?? (this.revision ? `control-plane-${this.revision}` : 'control-plane'), 'use a DNS label');
+
+    const pilot = props.pilot ?? {};
+    this.pilotSizing = resolveSizing(this, 'pilot', env.istiod, pilot);
+    const istiodSelector = { 'app': 'istiod', 'istio.io/rev': this.revision ?? 'default' };
+    const pilotK8s: KubernetesResourcesJson = {
+      ...kubernetesSettings(this.pilotSizing, istiodSelector),
+      ...(pilot.nodeSelector ? { nodeSelector: sorted(pilot.nodeSelector) } : {}),
+      ...(pilot.tolerations ? { tolerations: pilot.tolerations.map((t, i) => this.checkToleration(t, i)) } : {}),
+      ...(pilot.env ? { env: this.renderEnv(pilot.env) } : {}),
+      ...(pilot.priorityClassName ? { priorityClassName: checkDnsLabel(this, 'pilot.priorityClassName', pilot.priorityClassName, 'name a PriorityClass, e.g. "system-cluster-critical"') } : {}),
+    };
+
+    const ambient = profile === InstallProfile.AMBIENT || profile === InstallProfile.OPENSHIFT_AMBIENT;
+    if (ambient && props.cni === false) {
+      throw invalidInput(this, 'cni', false, `cannot be turned off with the ${profile} profile (ztunnel needs the istio-cni node agent)`, 'leave cni out or choose a sidecar profile');
+    }
+    const cni = props.cni ?? ambient;
+
+    const sidecarResources = checkResources(this, 'sidecarResources', (props.sidecarResources ?? SidecarResources.ENVIRONMENT)._pick(env));
+    const mesh = renderMeshConfig(this, props.meshConfig);
+    const hpa = this.pilotSizing.autoscaling;
+    const values: ValuesJson = {
+      global: {
+        proxy: { resources: sidecarResources },
+        defaultPodDisruptionBudget: { enabled: this.pilotSizing.podDisruptionBudget !== undefined },
+      },
+      pilot: {
+        autoscaleEnabled: hpa !== undefined,
+        ...(hpa ? { autoscaleMin: hpa.minReplicas, autoscaleMax: hpa.maxReplicas, cpu: { targetAverageUtilization: hpa.targetCpuUtilizationPercent } } : {}),
+        ...(mesh.providerSamplingPercent !== undefined ? { traceSampling: mesh.providerSamplingPercent } : {}),
+      },
+    };
+
+    const ingress = (props.ingressGateways ?? []).map((g, i) => this.gatewayComponent(`ingressGateways[${i}]`, g, env.ingressGateway));
+    const egress = (props.egressGateways ?? []).map((g, i) => this.gatewayComponent(`egressGateways[${i}]`, g, env.egressGateway));
+    const names = [...ingress, ...egress].map((g) => g.name);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup) {
+      throw invalidInput(this, 'ingressGateways/egressGateways', dup, 'names two gateway components', 'give every gateway component its own name');
+    }
+    const components = {
+      pilot: { enabled: true, k8s: pilotK8s },
+      ...(cni ? { cni: { enabled: true, namespace: this.namespace } as ComponentJson } : {}),
+      ...(ingress.length ? { ingressGateways: ingress } : {}),
+      ...(egress.length ? { egressGateways: egress } : {}),
+    };
+
+    this.spec = {
+      profile,
+      hub,
+      tag,
+      ...(this.revision ? { revision: this.revision } : {}),
+      namespace: this.namespace,
+      meshConfig: mesh.meshConfig,
+      components,
+      values,
+    };
+    this.resource = new ApiObject(this, 'Resource', {
+      apiVersion: 'install.istio.io/v1alpha1',
+      kind: 'IstioOperator',
+      metadata: { name, namespace: this.namespace },
+      spec: Lazy.any({ produce: () => this.spec }),
+    });
+  }
+
+  /** The rendered IstioOperator spec (a copy). */
+  public toSpec(): IstioOperatorSpecJson {
+    return JSON.parse(JSON.stringify(this.spec));
+  }
+
+  private gatewayComponent(field: string, options: GatewayComponentOptions, base: ComponentSizing): GatewayComponentJson {
+    const name = checkDnsLabel(this, `${field}.name`, options.name, 'name the gateway, e.g. "istio-ingressgateway"');
+    const namespace = checkDnsLabel(this, `${field}.namespace`, options.namespace ?? this.namespace, 'use a namespace name');
+    const labels = sorted(options.labels ?? { istio: name.replace(/^istio-/, '') });
+    const sizing = resolveSizing(this, field, base, options);
+    return { name, enabled: true, namespace, label: labels, k8s: kubernetesSettings(sizing, labels) };
+  }
+
+  private checkToleration(t: Toleration, i: number): TolerationJson {
+    const field = `pilot.tolerations[${i}]`;
+    if (t.operator === 'Exists' && t.value !== undefined) {
+      throw invalidInput(this, `${field}.value`, t.value, 'is set with operator Exists', 'drop the value, or use operator Equal');
+    }
+    if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') {
+      throw invalidInput(this, `${field}.tolerationSeconds`, t.tolerationSeconds, 'only applies to the NoExecute effect', 'set effect: "NoExecute" or drop tolerationSeconds');
+    }
+    if (!t.key && t.operator !== 'Exists') {
+      throw invalidInput(this, `${field}.key`, t.key, 'is empty with operator Equal', 'name the taint key, or use operator Exists to tolerate every taint');
+    }
+    return { ...t };
+  }
+
+  private renderEnv(env: { readonly [name: string]: string }) {
+    return Object.keys(env).sort().map((name) => {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+        throw invalidInput(this, 'pilot.env', name, 'is not an environment variable name', 'use letters, digits and underscores');
+      }
+      return { name, value: env[name] };
+    });
+  }
+}

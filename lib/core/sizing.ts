@@ -1,0 +1,113 @@
+import { IConstruct } from 'constructs';
+import { invalidInput } from './errors';
+import { checkQuantity, parseQuantity } from './quantity';
+import { AntiAffinity, AntiAffinityMode, Autoscaling, ComponentSizing, DisruptionBudget, ResourceRequirements } from '../environment';
+
+/**
+ * Per-construct overrides of a {@link ComponentSizing}: every field optional; `false` turns the HPA or
+ * the PodDisruptionBudget off where the environment has one.
+ */
+export interface SizingOverrides {
+  /**
+   * Replicas (the starting count when an HPA manages the Deployment).
+   * @default the environment's
+   */
+  readonly replicas?: number;
+  /**
+   * Requests and limits.
+   * @default the environment's
+   */
+  readonly resources?: ResourceRequirements;
+  /**
+   * An HPA, or `false` for none.
+   * @default the environment's
+   */
+  readonly autoscaling?: Autoscaling | false;
+  /**
+   * Anti-affinity between replicas.
+   * @default the environment's
+   */
+  readonly antiAffinity?: AntiAffinity;
+  /**
+   * A PodDisruptionBudget, or `false` for none.
+   * @default the environment's
+   */
+  readonly podDisruptionBudget?: DisruptionBudget | false;
+}
+
+function isWholeAtLeast(value: unknown, min: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min;
+}
+
+/** Checks requests and limits: valid quantities, and no request above its limit. */
+export function checkResources(scope: IConstruct, field: string, resources: ResourceRequirements): ResourceRequirements {
+  for (const side of ['requests', 'limits'] as const) {
+    checkQuantity(scope, `${field}.${side}.cpu`, resources[side]?.cpu, 'cpu');
+    checkQuantity(scope, `${field}.${side}.memory`, resources[side]?.memory, 'memory');
+  }
+  for (const kind of ['cpu', 'memory'] as const) {
+    const request = parseQuantity(resources.requests[kind])!;
+    const limit = parseQuantity(resources.limits[kind])!;
+    if (request > limit) {
+      throw invalidInput(scope, `${field}.requests.${kind}`, resources.requests[kind], `is above the limit ${resources.limits[kind]} (Kubernetes rejects the pod)`,
+        `lower the request or raise ${field}.limits.${kind}`);
+    }
+  }
+  return resources;
+}
+
+/**
+ * Merges overrides into an environment's sizing and checks the result. Every error names the
+ * construct path and the field under `field` (e.g. `pilot.replicas`).
+ */
+export function resolveSizing(scope: IConstruct, field: string, base: ComponentSizing, overrides: SizingOverrides = {}): ComponentSizing {
+  const sizing: ComponentSizing = {
+    replicas: overrides.replicas ?? base.replicas,
+    resources: overrides.resources ?? base.resources,
+    autoscaling: overrides.autoscaling === false ? undefined : overrides.autoscaling ?? base.autoscaling,
+    antiAffinity: overrides.antiAffinity ?? base.antiAffinity,
+    podDisruptionBudget: overrides.podDisruptionBudget === false ? undefined : overrides.podDisruptionBudget ?? base.podDisruptionBudget,
+  };
+  if (!isWholeAtLeast(sizing.replicas, 1)) {
+    throw invalidInput(scope, `${field}.replicas`, sizing.replicas, 'is not a whole number of at least 1', 'give 1 or more replicas (PROD runs 3)');
+  }
+  checkResources(scope, `${field}.resources`, sizing.resources);
+
+  const hpa = sizing.autoscaling;
+  if (hpa) {
+    if (!isWholeAtLeast(hpa.minReplicas, 1)) {
+      throw invalidInput(scope, `${field}.autoscaling.minReplicas`, hpa.minReplicas, 'is not a whole number of at least 1', 'set minReplicas to 1 or more (2 for HA)');
+    }
+    if (!isWholeAtLeast(hpa.maxReplicas, 1) || hpa.maxReplicas < hpa.minReplicas) {
+      throw invalidInput(scope, `${field}.autoscaling.maxReplicas`, hpa.maxReplicas, `is below minReplicas (${hpa.minReplicas})`, 'set maxReplicas to at least minReplicas');
+    }
+    if (!isWholeAtLeast(hpa.targetCpuUtilizationPercent, 1) || hpa.targetCpuUtilizationPercent > 100) {
+      throw invalidInput(scope, `${field}.autoscaling.targetCpuUtilizationPercent`, hpa.targetCpuUtilizationPercent, 'is not a whole percentage 1–100', 'use e.g. 80');
+    }
+  }
+
+  const aa = sizing.antiAffinity;
+  if (!Object.values(AntiAffinityMode).includes(aa.mode)) {
+    throw invalidInput(scope, `${field}.antiAffinity.mode`, aa.mode, 'is not an anti-affinity mode', `use one of ${Object.values(AntiAffinityMode).join(', ')}`);
+  }
+  if (!/^([a-z0-9.-]+\/)?[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(aa.topologyKey ?? '')) {
+    throw invalidInput(scope, `${field}.antiAffinity.topologyKey`, aa.topologyKey, 'is not a node label key', 'use "kubernetes.io/hostname" or "topology.kubernetes.io/zone"');
+  }
+  if (aa.weight !== undefined && (!isWholeAtLeast(aa.weight, 1) || aa.weight > 100)) {
+    throw invalidInput(scope, `${field}.antiAffinity.weight`, aa.weight, 'is not a whole number 1–100', 'use 100 for the strongest preference');
+  }
+
+  const pdb = sizing.podDisruptionBudget;
+  if (pdb) {
+    const floor = hpa ? hpa.minReplicas : sizing.replicas;
+    if (!isWholeAtLeast(pdb.minAvailable, 1)) {
+      throw invalidInput(scope, `${field}.podDisruptionBudget.minAvailable`, pdb.minAvailable, 'is not a whole number of at least 1', 'keep at least 1 pod available, or set podDisruptionBudget: false');
+    }
+    if (pdb.minAvailable >= floor) {
+      throw invalidInput(scope, `${field}.podDisruptionBudget.minAvailable`, pdb.minAvailable,
+        `is not below the ${hpa ? 'HPA minimum' : 'replica count'} (${floor}), so no pod could ever be evicted and node drains would hang`,
+        `set minAvailable below ${floor}, raise the replicas, or set podDisruptionBudget: false`);
+    }
+  }
+  return sizing;
+}

@@ -1,0 +1,254 @@
+/**
+ * Environment profiles: the sizing and high-availability defaults every construct of this library
+ * reads when a prop is left out. A profile is a plain, deeply frozen object: copy it and override any
+ * field (or use {@link Environment.override}), then hand it to a `MeshChart`.
+ *
+ * The numbers follow the production guide this project was seeded with: a PROD istiod of 3 replicas
+ * with an HPA from 2 to 5 at 80 % CPU, 500m/2Gi requests and 4 CPU/8Gi limits, required anti-affinity
+ * across nodes and a PodDisruptionBudget; sidecars at 100m/128Mi requests and 2 CPU/1Gi limits, with
+ * an `optimized` preset of 50m/64Mi and 500m/256Mi; DEV a single small istiod with no HPA; STAGING in
+ * between.
+ */
+
+/** CPU and memory amounts, as Kubernetes quantities (`"500m"`, `"2"`, `"128Mi"`, `"2Gi"`). */
+export interface ResourceAmounts {
+  /** CPU quantity, e.g. `"500m"` or `"2"`. */
+  readonly cpu: string;
+  /** Memory quantity, e.g. `"512Mi"` or `"2Gi"`. */
+  readonly memory: string;
+}
+
+/** Requests and limits of one container. */
+export interface ResourceRequirements {
+  /** What the scheduler reserves. */
+  readonly requests: ResourceAmounts;
+  /** The ceiling the kubelet enforces. */
+  readonly limits: ResourceAmounts;
+}
+
+/** A HorizontalPodAutoscaler on CPU utilisation. */
+export interface Autoscaling {
+  /** Fewest replicas, at least 1. */
+  readonly minReplicas: number;
+  /** Most replicas, at least `minReplicas`. */
+  readonly maxReplicas: number;
+  /** Average CPU utilisation (percent of requests) the HPA keeps, 1–100. */
+  readonly targetCpuUtilizationPercent: number;
+}
+
+/** How strongly replicas of one component are kept apart. */
+export enum AntiAffinityMode {
+  /** No anti-affinity: replicas may share a node or zone. */
+  NONE = 'none',
+  /** The scheduler tries to spread replicas (preferredDuringScheduling). */
+  PREFERRED = 'preferred',
+  /** Replicas never share a topology domain (requiredDuringScheduling): a pod stays Pending instead. */
+  REQUIRED = 'required',
+}
+
+/** Pod anti-affinity between replicas of one component. */
+export interface AntiAffinity {
+  /** Required, preferred or none. */
+  readonly mode: AntiAffinityMode;
+  /** The node label that names a domain: `kubernetes.io/hostname` for nodes, `topology.kubernetes.io/zone` for zones. */
+  readonly topologyKey: string;
+  /**
+   * Weight of a preferred term, 1–100. Ignored for other modes.
+   * @default 100
+   */
+  readonly weight?: number;
+}
+
+/** A PodDisruptionBudget that keeps this many replicas up during voluntary disruptions (node drains). */
+export interface DisruptionBudget {
+  /** Pods that must stay available, at least 1. */
+  readonly minAvailable: number;
+}
+
+/** Sizing and availability of one Deployment-shaped component (istiod, a gateway). */
+export interface ComponentSizing {
+  /** Replicas when no HPA manages the Deployment, and the starting count when one does. */
+  readonly replicas: number;
+  /** Requests and limits of the main container. */
+  readonly resources: ResourceRequirements;
+  /** An HPA, or `undefined` for none. */
+  readonly autoscaling?: Autoscaling;
+  /** Anti-affinity between replicas. */
+  readonly antiAffinity: AntiAffinity;
+  /** A PodDisruptionBudget, or `undefined` for none. */
+  readonly podDisruptionBudget?: DisruptionBudget;
+}
+
+/** Default sidecar (istio-proxy) resources for the mesh. */
+export interface SidecarSizing {
+  /** Requests and limits every injected sidecar gets unless its pod says otherwise. */
+  readonly resources: ResourceRequirements;
+  /** A leaner preset for workloads with little traffic, chosen explicitly with `SidecarResources.OPTIMIZED`. */
+  readonly optimized: ResourceRequirements;
+}
+
+/** Progressive-delivery defaults. */
+export interface CanaryDefaults {
+  /** Canary weights, in percent, a release walks through; the last is 100. */
+  readonly stages: readonly number[];
+  /** The canary weight a new release starts at. */
+  readonly initialPercent: number;
+}
+
+/** Everything an environment decides for the constructs placed in it. */
+export interface EnvironmentProfile {
+  /** Short name, used as the chart id and the dist/ folder: `dev`, `staging`, `prod`. */
+  readonly name: string;
+  /** The istiod Deployment. */
+  readonly istiod: ComponentSizing;
+  /** Injected sidecars. */
+  readonly sidecar: SidecarSizing;
+  /** Ingress gateway Deployments. */
+  readonly ingressGateway: ComponentSizing;
+  /** Egress gateway Deployments. */
+  readonly egressGateway: ComponentSizing;
+  /** Canary releases. */
+  readonly canary: CanaryDefaults;
+}
+
+/** A partial copy of a profile: every field optional, at any depth. */
+export type ProfileOverrides<T> = {
+  readonly [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? ProfileOverrides<T[K]> : T[K];
+};
+
+const HOSTNAME = 'kubernetes.io/hostname';
+const ZONE = 'topology.kubernetes.io/zone';
+const OPTIMIZED_SIDECAR: ResourceRequirements = {
+  requests: { cpu: '50m', memory: '64Mi' },
+  limits: { cpu: '500m', memory: '256Mi' },
+};
+const STAGES = [10, 25, 50, 75, 100];
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) {
+      deepFreeze(v);
+    }
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function merge(base: unknown, patch: unknown): unknown {
+  if (patch === undefined) {
+    return base;
+  }
+  const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isPlain(base) || !isPlain(patch)) {
+    return patch;
+  }
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(patch)) {
+    out[k] = merge(base[k], v);
+  }
+  return out;
+}
+
+/**
+ * The three stock environments. Each is frozen; derive your own with {@link Environment.override} or
+ * an object spread.
+ */
+export class Environment {
+  /** One small istiod, no HPA, no PDB, no anti-affinity; lean sidecars. */
+  public static readonly DEV: EnvironmentProfile = deepFreeze({
+    name: 'dev',
+    istiod: {
+      replicas: 1,
+      resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+      antiAffinity: { mode: AntiAffinityMode.NONE, topologyKey: HOSTNAME },
+    },
+    sidecar: { resources: OPTIMIZED_SIDECAR, optimized: OPTIMIZED_SIDECAR },
+    ingressGateway: {
+      replicas: 1,
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+      antiAffinity: { mode: AntiAffinityMode.NONE, topologyKey: ZONE },
+    },
+    egressGateway: {
+      replicas: 1,
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+      antiAffinity: { mode: AntiAffinityMode.NONE, topologyKey: ZONE },
+    },
+    canary: { stages: STAGES, initialPercent: 50 },
+  });
+
+  /** Two istiod replicas with a small HPA, preferred spreading, PDBs: close to PROD at lower cost. */
+  public static readonly STAGING: EnvironmentProfile = deepFreeze({
+    name: 'staging',
+    istiod: {
+      replicas: 2,
+      resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '2', memory: '4Gi' } },
+      autoscaling: { minReplicas: 2, maxReplicas: 3, targetCpuUtilizationPercent: 80 },
+      antiAffinity: { mode: AntiAffinityMode.PREFERRED, topologyKey: HOSTNAME, weight: 100 },
+      podDisruptionBudget: { minAvailable: 1 },
+    },
+    sidecar: {
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
+      optimized: OPTIMIZED_SIDECAR,
+    },
+    ingressGateway: {
+      replicas: 2,
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+      autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilizationPercent: 70 },
+      antiAffinity: { mode: AntiAffinityMode.PREFERRED, topologyKey: ZONE, weight: 100 },
+      podDisruptionBudget: { minAvailable: 1 },
+    },
+    egressGateway: {
+      replicas: 2,
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+      antiAffinity: { mode: AntiAffinityMode.PREFERRED, topologyKey: ZONE, weight: 100 },
+      podDisruptionBudget: { minAvailable: 1 },
+    },
+    canary: { stages: STAGES, initialPercent: 25 },
+  });
+
+  /** The production guide: 3 istiod replicas, HPA 2–5 at 80 % CPU, required node anti-affinity, PDBs. */
+  public static readonly PROD: EnvironmentProfile = deepFreeze({
+    name: 'prod',
+    istiod: {
+      replicas: 3,
+      resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '4', memory: '8Gi' } },
+      autoscaling: { minReplicas: 2, maxReplicas: 5, targetCpuUtilizationPercent: 80 },
+      antiAffinity: { mode: AntiAffinityMode.REQUIRED, topologyKey: HOSTNAME },
+      // minAvailable 1 (not 2): with the HPA at its floor of 2, a budget of 2 would block every node drain.
+      podDisruptionBudget: { minAvailable: 1 },
+    },
+    sidecar: {
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } },
+      optimized: OPTIMIZED_SIDECAR,
+    },
+    ingressGateway: {
+      replicas: 3,
+      resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '2', memory: '2Gi' } },
+      autoscaling: { minReplicas: 3, maxReplicas: 10, targetCpuUtilizationPercent: 60 },
+      antiAffinity: { mode: AntiAffinityMode.PREFERRED, topologyKey: ZONE, weight: 100 },
+      podDisruptionBudget: { minAvailable: 2 },
+    },
+    egressGateway: {
+      replicas: 2,
+      resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '2', memory: '1Gi' } },
+      autoscaling: { minReplicas: 2, maxReplicas: 5, targetCpuUtilizationPercent: 60 },
+      antiAffinity: { mode: AntiAffinityMode.PREFERRED, topologyKey: ZONE, weight: 100 },
+      podDisruptionBudget: { minAvailable: 1 },
+    },
+    canary: { stages: STAGES, initialPercent: 10 },
+  });
+
+  /** DEV, STAGING and PROD, in promotion order. */
+  public static readonly ALL: readonly EnvironmentProfile[] = Object.freeze([Environment.DEV, Environment.STAGING, Environment.PROD]);
+
+  /**
+   * A copy of `base` with `overrides` merged in at any depth (arrays are replaced, not merged).
+   *
+   * @example Environment.override(Environment.PROD, { name: 'prod-eu', istiod: { replicas: 5 } })
+   */
+  public static override(base: EnvironmentProfile, overrides: ProfileOverrides<EnvironmentProfile>): EnvironmentProfile {
+    return deepFreeze(merge(base, overrides) as EnvironmentProfile);
+  }
+
+  private constructor() {}
+}

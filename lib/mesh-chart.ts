@@ -1,0 +1,48 @@
+import { Chart, ChartProps } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { Environment, EnvironmentProfile } from './environment';
+
+/** Props of a {@link MeshChart}. */
+export interface MeshChartProps extends ChartProps {
+  /** The environment whose defaults every construct in this chart takes. */
+  readonly environment: EnvironmentProfile;
+}
+
+const MESH_CHART = Symbol.for('cdk8s-istio.MeshChart');
+
+/**
+ * A chart for one environment of the mesh. Constructs placed in it take their sizing and availability
+ * defaults from its {@link EnvironmentProfile}; `synthMesh` writes it to `dist/<environment>/`.
+ *
+ * Resource names carry no hash suffix: names are the construct ids (or what a construct sets), so the
+ * committed manifests read like hand-written ones and stay the same from run to run.
+ */
+export class MeshChart extends Chart {
+  /** The MeshChart `scope` is in, or undefined when it is in another kind of chart. */
+  public static tryFind(scope: IConstruct): MeshChart | undefined {
+    for (let node: IConstruct | undefined = scope; node; node = node.node.scope) {
+      if ((node as unknown as Record<symbol, unknown>)[MESH_CHART] === true) {
+        return node as MeshChart;
+      }
+    }
+    return undefined;
+  }
+
+  /** The environment of the MeshChart `scope` is in, or PROD (the strictest) outside one. */
+  public static environmentOf(scope: IConstruct): EnvironmentProfile {
+    return MeshChart.tryFind(scope)?.environment ?? Environment.PROD;
+  }
+
+  /** The environment this chart is for. */
+  public readonly environment: EnvironmentProfile;
+
+  constructor(scope: Construct, id: string, props: MeshChartProps) {
+    super(scope, id, { disableResourceNameHashes: true, ...props });
+    if (!props.environment || typeof props.environment.name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.environment.name)) {
+      throw new Error(`[${this.node.path}] environment.name: ${JSON.stringify(props.environment?.name)} is not a lowercase DNS label. ` +
+        'Fix: name the environment like "dev", "staging" or "prod" (it becomes a dist/ folder).');
+    }
+    this.environment = props.environment;
+    Object.defineProperty(this, MESH_CHART, { value: true });
+  }
+}

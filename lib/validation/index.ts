@@ -1,0 +1,8 @@
+/**
+ * Offline validation of synthesized manifests against the Istio 1.30 CRDs (including their
+ * CEL rules) and of IstioOperator resources against Istio's mesh config and Helm values schemas.
+ */
+export { validateManifest, validateManifests, validateManifestsDetailed, validateIstioOperator } from './manifest';
+export { formatIssues } from './format';
+export { ISTIO_SCHEMA_VERSION } from './schema-files';
+export type { ManifestIssue, ValidationReport } from './types';

@@ -1,0 +1,123 @@
+/**
+ * Structural validation (types, enums, required and unknown fields, formats, ranges) with ajv.
+ */
+import Ajv, { type ErrorObject, type Format, type ValidateFunction } from 'ajv';
+import { formatPath, isRecord, pointerToSegments } from './path';
+import type { JsonSchema, Problem } from './types';
+
+const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * The OpenAPI formats used by the Istio and Sail CRDs. `int32` is range-checked (istiod
+ * could not load an out-of-range value even if the apiserver stored it).
+ */
+const FORMATS: Record<string, Format> = {
+  int32: { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= INT32.min && n <= INT32.max },
+  int64: { type: 'number', validate: (n: number) => Number.isInteger(n) },
+  double: { type: 'number', validate: () => true },
+  float: { type: 'number', validate: () => true },
+  byte: { type: 'string', validate: (s: string) => BASE64.test(s) },
+  'date-time': { type: 'string', validate: (s: string) => RFC3339.test(s) && !Number.isNaN(Date.parse(s)) },
+};
+
+/**
+ * One ajv instance for everything. `strict: false` lets the Kubernetes `x-kubernetes-*`
+ * keywords through (they are handled elsewhere); `verbose` keeps the failing sub-schema on
+ * each error so messages can name the mutually exclusive fields of a `oneOf`.
+ */
+const ajv = new Ajv({ strict: false, allErrors: true, verbose: true, formats: FORMATS });
+const validators = new Map<string, ValidateFunction>();
+
+/** Returns the compiled validator for `schema`, compiling it on first use only. */
+export function compiledValidator(cacheKey: string, schema: JsonSchema): ValidateFunction {
+  let validate = validators.get(cacheKey);
+  if (!validate) {
+    validate = ajv.compile(schema as object);
+    validators.set(cacheKey, validate);
+  }
+  return validate;
+}
+
+/** Runs a compiled validator and turns its errors into readable problems. */
+export function schemaProblems(validate: ValidateFunction, value: unknown): Problem[] {
+  if (validate(value)) return [];
+  const errors = withoutBranchNoise(validate.errors ?? []);
+  const problems = errors.map((error) => toProblem(error, value));
+  return dedupe(problems);
+}
+
+/**
+ * With `allErrors`, ajv also reports why every branch of a failed `oneOf`/`anyOf` failed.
+ * Those inner errors are noise next to the combinator's own error, so they are dropped.
+ */
+function withoutBranchNoise(errors: readonly ErrorObject[]): ErrorObject[] {
+  const combinators = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => `${e.schemaPath}/`);
+  return errors.filter((e) => !combinators.some((prefix) => e.schemaPath.startsWith(prefix)));
+}
+
+function toProblem(error: ErrorObject, root: unknown): Problem {
+  const segments = pointerToSegments(root, error.instancePath);
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return { path: formatPath([...segments, String(params.additionalProperty)]), message: 'unknown field' };
+    case 'required':
+      return { path: formatPath([...segments, String(params.missingProperty)]), message: 'required field is missing' };
+    case 'enum':
+      return { path: formatPath(segments), message: `${describe(error.data)} is not one of ${listValues(params.allowedValues)}` };
+    case 'type':
+      return { path: formatPath(segments), message: `must be ${String(params.type).replace(/,/g, ' or ')}, got ${describe(error.data)}` };
+    case 'format':
+      return { path: formatPath(segments), message: `${describe(error.data)} is not a valid ${String(params.format)}` };
+    case 'oneOf':
+      return { path: formatPath(segments), message: oneOfMessage(error) };
+    case 'anyOf':
+      return { path: formatPath(segments), message: anyOfMessage(error) };
+    default:
+      return { path: formatPath(segments), message: error.message ?? `failed ${error.keyword}` };
+  }
+}
+
+/** Names the fields of Istio's "at most one of" pattern: `oneOf: [not anyOf required…, required a, required b…]`. */
+function oneOfMessage(error: ErrorObject): string {
+  const branches = Array.isArray(error.schema) ? (error.schema as unknown[]) : [];
+  const fields = branches.flatMap((branch) =>
+    isRecord(branch) && Array.isArray(branch.required) && Object.keys(branch).length === 1 ? branch.required.map(String) : [],
+  );
+  if (fields.length > 1) {
+    const present = isRecord(error.data) ? fields.filter((f) => (error.data as Record<string, unknown>)[f] !== undefined) : [];
+    return `at most one of ${fields.join(', ')} may be set${present.length > 1 ? ` (found ${present.join(', ')})` : ''}`;
+  }
+  return error.message ?? 'must match exactly one schema in oneOf';
+}
+
+/** `anyOf: [{type: integer}, {type: string}]` (int-or-string) reads better as "must be integer or string". */
+function anyOfMessage(error: ErrorObject): string {
+  const branches = Array.isArray(error.schema) ? (error.schema as unknown[]) : [];
+  const types = branches.map((b) => (isRecord(b) && typeof b.type === 'string' ? b.type : undefined));
+  if (types.length > 0 && types.every((t) => t !== undefined)) return `must be ${types.join(' or ')}, got ${describe(error.data)}`;
+  return error.message ?? 'must match a schema in anyOf';
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return JSON.stringify(value) ?? typeof value;
+}
+
+function listValues(values: unknown): string {
+  return Array.isArray(values) ? values.map((v) => JSON.stringify(v)).join(', ') : String(values);
+}
+
+function dedupe(problems: Problem[]): Problem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.path}\u0000${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * Checks that JSON Schema cannot express, at every place the schema declares them:
+ * `x-kubernetes-validations` (CEL rules) and the uniqueness implied by
+ * `x-kubernetes-list-type: set | map`.
+ *
+ * The schema and the value are walked together through `properties`, `additionalProperties`
+ * and `items`, as the apiserver does. Subtrees whose JSON type does not match the schema are
+ * skipped: the structural validator already reports them, and a rule would only fail with a
+ * confusing type error. Null values are skipped too (only `nullable` fields may hold null).
+ *
+ * A failed rule is reported with its `message` (or `failed rule: <rule>`, as the apiserver
+ * does). `messageExpression`, `reason` and `fieldPath` are not used by the vendored CRDs and
+ * are ignored.
+ */
+import { evaluateRule, isTransitionRule } from './cel';
+import { formatPath, isRecord, type PathSegment } from './path';
+import type { CelRule, JsonSchema, Problem } from './types';
+
+/** Evaluates every rule declared in `schema` (and below) against `value`. */
+export function ruleProblems(schema: JsonSchema, value: unknown, path: readonly PathSegment[] = []): Problem[] {
+  const problems: Problem[] = [];
+  visit(schema, value, [...path], problems);
+  return problems;
+}
+
+function visit(schema: JsonSchema, value: unknown, path: PathSegment[], out: Problem[]): void {
+  if (value === undefined || value === null || !matchesType(schema, value)) return;
+  for (const rule of schema['x-kubernetes-validations'] ?? []) checkRule(rule, schema, value, path, out);
+  if (Array.isArray(value)) {
+    checkListType(schema, value, path, out);
+    if (schema.items) value.forEach((item, i) => visit(schema.items as JsonSchema, item, [...path, i], out));
+  } else if (isRecord(value)) {
+    const extra = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
+    for (const [key, item] of Object.entries(value)) {
+      const child = schema.properties?.[key] ?? extra;
+      if (child) visit(child, item, [...path, key], out);
+    }
+  }
+}
+
+function checkRule(rule: CelRule, schema: JsonSchema, value: unknown, path: PathSegment[], out: Problem[]): void {
+  if (isTransitionRule(rule.rule)) return;
+  const outcome = evaluateRule(rule.rule, value, schema);
+  if (outcome.status === 'pass') return;
+  const message = rule.message ?? `failed rule: ${rule.rule}`;
+  out.push({
+    path: formatPath(path),
+    message: outcome.status === 'error' ? `${message} (rule could not be evaluated: ${outcome.error})` : message,
+    rule: rule.rule,
+  });
+}
+
+/** `set` lists must not repeat an item; `map` lists must not repeat a key tuple. */
+function checkListType(schema: JsonSchema, list: readonly unknown[], path: PathSegment[], out: Problem[]): void {
+  const listType = schema['x-kubernetes-list-type'];
+  if (listType !== 'set' && listType !== 'map') return;
+  const keys = schema['x-kubernetes-list-map-keys'] ?? [];
+  const seen = new Map<string, number>();
+  list.forEach((item, i) => {
+    const identity = listType === 'set' ? JSON.stringify(item) : JSON.stringify(keys.map((k) => (isRecord(item) ? item[k] : undefined)));
+    const first = seen.get(identity);
+    if (first === undefined) seen.set(identity, i);
+    else out.push({ path: formatPath([...path, i]), message: `duplicate entry: same ${listType === 'set' ? 'value' : keys.join(', ')} as item ${first}` });
+  });
+}
+
+/** Whether the JSON type of `value` is one the schema allows (no `type` allows anything). */
+function matchesType(schema: JsonSchema, value: unknown): boolean {
+  if (schema['x-kubernetes-int-or-string']) return typeof value === 'string' || Number.isInteger(value);
+  const types = schema.type === undefined ? [] : typeof schema.type === 'string' ? [schema.type] : schema.type;
+  if (types.length === 0) return true;
+  return types.some((type) => {
+    switch (type) {
+      case 'object':
+        return isRecord(value);
+      case 'array':
+        return Array.isArray(value);
+      case 'string':
+        return typeof value === 'string';
+      case 'integer':
+        return Number.isInteger(value);
+      case 'number':
+        return typeof value === 'number';
+      case 'boolean':
+        return typeof value === 'boolean';
+      default:
+        return false;
+    }
+  });
+}

@@ -1,0 +1,79 @@
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { invalidInput } from '../core/errors';
+import { MeshControlPlane } from '../control-plane/mesh-control-plane';
+
+/** How pods of a namespace join the mesh. */
+export enum DataPlaneMode {
+  /** An injected sidecar per pod. */
+  SIDECAR = 'sidecar',
+  /** Ambient mode: ztunnel on each node, waypoints for L7; no sidecars. */
+  AMBIENT = 'ambient',
+  /** Not in the mesh: the namespace is labelled so that no injection happens. */
+  NONE = 'none',
+}
+
+/** Props of a {@link MeshNamespace}. */
+export interface MeshNamespaceProps {
+  /**
+   * The namespace name.
+   * @default the construct id
+   */
+  readonly name?: string;
+  /**
+   * How its pods join the mesh.
+   * @default DataPlaneMode.SIDECAR
+   */
+  readonly mode?: DataPlaneMode;
+  /**
+   * The control plane whose revision injects the sidecars: with a revision, the namespace gets
+   * `istio.io/rev=<revision>` (what a canary upgrade moves namespace by namespace), else
+   * `istio-injection=enabled`.
+   * @default `istio-injection=enabled` (the default revision)
+   */
+  readonly controlPlane?: MeshControlPlane;
+  /**
+   * More labels.
+   * @default none
+   */
+  readonly labels?: { readonly [key: string]: string };
+}
+
+/**
+ * A namespace whose pods join the mesh, with the label Istio reads for that: `istio-injection`,
+ * `istio.io/rev` or `istio.io/dataplane-mode`.
+ */
+export class MeshNamespace extends Construct {
+  /** The namespace name. */
+  public readonly name: string;
+  /** The cdk8s-plus namespace. */
+  public readonly namespace: kplus.Namespace;
+
+  constructor(scope: Construct, id: string, props: MeshNamespaceProps = {}) {
+    super(scope, id);
+    this.name = props.name ?? id;
+    if (this.name.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(this.name)) {
+      throw invalidInput(this, 'name', this.name, 'is not a namespace name', 'use lowercase letters, digits and "-", at most 63 characters');
+    }
+    const mode = props.mode ?? DataPlaneMode.SIDECAR;
+    const meshLabels: Record<string, string> = {};
+    if (mode === DataPlaneMode.AMBIENT) {
+      meshLabels['istio.io/dataplane-mode'] = 'ambient';
+    } else if (mode === DataPlaneMode.NONE) {
+      meshLabels['istio-injection'] = 'disabled';
+    } else if (props.controlPlane?.revision) {
+      meshLabels['istio.io/rev'] = props.controlPlane.revision;
+    } else {
+      meshLabels['istio-injection'] = 'enabled';
+    }
+    for (const key of Object.keys(props.labels ?? {})) {
+      if (key in meshLabels || key === 'istio-injection' || key === 'istio.io/rev' || key === 'istio.io/dataplane-mode') {
+        throw invalidInput(this, 'labels', key, 'is the mesh label this construct sets from `mode` and `controlPlane`', 'drop it from labels and choose the mode instead');
+      }
+    }
+    const labels = { ...(props.labels ?? {}), ...meshLabels };
+    this.namespace = new kplus.Namespace(this, 'Resource', {
+      metadata: { name: this.name, labels: Object.fromEntries(Object.keys(labels).sort().map((k) => [k, labels[k]])) },
+    });
+  }
+}

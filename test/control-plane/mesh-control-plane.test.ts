@@ -1,0 +1,249 @@
+import { Testing } from 'cdk8s';
+import {
+  AccessLog, Environment, EnvironmentProfile, InstallProfile, MeshApp, MeshChart, MeshControlPlane, MeshControlPlaneProps, OutboundTraffic,
+  SidecarResources, Tracing,
+} from '../../lib';
+import { expectValidManifests } from '../support/validate';
+
+interface Obj { apiVersion: string; kind: string; metadata: { name: string }; spec: any }
+
+/** GIVEN a MeshChart of `env` WHEN a control plane is added THEN returns its synthesized IstioOperator. */
+function operatorFor(env: EnvironmentProfile, props: MeshControlPlaneProps = {}): Obj {
+  const app = Testing.app();
+  const chart = new MeshChart(app, env.name, { environment: env });
+  new MeshControlPlane(chart, 'control-plane', props);
+  const objects = chart.toJson() as Obj[];
+  expectValidManifests(objects);
+  const op = objects.find((o) => o.kind === 'IstioOperator' && o.metadata.name === (props.name ?? 'control-plane'));
+  expect(op).toBeDefined();
+  return op!;
+}
+
+/** The error a control plane with `props` throws in a PROD chart. */
+function errorFor(props: MeshControlPlaneProps): string {
+  const chart = new MeshChart(Testing.app(), 'prod', { environment: Environment.PROD });
+  try {
+    new MeshControlPlane(chart, 'cp', props);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected MeshControlPlane to throw');
+}
+
+describe('MeshControlPlane sizing per environment', () => {
+  test('PROD: 3 replicas, HPA 2-5 at 80% CPU, required hostname anti-affinity, PDB, guide resources', () => {
+    const op = operatorFor(Environment.PROD);
+    const k8s = op.spec.components.pilot.k8s;
+    expect(k8s.replicaCount).toBe(3);
+    expect(k8s.hpaSpec).toStrictEqual({
+      minReplicas: 2,
+      maxReplicas: 5,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }],
+    });
+    expect(Math.max(k8s.replicaCount, k8s.hpaSpec.minReplicas)).toBeGreaterThanOrEqual(2);
+    expect(k8s.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toStrictEqual([
+      { labelSelector: { matchLabels: { 'app': 'istiod', 'istio.io/rev': 'default' } }, topologyKey: 'kubernetes.io/hostname' },
+    ]);
+    expect(k8s.podDisruptionBudget).toStrictEqual({ minAvailable: 1 });
+    expect(k8s.resources).toStrictEqual({ requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '4', memory: '8Gi' } });
+    expect(op.spec.values.pilot).toStrictEqual({ autoscaleEnabled: true, autoscaleMin: 2, autoscaleMax: 5, cpu: { targetAverageUtilization: 80 } });
+    expect(op.spec.values.global.defaultPodDisruptionBudget).toStrictEqual({ enabled: true });
+    expect(op.spec.values.global.proxy.resources).toStrictEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } });
+  });
+
+  test('DEV: one replica, and no HPA, anti-affinity or PDB (Istio defaults for both switched off)', () => {
+    const op = operatorFor(Environment.DEV);
+    const k8s = op.spec.components.pilot.k8s;
+    expect(k8s.replicaCount).toBe(1);
+    expect(k8s.hpaSpec).toBeUndefined();
+    expect(k8s.affinity).toBeUndefined();
+    expect(k8s.podDisruptionBudget).toBeUndefined();
+    expect(op.spec.values.pilot.autoscaleEnabled).toBe(false);
+    expect(op.spec.values.global.defaultPodDisruptionBudget.enabled).toBe(false);
+  });
+
+  test('STAGING: preferred anti-affinity with weight 100', () => {
+    const k8s = operatorFor(Environment.STAGING).spec.components.pilot.k8s;
+    expect(k8s.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight).toBe(100);
+    expect(k8s.hpaSpec.minReplicas).toBe(2);
+  });
+
+  test('every number is overridable per construct, and false turns the HPA and PDB off', () => {
+    const op = operatorFor(Environment.PROD, {
+      pilot: {
+        replicas: 4,
+        autoscaling: false,
+        podDisruptionBudget: { minAvailable: 2 },
+        resources: { requests: { cpu: '1', memory: '3Gi' }, limits: { cpu: '2', memory: '6Gi' } },
+        nodeSelector: { pool: 'system' },
+        tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'istio', effect: 'NoSchedule' }],
+        env: { PILOT_ENABLE_ALPHA_GATEWAY_API: 'false' },
+        priorityClassName: 'system-cluster-critical',
+      },
+    });
+    const k8s = op.spec.components.pilot.k8s;
+    expect(k8s.replicaCount).toBe(4);
+    expect(k8s.hpaSpec).toBeUndefined();
+    expect(op.spec.values.pilot.autoscaleEnabled).toBe(false);
+    expect(k8s.podDisruptionBudget).toStrictEqual({ minAvailable: 2 });
+    expect(k8s.resources.requests).toStrictEqual({ cpu: '1', memory: '3Gi' });
+    expect(k8s.nodeSelector).toStrictEqual({ pool: 'system' });
+    expect(k8s.tolerations).toStrictEqual([{ key: 'dedicated', operator: 'Equal', value: 'istio', effect: 'NoSchedule' }]);
+    expect(k8s.env).toStrictEqual([{ name: 'PILOT_ENABLE_ALPHA_GATEWAY_API', value: 'false' }]);
+    expect(k8s.priorityClassName).toBe('system-cluster-critical');
+  });
+
+  test('a MeshControlPlane outside a MeshChart takes the PROD defaults', () => {
+    const chart = Testing.chart();
+    const cp = new MeshControlPlane(chart, 'cp');
+    expect(cp.pilotSizing.replicas).toBe(3);
+  });
+});
+
+describe('MeshControlPlane install settings', () => {
+  test('defaults: minimal profile, pinned tag, istio-system, no revision', () => {
+    const op = operatorFor(Environment.PROD);
+    expect(op.apiVersion).toBe('install.istio.io/v1alpha1');
+    expect(op.metadata).toStrictEqual({ name: 'control-plane', namespace: 'istio-system' });
+    expect(op.spec.profile).toBe('minimal');
+    expect(op.spec.hub).toBe('docker.io/istio');
+    expect(op.spec.tag).toBe('1.30.3');
+    expect(op.spec.namespace).toBe('istio-system');
+    expect(op.spec.revision).toBeUndefined();
+  });
+
+  test('revision names the operator and the anti-affinity selector', () => {
+    const op = operatorFor(Environment.PROD, { revision: '1-30-3', name: 'control-plane-1-30-3' });
+    expect(op.spec.revision).toBe('1-30-3');
+    expect(op.spec.components.pilot.k8s.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector.matchLabels['istio.io/rev']).toBe('1-30-3');
+  });
+
+  test('ambient profile turns on istio-cni', () => {
+    const op = operatorFor(Environment.DEV, { profile: InstallProfile.AMBIENT });
+    expect(op.spec.profile).toBe('ambient');
+    expect(op.spec.components.cni).toStrictEqual({ enabled: true, namespace: 'istio-system' });
+  });
+
+  test('ingress and egress gateway components take the environment sizing', () => {
+    const op = operatorFor(Environment.PROD, {
+      profile: InstallProfile.DEFAULT,
+      ingressGateways: [{ name: 'istio-ingressgateway', namespace: 'istio-ingress' }],
+      egressGateways: [{ name: 'istio-egressgateway' }],
+    });
+    const [ingress] = op.spec.components.ingressGateways;
+    expect(ingress.name).toBe('istio-ingressgateway');
+    expect(ingress.namespace).toBe('istio-ingress');
+    expect(ingress.label).toStrictEqual({ istio: 'ingressgateway' });
+    expect(ingress.k8s.hpaSpec.minReplicas).toBe(3);
+    expect(ingress.k8s.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey).toBe('topology.kubernetes.io/zone');
+    expect(op.spec.components.egressGateways[0].namespace).toBe('istio-system');
+  });
+
+  test('sidecar resources: the optimized preset or custom values', () => {
+    expect(operatorFor(Environment.PROD, { sidecarResources: SidecarResources.OPTIMIZED }).spec.values.global.proxy.resources)
+      .toStrictEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
+    const custom = { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '1', memory: '512Mi' } };
+    expect(operatorFor(Environment.PROD, { sidecarResources: SidecarResources.custom(custom) }).spec.values.global.proxy.resources).toStrictEqual(custom);
+  });
+});
+
+describe('mesh config', () => {
+  test('secure defaults: REGISTRY_ONLY, hold application until proxy starts, Prometheus merge, no tracing', () => {
+    const mc = operatorFor(Environment.PROD).spec.meshConfig;
+    expect(mc).toStrictEqual({
+      enableTracing: false,
+      outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
+      enablePrometheusMerge: true,
+      defaultConfig: { holdApplicationUntilProxyStarts: true, concurrency: 2 },
+    });
+  });
+
+  test('JSON access log, legacy zipkin tracing, stats matcher, DNS capture and auto-allocation', () => {
+    const mc = operatorFor(Environment.PROD, {
+      meshConfig: {
+        accessLog: AccessLog.json({ fields: { status: '%RESPONSE_CODE%', authority: '%REQ(:AUTHORITY)%' } }),
+        tracing: Tracing.zipkin({ address: 'zipkin.istio-system:9411', samplingPercent: 5 }),
+        outboundTrafficPolicy: OutboundTraffic.ALLOW_ANY,
+        discoverySelectors: [{ matchLabels: { mesh: 'on' } }],
+        enablePrometheusMerge: false,
+        holdApplicationUntilProxyStarts: false,
+        concurrency: 0,
+        proxyStatsMatcher: { inclusionRegexps: ['.*outlier_detection.*'] },
+        dnsCapture: true,
+        dnsAutoAllocate: true,
+      },
+    }).spec.meshConfig;
+    expect(mc.accessLogFile).toBe('/dev/stdout');
+    expect(mc.accessLogEncoding).toBe('JSON');
+    expect(JSON.parse(mc.accessLogFormat)).toStrictEqual({ authority: '%REQ(:AUTHORITY)%', status: '%RESPONSE_CODE%' });
+    expect(mc.enableTracing).toBe(true);
+    expect(mc.defaultConfig.tracing).toStrictEqual({ sampling: 5, zipkin: { address: 'zipkin.istio-system:9411' } });
+    expect(mc.outboundTrafficPolicy).toStrictEqual({ mode: 'ALLOW_ANY' });
+    expect(mc.discoverySelectors).toStrictEqual([{ matchLabels: { mesh: 'on' } }]);
+    expect(mc.enablePrometheusMerge).toBe(false);
+    expect(mc.defaultConfig.holdApplicationUntilProxyStarts).toBe(false);
+    expect(mc.defaultConfig.concurrency).toBe(0);
+    expect(mc.defaultConfig.proxyStatsMatcher).toStrictEqual({ inclusionRegexps: ['.*outlier_detection.*'] });
+    expect(mc.defaultConfig.proxyMetadata).toStrictEqual({ ISTIO_META_DNS_AUTO_ALLOCATE: 'true', ISTIO_META_DNS_CAPTURE: 'true' });
+  });
+
+  test('an OpenTelemetry provider becomes the default tracer, sampled by istiod', () => {
+    const op = operatorFor(Environment.PROD, {
+      meshConfig: { tracing: Tracing.openTelemetry({ service: 'otel.observability.svc.cluster.local', port: 4317, samplingPercent: 2 }), accessLog: AccessLog.text() },
+    });
+    expect(op.spec.meshConfig.extensionProviders).toStrictEqual([{ name: 'otel', opentelemetry: { service: 'otel.observability.svc.cluster.local', port: 4317 } }]);
+    expect(op.spec.meshConfig.defaultProviders).toStrictEqual({ tracing: ['otel'] });
+    expect(op.spec.meshConfig.accessLogEncoding).toBe('TEXT');
+    expect(op.spec.values.pilot.traceSampling).toBe(2);
+  });
+});
+
+describe('MeshControlPlane rejects bad input, naming path, field and value', () => {
+  test.each<[string, MeshControlPlaneProps, RegExp]>([
+    ['negative replicas', { pilot: { replicas: -1 } }, /^\[prod\/cp\] pilot\.replicas: -1 is not a whole number of at least 1\. Fix: /],
+    ['fractional replicas', { pilot: { replicas: 1.5 } }, /\[prod\/cp\] pilot\.replicas: 1\.5 /],
+    ['HPA min above max', { pilot: { autoscaling: { minReplicas: 5, maxReplicas: 2, targetCpuUtilizationPercent: 80 } } },
+      /\[prod\/cp\] pilot\.autoscaling\.maxReplicas: 2 is below minReplicas \(5\)/],
+    ['HPA target above 100', { pilot: { autoscaling: { minReplicas: 2, maxReplicas: 5, targetCpuUtilizationPercent: 180 } } },
+      /pilot\.autoscaling\.targetCpuUtilizationPercent: 180 is not a whole percentage/],
+    ['malformed CPU', { pilot: { resources: { requests: { cpu: '500 millicores', memory: '2Gi' }, limits: { cpu: '4', memory: '8Gi' } } } },
+      /\[prod\/cp\] pilot\.resources\.requests\.cpu: "500 millicores" is not a Kubernetes quantity\. Fix: write a cpu quantity/],
+    ['malformed memory', { pilot: { resources: { requests: { cpu: '500m', memory: '2GB' }, limits: { cpu: '4', memory: '8Gi' } } } },
+      /\[prod\/cp\] pilot\.resources\.requests\.memory: "2GB" is not a Kubernetes quantity/],
+    ['CPU unit written for memory', { pilot: { resources: { requests: { cpu: '500m', memory: '512m' }, limits: { cpu: '4', memory: '8Gi' } } } },
+      /pilot\.resources\.requests\.memory: "512m" is less than 1Mi/],
+    ['request above limit', { pilot: { resources: { requests: { cpu: '8', memory: '2Gi' }, limits: { cpu: '4', memory: '8Gi' } } } },
+      /pilot\.resources\.requests\.cpu: "8" is above the limit 4/],
+    ['unknown profile', { profile: 'production' as InstallProfile }, /\[prod\/cp\] profile: "production" is not an istioctl profile\. Fix: use one of default, demo, minimal/],
+    ['revision with dots', { revision: '1.30.3' }, /\[prod\/cp\] revision: "1\.30\.3" is not a DNS label.*Fix: write the version with dashes, e\.g\. "1-30-3"/],
+    ['revision "default"', { revision: 'default' }, /revision: "default" is the name of the default revision tag/],
+    ['unpinned tag', { tag: 'latest' }, /\[prod\/cp\] tag: "latest" is not pinned/],
+    ['bad namespace', { namespace: 'Istio_System' }, /\[prod\/cp\] namespace: "Istio_System" is not a DNS label/],
+    ['PDB that blocks drains', { pilot: { podDisruptionBudget: { minAvailable: 2 } } },
+      /pilot\.podDisruptionBudget\.minAvailable: 2 is not below the HPA minimum \(2\)/],
+    ['ambient without CNI', { profile: InstallProfile.AMBIENT, cni: false }, /\[prod\/cp\] cni: false cannot be turned off with the ambient profile/],
+    ['sampling above 100', { meshConfig: { tracing: Tracing.zipkin({ address: 'zipkin.istio-system:9411', samplingPercent: 150 }) } },
+      /meshConfig\.tracing\.samplingPercent: 150 is outside 0–100/],
+    ['zipkin address without port', { meshConfig: { tracing: Tracing.zipkin({ address: 'zipkin' }) } }, /meshConfig\.tracing\.address: "zipkin" is not host:port/],
+    ['auto-allocate without capture', { meshConfig: { dnsAutoAllocate: true } }, /meshConfig\.dnsAutoAllocate: true has no effect without DNS capture/],
+    ['negative concurrency', { meshConfig: { concurrency: -2 } }, /meshConfig\.concurrency: -2 is not a whole number 0–64/],
+    ['empty discovery selector', { meshConfig: { discoverySelectors: [{}] } }, /meshConfig\.discoverySelectors\[0\]: \{\} selects every namespace/],
+    ['relative access log path', { meshConfig: { accessLog: AccessLog.json({ file: 'logs/access.log' }) } }, /meshConfig\.accessLog\.file: "logs\/access\.log" is not an absolute path/],
+    ['toleration value with Exists', { pilot: { tolerations: [{ key: 'a', operator: 'Exists', value: 'b' }] } }, /pilot\.tolerations\[0\]\.value: "b" is set with operator Exists/],
+    ['duplicate gateway names', { ingressGateways: [{ name: 'gw' }], egressGateways: [{ name: 'gw' }] }, /"gw" names two gateway components/],
+  ])('%s', (_name, props, message) => {
+    expect(errorFor(props)).toMatch(message);
+  });
+});
+
+describe('MeshApp output layout', () => {
+  test('the IstioOperator goes to istioctl/, never into the GitOps set', () => {
+    const app = new MeshApp({ outdir: require('fs').mkdtempSync(require('path').join(require('os').tmpdir(), 'mesh-')) });
+    const chart = new MeshChart(app, 'prod', { environment: Environment.PROD });
+    new MeshControlPlane(chart, 'control-plane');
+    const [out] = app.synthOutputs();
+    expect(out.chart).toBe('prod');
+    expect(out.istioctl.map((o) => o.kind)).toStrictEqual(['IstioOperator']);
+    expect(out.gitops.some((o) => o.apiVersion.startsWith('install.istio.io/'))).toBe(false);
+  });
+});

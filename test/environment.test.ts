@@ -1,0 +1,49 @@
+import { AntiAffinityMode, Environment } from '../lib';
+
+describe('Environment profiles', () => {
+  test('PROD follows the production guide', () => {
+    const prod = Environment.PROD;
+    expect(prod.istiod.replicas).toBe(3);
+    expect(prod.istiod.autoscaling).toStrictEqual({ minReplicas: 2, maxReplicas: 5, targetCpuUtilizationPercent: 80 });
+    expect(prod.istiod.resources).toStrictEqual({ requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '4', memory: '8Gi' } });
+    expect(prod.istiod.antiAffinity).toStrictEqual({ mode: AntiAffinityMode.REQUIRED, topologyKey: 'kubernetes.io/hostname' });
+    expect(prod.istiod.podDisruptionBudget).toBeDefined();
+    expect(prod.sidecar.resources).toStrictEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } });
+    expect(prod.sidecar.optimized).toStrictEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
+    expect(prod.ingressGateway.autoscaling).toStrictEqual({ minReplicas: 3, maxReplicas: 10, targetCpuUtilizationPercent: 60 });
+    expect(prod.ingressGateway.resources).toStrictEqual({ requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '2', memory: '2Gi' } });
+  });
+
+  test('DEV is a single small istiod without HPA, PDB or anti-affinity', () => {
+    const dev = Environment.DEV;
+    expect(dev.istiod.replicas).toBe(1);
+    expect(dev.istiod.autoscaling).toBeUndefined();
+    expect(dev.istiod.podDisruptionBudget).toBeUndefined();
+    expect(dev.istiod.antiAffinity.mode).toBe(AntiAffinityMode.NONE);
+  });
+
+  test('STAGING sits between DEV and PROD', () => {
+    const [dev, staging, prod] = Environment.ALL;
+    expect(staging.istiod.replicas).toBeGreaterThan(dev.istiod.replicas);
+    expect(staging.istiod.replicas).toBeLessThanOrEqual(prod.istiod.replicas);
+    expect(staging.istiod.autoscaling!.maxReplicas).toBeLessThanOrEqual(prod.istiod.autoscaling!.maxReplicas);
+    expect(staging.istiod.antiAffinity.mode).toBe(AntiAffinityMode.PREFERRED);
+  });
+
+  test('profiles are frozen so that one chart cannot change another environment', () => {
+    expect(() => {
+      (Environment.PROD.istiod as { replicas: number }).replicas = 1;
+    }).toThrow(TypeError);
+    expect(Environment.PROD.istiod.replicas).toBe(3);
+  });
+
+  test('override merges at any depth and leaves the base untouched', () => {
+    const eu = Environment.override(Environment.PROD, { name: 'prod-eu', istiod: { replicas: 5, resources: { requests: { cpu: '1', memory: '4Gi' } } } });
+    expect(eu.name).toBe('prod-eu');
+    expect(eu.istiod.replicas).toBe(5);
+    expect(eu.istiod.resources).toStrictEqual({ requests: { cpu: '1', memory: '4Gi' }, limits: { cpu: '4', memory: '8Gi' } });
+    expect(eu.istiod.autoscaling).toStrictEqual(Environment.PROD.istiod.autoscaling);
+    expect(Environment.PROD.istiod.replicas).toBe(3);
+    expect(Object.isFrozen(eu.istiod)).toBe(true);
+  });
+});
