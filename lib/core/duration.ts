@@ -25,7 +25,7 @@ export function istioDuration(scope: IConstruct, field: string, value: Duration,
   if (!(value instanceof Duration)) {
     throw invalidInput(scope, field, value, 'is not a cdk8s Duration', 'use Duration.millis(), Duration.seconds() or Duration.minutes() from cdk8s');
   }
-  const ms = value.toMilliseconds();
+  const ms = value.toMilliseconds({ integral: false });
   const minMs = bounds.minMs ?? 1;
   if (!Number.isFinite(ms) || !Number.isInteger(ms)) {
     throw invalidInput(scope, field, `${ms}ms`, 'is not a whole number of milliseconds (Istio has millisecond precision)', 'round it to whole milliseconds');
