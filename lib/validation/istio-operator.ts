@@ -15,6 +15,7 @@
  */
 import { compiledValidator, schemaProblems } from './json-schema';
 import { ruleProblems } from './rules';
+import { isRecord } from './path';
 import { istioSchemas, sailValues } from './schema-files';
 import type { JsonSchema, Problem } from './types';
 
@@ -96,11 +97,19 @@ const ISTIOCTL_ONLY_VALUES: Record<string, JsonSchema> = {
   revisionTags: { type: 'array', items: STRING },
 };
 
-let schema: JsonSchema | undefined;
+const schemas = new Map<string, JsonSchema>();
 
-/** The full IstioOperator manifest schema, built once from the generated Sail values schema. */
-export function istioOperatorSchema(): JsonSchema {
-  if (schema) return schema;
+/**
+ * The IstioOperator manifest schema, built from the generated Sail values schema.
+ *
+ * @param valueSections the `spec.values` sections to include (default: all). Compiling all of Istio's
+ * Helm values costs most of a second, so callers pass the sections an object actually has; a section
+ * left out still fails as an unknown field, since `values` stays a closed object.
+ */
+export function istioOperatorSchema(valueSections?: readonly string[]): JsonSchema {
+  const cacheKey = valueSections ? valueSections.join(',') : '*';
+  const cached = schemas.get(cacheKey);
+  if (cached) return cached;
   const values = sailValues().values;
   const meshConfig = values.properties?.meshConfig;
   if (!meshConfig) throw new Error('cdk8s-istio: sail-istio-values.json has no meshConfig schema');
@@ -113,11 +122,11 @@ export function istioOperatorSchema(): JsonSchema {
     revision: STRING,
     compatibilityVersion: STRING,
     meshConfig,
-    values: { ...values, properties: { ...values.properties, ...ISTIOCTL_ONLY_VALUES } },
+    values: { ...values, properties: pick({ ...values.properties, ...ISTIOCTL_ONLY_VALUES }, valueSections) },
     components: COMPONENTS,
     unvalidatedValues: OPEN_OBJECT,
   });
-  schema = {
+  const schema: JsonSchema = {
     ...object({
       apiVersion: { type: 'string', enum: [ISTIO_OPERATOR_API_VERSION] },
       kind: { type: 'string', enum: [ISTIO_OPERATOR_KIND] },
@@ -126,12 +135,25 @@ export function istioOperatorSchema(): JsonSchema {
     }),
     required: ['apiVersion', 'kind', 'metadata'],
   };
+  schemas.set(cacheKey, schema);
   return schema;
+}
+
+function pick(properties: Record<string, JsonSchema>, keys: readonly string[] | undefined): Record<string, JsonSchema> {
+  return keys ? Object.fromEntries(keys.filter((k) => k in properties).map((k) => [k, properties[k]])) : properties;
+}
+
+/** The sorted `spec.values` keys of an object, when it has any. */
+function valueSectionsOf(obj: unknown): string[] {
+  const spec = isRecord(obj) ? obj.spec : undefined;
+  const values = isRecord(spec) ? spec.values : undefined;
+  return isRecord(values) ? Object.keys(values).sort() : [];
 }
 
 /** Structural and CEL problems of an IstioOperator object (identity not attached). */
 export function istioOperatorProblems(obj: unknown): Problem[] {
-  const operatorSchema = istioOperatorSchema();
-  const validate = compiledValidator(`${ISTIO_OPERATOR_API_VERSION}/${ISTIO_OPERATOR_KIND}`, operatorSchema);
+  const sections = valueSectionsOf(obj);
+  const operatorSchema = istioOperatorSchema(sections);
+  const validate = compiledValidator(`${ISTIO_OPERATOR_API_VERSION}/${ISTIO_OPERATOR_KIND}[${sections.join(',')}]`, operatorSchema);
   return [...schemaProblems(validate, obj), ...ruleProblems(operatorSchema, obj)];
 }
