@@ -513,7 +513,7 @@ export class AuthorizationPolicy extends Construct {
   /** Adds a rule; checked at once (A3), with its index in the error message. */
   public addRule(rule: AuthorizationRule): AuthorizationPolicy {
     if (this.preset) {
-      throw invalidInput(this, 'rules', rule, `cannot be added to a ${this.preset.kind} preset policy`, 'create a separate AuthorizationPolicy for these rules');
+      throw invalidInput(this, 'rules', rule, `cannot be added to the ${this.preset.kind} preset policy`, 'create a separate AuthorizationPolicy for these rules');
     }
     const field = `rules[${this.rules.length}]`;
     this.rules.push(this.renderRule(field, rule));
