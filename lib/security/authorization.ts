@@ -1,6 +1,6 @@
 import { Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { invalidInput, show } from '../core/errors';
+import { formatInputError, invalidInput } from '../core/errors';
 import * as l1 from '../../imports/security.istio.io';
 import { checkDnsLabel, isIpOrCidr, isIstioStringMatch, resolveNamespace, validationMessage } from './common';
 import { PolicyTargetRef, Principal, PrincipalOptions, PrincipalSource, WorkloadSelector } from './selectors';
@@ -411,7 +411,7 @@ export class AuthorizationPolicy extends Construct {
   public static allowFrom(scope: Construct, id: string, props: AllowFromProps): AuthorizationPolicy {
     const options: PrincipalOptions = { trustDomain: props.trustDomain };
     if (!Array.isArray(props.from) || props.from.length === 0) {
-      throw new Error(`[${scope.node.path}/${id}] from: ${show(props.from)} names no caller. Fix: give the ServiceAccounts or workloads allowed to call`);
+      throw new Error(formatInputError(`${scope.node.path}/${id}`, 'from', props.from, 'names no caller', 'give the ServiceAccounts or workloads allowed to call'));
     }
     const principals = [...new Set(props.from.map((s) => Principal.from(s, options).value))].sort();
     const operation: RequestOperation = {

@@ -27,9 +27,19 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { validationMessage } from './common';
-import type { MtlsPolicyView } from './mtls';
 
 const REGISTERED = Symbol.for('cdk8s-istio.mtlsConflictCheck');
+
+/** What the conflict check needs to know of a StrictMtls. */
+export interface MtlsPolicyView {
+  readonly construct: IConstruct;
+  readonly scope: 'mesh' | 'namespace' | 'workload';
+  readonly namespace: string;
+  readonly selector?: { readonly [key: string]: string };
+  readonly mode: 'STRICT' | 'PERMISSIVE' | 'DISABLE';
+  readonly ports: ReadonlyMap<number, 'STRICT' | 'PERMISSIVE' | 'DISABLE'>;
+}
+
 
 interface HostTarget {
   /** A namespace, or `*` for every namespace. */

@@ -1,11 +1,11 @@
 import { Chart, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { invalidInput } from '../core/errors';
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
 import * as l1 from '../../imports/security.istio.io';
 import { checkDnsLabel, validationMessage } from './common';
-import { registerMtlsConflictCheck } from './mtls-conflicts';
+import { MtlsPolicyView, registerMtlsConflictCheck } from './mtls-conflicts';
 import { WorkloadSelector } from './selectors';
 
 /**
@@ -149,16 +149,6 @@ export interface StrictMtlsProps {
    * @default "default" for mesh and namespace scope (the name Istio's docs use), the construct id for workload scope
    */
   readonly name?: string;
-}
-
-/** What the conflict check needs to know of a StrictMtls. @internal */
-export interface MtlsPolicyView {
-  readonly construct: IConstruct;
-  readonly scope: 'mesh' | 'namespace' | 'workload';
-  readonly namespace: string;
-  readonly selector?: { readonly [key: string]: string };
-  readonly mode: 'STRICT' | 'PERMISSIVE' | 'DISABLE';
-  readonly ports: ReadonlyMap<number, PortMtlsMode>;
 }
 
 const STRICT_MTLS = Symbol.for('cdk8s-istio.StrictMtls');

@@ -136,6 +136,11 @@ describe('allowFrom and SPIFFE principals', () => {
     expect(errorOf(() => Principal.fromWorkload(deployment))).toMatch(/^\[prod\/anon\] serviceAccount: undefined is not set: the pods run as the namespace's "default" service account/);
   });
 
+  test('allowFrom needs at least one caller', () => {
+    expect(errorOf(() => AuthorizationPolicy.allowFrom(prodChart(), 'p', { from: [], to: productpage, namespace: 'bookinfo' })))
+      .toBe('[prod/p] from: [] names no caller. Fix: give the ServiceAccounts or workloads allowed to call');
+  });
+
   test('the policy namespace must be the target workload\'s', () => {
     const chart = prodChart();
     const reviews = new kplus.Deployment(chart, 'reviews', { metadata: { namespace: 'bookinfo' }, containers: [{ image: 'reviews:1' }] });
