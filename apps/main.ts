@@ -1,4 +1,5 @@
 import * as istio from '../lib';
+import { addSecurity } from './security';
 
 /**
  * The per-environment composition of the mesh: one MeshChart for each of DEV, STAGING and PROD,
@@ -22,6 +23,7 @@ export function buildApp(app: istio.MeshApp = new istio.MeshApp()): istio.MeshAp
       },
     });
     new istio.MeshNamespace(chart, 'bookinfo', { controlPlane });
+    addSecurity(chart, env, controlPlane);
   }
   return app;
 }

@@ -1,0 +1,88 @@
+import { isIP } from 'net';
+import { Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { formatInputError, invalidInput } from '../core/errors';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * The text of a `node.addValidation` error. cdk8s already prefixes every validation message with
+ * `[<construct path>]`, so the path is left out here to avoid printing it twice.
+ * @internal
+ */
+export function validationMessage(field: string, value: unknown, problem: string, fix: string): string {
+  return formatInputError('', field, value, problem, fix);
+}
+
+/**
+ * Checks a Kubernetes namespace or object name that must be a DNS label (at most 63 characters).
+ * @internal
+ */
+export function checkDnsLabel(scope: IConstruct, field: string, value: unknown, fix: string): string {
+  if (typeof value !== 'string' || value.length > 63 || !DNS_LABEL.test(value)) {
+    throw invalidInput(scope, field, value, 'is not a DNS label (lowercase letters, digits and "-", at most 63 characters)', fix);
+  }
+  return value;
+}
+
+/**
+ * The namespace an Istio policy lands in: the one given, else the one its target lives in, else the
+ * chart's. A policy without a namespace would be applied to `default`, which is never what a security
+ * policy means, so that is an error.
+ * @internal
+ */
+export function resolveNamespace(scope: IConstruct, given: string | undefined, fromTarget: string | undefined): string {
+  if (given !== undefined && fromTarget !== undefined && given !== fromTarget) {
+    throw invalidInput(scope, 'namespace', given, `differs from the namespace of the selected workload (${JSON.stringify(fromTarget)}); a policy only applies to workloads in its own namespace`,
+      `leave namespace out or set it to "${fromTarget}"`);
+  }
+  const ns = given ?? fromTarget ?? Chart.of(scope).namespace;
+  if (ns === undefined) {
+    throw invalidInput(scope, 'namespace', ns, 'is not set, so the policy would land in whatever namespace kubectl or the GitOps tool defaults to',
+      'give the namespace of the workloads the policy protects, e.g. namespace: "bookinfo"');
+  }
+  return checkDnsLabel(scope, 'namespace', ns, 'use a namespace name such as "bookinfo"');
+}
+
+/**
+ * True for an IP address or a CIDR range (`10.1.2.3`, `10.0.0.0/16`, `2001:db8::/64`), as istiod's
+ * `ValidateIPs` accepts them.
+ * @internal
+ */
+export function isIpOrCidr(value: string): boolean {
+  const slash = value.indexOf('/');
+  if (slash < 0) {
+    return isIP(value) !== 0;
+  }
+  const ip = value.slice(0, slash);
+  const bits = value.slice(slash + 1);
+  const family = isIP(ip);
+  if (family === 0 || !/^\d{1,3}$/.test(bits)) {
+    return false;
+  }
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * True for Istio's string-match syntax: exact, `*`, a prefix match `abc*` or a suffix match `*abc`
+ * (one `*`, at one end).
+ * @internal
+ */
+export function isIstioStringMatch(value: string): boolean {
+  if (value === '*') {
+    return true;
+  }
+  const stars = value.split('*').length - 1;
+  if (stars === 0) {
+    return true;
+  }
+  return stars === 1 && (value.startsWith('*') || value.endsWith('*'));
+}
+
+/**
+ * Sorts the keys of a record for stable output.
+ * @internal
+ */
+export function sortedRecord<T>(record: { readonly [key: string]: T }): { [key: string]: T } {
+  return Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]]));
+}

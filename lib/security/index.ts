@@ -1,0 +1,5 @@
+export * from './selectors';
+export * from './mtls';
+export * from './authorization';
+export * from './jwt';
+export * from './istiod-network-policy';

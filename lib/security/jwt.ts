@@ -1,0 +1,327 @@
+import { Duration, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { istioDuration } from '../core/duration';
+import { invalidInput } from '../core/errors';
+import * as l1 from '../../imports/security.istio.io';
+import { AuthorizationAction, AuthorizationPolicy, RequestOperation, RequestSource } from './authorization';
+import { checkDnsLabel, resolveNamespace } from './common';
+import { WorkloadSelector } from './selectors';
+
+/** A header a JWT is read from. */
+export interface JwtHeader {
+  /** Header name, e.g. `Authorization` or `x-jwt-assertion`. */
+  readonly name: string;
+  /**
+   * Prefix stripped before decoding, e.g. `"Bearer "`.
+   * @default none
+   */
+  readonly prefix?: string;
+}
+
+/** A claim copied to a request header after the token is verified. */
+export interface JwtClaimToHeader {
+  /** The claim, e.g. `sub`. */
+  readonly claim: string;
+  /** The header to create, letters, digits, `-` and `_`. */
+  readonly header: string;
+}
+
+/** One accepted token issuer (a `jwtRules` entry). ISTIO-RULES R1. */
+export interface JwtIssuer {
+  /**
+   * The `iss` the token must carry. At least one of `issuer` and `jwksUri` is required.
+   * @default any issuer whose keys verify the token
+   */
+  readonly issuer?: string;
+  /**
+   * URL (http or https) of the issuer's public keys. Excludes `jwks`.
+   * @default discovered by istiod from `<issuer>/.well-known/openid-configuration` when jwks is unset too
+   */
+  readonly jwksUri?: string;
+  /**
+   * The public keys inline, as a JSON Web Key Set document. Excludes `jwksUri`.
+   * @default none
+   */
+  readonly jwks?: string;
+  /**
+   * Accepted `aud` values.
+   * @default any audience
+   */
+  readonly audiences?: string[];
+  /**
+   * Keep the token on the request forwarded to the workload.
+   * @default false (the token is removed)
+   */
+  readonly forwardOriginalToken?: boolean;
+  /**
+   * Headers the token is read from.
+   * @default `Authorization: Bearer <token>`
+   */
+  readonly fromHeaders?: JwtHeader[];
+  /**
+   * Query parameters the token is read from.
+   * @default `access_token` (only when fromHeaders is unset too)
+   */
+  readonly fromParams?: string[];
+  /**
+   * Cookies the token is read from.
+   * @default none
+   */
+  readonly fromCookies?: string[];
+  /**
+   * Header that receives the verified payload (base64url JSON).
+   * @default none
+   */
+  readonly outputPayloadToHeader?: string;
+  /**
+   * Claims copied to headers.
+   * @default none
+   */
+  readonly outputClaimToHeaders?: JwtClaimToHeader[];
+  /**
+   * How long istiod waits for the JWKS download, at least 1 ms.
+   * @default Istio's default (5s)
+   */
+  readonly timeout?: Duration;
+}
+
+/**
+ * Which requests must carry a valid token: the AuthorizationPolicy that {@link JwtAuthentication}
+ * adds next to the RequestAuthentication (which on its own only rejects *invalid* tokens; a
+ * request without any token passes).
+ *
+ * Following Istio's "Require a valid token" and "Require valid tokens per-path" tasks, it is a DENY
+ * policy with `notRequestPrincipals` (`["*"]`, or the accepted `<iss>/<sub>` identities), limited to
+ * paths when asked. DENY rather than ALLOW on purpose: it only narrows access, so it composes with a
+ * deny-all baseline and its explicit ALLOW policies (an ALLOW `requestPrincipals: ["*"]` policy would
+ * instead admit any caller holding a token, widening access).
+ */
+export class TokenRequirement {
+  /** Every request needs a valid token. */
+  public static everywhere(options: TokenRequirementOptions = {}): TokenRequirement {
+    return new TokenRequirement('everywhere', undefined, options.principals);
+  }
+  /** Requests to these paths need a valid token; others may come without one. */
+  public static onPaths(paths: string[], options: TokenRequirementOptions = {}): TokenRequirement {
+    return new TokenRequirement('paths', paths, options.principals);
+  }
+  /** Every request needs a valid token, except to these (public) paths, e.g. `/healthz`. */
+  public static exceptPaths(paths: string[], options: TokenRequirementOptions = {}): TokenRequirement {
+    return new TokenRequirement('except-paths', paths, options.principals);
+  }
+  /**
+   * No token is required: a request without a token passes, one with an invalid token is rejected.
+   * Only for endpoints that are public anyway; nothing is generated besides the RequestAuthentication.
+   */
+  public static optional(): TokenRequirement {
+    return new TokenRequirement('optional', undefined, undefined);
+  }
+
+  private constructor(
+    /** Which requirement. */
+    public readonly kind: 'everywhere' | 'paths' | 'except-paths' | 'optional',
+    /** The paths of `onPaths` / `exceptPaths`. */
+    public readonly paths: string[] | undefined,
+    /** The accepted request principals. */
+    public readonly principals: string[] | undefined,
+  ) {}
+}
+
+/** Options of a {@link TokenRequirement}. */
+export interface TokenRequirementOptions {
+  /**
+   * The request principals (`<iss>/<sub>`, prefix or suffix `*` allowed) that count as valid.
+   * @default ["*"]: any token a JwtIssuer accepts
+   */
+  readonly principals?: string[];
+}
+
+/** Props of a {@link JwtAuthentication}. */
+export interface JwtAuthenticationProps {
+  /**
+   * The workloads whose inbound requests are checked.
+   * @default every workload in the namespace
+   */
+  readonly selector?: WorkloadSelector;
+  /**
+   * Namespace of both policies.
+   * @default the selector's workload namespace, else the chart's (one is required)
+   */
+  readonly namespace?: string;
+  /** The accepted issuers, at least one. */
+  readonly issuers: JwtIssuer[];
+  /**
+   * Which requests must carry a valid token.
+   * @default TokenRequirement.everywhere()
+   */
+  readonly requireToken?: TokenRequirement;
+  /**
+   * Name of the RequestAuthentication; the AuthorizationPolicy is `<name>-require-token`.
+   * @default the construct id
+   */
+  readonly name?: string;
+}
+
+const HEADER = /^[-_A-Za-z0-9]+$/;
+
+/**
+ * End-user authentication with JWTs: a RequestAuthentication (which tokens are valid) plus the
+ * AuthorizationPolicy that makes a valid token mandatory where `requireToken` says (see
+ * {@link TokenRequirement} for the pattern and why). Checks ISTIO-RULES R1 on every issuer.
+ *
+ * The requirement policy is a DENY policy with only HTTP attributes, so it also rejects every TCP
+ * connection to the selected workloads; that is acknowledged here (`acknowledgeTcpBlocking`) because
+ * a workload that demands tokens serves HTTP, and no token should mean no access.
+ */
+export class JwtAuthentication extends Construct {
+  /** The namespace of both policies. */
+  public readonly namespace: string;
+  /** The RequestAuthentication object. */
+  public readonly resource: l1.RequestAuthentication;
+  /** The token-requirement policy, unless `TokenRequirement.optional()`. */
+  public readonly requirement: AuthorizationPolicy | undefined;
+
+  private readonly selector: { [key: string]: string } | undefined;
+  private readonly rules: l1.RequestAuthenticationSpecJwtRules[];
+
+  constructor(scope: Construct, id: string, props: JwtAuthenticationProps) {
+    super(scope, id);
+    this.namespace = resolveNamespace(this, props.namespace, props.selector?.namespace);
+    this.selector = props.selector?._render(this, 'selector');
+    const name = checkDnsLabel(this, 'name', props.name ?? id, 'use a DNS label, e.g. "productpage-jwt"');
+    if (!Array.isArray(props.issuers) || props.issuers.length === 0) {
+      throw invalidInput(this, 'issuers', props.issuers, 'is empty: no token could ever be valid', 'give at least one JwtIssuer');
+    }
+    this.rules = props.issuers.map((issuer, i) => this.renderIssuer(`issuers[${i}]`, issuer));
+
+    this.resource = new l1.RequestAuthentication(this, 'Resource', {
+      metadata: { name, namespace: this.namespace },
+      spec: Lazy.any({ produce: () => this.toSpec() }) as unknown as l1.RequestAuthenticationSpec,
+    });
+
+    const requirement = props.requireToken ?? TokenRequirement.everywhere();
+    if (!(requirement instanceof TokenRequirement)) {
+      throw invalidInput(this, 'requireToken', requirement, 'is not a TokenRequirement', 'use TokenRequirement.everywhere(), .onPaths([...]), .exceptPaths([...]) or .optional()');
+    }
+    this.requirement = requirement.kind === 'optional' ? undefined : this.requirementPolicy(`${name}-require-token`, requirement, props.selector);
+  }
+
+  /** The RequestAuthentication spec. */
+  public toSpec(): l1.RequestAuthenticationSpec {
+    return {
+      ...(this.selector ? { selector: { matchLabels: { ...this.selector } } } : {}),
+      jwtRules: this.rules.map((r) => ({ ...r })),
+    };
+  }
+
+  private requirementPolicy(name: string, requirement: TokenRequirement, selector: WorkloadSelector | undefined): AuthorizationPolicy {
+    const principals = requirement.principals ?? ['*'];
+    if (principals.length === 0) {
+      throw invalidInput(this, 'requireToken.principals', principals, 'is empty', 'leave principals out (any valid token) or name the accepted <iss>/<sub>');
+    }
+    const from: RequestSource[] = [{ notRequestPrincipals: principals }];
+    const to: RequestOperation[] | undefined = requirement.kind === 'paths' ? [{ paths: requirement.paths }]
+      : requirement.kind === 'except-paths' ? [{ notPaths: requirement.paths }]
+        : undefined;
+    if (to && (!Array.isArray(requirement.paths) || requirement.paths.length === 0)) {
+      throw invalidInput(this, 'requireToken.paths', requirement.paths, 'is empty', 'give the paths, e.g. ["/api/*"], or use TokenRequirement.everywhere()');
+    }
+    return new AuthorizationPolicy(this, 'RequireToken', {
+      name,
+      namespace: this.namespace,
+      selector,
+      action: AuthorizationAction.DENY,
+      rules: [{ from, ...(to ? { to } : {}) }],
+      acknowledgeTcpBlocking: true,
+    });
+  }
+
+  private renderIssuer(field: string, r: JwtIssuer): l1.RequestAuthenticationSpecJwtRules {
+    if (typeof r !== 'object' || r === null) {
+      throw invalidInput(this, field, r, 'is not a JwtIssuer', 'give { issuer, jwksUri, ... }');
+    }
+    const nonEmpty = (f: string, v: unknown) => {
+      if (v !== undefined && (typeof v !== 'string' || v.trim() === '')) {
+        throw invalidInput(this, `${field}.${f}`, v, 'is empty', `give a value or leave ${f} out`);
+      }
+    };
+    nonEmpty('issuer', r.issuer);
+    nonEmpty('jwksUri', r.jwksUri);
+    nonEmpty('jwks', r.jwks);
+    // R1: an issuer or a jwksUri; only one of jwks / jwksUri; jwksUri is http(s).
+    if (r.issuer === undefined && r.jwksUri === undefined) {
+      throw invalidInput(this, field, r, 'has neither issuer nor jwksUri (istiod: issuer or jwksUri must be non-empty)', 'give the issuer (iss claim) and, unless it publishes OpenID discovery, its jwksUri');
+    }
+    if (r.jwks !== undefined && r.jwksUri !== undefined) {
+      throw invalidInput(this, `${field}.jwks`, '<inline JWKS>', `is set together with jwksUri ${JSON.stringify(r.jwksUri)}; only one of them may be set`, 'keep jwksUri (keys rotate without a redeploy) or the inline jwks, not both');
+    }
+    if (r.jwksUri !== undefined) {
+      let scheme: string | undefined;
+      try {
+        scheme = new URL(r.jwksUri).protocol;
+      } catch {
+        scheme = undefined;
+      }
+      if (scheme !== 'https:' && scheme !== 'http:') {
+        throw invalidInput(this, `${field}.jwksUri`, r.jwksUri, 'is not an http:// or https:// URL', 'give the JWKS URL, e.g. "https://auth.example.com/.well-known/jwks.json"');
+      }
+      if (r.jwksUri.length > 2048) {
+        throw invalidInput(this, `${field}.jwksUri`, `${r.jwksUri.slice(0, 40)}...`, 'is longer than 2048 characters', 'shorten the URL');
+      }
+    }
+    if (r.jwks !== undefined) {
+      let keys: unknown;
+      try {
+        keys = (JSON.parse(r.jwks) as { keys?: unknown }).keys;
+      } catch {
+        keys = undefined;
+      }
+      if (!Array.isArray(keys) || keys.length === 0) {
+        throw invalidInput(this, `${field}.jwks`, '<inline JWKS>', 'is not a JSON Web Key Set with a non-empty "keys" list (istiod fails to parse it)', 'give the JWKS document as a JSON string: {"keys":[...]}');
+      }
+    }
+    const list = (f: string, v: string[] | undefined) => {
+      if (v === undefined) {
+        return undefined;
+      }
+      if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== 'string' || x.trim() === '')) {
+        throw invalidInput(this, `${field}.${f}`, v, 'is empty or has an empty entry', `give non-empty values or leave ${f} out`);
+      }
+      return [...v];
+    };
+    const fromHeaders = r.fromHeaders?.map((h, i) => {
+      if (typeof h?.name !== 'string' || !HEADER.test(h.name)) {
+        throw invalidInput(this, `${field}.fromHeaders[${i}].name`, h?.name, 'is not a header name', 'give a header such as "Authorization"');
+      }
+      return { name: h.name, ...(h.prefix !== undefined ? { prefix: h.prefix } : {}) };
+    });
+    if (fromHeaders && fromHeaders.length === 0) {
+      throw invalidInput(this, `${field}.fromHeaders`, [], 'is empty', 'give at least one header or leave fromHeaders out');
+    }
+    if (r.outputPayloadToHeader !== undefined && !HEADER.test(r.outputPayloadToHeader)) {
+      throw invalidInput(this, `${field}.outputPayloadToHeader`, r.outputPayloadToHeader, 'is not a header name', 'use letters, digits, "-" and "_", e.g. "x-jwt-payload"');
+    }
+    const claims = r.outputClaimToHeaders?.map((c, i) => {
+      if (typeof c?.claim !== 'string' || c.claim === '') {
+        throw invalidInput(this, `${field}.outputClaimToHeaders[${i}].claim`, c?.claim, 'is empty', 'name the claim, e.g. "sub"');
+      }
+      if (typeof c.header !== 'string' || !HEADER.test(c.header)) {
+        throw invalidInput(this, `${field}.outputClaimToHeaders[${i}].header`, c.header, 'is not a header name', 'use letters, digits, "-" and "_", e.g. "x-jwt-sub"');
+      }
+      return { claim: c.claim, header: c.header };
+    });
+    return {
+      ...(r.issuer !== undefined ? { issuer: r.issuer } : {}),
+      ...(r.jwksUri !== undefined ? { jwksUri: r.jwksUri } : {}),
+      ...(r.jwks !== undefined ? { jwks: r.jwks } : {}),
+      ...(r.audiences !== undefined ? { audiences: list('audiences', r.audiences) } : {}),
+      ...(r.forwardOriginalToken !== undefined ? { forwardOriginalToken: r.forwardOriginalToken } : {}),
+      ...(fromHeaders ? { fromHeaders } : {}),
+      ...(r.fromParams !== undefined ? { fromParams: list('fromParams', r.fromParams) } : {}),
+      ...(r.fromCookies !== undefined ? { fromCookies: list('fromCookies', r.fromCookies) } : {}),
+      ...(r.outputPayloadToHeader !== undefined ? { outputPayloadToHeader: r.outputPayloadToHeader } : {}),
+      ...(claims ? { outputClaimToHeaders: claims } : {}),
+      ...(r.timeout !== undefined ? { timeout: istioDuration(this, `${field}.timeout`, r.timeout) } : {}),
+    };
+  }
+}

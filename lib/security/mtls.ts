@@ -1,0 +1,281 @@
+import { Chart, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { invalidInput } from '../core/errors';
+import { MeshControlPlane } from '../control-plane/mesh-control-plane';
+import * as l1 from '../../imports/security.istio.io';
+import { checkDnsLabel, validationMessage } from './common';
+import { MtlsPolicyView, registerMtlsConflictCheck } from './mtls-conflicts';
+import { WorkloadSelector } from './selectors';
+
+/**
+ * The mTLS mode a StrictMtls policy enforces: one value that walks a migration forward.
+ *
+ * 1. `PERMISSIVE` while some clients still send plaintext (workloads accept both);
+ * 2. `STRICT` once every client has a sidecar (or ztunnel): plaintext is refused.
+ *
+ * `DISABLE` is deliberately not a member: it is only reachable through the loudly named
+ * `insecureDisableMtls` option.
+ */
+export enum MtlsMode {
+  /** Only mutual TLS is accepted: the secure default. */
+  STRICT = 'STRICT',
+  /** Mutual TLS and plaintext are both accepted: a migration stage, not an end state. */
+  PERMISSIVE = 'PERMISSIVE',
+}
+
+/** The mode of one port-level exception. */
+export enum PortMtlsMode {
+  /** Only mutual TLS on this port. */
+  STRICT = 'STRICT',
+  /** Mutual TLS and plaintext on this port. */
+  PERMISSIVE = 'PERMISSIVE',
+  /** Plaintext only on this port: insecure, reachable only through `PortMtls.insecureDisable()`. */
+  DISABLE = 'DISABLE',
+}
+
+/**
+ * A port-level mTLS exception of a workload-scoped policy (`portLevelMtls`). The port is the
+ * workload's (container) port, not the Service port.
+ */
+export class PortMtls {
+  /** Require mTLS on this port although the policy is PERMISSIVE. */
+  public static strict(port: number): PortMtls {
+    return new PortMtls(port, PortMtlsMode.STRICT);
+  }
+  /** Accept plaintext too on this port, e.g. a metrics port scraped by a Prometheus outside the mesh. */
+  public static permissive(port: number): PortMtls {
+    return new PortMtls(port, PortMtlsMode.PERMISSIVE);
+  }
+  /** Turn mTLS off on this port: plaintext only. Insecure; prefer `permissive`. */
+  public static insecureDisable(port: number): PortMtls {
+    return new PortMtls(port, PortMtlsMode.DISABLE);
+  }
+
+  private constructor(
+    /** The workload port, 1–65535. */
+    public readonly port: number,
+    /** The mode on that port. */
+    public readonly mode: PortMtlsMode,
+  ) {}
+}
+
+/** Options of a mesh-wide scope. */
+export interface MeshScopeOptions {
+  /**
+   * The control plane whose namespace is the mesh root namespace.
+   * @default none: the root namespace is `rootNamespace`
+   */
+  readonly controlPlane?: MeshControlPlane;
+  /**
+   * The mesh root namespace (where istiod reads mesh-wide policies).
+   * @default the control plane's namespace, else "istio-system"
+   */
+  readonly rootNamespace?: string;
+}
+
+/** The kinds of scope a StrictMtls policy can have. */
+export enum MtlsScopeKind {
+  /** Every workload of the mesh: a policy without selector in the root namespace. */
+  MESH = 'mesh',
+  /** Every workload of one namespace: a policy without selector there. */
+  NAMESPACE = 'namespace',
+  /** The workloads a selector picks in one namespace. */
+  WORKLOAD = 'workload',
+}
+
+/** Where a StrictMtls policy applies: the whole mesh, one namespace, or selected workloads. */
+export class MtlsScope {
+  /**
+   * The whole mesh: a PeerAuthentication without selector in the root namespace (ISTIO-RULES P2).
+   */
+  public static mesh(options: MeshScopeOptions = {}): MtlsScope {
+    return new MtlsScope(MtlsScopeKind.MESH, options.rootNamespace, undefined, options.controlPlane);
+  }
+  /** Every workload in `namespace`. */
+  public static namespace(namespace: string): MtlsScope {
+    return new MtlsScope(MtlsScopeKind.NAMESPACE, namespace, undefined, undefined);
+  }
+  /** The workloads `selector` picks in `namespace`; the only scope that allows port-level exceptions. */
+  public static workload(namespace: string, selector: WorkloadSelector): MtlsScope {
+    return new MtlsScope(MtlsScopeKind.WORKLOAD, namespace, selector, undefined);
+  }
+  /** The pods of a cdk8s-plus workload, in the workload's namespace. */
+  public static fromWorkload(workload: kplus.Workload): MtlsScope {
+    const selector = WorkloadSelector.fromWorkload(workload);
+    return new MtlsScope(MtlsScopeKind.WORKLOAD, selector.namespace, selector, undefined);
+  }
+
+  private constructor(
+    /** Mesh, namespace or workload. */
+    public readonly kind: MtlsScopeKind,
+    private readonly _namespace: string | undefined,
+    private readonly _selector: WorkloadSelector | undefined,
+    private readonly _controlPlane: MeshControlPlane | undefined,
+  ) {}
+
+  /** @internal */
+  public get _parts(): { namespace: string | undefined; selector: WorkloadSelector | undefined; controlPlane: MeshControlPlane | undefined } {
+    return { namespace: this._namespace, selector: this._selector, controlPlane: this._controlPlane };
+  }
+}
+
+/** Props of a {@link StrictMtls}. */
+export interface StrictMtlsProps {
+  /**
+   * Where the policy applies.
+   * @default MtlsScope.mesh(): every workload, from the root namespace
+   */
+  readonly scope?: MtlsScope;
+  /**
+   * The migration stage: `PERMISSIVE` first while plaintext clients remain, then `STRICT`.
+   * @default MtlsMode.STRICT
+   */
+  readonly mode?: MtlsMode;
+  /**
+   * Turn mutual TLS off for the scope: workloads accept plaintext only and lose their peer identity
+   * (so principal-based AuthorizationPolicies no longer match). Insecure; exists for the rare workload
+   * that cannot speak mTLS at all. Excludes `mode`.
+   * @default false
+   */
+  readonly insecureDisableMtls?: boolean;
+  /**
+   * Per-port exceptions; only with `MtlsScope.workload(...)` (ISTIO-RULES P1).
+   * @default none
+   */
+  readonly portLevelMtls?: PortMtls[];
+  /**
+   * Name of the PeerAuthentication.
+   * @default "default" for mesh and namespace scope (the name Istio's docs use), the construct id for workload scope
+   */
+  readonly name?: string;
+}
+
+const STRICT_MTLS = Symbol.for('cdk8s-istio.StrictMtls');
+
+/**
+ * Peer authentication (Istio `PeerAuthentication`): mutual TLS for the mesh, a namespace or selected
+ * workloads, STRICT unless you say otherwise.
+ *
+ * Checks at construction: the scope rules (P1: port exceptions only with a workload selector, ports
+ * 1–65535; P2: the mesh-wide policy sits in the root namespace and has no selector) and the selector
+ * labels (A4). Checks at synth, across the chart:
+ * - a mesh-wide policy whose namespace is not the root namespace of a MeshControlPlane in the chart;
+ * - two mesh-wide policies, or two namespace-wide ones for the same namespace (Istio keeps the oldest);
+ * - the conflict `istioctl analyze` no longer reports: STRICT for a host while a DestinationRule in
+ *   the chart (made by any construct) sends it plaintext (`tls.mode: DISABLE`). See `mtls-conflicts.ts`.
+ */
+export class StrictMtls extends Construct {
+  /** True if `x` is a StrictMtls (works across copies of this library). */
+  public static isStrictMtls(x: unknown): x is StrictMtls {
+    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[STRICT_MTLS] === true;
+  }
+
+  /** The namespace of the PeerAuthentication. */
+  public readonly namespace: string;
+  /** The scope kind. */
+  public readonly scopeKind: MtlsScopeKind;
+  /** The mode the policy enforces. */
+  public readonly mode: 'STRICT' | 'PERMISSIVE' | 'DISABLE';
+  /** The PeerAuthentication object. */
+  public readonly resource: l1.PeerAuthentication;
+
+  private readonly selector: { [key: string]: string } | undefined;
+  private readonly ports = new Map<number, PortMtlsMode>();
+
+  constructor(scope: Construct, id: string, props: StrictMtlsProps = {}) {
+    super(scope, id);
+    Object.defineProperty(this, STRICT_MTLS, { value: true });
+    const mtlsScope = props.scope ?? MtlsScope.mesh();
+    if (!(mtlsScope instanceof MtlsScope)) {
+      throw invalidInput(this, 'scope', mtlsScope, 'is not an MtlsScope', 'use MtlsScope.mesh(), MtlsScope.namespace("...") or MtlsScope.workload("...", selector)');
+    }
+    this.scopeKind = mtlsScope.kind;
+    const parts = mtlsScope._parts;
+
+    if (props.insecureDisableMtls && props.mode !== undefined) {
+      throw invalidInput(this, 'mode', props.mode, 'is set together with insecureDisableMtls', 'choose one: a mode, or insecureDisableMtls: true');
+    }
+    if (props.mode !== undefined && !Object.values(MtlsMode).includes(props.mode)) {
+      throw invalidInput(this, 'mode', props.mode, 'is not an mTLS mode', 'use MtlsMode.STRICT or MtlsMode.PERMISSIVE (DISABLE only through insecureDisableMtls: true)');
+    }
+    this.mode = props.insecureDisableMtls ? 'DISABLE' : props.mode ?? MtlsMode.STRICT;
+
+    if (this.scopeKind === MtlsScopeKind.MESH) {
+      // P2: the mesh-wide policy is the one in the root namespace, without selector.
+      const cp = parts.controlPlane;
+      if (cp && parts.namespace !== undefined && parts.namespace !== cp.namespace) {
+        throw invalidInput(this, 'scope.rootNamespace', parts.namespace, `is not the root namespace of control plane ${cp.node.path} (${JSON.stringify(cp.namespace)}); a mesh-wide policy anywhere else only covers that one namespace`,
+          'leave rootNamespace out when you give controlPlane');
+      }
+      this.namespace = checkDnsLabel(this, 'scope.rootNamespace', parts.namespace ?? cp?.namespace ?? 'istio-system', 'use the mesh root namespace, e.g. "istio-system"');
+    } else {
+      this.namespace = checkDnsLabel(this, 'scope.namespace', parts.namespace, 'give the namespace of the workloads, e.g. "bookinfo"');
+    }
+    this.selector = parts.selector?._render(this, 'scope.selector');
+
+    if (props.portLevelMtls !== undefined) {
+      if (this.scopeKind !== MtlsScopeKind.WORKLOAD) {
+        throw invalidInput(this, 'portLevelMtls', props.portLevelMtls.map((p) => p.port), `is only allowed with a workload selector, not with ${this.scopeKind} scope (Istio rejects port-level mTLS on mesh- and namespace-wide policies)`,
+          'use scope: MtlsScope.workload(namespace, selector) for the workloads whose ports need an exception');
+      }
+      if (props.portLevelMtls.length === 0) {
+        throw invalidInput(this, 'portLevelMtls', [], 'is empty', 'give at least one PortMtls or leave portLevelMtls out');
+      }
+      for (const [i, p] of props.portLevelMtls.entries()) {
+        if (!(p instanceof PortMtls)) {
+          throw invalidInput(this, `portLevelMtls[${i}]`, p, 'is not a PortMtls', 'use PortMtls.permissive(port), PortMtls.strict(port) or PortMtls.insecureDisable(port)');
+        }
+        if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) {
+          throw invalidInput(this, `portLevelMtls[${i}].port`, p.port, 'is not a port number 1–65535', 'give the workload (container) port, e.g. 8080');
+        }
+        if (this.ports.has(p.port)) {
+          throw invalidInput(this, `portLevelMtls[${i}].port`, p.port, 'appears twice', 'give each port one mode');
+        }
+        this.ports.set(p.port, p.mode);
+      }
+    }
+
+    const name = checkDnsLabel(this, 'name', props.name ?? (this.scopeKind === MtlsScopeKind.WORKLOAD ? id : 'default'), 'use a DNS label, e.g. "default"');
+    this.resource = new l1.PeerAuthentication(this, 'Resource', {
+      metadata: { name, namespace: this.namespace },
+      spec: Lazy.any({ produce: () => this.toSpec() }) as unknown as l1.PeerAuthenticationSpec,
+    });
+
+    this.node.addValidation({ validate: () => this.validateRootNamespace() });
+    registerMtlsConflictCheck(Chart.of(this), (chart) => chart.node.findAll().filter(StrictMtls.isStrictMtls).map((m) => m._view()));
+  }
+
+  /** The PeerAuthentication spec. */
+  public toSpec(): l1.PeerAuthenticationSpec {
+    const ports = [...this.ports.keys()].sort((a, b) => a - b);
+    return {
+      ...(this.selector ? { selector: { matchLabels: { ...this.selector } } } : {}),
+      mtls: { mode: this.mode as l1.PeerAuthenticationSpecMtlsMode },
+      ...(ports.length ? {
+        portLevelMtls: Object.fromEntries(ports.map((p) => [String(p), { mode: this.ports.get(p) as unknown as l1.PeerAuthenticationSpecPortLevelMtlsMode }])),
+      } : {}),
+    };
+  }
+
+  /** @internal */
+  public _view(): MtlsPolicyView {
+    return { construct: this, scope: `${this.scopeKind}` as MtlsPolicyView['scope'], namespace: this.namespace, selector: this.selector, mode: this.mode, ports: this.ports };
+  }
+
+  private validateRootNamespace(): string[] {
+    const planes = Chart.of(this).node.findAll().filter((c): c is MeshControlPlane => c instanceof MeshControlPlane);
+    const roots = planes.length ? planes.map((p) => p.namespace) : ['istio-system'];
+    if (this.scopeKind === MtlsScopeKind.MESH) {
+      const other = planes.find((p) => p.namespace !== this.namespace);
+      if (other) {
+        return [validationMessage('scope', `mesh (${this.namespace})`, `is not the root namespace of control plane ${other.node.path} (${JSON.stringify(other.namespace)}), so this policy would only cover namespace ${JSON.stringify(this.namespace)}`,
+          'use MtlsScope.mesh({ controlPlane }) so the policy follows the control plane')];
+      }
+    } else if (roots.includes(this.namespace) && this.selector === undefined) {
+      return [validationMessage('scope', `namespace ${this.namespace}`, 'is the mesh root namespace, where a policy without selector applies to the whole mesh',
+        'use MtlsScope.mesh() to say so')];
+    }
+    return [];
+  }
+}

@@ -1,0 +1,199 @@
+import * as kplus from 'cdk8s-plus-27';
+import { IConstruct } from 'constructs';
+import { formatInputError, invalidInput } from '../core/errors';
+import { checkSelectorLabels } from '../core/labels';
+
+/**
+ * Which workloads (pods) a policy applies to, by their labels. Istio selects pods in the policy's
+ * own namespace only.
+ *
+ * Built from labels, or from a cdk8s-plus workload, whose pod selector labels (`matchLabels`) are
+ * used, so the policy follows the pods the workload actually manages.
+ */
+export class WorkloadSelector {
+  /** Pods carrying all of these labels, e.g. `{ app: 'reviews' }`. */
+  public static labels(labels: { readonly [key: string]: string }): WorkloadSelector {
+    return new WorkloadSelector({ ...labels }, undefined, undefined);
+  }
+
+  /**
+   * The pods of a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job): its pod selector
+   * labels, and its namespace when it sets one.
+   */
+  public static fromWorkload(workload: kplus.Workload): WorkloadSelector {
+    return new WorkloadSelector(undefined, workload, workload.metadata.namespace);
+  }
+
+  private constructor(
+    private readonly _labels: { [key: string]: string } | undefined,
+    private readonly _workload: kplus.Workload | undefined,
+    /** The namespace of the workload this selector came from, when known. */
+    public readonly namespace: string | undefined,
+  ) {}
+
+  /**
+   * The checked labels (ISTIO-RULES A4: no wildcard, no empty key, values of at most 63 characters),
+   * sorted by key.
+   * @internal
+   */
+  public _render(scope: IConstruct, field: string): { [key: string]: string } {
+    if (this._workload) {
+      const labels = this._workload.matchLabels;
+      if (Object.keys(labels).length === 0) {
+        throw invalidInput(scope, field, this._workload.node.path, 'is a workload without pod selector labels, so it cannot be selected',
+          'create the workload with select: true (the cdk8s-plus default) or call workload.select(...)');
+      }
+      return checkSelectorLabels(scope, field, labels);
+    }
+    return checkSelectorLabels(scope, field, this._labels);
+  }
+}
+
+/** Kinds a policy `targetRefs` entry may name (istiod's `validatePolicyTargetReference`). */
+export enum PolicyTargetKind {
+  /** A Kubernetes Service (waypoint-enforced policies in ambient mode). */
+  SERVICE = 'Service',
+  /** An Istio ServiceEntry. */
+  SERVICE_ENTRY = 'ServiceEntry',
+  /** A Gateway API Gateway (`gateway.networking.k8s.io`). */
+  GATEWAY = 'Gateway',
+  /** A Gateway API GatewayClass. */
+  GATEWAY_CLASS = 'GatewayClass',
+}
+
+const TARGET_GROUPS: Record<PolicyTargetKind, string> = {
+  [PolicyTargetKind.SERVICE]: '',
+  [PolicyTargetKind.SERVICE_ENTRY]: 'networking.istio.io',
+  [PolicyTargetKind.GATEWAY]: 'gateway.networking.k8s.io',
+  [PolicyTargetKind.GATEWAY_CLASS]: 'gateway.networking.k8s.io',
+};
+
+/**
+ * A resource a policy attaches to instead of a workload selector (`targetRefs`). Always in the
+ * policy's own namespace: Istio 1.30 does not support cross-namespace references.
+ */
+export class PolicyTargetRef {
+  /** A Kubernetes Service. */
+  public static service(name: string): PolicyTargetRef {
+    return new PolicyTargetRef(PolicyTargetKind.SERVICE, name);
+  }
+  /** An Istio ServiceEntry. */
+  public static serviceEntry(name: string): PolicyTargetRef {
+    return new PolicyTargetRef(PolicyTargetKind.SERVICE_ENTRY, name);
+  }
+  /** A Gateway API Gateway. */
+  public static gateway(name: string): PolicyTargetRef {
+    return new PolicyTargetRef(PolicyTargetKind.GATEWAY, name);
+  }
+  /** A Gateway API GatewayClass. */
+  public static gatewayClass(name: string): PolicyTargetRef {
+    return new PolicyTargetRef(PolicyTargetKind.GATEWAY_CLASS, name);
+  }
+
+  private constructor(
+    /** The referenced kind. */
+    public readonly kind: PolicyTargetKind,
+    /** The referenced object's name. */
+    public readonly name: string,
+  ) {}
+
+  /** @internal */
+  public _render(scope: IConstruct, field: string): { group: string; kind: string; name: string } {
+    if (typeof this.name !== 'string' || this.name.length === 0 || this.name.length > 253 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.name)) {
+      throw invalidInput(scope, `${field}.name`, this.name, 'is not a Kubernetes object name', 'name the Service, ServiceEntry or Gateway, e.g. "reviews"');
+    }
+    return { group: TARGET_GROUPS[this.kind], kind: this.kind, name: this.name };
+  }
+}
+
+/** Options of a SPIFFE principal. */
+export interface PrincipalOptions {
+  /**
+   * The mesh trust domain (`meshConfig.trustDomain`).
+   * @default "cluster.local"
+   */
+  readonly trustDomain?: string;
+}
+
+/** A workload of cdk8s-plus (or a plain Pod) whose service account is its identity. */
+export type PrincipalSource = kplus.IServiceAccount | kplus.AbstractPod | Principal;
+
+const TRUST_DOMAIN = /^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const SA_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/**
+ * The mTLS identity of a workload, as AuthorizationPolicy `principals` spell it:
+ * `<trust domain>/ns/<namespace>/sa/<service account>` (the SPIFFE ID without `spiffe://`).
+ *
+ * Derive it from the cdk8s-plus ServiceAccount or workload instead of typing it: a typo in a
+ * principal silently matches nothing.
+ */
+export class Principal {
+  /** The identity of pods running as this service account. Its namespace must be known. */
+  public static fromServiceAccount(serviceAccount: kplus.IServiceAccount, options: PrincipalOptions = {}): Principal {
+    const subject = serviceAccount.toSubjectConfiguration();
+    if (!subject.namespace) {
+      throw invalidInput(serviceAccount, 'metadata.namespace', subject.namespace, 'is not set, so the SPIFFE identity of the service account is unknown',
+        'create the ServiceAccount with metadata: { namespace: "..." } (or in a chart with a namespace)');
+    }
+    return Principal.build(serviceAccount, subject.namespace, subject.name, options);
+  }
+
+  /**
+   * The identity of a cdk8s-plus workload: that of its service account. A workload without one runs
+   * as its namespace's `default` account, which every other such pod shares, so that is an error.
+   */
+  public static fromWorkload(workload: kplus.AbstractPod, options: PrincipalOptions = {}): Principal {
+    if (!workload.serviceAccount) {
+      throw invalidInput(workload, 'serviceAccount', undefined, 'is not set: the pods run as the namespace\'s "default" service account, an identity every such pod shares',
+        'give the workload its own ServiceAccount (serviceAccount: new kplus.ServiceAccount(...))');
+    }
+    return Principal.fromServiceAccount(workload.serviceAccount, options);
+  }
+
+  /** The identity of service account `serviceAccount` in `namespace`. */
+  public static of(namespace: string, serviceAccount: string, options: PrincipalOptions = {}): Principal {
+    return Principal.build(undefined, namespace, serviceAccount, options);
+  }
+
+  /** The principal of a source given in any of the accepted forms. */
+  public static from(source: PrincipalSource, options: PrincipalOptions = {}): Principal {
+    if (source instanceof Principal) {
+      return source;
+    }
+    if (source instanceof kplus.AbstractPod) {
+      return Principal.fromWorkload(source, options);
+    }
+    return Principal.fromServiceAccount(source, options);
+  }
+
+  private static build(scope: IConstruct | undefined, namespace: string, name: string, options: PrincipalOptions): Principal {
+    const fail = (field: string, value: unknown, problem: string, fix: string) => scope
+      ? invalidInput(scope, field, value, problem, fix)
+      : new Error(formatInputError('Principal', field, value, problem, fix));
+    const trustDomain = options.trustDomain ?? 'cluster.local';
+    if (typeof trustDomain !== 'string' || trustDomain.length > 253 || !TRUST_DOMAIN.test(trustDomain)) {
+      throw fail('trustDomain', trustDomain, 'is not a trust domain', 'use the mesh trust domain, e.g. "cluster.local"');
+    }
+    if (typeof namespace !== 'string' || namespace.length > 63 || !DNS_LABEL.test(namespace)) {
+      throw fail('namespace', namespace, 'is not a namespace name', 'use the namespace of the service account, e.g. "bookinfo"');
+    }
+    if (typeof name !== 'string' || name.length > 253 || !SA_NAME.test(name)) {
+      throw fail('serviceAccount', name, 'is not a service account name', 'use the ServiceAccount name, e.g. "bookinfo-productpage"');
+    }
+    return new Principal(`${trustDomain}/ns/${namespace}/sa/${name}`, namespace);
+  }
+
+  private constructor(
+    /** `<trust domain>/ns/<namespace>/sa/<name>`. */
+    public readonly value: string,
+    /** The namespace of the service account. */
+    public readonly namespace: string,
+  ) {}
+
+  /** The principal string. */
+  public toString(): string {
+    return this.value;
+  }
+}

@@ -1,0 +1,79 @@
+import { IstiodNetworkPolicy, MeshControlPlane } from '../../lib';
+import { expectValidManifests } from '../support/validate';
+import { errorOf, find, Obj, prodChart } from './support';
+
+function ingressOf(objects: Obj[], name: string): { from?: unknown[]; ports: { port: number; protocol: string }[] }[] {
+  return find(objects, 'NetworkPolicy', name).spec.ingress;
+}
+
+function ruleFor(objects: Obj[], name: string, port: number) {
+  const rules = ingressOf(objects, name).filter((r) => r.ports.some((p) => p.port === port));
+  expect(rules).toHaveLength(1);
+  return rules[0];
+}
+
+describe('IstiodNetworkPolicy', () => {
+  test('revisioned control plane: pod selector, xDS peers, monitoring, webhook open on 15017 only', () => {
+    // GIVEN
+    const chart = prodChart();
+    const controlPlane = new MeshControlPlane(chart, 'control-plane', { revision: '1-30-3' });
+    // WHEN
+    new IstiodNetworkPolicy(chart, 'istiod-np', { controlPlane, gatewayNamespaces: ['istio-ingress', 'istio-egress'], meshNamespaces: ['legacy'] });
+    // THEN
+    const objects = chart.toJson() as Obj[];
+    expectValidManifests(objects); // the IstioOperator is schema-checked; the NetworkPolicy is a core kind
+    const np = find(objects, 'NetworkPolicy', 'istiod-1-30-3');
+    expect(np.apiVersion).toBe('networking.k8s.io/v1');
+    expect(np.metadata.namespace).toBe('istio-system');
+    expect(np.spec.podSelector).toStrictEqual({ matchLabels: { 'app': 'istiod', 'istio.io/rev': '1-30-3' } });
+    expect(np.spec.policyTypes).toStrictEqual(['Ingress']);
+
+    const xds = ruleFor(objects, 'istiod-1-30-3', 15012);
+    expect(xds.ports).toStrictEqual([{ port: 15010, protocol: 'TCP' }, { port: 15012, protocol: 'TCP' }]);
+    expect(xds.from).toStrictEqual([
+      { namespaceSelector: { matchLabels: { 'istio.io/rev': '1-30-3' } } },
+      { namespaceSelector: { matchLabels: { 'istio.io/dataplane-mode': 'ambient' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'legacy' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-egress' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-ingress' } } },
+    ]);
+    expect(ruleFor(objects, 'istiod-1-30-3', 15014)).toStrictEqual({
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+      ports: [{ port: 15014, protocol: 'TCP' }],
+    });
+    // No `from`: the API server reaches the webhook from outside the pod network.
+    expect(ruleFor(objects, 'istiod-1-30-3', 15017)).toStrictEqual({ ports: [{ port: 15017, protocol: 'TCP' }] });
+    expect(ingressOf(objects, 'istiod-1-30-3')).toHaveLength(3);
+  });
+
+  test('default revision: istio-injection=enabled namespaces and no revision in the pod selector', () => {
+    const chart = prodChart();
+    new IstiodNetworkPolicy(chart, 'np');
+    const objects = chart.toJson() as Obj[];
+    const np = find(objects, 'NetworkPolicy', 'istiod');
+    expect(np.spec.podSelector).toStrictEqual({ matchLabels: { app: 'istiod' } });
+    expect(ruleFor(objects, 'istiod', 15010).from).toContainEqual({ namespaceSelector: { matchLabels: { 'istio-injection': 'enabled' } } });
+  });
+
+  test('API server CIDRs narrow the webhook port; no monitoring namespaces drop the 15014 rule', () => {
+    const chart = prodChart();
+    new IstiodNetworkPolicy(chart, 'np', { apiServerCidrs: ['172.16.0.0/28', '10.0.0.1/32'], monitoringNamespaces: [] });
+    const objects = chart.toJson() as Obj[];
+    expect(ruleFor(objects, 'istiod', 15017)).toStrictEqual({
+      from: [{ ipBlock: { cidr: '10.0.0.1/32' } }, { ipBlock: { cidr: '172.16.0.0/28' } }],
+      ports: [{ port: 15017, protocol: 'TCP' }],
+    });
+    expect(ingressOf(objects, 'istiod').some((r) => r.ports.some((p) => p.port === 15014))).toBe(false);
+  });
+
+  test('rejects an empty CIDR list, a bad CIDR and a bad namespace', () => {
+    expect(errorOf(() => new IstiodNetworkPolicy(prodChart(), 'np', { apiServerCidrs: [] })))
+      .toBe('[prod/np] apiServerCidrs: [] is empty, which would block the API server from the webhook (no sidecar injection, no config validation). ' +
+        'Fix: give the API server CIDRs, e.g. ["10.0.0.0/28"], or leave apiServerCidrs out to keep port 15017 open');
+    expect(errorOf(() => new IstiodNetworkPolicy(prodChart(), 'np', { apiServerCidrs: ['10.0.0.1'] })))
+      .toBe('[prod/np] apiServerCidrs[0]: "10.0.0.1" is not a CIDR range. Fix: give e.g. "172.16.0.0/28" (a single address as "172.16.0.2/32")');
+    expect(errorOf(() => new IstiodNetworkPolicy(prodChart(), 'np', { gatewayNamespaces: ['Istio_Ingress'] })))
+      .toMatch(/^\[prod\/np\] gatewayNamespaces\[0\]: "Istio_Ingress" is not a DNS label/);
+  });
+});

@@ -1,0 +1,218 @@
+import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import * as net from '../../imports/networking.istio.io';
+import {
+  MeshControlPlane, MtlsMode, MtlsScope, PortMtls, StrictMtls, WorkloadSelector,
+} from '../../lib';
+import { expectValidManifests } from '../support/validate';
+import { errorOf, find, Obj, prodChart, synthError } from './support';
+
+const reviews = WorkloadSelector.labels({ app: 'reviews' });
+
+describe('StrictMtls output', () => {
+  test('defaults to a mesh-wide STRICT policy named "default" in istio-system, without selector (P2)', () => {
+    // GIVEN
+    const chart = prodChart();
+    // WHEN
+    new StrictMtls(chart, 'mtls');
+    // THEN
+    const objects = chart.toJson() as Obj[];
+    expectValidManifests(objects);
+    expect(find(objects, 'PeerAuthentication', 'default')).toStrictEqual({
+      apiVersion: 'security.istio.io/v1',
+      kind: 'PeerAuthentication',
+      metadata: { name: 'default', namespace: 'istio-system' },
+      spec: { mtls: { mode: 'STRICT' } },
+    });
+  });
+
+  test('mesh scope follows the control plane namespace', () => {
+    const chart = prodChart();
+    const cp = new MeshControlPlane(chart, 'control-plane', { namespace: 'mesh-system' });
+    new StrictMtls(chart, 'mtls', { scope: MtlsScope.mesh({ controlPlane: cp }) });
+    const objects = chart.toJson() as Obj[];
+    expectValidManifests(objects);
+    expect(find(objects, 'PeerAuthentication', 'default').metadata.namespace).toBe('mesh-system');
+  });
+
+  test('namespace scope and PERMISSIVE migration stage', () => {
+    const chart = prodChart();
+    new StrictMtls(chart, 'legacy', { scope: MtlsScope.namespace('legacy'), mode: MtlsMode.PERMISSIVE });
+    const objects = chart.toJson() as Obj[];
+    expectValidManifests(objects);
+    const pa = find(objects, 'PeerAuthentication', 'default');
+    expect(pa.metadata.namespace).toBe('legacy');
+    expect(pa.spec).toStrictEqual({ mtls: { mode: 'PERMISSIVE' } });
+  });
+
+  test('workload scope from a cdk8s-plus Deployment, with port-level exceptions sorted by port', () => {
+    const chart = prodChart();
+    const deployment = new kplus.Deployment(chart, 'reviews', {
+      metadata: { namespace: 'bookinfo' },
+      select: false,
+      podMetadata: { labels: { app: 'reviews' } },
+      containers: [{ image: 'reviews:1', portNumber: 9080 }],
+    });
+    deployment.select(kplus.LabelSelector.of({ labels: { app: 'reviews' } }));
+    new StrictMtls(chart, 'reviews-mtls', {
+      scope: MtlsScope.fromWorkload(deployment),
+      portLevelMtls: [PortMtls.permissive(15090), PortMtls.insecureDisable(9443)],
+    });
+    const objects = chart.toJson() as Obj[];
+    expectValidManifests(objects);
+    expect(find(objects, 'PeerAuthentication', 'reviews-mtls')).toStrictEqual({
+      apiVersion: 'security.istio.io/v1',
+      kind: 'PeerAuthentication',
+      metadata: { name: 'reviews-mtls', namespace: 'bookinfo' },
+      spec: {
+        selector: { matchLabels: { app: 'reviews' } },
+        mtls: { mode: 'STRICT' },
+        portLevelMtls: { 9443: { mode: 'DISABLE' }, 15090: { mode: 'PERMISSIVE' } },
+      },
+    });
+  });
+
+  test('DISABLE only through insecureDisableMtls', () => {
+    const chart = prodChart();
+    new StrictMtls(chart, 'off', { scope: MtlsScope.namespace('legacy'), insecureDisableMtls: true });
+    const objects = chart.toJson() as Obj[];
+    expectValidManifests(objects);
+    expect(find(objects, 'PeerAuthentication', 'default').spec.mtls.mode).toBe('DISABLE');
+    expect(errorOf(() => new StrictMtls(prodChart(), 'm', { mode: MtlsMode.STRICT, insecureDisableMtls: true })))
+      .toBe('[prod/m] mode: "STRICT" is set together with insecureDisableMtls. Fix: choose one: a mode, or insecureDisableMtls: true');
+    expect(errorOf(() => new StrictMtls(prodChart(), 'm', { mode: 'DISABLE' as MtlsMode })))
+      .toMatch(/^\[prod\/m\] mode: "DISABLE" is not an mTLS mode\. Fix: .*insecureDisableMtls: true/);
+  });
+});
+
+describe('StrictMtls rules', () => {
+  test('P1: port-level mTLS needs a workload selector', () => {
+    const msg = errorOf(() => new StrictMtls(prodChart(), 'ns', { scope: MtlsScope.namespace('bookinfo'), portLevelMtls: [PortMtls.permissive(8080)] }));
+    expect(msg).toBe('[prod/ns] portLevelMtls: [8080] is only allowed with a workload selector, not with namespace scope (Istio rejects port-level mTLS on mesh- and namespace-wide policies). ' +
+      'Fix: use scope: MtlsScope.workload(namespace, selector) for the workloads whose ports need an exception');
+    expect(errorOf(() => new StrictMtls(prodChart(), 'mesh', { portLevelMtls: [PortMtls.permissive(8080)] })))
+      .toMatch(/^\[prod\/mesh\] portLevelMtls: \[8080\] is only allowed with a workload selector, not with mesh scope/);
+  });
+
+  test.each([0, 65536, 80.5])('P1: port %p is rejected', (port) => {
+    const msg = errorOf(() => new StrictMtls(prodChart(), 'w', { scope: MtlsScope.workload('bookinfo', reviews), portLevelMtls: [PortMtls.strict(port)] }));
+    expect(msg).toBe(`[prod/w] portLevelMtls[0].port: ${port} is not a port number 1–65535. Fix: give the workload (container) port, e.g. 8080`);
+  });
+
+  test('P1: duplicate and empty port lists', () => {
+    expect(errorOf(() => new StrictMtls(prodChart(), 'w', { scope: MtlsScope.workload('bookinfo', reviews), portLevelMtls: [PortMtls.strict(80), PortMtls.permissive(80)] })))
+      .toBe('[prod/w] portLevelMtls[1].port: 80 appears twice. Fix: give each port one mode');
+    expect(errorOf(() => new StrictMtls(prodChart(), 'w', { scope: MtlsScope.workload('bookinfo', reviews), portLevelMtls: [] })))
+      .toMatch(/^\[prod\/w\] portLevelMtls: \[\] is empty/);
+  });
+
+  test('P2: the mesh-wide policy must sit in the control plane\'s root namespace', () => {
+    const chart = prodChart();
+    new MeshControlPlane(chart, 'control-plane');
+    new StrictMtls(chart, 'mtls', { scope: MtlsScope.mesh({ rootNamespace: 'istio-config' }) });
+    expect(synthError(chart)).toContain('[prod/mtls] scope: "mesh (istio-config)" is not the root namespace of control plane prod/control-plane ("istio-system"), ' +
+      'so this policy would only cover namespace "istio-config". Fix: use MtlsScope.mesh({ controlPlane }) so the policy follows the control plane');
+  });
+
+  test('P2: rootNamespace that contradicts the given control plane fails at once', () => {
+    const chart = prodChart();
+    const cp = new MeshControlPlane(chart, 'control-plane');
+    expect(errorOf(() => new StrictMtls(chart, 'mtls', { scope: MtlsScope.mesh({ controlPlane: cp, rootNamespace: 'other' }) })))
+      .toMatch(/^\[prod\/mtls\] scope\.rootNamespace: "other" is not the root namespace of control plane prod\/control-plane \("istio-system"\)/);
+  });
+
+  test('P2: a namespace-wide policy in the root namespace is really mesh-wide, and must say so', () => {
+    const chart = prodChart();
+    new StrictMtls(chart, 'mtls', { scope: MtlsScope.namespace('istio-system') });
+    expect(synthError(chart)).toContain('[prod/mtls] scope: "namespace istio-system" is the mesh root namespace, where a policy without selector applies to the whole mesh. Fix: use MtlsScope.mesh() to say so');
+  });
+
+  test('A4: workload selector labels are checked', () => {
+    expect(errorOf(() => new StrictMtls(prodChart(), 'w', { scope: MtlsScope.workload('bookinfo', WorkloadSelector.labels({ app: '*' })) })))
+      .toBe('[prod/w] scope.selector: {"app":"*"} has an empty key or a wildcard (Istio selectors match exact labels). Fix: use exact label keys and values');
+  });
+
+  test('two mesh-wide or two namespace-wide policies conflict', () => {
+    const chart = prodChart();
+    new StrictMtls(chart, 'a');
+    new StrictMtls(chart, 'b', { name: 'other' });
+    new StrictMtls(chart, 'c', { scope: MtlsScope.namespace('bookinfo') });
+    new StrictMtls(chart, 'd', { scope: MtlsScope.namespace('bookinfo'), name: 'second' });
+    const msg = synthError(chart);
+    expect(msg).toContain('StrictMtls: ["prod/a","prod/b"] are two mesh-wide policies; Istio applies only the oldest one');
+    expect(msg).toContain('StrictMtls: ["prod/c","prod/d"] are two namespace-wide policies for "bookinfo"; Istio applies only the oldest one');
+  });
+});
+
+describe('StrictMtls vs DestinationRule tls DISABLE (chart-wide check)', () => {
+  function disablingRule(chart: ReturnType<typeof prodChart>, id: string, spec: net.DestinationRuleSpec, namespace = 'bookinfo'): net.DestinationRule {
+    return new net.DestinationRule(chart, id, { metadata: { name: id, namespace }, spec });
+  }
+
+  test('mesh STRICT + DestinationRule DISABLE for a short host: names both paths, the host and the fix', () => {
+    // GIVEN
+    const chart = prodChart();
+    new StrictMtls(chart, 'mtls');
+    // WHEN
+    disablingRule(chart, 'reviews-dr', { host: 'reviews', trafficPolicy: { tls: { mode: net.DestinationRuleSpecTrafficPolicyTlsMode.DISABLE } } });
+    // THEN
+    expect(synthError(chart)).toContain('[prod] DestinationRule prod/reviews-dr spec.trafficPolicy.tls.mode: "DISABLE" sends plaintext to host "reviews" (namespace bookinfo), ' +
+      'but StrictMtls prod/mtls (mesh-wide (root namespace istio-system)) makes those workloads accept mutual TLS only, so every request fails. ' +
+      'Fix: drop tls.mode DISABLE from the DestinationRule (sidecars then use ISTIO_MUTUAL automatically), or move prod/mtls to MtlsMode.PERMISSIVE while the plaintext clients remain');
+  });
+
+  test('port-level and subset DISABLE are found too, with FQDN hosts', () => {
+    const chart = prodChart();
+    new StrictMtls(chart, 'bookinfo-mtls', { scope: MtlsScope.namespace('bookinfo') });
+    disablingRule(chart, 'ratings-dr', {
+      host: 'ratings.bookinfo.svc.cluster.local',
+      trafficPolicy: { portLevelSettings: [{ port: { number: 9080 }, tls: { mode: net.DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode.DISABLE } }] },
+      subsets: [{ name: 'v1', labels: { version: 'v1' }, trafficPolicy: { tls: { mode: net.DestinationRuleSpecSubsetsTrafficPolicyTlsMode.DISABLE } } }],
+    }, 'frontend');
+    const msg = synthError(chart);
+    expect(msg).toContain('DestinationRule prod/ratings-dr spec.trafficPolicy.portLevelSettings[0].tls.mode: "DISABLE" sends plaintext to host "ratings.bookinfo.svc.cluster.local" (namespace bookinfo, port 9080), but StrictMtls prod/bookinfo-mtls (for namespace bookinfo)');
+    expect(msg).toContain('DestinationRule prod/ratings-dr spec.subsets[0].trafficPolicy.tls.mode: "DISABLE"');
+  });
+
+  test('a DestinationRule made by any construct (plain ApiObject) is checked', () => {
+    const chart = prodChart();
+    new StrictMtls(chart, 'mtls');
+    new ApiObject(chart, 'raw-dr', {
+      apiVersion: 'networking.istio.io/v1beta1', kind: 'DestinationRule', metadata: { name: 'all', namespace: 'bookinfo' },
+      spec: { host: '*.bookinfo.svc.cluster.local', trafficPolicy: { tls: { mode: 'DISABLE' } } },
+    } as never);
+    expect(synthError(chart)).toContain('DestinationRule prod/raw-dr spec.trafficPolicy.tls.mode: "DISABLE" sends plaintext to host "*.bookinfo.svc.cluster.local" (namespace bookinfo)');
+  });
+
+  test('no conflict: PERMISSIVE, a more specific non-STRICT policy, a port exception, or a host outside the mesh', () => {
+    const chart = prodChart();
+    new StrictMtls(chart, 'mtls');
+    new StrictMtls(chart, 'legacy', { scope: MtlsScope.namespace('legacy'), mode: MtlsMode.PERMISSIVE });
+    new StrictMtls(chart, 'reviews', { scope: MtlsScope.workload('bookinfo', reviews), mode: MtlsMode.PERMISSIVE });
+    new StrictMtls(chart, 'ratings', { scope: MtlsScope.workload('bookinfo', WorkloadSelector.labels({ app: 'ratings' })), portLevelMtls: [PortMtls.permissive(9080)] });
+    const tlsOff = { tls: { mode: net.DestinationRuleSpecTrafficPolicyTlsMode.DISABLE } };
+    disablingRule(chart, 'legacy-dr', { host: 'app', trafficPolicy: tlsOff }, 'legacy');
+    disablingRule(chart, 'reviews-dr', { host: 'reviews', trafficPolicy: tlsOff });
+    disablingRule(chart, 'ratings-dr', {
+      host: 'ratings',
+      trafficPolicy: { portLevelSettings: [{ port: { number: 9080 }, tls: { mode: net.DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode.DISABLE } }] },
+    });
+    disablingRule(chart, 'external-dr', { host: 'api.example.com', trafficPolicy: tlsOff });
+    const objects = chart.toJson() as Obj[];
+    expectValidManifests(objects);
+    expect(objects.filter((o) => o.kind === 'DestinationRule')).toHaveLength(4);
+  });
+
+  test('a STRICT workload policy still conflicts under a PERMISSIVE mesh, matched through the chart\'s Service', () => {
+    const chart = prodChart();
+    new StrictMtls(chart, 'mtls', { mode: MtlsMode.PERMISSIVE });
+    new StrictMtls(chart, 'details', { scope: MtlsScope.workload('bookinfo', WorkloadSelector.labels({ component: 'details', tier: 'backend' })) });
+    new kplus.Service(chart, 'details-svc', {
+      metadata: { name: 'details', namespace: 'bookinfo' },
+      selector: kplus.Pods.select(chart, 'details-pods', { labels: { component: 'details' } }),
+      ports: [{ port: 9080 }],
+    });
+    disablingRule(chart, 'details-dr', { host: 'details', trafficPolicy: { tls: { mode: net.DestinationRuleSpecTrafficPolicyTlsMode.DISABLE } } });
+    expect(synthError(chart)).toContain('DestinationRule prod/details-dr spec.trafficPolicy.tls.mode: "DISABLE" sends plaintext to host "details" (namespace bookinfo), but StrictMtls prod/details (for workloads {"component":"details","tier":"backend"} in bookinfo)');
+  });
+});
