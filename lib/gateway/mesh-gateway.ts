@@ -132,6 +132,7 @@ export abstract class MeshGateway extends Construct {
   public readonly serviceHost: string;
 
   private readonly rendered: RenderedServer[] = [];
+  private added = 0;
   private readonly portNames = new Set<string>();
   private readonly servicePorts = new Set<number>();
   private gatewayResource?: Gateway;
@@ -276,7 +277,7 @@ export abstract class MeshGateway extends Construct {
     if (!(server instanceof GatewayServer)) {
       throw invalidInput(this, 'servers', server, 'is not a GatewayServer', 'build servers with GatewayServer.http(), .https() or .tlsPassthrough()');
     }
-    const field = `servers[${this.rendered.length}]`;
+    const field = `servers[${this.added}]`;
     const taken = new Set<string>();
     const entries = server._render(this, field, (name) => {
       if (this.portNames.has(name) || taken.has(name)) {
@@ -306,6 +307,7 @@ export abstract class MeshGateway extends Construct {
       }
       all.push(entry);
     }
+    this.added++;
     for (const entry of entries) {
       this.rendered.push(entry);
       this.portNames.add(entry.spec.port.name);
