@@ -10,7 +10,7 @@ import { formatInputError, invalidInput } from '../core/errors';
 import { checkHostname, hostCoveredBy } from '../core/hostnames';
 
 /** Which servers of the gateway a route is for. */
-export enum RouteKind {
+export enum GatewayRouteKind {
   /** HTTP routing of requests on the gateway's HTTP and HTTPS servers (`http` routes). */
   HTTP = 'http',
   /** SNI routing of connections on TLS passthrough servers (`tls` routes). */
@@ -18,7 +18,7 @@ export enum RouteKind {
 }
 
 /** Where a route sends traffic. */
-export interface RouteDestination {
+export interface GatewayRouteDestination {
   /**
    * Service host; give the FQDN (`productpage.bookinfo.svc.cluster.local`): a short name is resolved in
    * the VirtualService's namespace.
@@ -41,12 +41,12 @@ export interface GatewayRouteOptions {
   /** Hosts routed; each must be served by a server of the gateway (IST0132). */
   readonly hosts: string[];
   /** Where the traffic goes. */
-  readonly destination: RouteDestination;
+  readonly destination: GatewayRouteDestination;
   /**
    * HTTP or TLS-passthrough routing.
-   * @default RouteKind.HTTP
+   * @default GatewayRouteKind.HTTP
    */
-  readonly kind?: RouteKind;
+  readonly kind?: GatewayRouteKind;
   /**
    * Name of the VirtualService.
    * @default the construct id
@@ -101,9 +101,9 @@ export class GatewayRoute extends Construct {
     const gateway = props.gateway;
     this.name = checkLabel(this, 'name', props.name ?? id);
     this.namespace = checkLabel(this, 'namespace', props.namespace ?? gateway.namespace);
-    const kind = props.kind ?? RouteKind.HTTP;
-    if (!Object.values(RouteKind).includes(kind)) {
-      throw invalidInput(this, 'kind', kind, 'is not a route kind', 'use RouteKind.HTTP or RouteKind.TLS_PASSTHROUGH');
+    const kind = props.kind ?? GatewayRouteKind.HTTP;
+    if (!Object.values(GatewayRouteKind).includes(kind)) {
+      throw invalidInput(this, 'kind', kind, 'is not a route kind', 'use GatewayRouteKind.HTTP or GatewayRouteKind.TLS_PASSTHROUGH');
     }
     if (!Array.isArray(props.hosts) || props.hosts.length === 0) {
       throw invalidInput(this, 'hosts', props.hosts, 'is empty', 'list the hosts to route, e.g. ["bookinfo.example.com"]');
@@ -125,7 +125,7 @@ export class GatewayRoute extends Construct {
       ...(dest.subset !== undefined ? { subset: checkSubset(this, dest.subset) } : {}),
     };
 
-    if (kind === RouteKind.HTTP) {
+    if (kind === GatewayRouteKind.HTTP) {
       const http: { -readonly [K in keyof VirtualServiceSpecHttp]: VirtualServiceSpecHttp[K] } = { route: [{ destination }] };
       if (props.pathPrefix !== undefined) {
         if (typeof props.pathPrefix !== 'string' || !props.pathPrefix.startsWith('/')) {
@@ -159,15 +159,15 @@ export class GatewayRoute extends Construct {
   }
 
   /** IST0132: every host must be served by a server of the gateway, of the route's kind. */
-  private uncoveredHosts(gateway: IngressGateway, kind: RouteKind): string[] {
-    const servers = gateway.servers.filter((s) => (kind === RouteKind.HTTP ? s.protocol !== ServerProtocol.TLS : s.protocol === ServerProtocol.TLS));
+  private uncoveredHosts(gateway: IngressGateway, kind: GatewayRouteKind): string[] {
+    const servers = gateway.servers.filter((s) => (kind === GatewayRouteKind.HTTP ? s.protocol !== ServerProtocol.TLS : s.protocol === ServerProtocol.TLS));
     const errors: string[] = [];
     for (const host of this.hosts) {
       const covered = servers.some((s) => s.hosts.some((h) => this.namespaceMatches(h.namespace, gateway.namespace) && hostCoveredBy(host, h.dnsName)));
       if (!covered) {
         const served = servers.flatMap((s) => s.spec.hosts);
         errors.push(formatInputError('', 'hosts', host,
-          `is not served by any ${kind === RouteKind.HTTP ? 'HTTP/HTTPS' : 'TLS passthrough'} server of gateway ${gateway.gatewayRef} for a VirtualService in namespace "${this.namespace}" (IST0132 VirtualServiceHostNotFoundInGateway; served: ${JSON.stringify(served)})`,
+          `is not served by any ${kind === GatewayRouteKind.HTTP ? 'HTTP/HTTPS' : 'TLS passthrough'} server of gateway ${gateway.gatewayRef} for a VirtualService in namespace "${this.namespace}" (IST0132 VirtualServiceHostNotFoundInGateway; served: ${JSON.stringify(served)})`,
           `add a server for "${host}" to the gateway, or route only hosts it serves`));
       }
     }

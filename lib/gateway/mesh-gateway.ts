@@ -164,7 +164,14 @@ export abstract class MeshGateway extends Construct {
     if (props.createNamespace ?? true) {
       const existing = Chart.of(this).node.findAll().find((c): c is MeshNamespace => c instanceof MeshNamespace && c.name === this.namespace);
       if (!existing) {
-        new MeshNamespace(this, 'Namespace', { name: this.namespace, controlPlane: props.controlPlane });
+        const created = new MeshNamespace(this, 'Namespace', { name: this.namespace, controlPlane: props.controlPlane });
+        // A MeshNamespace of the same name added to the chart later would be a second Namespace object.
+        this.node.addValidation({
+          validate: () => Chart.of(this).node.findAll().some((c) => c instanceof MeshNamespace && c !== created && c.name === this.namespace)
+            ? [formatInputError('', 'namespace', this.namespace, `is created both by this gateway and by another MeshNamespace of the chart`,
+              'create the gateway after the MeshNamespace (it is then reused), or set createNamespace: false')]
+            : [],
+        });
       }
     }
 

@@ -3,18 +3,11 @@ import { Construct, IConstruct } from 'constructs';
 import {
   Sidecar, SidecarSpec, SidecarSpecEgress, SidecarSpecOutboundTrafficPolicyMode,
 } from '../../imports/networking.istio.io';
+import { OutboundTraffic } from '../control-plane/mesh-config';
 import { formatInputError, invalidInput } from '../core/errors';
 import { checkNamespacedHost } from '../core/hostnames';
 import { checkSelectorLabels } from '../core/labels';
 import { ServiceProtocol } from './service-entry';
-
-/** What a sidecar does with traffic to hosts outside its registry view. */
-export enum OutboundPolicy {
-  /** Only hosts in the registry (Services, ServiceEntries) visible to the sidecar are reachable. */
-  REGISTRY_ONLY = 'REGISTRY_ONLY',
-  /** Unknown hosts are passed through: an explicit, insecure choice. */
-  ALLOW_ANY = 'ALLOW_ANY',
-}
 
 /** The port of an egress listener. */
 export interface EgressListenerPort {
@@ -68,10 +61,10 @@ export interface SidecarScopeProps {
    */
   readonly hosts?: string[];
   /**
-   * Outbound traffic policy of these sidecars.
-   * @default OutboundPolicy.REGISTRY_ONLY
+   * Outbound traffic policy of these sidecars (overrides the mesh-wide one).
+   * @default OutboundTraffic.REGISTRY_ONLY
    */
-  readonly outboundTrafficPolicy?: OutboundPolicy;
+  readonly outboundTrafficPolicy?: OutboundTraffic;
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -114,14 +107,14 @@ export class SidecarScope extends Construct {
     }
     const egress = listeners.map((l, i) => this.checkListener(l, i, listeners.length));
 
-    const policy = props.outboundTrafficPolicy ?? OutboundPolicy.REGISTRY_ONLY;
-    if (!Object.values(OutboundPolicy).includes(policy)) {
-      throw invalidInput(this, 'outboundTrafficPolicy', policy, 'is not an outbound policy', 'use OutboundPolicy.REGISTRY_ONLY or ALLOW_ANY');
+    const policy = props.outboundTrafficPolicy ?? OutboundTraffic.REGISTRY_ONLY;
+    if (!(policy instanceof OutboundTraffic)) {
+      throw invalidInput(this, 'outboundTrafficPolicy', policy, 'is not an outbound traffic policy', 'use OutboundTraffic.REGISTRY_ONLY or OutboundTraffic.ALLOW_ANY');
     }
     this.spec = {
       ...(this.selector ? { workloadSelector: { labels: { ...this.selector } } } : {}),
       egress,
-      outboundTrafficPolicy: { mode: policy as unknown as SidecarSpecOutboundTrafficPolicyMode },
+      outboundTrafficPolicy: { mode: policy.mode as SidecarSpecOutboundTrafficPolicyMode },
     };
     this.resource = new Sidecar(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace },

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
   Environment, ExternalTrafficPolicy, GatewayServer, GatewayServiceType, IngressGateway, IngressGatewayProps, MeshControlPlane, MeshNamespace,
-  RouteKind, TlsMode, TlsProtocolVersion,
+  GatewayRouteKind, TlsMode, TlsProtocolVersion,
 } from '../../lib';
 import { expectValidManifests } from '../support/validate';
 import { find, meshChart, Obj, synth, synthError, thrown } from './support';
@@ -98,6 +98,14 @@ describe('IngressGateway workload', () => {
     new IngressGateway(chart, 'a', { servers: [HTTPS] });
     new IngressGateway(chart, 'b', { createNamespace: false, servers: [GatewayServer.http({ hosts: ['other.example.com'] })] });
     expect(synth(chart).filter((o) => o.kind === 'Namespace')).toHaveLength(1);
+  });
+
+  test('a MeshNamespace of the same name added after the gateway is reported', () => {
+    const chart = meshChart();
+    new IngressGateway(chart, 'gw', { servers: [HTTPS] });
+    new MeshNamespace(chart, 'istio-ingress');
+    expect(synthError(chart)).toContain('[prod/gw] namespace: "istio-ingress" is created both by this gateway and by another MeshNamespace of the chart. '
+      + 'Fix: create the gateway after the MeshNamespace (it is then reused), or set createNamespace: false');
   });
 
   test('RBAC is least privilege: get/watch/list secrets of its own namespace, bound to its ServiceAccount only', () => {
@@ -249,7 +257,7 @@ describe('routes (VirtualService bound to the gateway)', () => {
   test('TLS passthrough routes match on SNI', () => {
     const chart = meshChart();
     const gw = new IngressGateway(chart, 'gw', { servers: [GatewayServer.tlsPassthrough({ hosts: ['db.example.com'] })] });
-    gw.addRoute('db', { kind: RouteKind.TLS_PASSTHROUGH, hosts: ['db.example.com'], destination: { host: 'db.data.svc.cluster.local', port: 5432 } });
+    gw.addRoute('db', { kind: GatewayRouteKind.TLS_PASSTHROUGH, hosts: ['db.example.com'], destination: { host: 'db.data.svc.cluster.local', port: 5432 } });
     const objects = synth(chart);
     expectValidManifests(objects);
     expect(find(objects, 'VirtualService', 'db').spec.tls).toStrictEqual([
@@ -300,7 +308,7 @@ describe('routes (VirtualService bound to the gateway)', () => {
       .toBe('[prod/gw/r2] destination.port: 70000 is not a port number 1–65535. Fix: use e.g. 80 or 443');
     expect(thrown(() => gw.addRoute('r3', { hosts: ['a.example.com'], destination: { host: 'a' }, timeout: Duration.millis(0.5) })))
       .toMatch(/^\[prod\/gw\/r3\] timeout: "0\.5ms"/);
-    expect(thrown(() => gw.addRoute('r4', { kind: RouteKind.TLS_PASSTHROUGH, hosts: ['a.example.com'], destination: { host: 'a' }, pathPrefix: '/x' })))
+    expect(thrown(() => gw.addRoute('r4', { kind: GatewayRouteKind.TLS_PASSTHROUGH, hosts: ['a.example.com'], destination: { host: 'a' }, pathPrefix: '/x' })))
       .toBe('[prod/gw/r4] pathPrefix: "/x" applies to HTTP routes only; a passthrough route sees encrypted bytes. Fix: drop it, or terminate TLS with an HTTPS server and an HTTP route');
   });
 });

@@ -1,4 +1,4 @@
-import { Environment, OutboundPolicy, ServiceProtocol, SidecarScope, SidecarScopeProps } from '../../lib';
+import { Environment, OutboundTraffic, ServiceProtocol, SidecarScope, SidecarScopeProps } from '../../lib';
 import { expectValidManifests } from '../support/validate';
 import { find, meshChart, synth, synthError, thrown } from '../gateway/support';
 
@@ -21,7 +21,7 @@ describe('SidecarScope', () => {
   test('per workload: selector, port listeners before the catch-all, ALLOW_ANY on request', () => {
     const chart = meshChart(Environment.DEV);
     new SidecarScope(chart, 'reviews', {
-      namespace: 'bookinfo', selector: { app: 'reviews' }, outboundTrafficPolicy: OutboundPolicy.ALLOW_ANY,
+      namespace: 'bookinfo', selector: { app: 'reviews' }, outboundTrafficPolicy: OutboundTraffic.ALLOW_ANY,
       egress: [{ port: { number: 9080, protocol: ServiceProtocol.HTTP }, hosts: ['./ratings.bookinfo.svc.cluster.local'] }, { hosts: ['istio-system/*'] }],
     });
     const objects = synth(chart);
