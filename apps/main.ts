@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import * as istio from '../lib';
 import { addSecurity } from './security';
 
@@ -23,7 +24,44 @@ export function buildApp(app: istio.MeshApp = new istio.MeshApp()): istio.MeshAp
       },
     });
     new istio.MeshNamespace(chart, 'bookinfo', { controlPlane });
-    addSecurity(chart, env, controlPlane);
+
+    // North-south: the ingress gateway in its own namespace, injected by the control plane's revision.
+    const ingress = new istio.IngressGateway(chart, 'ingress-gateway', {
+      namespace: 'istio-ingress',
+      controlPlane,
+      servers: [istio.GatewayServer.https({ hosts: ['bookinfo.example.com'], credentialName: 'bookinfo-tls', redirectHttp: true })],
+    });
+    ingress.addRoute('bookinfo', {
+      namespace: 'bookinfo',
+      hosts: ['bookinfo.example.com'],
+      destination: { host: 'productpage.bookinfo.svc.cluster.local', port: 9080 },
+    });
+    if (env === istio.Environment.PROD) {
+      // About 100 requests per second per gateway replica, bursts of 200.
+      new istio.LocalRateLimit(chart, 'ingress-rate-limit', {
+        namespace: ingress.namespace,
+        selector: ingress.selectorLabels,
+        context: istio.RateLimitContext.GATEWAY,
+        maxTokens: 200,
+        tokensPerFill: 100,
+        fillInterval: Duration.seconds(1),
+      });
+    }
+
+    // Egress: with REGISTRY_ONLY, bookinfo reaches its own namespace, the control plane, the ingress
+    // gateway and the one external API it pays with.
+    new istio.ExternalService(chart, 'stripe-api', {
+      namespace: 'istio-system',
+      hosts: ['api.stripe.com'],
+      ports: [{ number: 443, protocol: istio.ServiceProtocol.TLS }],
+      resolution: istio.ServiceResolution.DNS,
+    });
+    new istio.SidecarScope(chart, 'bookinfo-sidecar', {
+      namespace: 'bookinfo',
+      hosts: ['./*', 'istio-system/*', 'istio-ingress/*', '*/api.stripe.com'],
+    });
+
+    addSecurity(chart, env, controlPlane, ingress);
   }
   return app;
 }

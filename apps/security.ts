@@ -3,9 +3,6 @@ import * as istio from '../lib';
 
 /** The application namespace the security baseline protects. */
 export const APP_NAMESPACE = 'bookinfo';
-/** Where the ingress gateway runs, and the service account its pods use. */
-export const INGRESS_NAMESPACE = 'istio-ingress';
-export const INGRESS_SERVICE_ACCOUNT = 'istio-ingressgateway';
 
 /**
  * The secure-by-default layer of one environment:
@@ -23,7 +20,7 @@ export const INGRESS_SERVICE_ACCOUNT = 'istio-ingressgateway';
  * pods without a sidecar (curl from a throwaway pod, a port-forwarded tool) can still reach services.
  * STAGING and PROD are STRICT; a DestinationRule that sends plaintext into them fails the synth.
  */
-export function addSecurity(chart: istio.MeshChart, env: istio.EnvironmentProfile, controlPlane: istio.MeshControlPlane): void {
+export function addSecurity(chart: istio.MeshChart, env: istio.EnvironmentProfile, controlPlane: istio.MeshControlPlane, ingress: istio.IngressGateway): void {
   const relaxedMtls = env.name === istio.Environment.DEV.name;
   new istio.StrictMtls(chart, 'mesh-mtls', {
     scope: istio.MtlsScope.mesh({ controlPlane }),
@@ -32,11 +29,11 @@ export function addSecurity(chart: istio.MeshChart, env: istio.EnvironmentProfil
   });
 
   // Identities. The productpage pods run as this service account; the ingress gateway's account is
-  // created with the gateway, so it is only referenced here.
+  // the one the IngressGateway construct created, so its SPIFFE principal follows any rename.
   const productpageSa = new kplus.ServiceAccount(chart, 'productpage-sa', {
     metadata: { name: 'bookinfo-productpage', namespace: APP_NAMESPACE },
   });
-  const ingressSa = kplus.ServiceAccount.fromServiceAccountName(chart, 'ingress-gateway-sa', INGRESS_SERVICE_ACCOUNT, { namespaceName: INGRESS_NAMESPACE });
+  const ingressSa = ingress.serviceAccount;
   const productpage = istio.WorkloadSelector.labels({ app: 'productpage' });
   const reviews = istio.WorkloadSelector.labels({ app: 'reviews' });
 
@@ -71,7 +68,7 @@ export function addSecurity(chart: istio.MeshChart, env: istio.EnvironmentProfil
 
   new istio.IstiodNetworkPolicy(chart, 'istiod-network-policy', {
     controlPlane,
-    gatewayNamespaces: [INGRESS_NAMESPACE],
+    gatewayNamespaces: [ingress.namespace],
     monitoringNamespaces: ['monitoring'],
   });
 }

@@ -5,3 +5,5 @@ export * from './control-plane';
 export type { SizingOverrides } from './core/sizing';
 export * from './workload';
 export * from './security';
+export * from './gateway';
+export * from './traffic/egress-index';

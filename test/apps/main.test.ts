@@ -73,6 +73,23 @@ describe('apps/main', () => {
     expect(op.spec.values.global.defaultPodDisruptionBudget.enabled).toBe(false);
   });
 
+  test('PROD ingress gateway: HPA 3-10, zone anti-affinity, PDB, rate limited; routed to productpage', () => {
+    const objs = byEnv.prod.gitops as any[];
+    const of = (kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
+    const deployment = of('Deployment', 'ingress-gateway');
+    expect(deployment.metadata.namespace).toBe('istio-ingress');
+    expect(deployment.spec.template.metadata.labels['istio.io/rev']).toBe('1-30-3');
+    const term = deployment.spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0];
+    expect(term.weight).toBe(100);
+    expect(term.podAffinityTerm.topologyKey).toBe('topology.kubernetes.io/zone');
+    const hpa = of('HorizontalPodAutoscaler', 'ingress-gateway');
+    expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toStrictEqual([3, 10]);
+    expect(of('PodDisruptionBudget', 'ingress-gateway').spec.minAvailable).toBe(2);
+    expect(of('EnvoyFilter', 'ingress-rate-limit').spec.configPatches[0].match.context).toBe('GATEWAY');
+    expect(of('VirtualService', 'bookinfo').spec.http[0].route[0].destination).toStrictEqual({ host: 'productpage.bookinfo.svc.cluster.local', port: { number: 9080 } });
+    expect(byEnv.dev.gitops.filter((o) => o.kind === 'EnvoyFilter')).toStrictEqual([]);
+  });
+
   test('synthesizing twice gives the same bytes', () => {
     synthTo(path.join(tmp, 'b'));
     expect(readTree(path.join(tmp, 'b'))).toStrictEqual(readTree(path.join(tmp, 'a')));

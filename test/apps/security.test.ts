@@ -46,7 +46,7 @@ describe('PROD is secure by default', () => {
       selector: { matchLabels: { app: 'productpage' } },
       action: 'ALLOW',
       rules: [{
-        from: [{ source: { principals: ['cluster.local/ns/istio-ingress/sa/istio-ingressgateway'] } }],
+        from: [{ source: { principals: ['cluster.local/ns/istio-ingress/sa/ingress-gateway'] } }],
         to: [{ operation: { methods: ['GET'], ports: ['9080'] } }],
       }],
     });

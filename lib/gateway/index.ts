@@ -1,0 +1,5 @@
+export * from './gateway-server';
+export * from './mesh-gateway';
+export * from './ingress-gateway';
+export * from './gateway-route';
+export * from './egress-gateway';

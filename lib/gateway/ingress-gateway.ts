@@ -1,0 +1,56 @@
+import { Construct } from 'constructs';
+import { GatewayRoute, GatewayRouteOptions } from './gateway-route';
+import { GatewayServer } from './gateway-server';
+import { GatewayServiceType, MeshGateway, MeshGatewayProps } from './mesh-gateway';
+import { invalidInput } from '../core/errors';
+
+/** Props of an {@link IngressGateway}. */
+export interface IngressGatewayProps extends MeshGatewayProps {
+  /**
+   * Servers of the Gateway; more can be added with `addServer`. At synth the gateway must have at least
+   * one (ISTIO-RULES G1).
+   * @default none
+   */
+  readonly servers?: GatewayServer[];
+}
+
+/**
+ * An ingress gateway: the gateway workload in its own namespace (Deployment injected with Istio's
+ * `gateway` template, a LoadBalancer Service with the status port 15021 and every server port, HPA,
+ * PodDisruptionBudget and zone anti-affinity from the environment's `ingressGateway` sizing, a
+ * ServiceAccount whose Role reads only the secrets of that namespace) and the `networking.istio.io/v1`
+ * Gateway for it. Bind VirtualServices with {@link addRoute}.
+ *
+ * @example
+ * const gw = new IngressGateway(chart, 'ingress-gateway', {
+ *   namespace: 'istio-ingress',
+ *   controlPlane,
+ *   servers: [GatewayServer.https({ hosts: ['bookinfo.example.com'], credentialName: 'bookinfo-tls', redirectHttp: true })],
+ * });
+ * gw.addRoute('bookinfo', { hosts: ['bookinfo.example.com'], destination: { host: 'productpage.bookinfo.svc.cluster.local', port: 9080 } });
+ */
+export class IngressGateway extends MeshGateway {
+  constructor(scope: Construct, id: string, props: IngressGatewayProps = {}) {
+    super(scope, id, props, {
+      defaultNamespace: 'istio-ingress',
+      defaultServiceType: GatewayServiceType.LOAD_BALANCER,
+      sizingOf: (env) => env.ingressGateway,
+      sizingField: 'sizing',
+    });
+    if (props.servers !== undefined && !Array.isArray(props.servers)) {
+      throw invalidInput(this, 'servers', props.servers, 'is not a list', 'pass servers: [GatewayServer.https({...})]');
+    }
+    for (const server of props.servers ?? []) {
+      this.addServer(server);
+    }
+    this._requireServers();
+  }
+
+  /**
+   * Binds a VirtualService to this gateway that routes `hosts` to `destination`. The route is a child
+   * of this gateway with the given id; every host must be served by one of the gateway's servers.
+   */
+  public addRoute(id: string, options: GatewayRouteOptions): GatewayRoute {
+    return new GatewayRoute(this, id, { ...options, gateway: this });
+  }
+}

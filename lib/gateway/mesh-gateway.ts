@@ -1,0 +1,420 @@
+import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct, IConstruct } from 'constructs';
+import { GatewayServer, RenderedServer } from './gateway-server';
+import { Gateway, GatewaySpec } from '../../imports/networking.istio.io';
+import { MeshControlPlane } from '../control-plane/mesh-control-plane';
+import { formatInputError, invalidInput } from '../core/errors';
+import { hostsOverlap } from '../core/hostnames';
+import { resolveSizing, SizingOverrides } from '../core/sizing';
+import { AntiAffinityMode, ComponentSizing, EnvironmentProfile } from '../environment';
+import { MeshChart } from '../mesh-chart';
+import { MeshNamespace } from '../workload/mesh-namespace';
+
+/** How the gateway's Service is exposed. */
+export enum GatewayServiceType {
+  /** A cloud load balancer in front of the gateway (the ingress default). */
+  LOAD_BALANCER = 'LoadBalancer',
+  /** A port on every node. */
+  NODE_PORT = 'NodePort',
+  /** Reachable inside the cluster only (the egress default). */
+  CLUSTER_IP = 'ClusterIP',
+}
+
+/** Where external traffic of a LoadBalancer / NodePort Service may be sent. */
+export enum ExternalTrafficPolicy {
+  /** Any node forwards to any gateway pod (client source IP is lost). */
+  CLUSTER = 'Cluster',
+  /** Only nodes running a gateway pod receive traffic; the client source IP is kept. */
+  LOCAL = 'Local',
+}
+
+/** Props shared by {@link IngressGateway} and {@link EgressGateway}. */
+export interface MeshGatewayProps {
+  /**
+   * Name of the Deployment, Service, ServiceAccount, Role and Gateway.
+   * @default the construct id
+   */
+  readonly name?: string;
+  /**
+   * Namespace the gateway runs in.
+   * @default "istio-ingress" for an IngressGateway, "istio-egress" for an EgressGateway
+   */
+  readonly namespace?: string;
+  /**
+   * Create the namespace (a `MeshNamespace` labelled for injection by `controlPlane`'s revision). Set
+   * false when it is created elsewhere; it must then carry the injection label and match the mesh's
+   * discoverySelectors. A namespace another gateway of the same chart already created is reused.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+  /**
+   * The control plane that injects the gateway proxy: with a revision, pods carry `istio.io/rev`.
+   * @default the default revision
+   */
+  readonly controlPlane?: MeshControlPlane;
+  /**
+   * The environment whose sizing applies.
+   * @default the enclosing MeshChart's environment, else Environment.PROD
+   */
+  readonly environment?: EnvironmentProfile;
+  /**
+   * Per-gateway sizing overrides (replicas, resources, HPA, anti-affinity, PDB).
+   * @default the environment's `ingressGateway` / `egressGateway` sizing
+   */
+  readonly sizing?: SizingOverrides;
+  /**
+   * Service type.
+   * @default LOAD_BALANCER for ingress, CLUSTER_IP for egress
+   */
+  readonly serviceType?: GatewayServiceType;
+  /**
+   * Service annotations (e.g. the cloud load balancer's settings).
+   * @default none
+   */
+  readonly serviceAnnotations?: { readonly [key: string]: string };
+  /**
+   * External traffic policy of a LoadBalancer or NodePort Service.
+   * @default Kubernetes' (Cluster)
+   */
+  readonly externalTrafficPolicy?: ExternalTrafficPolicy;
+}
+
+/** What subclasses decide. @internal */
+export interface MeshGatewayDefaults {
+  readonly defaultNamespace: string;
+  readonly defaultServiceType: GatewayServiceType;
+  readonly sizingOf: (env: EnvironmentProfile) => ComponentSizing;
+  readonly sizingField: string;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const GATEWAY_MARK = Symbol.for('cdk8s-istio.MeshGateway');
+/** The pilot-agent status port (health checks of load balancers). */
+const STATUS_PORT = 15021;
+
+/**
+ * An Istio gateway deployed the way Istio's `gateway` Helm chart does it, as plain cdk8s-plus objects:
+ * a Deployment whose single `istio-proxy` container (image `auto`) the injection webhook fills in from its
+ * `gateway` template, a Service, a ServiceAccount with a Role to read TLS secrets in its own namespace,
+ * an HPA and a PodDisruptionBudget sized by the environment, and the `networking.istio.io/v1` Gateway
+ * whose selector is, by construction, the labels of the Deployment's pods.
+ */
+export abstract class MeshGateway extends Construct {
+  /** The gateway in `scope`'s chart, for chart-level checks. @internal */
+  public static _isMeshGateway(x: IConstruct): x is MeshGateway {
+    return (x as unknown as Record<symbol, unknown>)[GATEWAY_MARK] === true;
+  }
+
+  /** Name of the workload objects and the Gateway. */
+  public readonly name: string;
+  /** Namespace the gateway runs in. */
+  public readonly namespace: string;
+  /** Labels of the gateway pods, which the Gateway's selector and the Service select on. */
+  public readonly selectorLabels: { readonly [key: string]: string };
+  /** The resolved sizing. */
+  public readonly sizing: ComponentSizing;
+  /** The gateway Deployment. */
+  public readonly deployment: kplus.Deployment;
+  /** The gateway Service. */
+  public readonly service: kplus.Service;
+  /** The ServiceAccount the gateway pods run as. */
+  public readonly serviceAccount: kplus.ServiceAccount;
+  /** The Role that lets the gateway read TLS secrets of its namespace. */
+  public readonly role: kplus.Role;
+  /** The HPA, when the sizing has one. */
+  public readonly autoscaler?: kplus.HorizontalPodAutoscaler;
+  /** The PodDisruptionBudget, when the sizing has one. */
+  public readonly podDisruptionBudget?: kplus.k8s.KubePodDisruptionBudget;
+  /** `<namespace>/<name>`: how a VirtualService refers to this gateway in `gateways`. */
+  public readonly gatewayRef: string;
+  /** In-cluster FQDN of the gateway Service. */
+  public readonly serviceHost: string;
+
+  private readonly rendered: RenderedServer[] = [];
+  private added = 0;
+  private readonly portNames = new Set<string>();
+  private readonly servicePorts = new Set<number>();
+  private gatewayResource?: Gateway;
+
+  protected constructor(scope: Construct, id: string, props: MeshGatewayProps, defaults: MeshGatewayDefaults) {
+    super(scope, id);
+    Object.defineProperty(this, GATEWAY_MARK, { value: true });
+    const env = props.environment ?? MeshChart.environmentOf(this);
+    this.name = checkDnsLabel(this, 'name', props.name ?? id, 'name the gateway with lowercase letters, digits and "-", e.g. "ingress-gateway"');
+    this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? defaults.defaultNamespace, `use a namespace name such as "${defaults.defaultNamespace}"`);
+    this.sizing = resolveSizing(this, defaults.sizingField, defaults.sizingOf(env), props.sizing ?? {});
+    this.gatewayRef = `${this.namespace}/${this.name}`;
+    this.serviceHost = `${this.name}.${this.namespace}.svc.cluster.local`;
+    const serviceType = props.serviceType ?? defaults.defaultServiceType;
+    if (!Object.values(GatewayServiceType).includes(serviceType)) {
+      throw invalidInput(this, 'serviceType', serviceType, 'is not a Service type', 'use GatewayServiceType.LOAD_BALANCER, NODE_PORT or CLUSTER_IP');
+    }
+    if (props.externalTrafficPolicy !== undefined) {
+      if (!Object.values(ExternalTrafficPolicy).includes(props.externalTrafficPolicy)) {
+        throw invalidInput(this, 'externalTrafficPolicy', props.externalTrafficPolicy, 'is not an external traffic policy', 'use ExternalTrafficPolicy.LOCAL or CLUSTER');
+      }
+      if (serviceType === GatewayServiceType.CLUSTER_IP) {
+        throw invalidInput(this, 'externalTrafficPolicy', props.externalTrafficPolicy, 'only applies to LoadBalancer and NodePort Services (Kubernetes rejects it on ClusterIP)',
+          'drop it or use serviceType LOAD_BALANCER / NODE_PORT');
+      }
+    }
+    const revision = props.controlPlane?.revision;
+
+    if (props.createNamespace ?? true) {
+      const existing = Chart.of(this).node.findAll().find((c): c is MeshNamespace => c instanceof MeshNamespace && c.name === this.namespace);
+      if (!existing) {
+        const created = new MeshNamespace(this, 'Namespace', { name: this.namespace, controlPlane: props.controlPlane });
+        // A MeshNamespace of the same name added to the chart later would be a second Namespace object.
+        this.node.addValidation({
+          validate: () => Chart.of(this).node.findAll().some((c) => c instanceof MeshNamespace && c !== created && c.name === this.namespace)
+            ? [formatInputError('', 'namespace', this.namespace, `is created both by this gateway and by another MeshNamespace of the chart`,
+              'create the gateway after the MeshNamespace (it is then reused), or set createNamespace: false')]
+            : [],
+        });
+      }
+    }
+
+    const istioLabel = this.name.replace(/^istio-/, '');
+    this.selectorLabels = Object.freeze({ app: this.name, istio: istioLabel });
+    const metadata = { name: this.name, namespace: this.namespace, labels: { ...this.selectorLabels } };
+
+    this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
+      metadata,
+      // The proxy authenticates to istiod with the projected `istio-token` the injector mounts; the pod
+      // itself needs no Kubernetes API token.
+      automountToken: false,
+    });
+
+    // Least privilege: read the TLS secrets of this namespace only (istiod checks this with a
+    // SubjectAccessReview before it serves a credentialName to the gateway).
+    this.role = new kplus.Role(this, 'Role', { metadata });
+    this.role.allow(['get', 'watch', 'list'], kplus.ApiResource.SECRETS);
+    const binding = new kplus.RoleBinding(this, 'RoleBinding', { metadata, role: this.role });
+    binding.addSubjects(this.serviceAccount);
+
+    const podLabels: Record<string, string> = {
+      ...this.selectorLabels,
+      'sidecar.istio.io/inject': 'true',
+      ...(revision ? { 'istio.io/rev': revision } : {}),
+    };
+    this.deployment = new kplus.Deployment(this, 'Deployment', {
+      metadata,
+      // With an HPA the Deployment states no replica count (the HPA owns it; cdk8s-plus requires this).
+      replicas: this.sizing.autoscaling ? undefined : this.sizing.replicas,
+      select: false,
+      serviceAccount: this.serviceAccount,
+      podMetadata: {
+        labels: podLabels,
+        annotations: {
+          'inject.istio.io/templates': 'gateway',
+          'prometheus.io/path': '/stats/prometheus',
+          'prometheus.io/port': '15020',
+          'prometheus.io/scrape': 'true',
+        },
+      },
+      // Binding 80/443 as uid 1337 without NET_BIND_SERVICE (safe since Kubernetes 1.22).
+      securityContext: { ensureNonRoot: true, sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] },
+      containers: [{
+        name: 'istio-proxy',
+        // Replaced by the injection webhook with the proxy image of the control plane's revision.
+        image: 'auto',
+        imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+        ports: [{ number: 15090, name: 'http-envoy-prom', protocol: kplus.Protocol.TCP }],
+        securityContext: { user: 1337, group: 1337, ensureNonRoot: true, readOnlyRootFilesystem: true, privileged: false, allowPrivilegeEscalation: false },
+      }],
+    });
+    this.deployment.select(kplus.LabelSelector.of({ labels: { ...this.selectorLabels } }));
+    const deploymentObject = ApiObject.of(this.deployment);
+    // Exact quantities from the environment (cdk8s-plus would rewrite "2Gi" as "2048Mi"), and capabilities
+    // dropped the way Istio's chart does (cdk8s-plus-27 has no "ALL" capability).
+    const quantities = (a: { readonly cpu: string; readonly memory: string }) => ({
+      cpu: kplus.k8s.Quantity.fromString(a.cpu), memory: kplus.k8s.Quantity.fromString(a.memory),
+    });
+    deploymentObject.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/resources', {
+      requests: quantities(this.sizing.resources.requests),
+      limits: quantities(this.sizing.resources.limits),
+    }));
+    deploymentObject.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/capabilities', { drop: ['ALL'] }));
+    const affinity = podAntiAffinity(this.sizing, this.selectorLabels);
+    if (affinity) {
+      deploymentObject.addJsonPatch(JsonPatch.add('/spec/template/spec/affinity', affinity));
+    }
+
+    this.service = new kplus.Service(this, 'Service', {
+      metadata: { ...metadata, ...(props.serviceAnnotations ? { annotations: { ...props.serviceAnnotations } } : {}) },
+      type: serviceType as unknown as kplus.ServiceType,
+      ports: [{ name: 'status-port', port: STATUS_PORT, targetPort: STATUS_PORT, protocol: kplus.Protocol.TCP }],
+    });
+    for (const [k, v] of Object.entries(this.selectorLabels)) {
+      this.service.selectLabel(k, v);
+    }
+    if (props.externalTrafficPolicy) {
+      ApiObject.of(this.service).addJsonPatch(JsonPatch.add('/spec/externalTrafficPolicy', props.externalTrafficPolicy));
+    }
+    this.servicePorts.add(STATUS_PORT);
+
+    const hpa = this.sizing.autoscaling;
+    if (hpa) {
+      this.autoscaler = new kplus.HorizontalPodAutoscaler(this, 'Autoscaler', {
+        metadata,
+        target: this.deployment,
+        minReplicas: hpa.minReplicas,
+        maxReplicas: hpa.maxReplicas,
+        metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(hpa.targetCpuUtilizationPercent))],
+      });
+    }
+    const pdb = this.sizing.podDisruptionBudget;
+    if (pdb) {
+      this.podDisruptionBudget = new kplus.k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
+        metadata,
+        spec: { minAvailable: kplus.k8s.IntOrString.fromNumber(pdb.minAvailable), selector: { matchLabels: { ...this.selectorLabels } } },
+      });
+    }
+
+    this.node.addValidation({ validate: () => this.conflicts() });
+  }
+
+  /**
+   * Adds a server to the Gateway (and its port to the Service). Checks it at once: hosts, port, TLS
+   * settings (ISTIO-RULES G1–G3), a port name not yet taken, and no clash with the servers already added
+   * (one port cannot mix plain HTTP and TLS; a host is served once per port).
+   */
+  public addServer(server: GatewayServer): void {
+    if (!(server instanceof GatewayServer)) {
+      throw invalidInput(this, 'servers', server, 'is not a GatewayServer', 'build servers with GatewayServer.http(), .https() or .tlsPassthrough()');
+    }
+    const field = `servers[${this.added}]`;
+    const taken = new Set<string>();
+    const entries = server._render(this, field, (name) => {
+      if (this.portNames.has(name) || taken.has(name)) {
+        return false;
+      }
+      taken.add(name);
+      return true;
+    });
+    const all = [...this.rendered];
+    for (const entry of entries) {
+      for (const other of all) {
+        if (other.spec.port.number !== entry.spec.port.number) {
+          continue;
+        }
+        if (other.tlsBased !== entry.tlsBased) {
+          throw invalidInput(this, `${field}.port`, entry.spec.port.number,
+            `is already a ${other.protocol} port of this gateway (server "${other.spec.port.name}"); one port cannot serve plain HTTP and TLS`,
+            'use another port number');
+        }
+        for (const h of entry.hosts) {
+          const clash = other.hosts.find((o) => o.dnsName.toLowerCase() === h.dnsName.toLowerCase() && (o.namespace ?? '*') === (h.namespace ?? '*'));
+          if (clash) {
+            throw invalidInput(this, `${field}.hosts`, h.dnsName, `is already served on port ${entry.spec.port.number} by server "${other.spec.port.name}"`,
+              'serve each host once per port');
+          }
+        }
+      }
+      all.push(entry);
+    }
+    this.added++;
+    for (const entry of entries) {
+      this.rendered.push(entry);
+      this.portNames.add(entry.spec.port.name);
+      this.exposePort(entry);
+    }
+    if (!this.gatewayResource) {
+      this.gatewayResource = new Gateway(this, 'Resource', {
+        metadata: { name: this.name, namespace: this.namespace },
+        spec: Lazy.any({ produce: () => this.toGatewaySpec() }) as unknown as GatewaySpec,
+      });
+    }
+  }
+
+  /** The servers added so far, as rendered into the Gateway (copies). */
+  public get servers(): RenderedServer[] {
+    return this.rendered.map((s) => JSON.parse(JSON.stringify(s)));
+  }
+
+  /** The Gateway resource, once a server has been added. */
+  public get gateway(): Gateway | undefined {
+    return this.gatewayResource;
+  }
+
+  /** The Gateway spec as it will be synthesized. */
+  public toGatewaySpec(): GatewaySpec {
+    return { selector: { ...this.selectorLabels }, servers: this.rendered.map((s) => s.spec) };
+  }
+
+  private exposePort(entry: RenderedServer): void {
+    const port = entry.spec.port.number;
+    if (this.servicePorts.has(port)) {
+      return;
+    }
+    this.servicePorts.add(port);
+    this.service.bind(port, { name: `${entry.protocol.toLowerCase()}-${port}`, targetPort: port, protocol: kplus.Protocol.TCP });
+  }
+
+  /**
+   * IST0145 (ConflictingGateways) and IST0138 (GatewayDuplicateCertificate) against the gateways before
+   * this one in the chart whose selectors overlap (as istioctl analyze compares them: one selector a
+   * subset of the other).
+   */
+  private conflicts(): string[] {
+    const errors: string[] = [];
+    const gateways = Chart.of(this).node.findAll().filter(MeshGateway._isMeshGateway);
+    for (const other of gateways.slice(0, gateways.indexOf(this))) {
+      if (!subset(this.selectorLabels, other.selectorLabels) && !subset(other.selectorLabels, this.selectorLabels)) {
+        continue;
+      }
+      for (const mine of this.rendered) {
+        for (const theirs of other.rendered) {
+          if (mine.spec.port.number === theirs.spec.port.number) {
+            const host = mine.hosts.find((h) => theirs.hosts.some((t) => hostsOverlap(h.dnsName, t.dnsName)));
+            if (host) {
+              errors.push(formatInputError('', `servers["${mine.spec.port.name}"].hosts`, host.dnsName,
+                `is also served on port ${mine.spec.port.number} by gateway ${other.gatewayRef}, whose pods carry the same selector labels ${JSON.stringify(this.selectorLabels)} (IST0145 ConflictingGateways)`,
+                'give one of the gateways another name (its selector labels follow the name) or serve the host from one gateway only'));
+            }
+          }
+          const shared = mine.credentials.find((c) => theirs.credentials.includes(c));
+          if (shared) {
+            errors.push(formatInputError('', `servers["${mine.spec.port.name}"].tls`, shared.split('|')[0],
+              `is also the certificate of gateway ${other.gatewayRef}, which selects the same pods (IST0138 GatewayDuplicateCertificate: HTTP/2 connection reuse across them returns 404s)`,
+              'serve those hosts from one Gateway, or give each its own certificate'));
+          }
+        }
+      }
+    }
+    return errors;
+  }
+
+  /** @internal */
+  protected _requireServers(): void {
+    this.node.addValidation({
+      validate: () => this.rendered.length > 0 ? [] : [formatInputError('', 'servers', [],
+        'is empty: a Gateway needs at least one server (ISTIO-RULES G1)', 'pass servers: [GatewayServer.https({...})] or call addServer()')],
+    });
+  }
+}
+
+function subset(a: { readonly [k: string]: string }, b: { readonly [k: string]: string }): boolean {
+  return Object.entries(a).every(([k, v]) => b[k] === v);
+}
+
+function checkDnsLabel(scope: IConstruct, field: string, value: unknown, fix: string): string {
+  if (typeof value !== 'string' || !DNS_LABEL.test(value)) {
+    throw invalidInput(scope, field, value, 'is not a DNS label (lowercase letters, digits and "-", at most 63 characters)', fix);
+  }
+  return value;
+}
+
+function podAntiAffinity(sizing: ComponentSizing, selector: { readonly [k: string]: string }): Record<string, unknown> | undefined {
+  const aa = sizing.antiAffinity;
+  const term = { labelSelector: { matchLabels: { ...selector } }, topologyKey: aa.topologyKey };
+  switch (aa.mode) {
+    case AntiAffinityMode.REQUIRED:
+      return { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } };
+    case AntiAffinityMode.PREFERRED:
+      return { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: aa.weight ?? 100, podAffinityTerm: term }] } };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './rate-limit';
+export * from './service-entry';
+export * from './sidecar-scope';

@@ -1,0 +1,184 @@
+import { Duration, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import {
+  EnvoyFilter, EnvoyFilterSpec, EnvoyFilterSpecConfigPatchesApplyTo, EnvoyFilterSpecConfigPatchesMatchContext,
+  EnvoyFilterSpecConfigPatchesPatchOperation,
+} from '../../imports/networking.istio.io';
+import { istioDuration } from '../core/duration';
+import { invalidInput } from '../core/errors';
+import { checkSelectorLabels } from '../core/labels';
+
+/** Which proxies' listeners the rate limit is inserted into. */
+export enum RateLimitContext {
+  /** Inbound listeners of sidecars: limits requests a workload receives. */
+  SIDECAR_INBOUND = 'SIDECAR_INBOUND',
+  /** Listeners of gateways: limits requests entering through an ingress gateway. */
+  GATEWAY = 'GATEWAY',
+}
+
+/** A response header added to requests that were rate limited. */
+export interface RateLimitHeader {
+  /** Header name. */
+  readonly name: string;
+  /** Header value. */
+  readonly value: string;
+}
+
+/** Props of a {@link LocalRateLimit}. */
+export interface LocalRateLimitProps {
+  /** Namespace of the EnvoyFilter: the namespace of the selected workloads (or of the gateway). */
+  readonly namespace: string;
+  /**
+   * Name of the EnvoyFilter.
+   * @default the construct id
+   */
+  readonly name?: string;
+  /** Labels of the pods whose proxies enforce the limit (required: an unscoped filter would hit every proxy of the namespace). */
+  readonly selector: { readonly [key: string]: string };
+  /**
+   * Sidecars' inbound listeners or gateway listeners.
+   * @default RateLimitContext.SIDECAR_INBOUND
+   */
+  readonly context?: RateLimitContext;
+  /** Bucket size: the most requests admitted in a burst, at least 1. */
+  readonly maxTokens: number;
+  /**
+   * Tokens added per fill, 1 to maxTokens.
+   * @default maxTokens (the bucket refills completely each interval)
+   */
+  readonly tokensPerFill?: number;
+  /** How often tokens are added; Envoy refuses intervals under 50 ms. */
+  readonly fillInterval: Duration;
+  /**
+   * Header set on 429 responses.
+   * @default x-local-rate-limit: true
+   */
+  readonly responseHeader?: RateLimitHeader;
+  /**
+   * Prefix of the filter's Envoy stats (`local_rate_limit.<prefix>.rate_limited`, ...).
+   * @default "http_local_rate_limiter"
+   */
+  readonly statPrefix?: string;
+}
+
+/** The Envoy `LocalRateLimit` filter and its typed struct, as Istio 1.30's Envoy reads them. */
+const FILTER_NAME = 'envoy.filters.http.local_ratelimit';
+const TYPED_STRUCT = 'type.googleapis.com/udpa.type.v1.TypedStruct';
+const LOCAL_RATE_LIMIT = 'type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit';
+/** Envoy rejects a token bucket that fills faster (`local rate limit token bucket fill timer must be >= 50ms`). */
+const MIN_FILL_MS = 50;
+const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
+const STAT_PREFIX = /^[a-z0-9_]+$/;
+/** Envoy's token counts are uint32. */
+const UINT32_MAX = 4294967295;
+
+/**
+ * Local (per-proxy) rate limiting with Envoy's `local_ratelimit` HTTP filter, as a
+ * `networking.istio.io/v1alpha3` EnvoyFilter: a token bucket of `maxTokens` refilled with `tokensPerFill`
+ * every `fillInterval`, enforced on 100 % of requests, answering 429 with a marker header. The filter is
+ * inserted before the router of every HTTP connection manager of the selected proxies, in the chosen
+ * context. Each replica has its own bucket: the effective limit scales with the replica count.
+ */
+export class LocalRateLimit extends Construct {
+  /** The EnvoyFilter. */
+  public readonly resource: EnvoyFilter;
+  /** Name of the EnvoyFilter. */
+  public readonly name: string;
+  /** Namespace of the EnvoyFilter. */
+  public readonly namespace: string;
+
+  private readonly spec: EnvoyFilterSpec;
+
+  constructor(scope: Construct, id: string, props: LocalRateLimitProps) {
+    super(scope, id);
+    this.name = checkLabel(this, 'name', props.name ?? id, 'use e.g. "productpage-rate-limit"');
+    this.namespace = checkLabel(this, 'namespace', props.namespace, 'name the namespace of the selected workloads');
+    const selector = checkSelectorLabels(this, 'selector', props.selector);
+    const context = props.context ?? RateLimitContext.SIDECAR_INBOUND;
+    if (!Object.values(RateLimitContext).includes(context)) {
+      throw invalidInput(this, 'context', context, 'is not a rate limit context', 'use RateLimitContext.SIDECAR_INBOUND or RateLimitContext.GATEWAY');
+    }
+    const maxTokens = props.maxTokens;
+    if (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > UINT32_MAX) {
+      throw invalidInput(this, 'maxTokens', maxTokens, 'is not a whole number of at least 1 (Envoy requires a non-empty bucket)', 'use e.g. 100');
+    }
+    const tokensPerFill = props.tokensPerFill ?? maxTokens;
+    if (typeof tokensPerFill !== 'number' || !Number.isInteger(tokensPerFill) || tokensPerFill < 1) {
+      throw invalidInput(this, 'tokensPerFill', tokensPerFill, 'is not a whole number of at least 1', 'use e.g. 10, or leave it out to refill the whole bucket');
+    }
+    if (tokensPerFill > maxTokens) {
+      throw invalidInput(this, 'tokensPerFill', tokensPerFill, `is above maxTokens (${maxTokens}); the bucket never holds more than maxTokens`,
+        `use at most ${maxTokens}, or raise maxTokens`);
+    }
+    if (props.fillInterval instanceof Duration && props.fillInterval.toMilliseconds({ integral: false }) < MIN_FILL_MS) {
+      throw invalidInput(this, 'fillInterval', `${props.fillInterval.toMilliseconds({ integral: false })}ms`,
+        `is below ${MIN_FILL_MS}ms, which Envoy rejects ("local rate limit token bucket fill timer must be >= 50ms") and the listener would not load`,
+        `use at least Duration.millis(${MIN_FILL_MS})`);
+    }
+    const fillInterval = istioDuration(this, 'fillInterval', props.fillInterval);
+    const header = props.responseHeader ?? { name: 'x-local-rate-limit', value: 'true' };
+    if (!header || typeof header.name !== 'string' || !HEADER_NAME.test(header.name) || header.name.startsWith(':')) {
+      throw invalidInput(this, 'responseHeader.name', header?.name, 'is not a lowercase HTTP header name', 'use e.g. "x-local-rate-limit"');
+    }
+    if (typeof header.value !== 'string' || /[\r\n\0]/.test(header.value)) {
+      throw invalidInput(this, 'responseHeader.value', header.value, 'is not a header value', 'use a single-line string, e.g. "true"');
+    }
+    const statPrefix = props.statPrefix ?? 'http_local_rate_limiter';
+    if (typeof statPrefix !== 'string' || !STAT_PREFIX.test(statPrefix)) {
+      throw invalidInput(this, 'statPrefix', statPrefix, 'is not a stat prefix (lowercase letters, digits and "_")', 'use e.g. "http_local_rate_limiter"');
+    }
+
+    const percent = (runtimeKey: string) => ({ runtime_key: runtimeKey, default_value: { numerator: 100, denominator: 'HUNDRED' } });
+    this.spec = {
+      workloadSelector: { labels: selector },
+      configPatches: [{
+        applyTo: EnvoyFilterSpecConfigPatchesApplyTo.HTTP_UNDERSCORE_FILTER,
+        match: {
+          context: context as unknown as EnvoyFilterSpecConfigPatchesMatchContext,
+          listener: {
+            filterChain: {
+              filter: {
+                name: 'envoy.filters.network.http_connection_manager',
+                subFilter: { name: 'envoy.filters.http.router' },
+              },
+            },
+          },
+        },
+        patch: {
+          operation: EnvoyFilterSpecConfigPatchesPatchOperation.INSERT_UNDERSCORE_BEFORE,
+          value: {
+            name: FILTER_NAME,
+            typed_config: {
+              '@type': TYPED_STRUCT,
+              'type_url': LOCAL_RATE_LIMIT,
+              'value': {
+                stat_prefix: statPrefix,
+                token_bucket: { max_tokens: maxTokens, tokens_per_fill: tokensPerFill, fill_interval: fillInterval },
+                filter_enabled: percent('local_rate_limit_enabled'),
+                filter_enforced: percent('local_rate_limit_enforced'),
+                status: { code: 'TooManyRequests' },
+                response_headers_to_add: [{ append_action: 'OVERWRITE_IF_EXISTS_OR_ADD', header: { key: header.name, value: header.value } }],
+              },
+            },
+          },
+        },
+      }],
+    };
+    this.resource = new EnvoyFilter(this, 'Resource', {
+      metadata: { name: this.name, namespace: this.namespace },
+      spec: Lazy.any({ produce: () => this.toSpec() }) as unknown as EnvoyFilterSpec,
+    });
+  }
+
+  /** The EnvoyFilter spec (a copy). */
+  public toSpec(): EnvoyFilterSpec {
+    return JSON.parse(JSON.stringify(this.spec));
+  }
+}
+
+function checkLabel(scope: IConstruct, field: string, value: unknown, fix: string): string {
+  if (typeof value !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value)) {
+    throw invalidInput(scope, field, value, 'is not a DNS label (lowercase letters, digits and "-", at most 63 characters)', fix);
+  }
+  return value;
+}

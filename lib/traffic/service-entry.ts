@@ -1,0 +1,419 @@
+import { Chart, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import {
+  ServiceEntry, ServiceEntrySpec, ServiceEntrySpecEndpoints, ServiceEntrySpecLocation, ServiceEntrySpecPorts, ServiceEntrySpecResolution,
+} from '../../imports/networking.istio.io';
+import { MeshControlPlane } from '../control-plane/mesh-control-plane';
+import { formatInputError, invalidInput } from '../core/errors';
+import { checkHostname } from '../core/hostnames';
+import { checkSelectorLabels } from '../core/labels';
+
+/** Protocols Istio understands on a service port. */
+export enum ServiceProtocol {
+  /** HTTP/1.1. */
+  HTTP = 'HTTP',
+  /** HTTP/2 (cleartext). */
+  HTTP2 = 'HTTP2',
+  /** HTTP over TLS: the proxy routes on SNI. */
+  HTTPS = 'HTTPS',
+  /** gRPC. */
+  GRPC = 'GRPC',
+  /** Any TLS: the proxy routes on SNI. */
+  TLS = 'TLS',
+  /** Opaque TCP: the proxy routes on destination address only. */
+  TCP = 'TCP',
+  /** MongoDB wire protocol. */
+  MONGO = 'MONGO',
+  /** MySQL wire protocol. */
+  MYSQL = 'MYSQL',
+  /** Redis protocol. */
+  REDIS = 'REDIS',
+}
+
+/** How the proxy finds the addresses behind the hosts. */
+export enum ServiceResolution {
+  /** Resolve the hosts (or endpoint names) by DNS, asynchronously, and balance across every address. */
+  DNS = 'DNS',
+  /** Resolve by DNS at connection time and use the first address (for huge pools like CDNs). */
+  DNS_ROUND_ROBIN = 'DNS_ROUND_ROBIN',
+  /** Use the endpoints' IP addresses as given. */
+  STATIC = 'STATIC',
+  /** Forward to the IP address the application connected to. */
+  NONE = 'NONE',
+}
+
+/** Whether the service is treated as part of the mesh. */
+export enum ServiceLocation {
+  /** Outside the mesh: no mTLS, and metrics treat it as external. */
+  MESH_EXTERNAL = 'MESH_EXTERNAL',
+  /** Inside the mesh (VMs, unmanaged infrastructure): mTLS applies. */
+  MESH_INTERNAL = 'MESH_INTERNAL',
+}
+
+/** A port of an {@link ExternalService}. */
+export interface ExternalServicePort {
+  /** Port number, 1–65535. */
+  readonly number: number;
+  /** Protocol on the port. */
+  readonly protocol: ServiceProtocol;
+  /**
+   * Port name, unique within the service.
+   * @default "<protocol>-<number>", e.g. "tls-443"
+   */
+  readonly name?: string;
+  /**
+   * Port on the endpoints, when it differs.
+   * @default the same number
+   */
+  readonly targetPort?: number;
+}
+
+/** A network endpoint of an {@link ExternalService}. */
+export interface ExternalServiceEndpoint {
+  /** IP address (STATIC, DNS) or DNS name (DNS). */
+  readonly address: string;
+  /**
+   * Ports by the service's port name, where the endpoint listens elsewhere.
+   * @default the service's port numbers
+   */
+  readonly ports?: { readonly [portName: string]: number };
+  /**
+   * Labels of the endpoint (for DestinationRule subsets).
+   * @default none
+   */
+  readonly labels?: { readonly [key: string]: string };
+  /**
+   * Load-balancing weight.
+   * @default equal weights
+   */
+  readonly weight?: number;
+}
+
+/** Props of an {@link ExternalService}. */
+export interface ExternalServiceProps {
+  /** Namespace of the ServiceEntry. */
+  readonly namespace: string;
+  /**
+   * Name of the ServiceEntry.
+   * @default the construct id
+   */
+  readonly name?: string;
+  /** Hosts; `*.example.com` is allowed, `*` is not (ISTIO-RULES S1). */
+  readonly hosts: string[];
+  /** Ports (at least one; numbers and names unique). */
+  readonly ports: ExternalServicePort[];
+  /**
+   * Resolution.
+   * @default DNS when no host is a wildcard, else NONE
+   */
+  readonly resolution?: ServiceResolution;
+  /**
+   * Location.
+   * @default ServiceLocation.MESH_EXTERNAL
+   */
+  readonly location?: ServiceLocation;
+  /**
+   * Virtual IPs or CIDR ranges of the service (CIDRs only with NONE / STATIC).
+   * @default none
+   */
+  readonly addresses?: string[];
+  /**
+   * Endpoints (not with NONE; at most one with DNS_ROUND_ROBIN; not with `workloadSelector`).
+   * @default none: DNS resolves the hosts themselves
+   */
+  readonly endpoints?: ExternalServiceEndpoint[];
+  /**
+   * Pods or WorkloadEntries backing a MESH_INTERNAL service, instead of endpoints.
+   * @default none
+   */
+  readonly workloadSelector?: { readonly [key: string]: string };
+  /**
+   * Namespaces that see the service: names, "." (its own) or "*" (all).
+   * @default all namespaces
+   */
+  readonly exportTo?: string[];
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const IPV4 = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
+function isIp(value: string): boolean {
+  return IPV4.test(value) || (value.includes(':') && /^[0-9A-Fa-f:.]+$/.test(value));
+}
+
+function isCidr(value: string): boolean {
+  const [ip, bits, ...rest] = value.split('/');
+  if (rest.length > 0 || bits === undefined || !/^\d{1,3}$/.test(bits)) {
+    return false;
+  }
+  return isIp(ip) && Number(bits) <= (IPV4.test(ip) ? 32 : 128);
+}
+
+/**
+ * A host outside the mesh (or not on Kubernetes) registered with Istio as a `networking.istio.io/v1`
+ * ServiceEntry, so that a REGISTRY_ONLY mesh may reach it. Enforces ISTIO-RULES S1 and the webhook's
+ * resolution rules at construction, and IST0134 (TCP ports need addresses unless the mesh auto-allocates
+ * them) at synth.
+ */
+export class ExternalService extends Construct {
+  /** Name of the ServiceEntry. */
+  public readonly name: string;
+  /** Namespace of the ServiceEntry. */
+  public readonly namespace: string;
+  /** Hosts. */
+  public readonly hosts: readonly string[];
+  /** Ports, with defaults filled in. */
+  public readonly ports: readonly Required<Omit<ExternalServicePort, 'targetPort'>>[];
+  /** Resolution. */
+  public readonly resolution: ServiceResolution;
+  /** Location. */
+  public readonly location: ServiceLocation;
+  /** The ServiceEntry. */
+  public readonly resource: ServiceEntry;
+
+  private readonly spec: ServiceEntrySpec;
+
+  constructor(scope: Construct, id: string, props: ExternalServiceProps) {
+    super(scope, id);
+    this.name = checkLabel(this, 'name', props.name ?? id, 'use e.g. "stripe-api"');
+    this.namespace = checkLabel(this, 'namespace', props.namespace, 'name the namespace the ServiceEntry lives in, e.g. "istio-system"');
+
+    if (!Array.isArray(props.hosts) || props.hosts.length === 0) {
+      throw invalidInput(this, 'hosts', props.hosts, 'is empty', 'list the external hosts, e.g. ["api.stripe.com"]');
+    }
+    const hosts = props.hosts.map((h, i) => {
+      if (h === '*') {
+        throw invalidInput(this, `hosts[${i}]`, h, 'matches every host, which a ServiceEntry may not (ISTIO-RULES S1)', 'name the hosts, e.g. "api.stripe.com" or "*.stripe.com"');
+      }
+      return checkHostname(this, `hosts[${i}]`, h, { fullWildcard: false });
+    });
+    const dupHost = hosts.find((h, i) => hosts.findIndex((o) => o.toLowerCase() === h.toLowerCase()) !== i);
+    if (dupHost) {
+      throw invalidInput(this, 'hosts', dupHost, 'is listed twice', 'list each host once');
+    }
+    this.hosts = Object.freeze([...hosts]);
+
+    const location = props.location ?? ServiceLocation.MESH_EXTERNAL;
+    if (!Object.values(ServiceLocation).includes(location)) {
+      throw invalidInput(this, 'location', location, 'is not a location', 'use ServiceLocation.MESH_EXTERNAL or MESH_INTERNAL');
+    }
+    this.location = location;
+    const hasWildcard = hosts.some((h) => h.startsWith('*'));
+    const resolution = props.resolution ?? (hasWildcard ? ServiceResolution.NONE : ServiceResolution.DNS);
+    if (!Object.values(ServiceResolution).includes(resolution)) {
+      throw invalidInput(this, 'resolution', resolution, 'is not a resolution', `use one of ${Object.values(ServiceResolution).join(', ')} (ServiceResolution.*)`);
+    }
+    this.resolution = resolution;
+
+    const ports = this.checkPorts(props.ports);
+    this.ports = Object.freeze(ports.map((p) => Object.freeze({ number: p.number, protocol: p.protocol as ServiceProtocol, name: p.name })));
+
+    const addresses = (props.addresses ?? []).map((a, i) => {
+      if (typeof a !== 'string' || !(isIp(a) || isCidr(a))) {
+        throw invalidInput(this, `addresses[${i}]`, a, 'is not an IP address or CIDR range', 'use e.g. "203.0.113.10" or "203.0.113.0/24"');
+      }
+      if (a.includes('/') && resolution !== ServiceResolution.NONE && resolution !== ServiceResolution.STATIC) {
+        throw invalidInput(this, `addresses[${i}]`, a, `is a CIDR range, which ${resolution} resolution does not allow (CIDR addresses only with NONE or STATIC; ISTIO-RULES S1)`,
+          'give single IP addresses, or use resolution NONE / STATIC');
+      }
+      return a;
+    });
+    if (props.addresses !== undefined && addresses.length === 0) {
+      throw invalidInput(this, 'addresses', [], 'is empty', 'drop it or list at least one address');
+    }
+
+    if (props.workloadSelector !== undefined && props.endpoints !== undefined) {
+      throw invalidInput(this, 'workloadSelector', props.workloadSelector, 'is given together with endpoints (only one of them; ISTIO-RULES S1)', 'keep either the selector or the endpoints');
+    }
+    let workloadSelector: { [key: string]: string } | undefined;
+    if (props.workloadSelector !== undefined) {
+      if (location !== ServiceLocation.MESH_INTERNAL) {
+        throw invalidInput(this, 'workloadSelector', props.workloadSelector, 'only applies to MESH_INTERNAL services', 'set location: ServiceLocation.MESH_INTERNAL or list endpoints');
+      }
+      workloadSelector = checkSelectorLabels(this, 'workloadSelector', props.workloadSelector);
+    }
+    const endpoints = this.checkEndpoints(props.endpoints, resolution, ports);
+    if (resolution === ServiceResolution.DNS && endpoints.length === 0 && hasWildcard) {
+      throw invalidInput(this, 'hosts', hosts.find((h) => h.startsWith('*')), 'is a wildcard, which DNS resolution without endpoints cannot resolve',
+        'use resolution NONE for wildcard hosts, or list endpoints');
+    }
+    if (resolution === ServiceResolution.STATIC && endpoints.length === 0 && !workloadSelector) {
+      throw invalidInput(this, 'endpoints', props.endpoints, 'is empty with STATIC resolution (there would be nowhere to send traffic)', 'list endpoints with IP addresses, or use DNS resolution');
+    }
+    if (resolution !== ServiceResolution.NONE && hosts.length > 1) {
+      const opaque = ports.find((p) => ![ServiceProtocol.HTTP, ServiceProtocol.HTTP2, ServiceProtocol.HTTPS, ServiceProtocol.GRPC, ServiceProtocol.TLS].includes(p.protocol as ServiceProtocol));
+      if (opaque) {
+        throw invalidInput(this, 'hosts', hosts, `are several hosts on the ${opaque.protocol} port ${opaque.number}, where the proxy cannot tell them apart (no Host header or SNI)`,
+          'make one ExternalService per host, or use resolution NONE');
+      }
+    }
+
+    const exportTo = this.checkExportTo(props.exportTo);
+
+    this.spec = {
+      hosts: [...hosts],
+      ...(addresses.length ? { addresses } : {}),
+      ports,
+      location: location as unknown as ServiceEntrySpecLocation,
+      resolution: resolution as unknown as ServiceEntrySpecResolution,
+      ...(endpoints.length ? { endpoints } : {}),
+      ...(workloadSelector ? { workloadSelector: { labels: workloadSelector } } : {}),
+      ...(exportTo ? { exportTo } : {}),
+    };
+    this.resource = new ServiceEntry(this, 'Resource', {
+      metadata: { name: this.name, namespace: this.namespace },
+      spec: Lazy.any({ produce: () => this.toSpec() }) as unknown as ServiceEntrySpec,
+    });
+    this.node.addValidation({ validate: () => this.addressesRequired() });
+  }
+
+  /** The ServiceEntry spec (a copy). */
+  public toSpec(): ServiceEntrySpec {
+    return JSON.parse(JSON.stringify(this.spec));
+  }
+
+  /** `namespace/host` entries for a Sidecar's egress hosts, one per host. */
+  public get sidecarHosts(): string[] {
+    return this.hosts.map((h) => `${this.namespace}/${h}`);
+  }
+
+  /**
+   * IST0134: a TCP port needs `addresses` (the proxy routes TCP by destination IP), unless the mesh
+   * allocates virtual IPs (MeshControlPlane `dnsCapture` + `dnsAutoAllocate` in this chart).
+   */
+  private addressesRequired(): string[] {
+    if (this.spec.addresses || this.resolution === ServiceResolution.NONE) {
+      return [];
+    }
+    const tcp = this.ports.find((p) => p.protocol === ServiceProtocol.TCP);
+    if (!tcp) {
+      return [];
+    }
+    const autoAllocated = Chart.of(this).node.findAll().some((c) => {
+      if (!(c instanceof MeshControlPlane)) {
+        return false;
+      }
+      const meta = (c.toSpec().meshConfig as { defaultConfig?: { proxyMetadata?: Record<string, string> } } | undefined)?.defaultConfig?.proxyMetadata ?? {};
+      return meta.ISTIO_META_DNS_CAPTURE === 'true' && meta.ISTIO_META_DNS_AUTO_ALLOCATE === 'true';
+    });
+    return autoAllocated ? [] : [formatInputError('', `ports["${tcp.name}"]`, tcp.number,
+      'is a TCP port of a ServiceEntry without addresses: sidecars cannot tell which host a TCP connection is for (IST0134 ServiceEntryAddressesRequired)',
+      'give addresses, or enable meshConfig dnsCapture and dnsAutoAllocate on the MeshControlPlane')];
+  }
+
+  private checkPorts(ports: unknown): ServiceEntrySpecPorts[] {
+    if (!Array.isArray(ports) || ports.length === 0) {
+      throw invalidInput(this, 'ports', ports, 'is empty', 'list the ports, e.g. [{ number: 443, protocol: ServiceProtocol.TLS }]');
+    }
+    const numbers = new Set<number>();
+    const names = new Set<string>();
+    return ports.map((p: ExternalServicePort, i) => {
+      const field = `ports[${i}]`;
+      if (typeof p.number !== 'number' || !Number.isInteger(p.number) || p.number < 1 || p.number > 65535) {
+        throw invalidInput(this, `${field}.number`, p.number, 'is not a port number 1–65535 (ISTIO-RULES S1)', 'use e.g. 443');
+      }
+      if (!Object.values(ServiceProtocol).includes(p.protocol)) {
+        throw invalidInput(this, `${field}.protocol`, p.protocol, 'is not a protocol Istio knows', `use one of ${Object.values(ServiceProtocol).join(', ')} (ServiceProtocol.*)`);
+      }
+      const name = p.name ?? `${p.protocol.toLowerCase()}-${p.number}`;
+      if (typeof name !== 'string' || !DNS_LABEL.test(name)) {
+        throw invalidInput(this, `${field}.name`, name, 'is not a port name (a DNS label)', `use e.g. "${p.protocol.toLowerCase()}-${p.number}"`);
+      }
+      if (numbers.has(p.number)) {
+        throw invalidInput(this, `${field}.number`, p.number, 'is already a port of this service (port numbers must be unique; ISTIO-RULES S1)', 'list each port once');
+      }
+      if (names.has(name)) {
+        throw invalidInput(this, `${field}.name`, name, 'is already the name of another port', 'give each port its own name');
+      }
+      numbers.add(p.number);
+      names.add(name);
+      if (p.targetPort !== undefined && (typeof p.targetPort !== 'number' || !Number.isInteger(p.targetPort) || p.targetPort < 1 || p.targetPort > 65535)) {
+        throw invalidInput(this, `${field}.targetPort`, p.targetPort, 'is not a port number 1–65535', 'use e.g. 8443, or drop it');
+      }
+      return { number: p.number, protocol: p.protocol, name, ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}) };
+    });
+  }
+
+  private checkEndpoints(endpoints: unknown, resolution: ServiceResolution, ports: ServiceEntrySpecPorts[]): ServiceEntrySpecEndpoints[] {
+    if (endpoints === undefined) {
+      return [];
+    }
+    if (!Array.isArray(endpoints) || endpoints.length === 0) {
+      throw invalidInput(this, 'endpoints', endpoints, 'is empty', 'drop it or list at least one endpoint');
+    }
+    if (resolution === ServiceResolution.NONE) {
+      throw invalidInput(this, 'endpoints', endpoints.map((e: ExternalServiceEndpoint) => e?.address), 'are given with resolution NONE, which forwards to the original destination and takes no endpoints (ISTIO-RULES S1)',
+        'drop the endpoints, or use STATIC or DNS resolution');
+    }
+    if (resolution === ServiceResolution.DNS_ROUND_ROBIN && endpoints.length > 1) {
+      throw invalidInput(this, 'endpoints', endpoints.map((e: ExternalServiceEndpoint) => e?.address), 'has more than one endpoint with DNS_ROUND_ROBIN resolution (ISTIO-RULES S1)',
+        'give one endpoint, or use DNS resolution to balance across several');
+    }
+    const portNames = new Set(ports.map((p) => p.name));
+    return endpoints.map((e: ExternalServiceEndpoint, i) => {
+      const field = `endpoints[${i}]`;
+      if (!e || typeof e.address !== 'string' || e.address === '') {
+        throw invalidInput(this, `${field}.address`, e?.address, 'is missing', 'give an IP address or DNS name');
+      }
+      if (resolution === ServiceResolution.STATIC && !isIp(e.address)) {
+        throw invalidInput(this, `${field}.address`, e.address, 'is not an IP address, which STATIC resolution needs', 'give an IP address, or use DNS resolution for names');
+      }
+      if (!isIp(e.address)) {
+        checkHostname(this, `${field}.address`, e.address, { wildcard: false });
+      }
+      const out: { -readonly [K in keyof ServiceEntrySpecEndpoints]: ServiceEntrySpecEndpoints[K] } = { address: e.address };
+      if (e.ports !== undefined) {
+        for (const [name, number] of Object.entries(e.ports)) {
+          if (!portNames.has(name)) {
+            throw invalidInput(this, `${field}.ports`, name, 'is not the name of a port of this service', `use one of ${[...portNames].join(', ')}`);
+          }
+          if (!Number.isInteger(number) || number < 1 || number > 65535) {
+            throw invalidInput(this, `${field}.ports.${name}`, number, 'is not a port number 1–65535', 'use e.g. 8443');
+          }
+        }
+        out.ports = Object.fromEntries(Object.keys(e.ports).sort().map((k) => [k, e.ports![k]]));
+      }
+      if (e.labels !== undefined) {
+        out.labels = checkSelectorLabels(this, `${field}.labels`, e.labels);
+      }
+      if (e.weight !== undefined) {
+        if (!Number.isInteger(e.weight) || e.weight < 1) {
+          throw invalidInput(this, `${field}.weight`, e.weight, 'is not a whole number of at least 1', 'use e.g. 10, or drop it for equal weights');
+        }
+        out.weight = e.weight;
+      }
+      return out;
+    });
+  }
+
+  private checkExportTo(exportTo: unknown): string[] | undefined {
+    if (exportTo === undefined) {
+      return undefined;
+    }
+    if (!Array.isArray(exportTo) || exportTo.length === 0) {
+      throw invalidInput(this, 'exportTo', exportTo, 'is empty', 'drop it (all namespaces) or list namespaces, "." or "*"');
+    }
+    const seen = new Set<string>();
+    for (const [i, e] of exportTo.entries()) {
+      if (typeof e !== 'string' || !(e === '.' || e === '*' || e === '~' || DNS_LABEL.test(e))) {
+        throw invalidInput(this, `exportTo[${i}]`, e, 'is not a namespace, "." , "*" or "~"', 'use e.g. "." or "bookinfo"');
+      }
+      const key = e === '.' ? this.namespace : e;
+      if (seen.has(key)) {
+        throw invalidInput(this, `exportTo[${i}]`, e, 'is listed twice', 'list each namespace once');
+      }
+      seen.add(key);
+    }
+    if ((seen.has('*') || seen.has('~')) && exportTo.length > 1) {
+      throw invalidInput(this, 'exportTo', exportTo, 'mixes "*" or "~" with other entries', 'use "*" alone for all namespaces, "~" alone for none');
+    }
+    return [...exportTo];
+  }
+}
+
+function checkLabel(scope: IConstruct, field: string, value: unknown, fix: string): string {
+  if (typeof value !== 'string' || !DNS_LABEL.test(value)) {
+    throw invalidInput(scope, field, value, 'is not a DNS label (lowercase letters, digits and "-", at most 63 characters)', fix);
+  }
+  return value;
+}

@@ -1,0 +1,200 @@
+import { Chart, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import {
+  Sidecar, SidecarSpec, SidecarSpecEgress, SidecarSpecOutboundTrafficPolicyMode,
+} from '../../imports/networking.istio.io';
+import { OutboundTraffic } from '../control-plane/mesh-config';
+import { formatInputError, invalidInput } from '../core/errors';
+import { checkNamespacedHost } from '../core/hostnames';
+import { checkSelectorLabels } from '../core/labels';
+import { ServiceProtocol } from './service-entry';
+
+/** The port of an egress listener. */
+export interface EgressListenerPort {
+  /** Port number, 1–65535. */
+  readonly number: number;
+  /** Protocol. */
+  readonly protocol: ServiceProtocol;
+  /**
+   * Port name.
+   * @default "<protocol>-<number>"
+   */
+  readonly name?: string;
+}
+
+/** One egress listener of a Sidecar. */
+export interface EgressListener {
+  /**
+   * Hosts visible through this listener, `namespace/dnsName`: `./*` (own namespace), `istio-system/*`,
+   * `*\/api.example.com` (that host from any namespace). At least one.
+   */
+  readonly hosts: string[];
+  /**
+   * Only traffic to this port; a listener without a port catches the rest and must be the last one.
+   * @default none (the catch-all listener)
+   */
+  readonly port?: EgressListenerPort;
+}
+
+/** Props of a {@link SidecarScope}. */
+export interface SidecarScopeProps {
+  /** Namespace the Sidecar applies to. */
+  readonly namespace: string;
+  /**
+   * Name of the Sidecar.
+   * @default "default" for a namespace-wide scope, else the construct id
+   */
+  readonly name?: string;
+  /**
+   * Labels of the pods it applies to.
+   * @default none: every pod of the namespace (at most one such Sidecar per namespace, IST0111)
+   */
+  readonly selector?: { readonly [key: string]: string };
+  /**
+   * Egress listeners, in order. Give either `egress` or `hosts`.
+   * @default one catch-all listener with `hosts`
+   */
+  readonly egress?: EgressListener[];
+  /**
+   * Shorthand for a single catch-all egress listener with these hosts.
+   * @default none
+   */
+  readonly hosts?: string[];
+  /**
+   * Outbound traffic policy of these sidecars (overrides the mesh-wide one).
+   * @default OutboundTraffic.REGISTRY_ONLY
+   */
+  readonly outboundTrafficPolicy?: OutboundTraffic;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const SCOPE_MARK = Symbol.for('cdk8s-istio.SidecarScope');
+
+/**
+ * A `networking.istio.io/v1` Sidecar that narrows what the proxies of a namespace (or of selected
+ * workloads) see and may reach: only the listed `namespace/dnsName` hosts are pushed to them, which cuts
+ * proxy memory and, with REGISTRY_ONLY, blocks every other destination.
+ *
+ * Checks ISTIO-RULES C1 at construction (each listener has a host, in `namespace/dnsName` form; at most
+ * one listener without a port, and it comes last) and, at synth, IST0111 (two namespace-wide Sidecars
+ * in one namespace) and IST0110 (two Sidecars whose selectors can select the same pod).
+ */
+export class SidecarScope extends Construct {
+  /** Name of the Sidecar. */
+  public readonly name: string;
+  /** Namespace of the Sidecar. */
+  public readonly namespace: string;
+  /** Workload labels, or undefined for a namespace-wide scope. */
+  public readonly selector?: { readonly [key: string]: string };
+  /** The Sidecar. */
+  public readonly resource: Sidecar;
+
+  private readonly spec: SidecarSpec;
+
+  constructor(scope: Construct, id: string, props: SidecarScopeProps) {
+    super(scope, id);
+    Object.defineProperty(this, SCOPE_MARK, { value: true });
+    this.namespace = checkLabel(this, 'namespace', props.namespace, 'name the namespace, e.g. "bookinfo"');
+    this.selector = props.selector === undefined ? undefined : Object.freeze(checkSelectorLabels(this, 'selector', props.selector));
+    this.name = checkLabel(this, 'name', props.name ?? (this.selector ? id : 'default'), 'use e.g. "default"');
+
+    if (props.egress !== undefined && props.hosts !== undefined) {
+      throw invalidInput(this, 'hosts', props.hosts, 'is given together with egress', 'put the hosts into an egress listener, or drop egress');
+    }
+    const listeners: EgressListener[] = props.egress ?? (props.hosts !== undefined ? [{ hosts: props.hosts }] : []);
+    if (!Array.isArray(listeners) || listeners.length === 0) {
+      throw invalidInput(this, 'egress', props.egress ?? props.hosts, 'is empty: the Sidecar would configure nothing', 'give hosts, e.g. ["./*", "istio-system/*"]');
+    }
+    const egress = listeners.map((l, i) => this.checkListener(l, i, listeners.length));
+
+    const policy = props.outboundTrafficPolicy ?? OutboundTraffic.REGISTRY_ONLY;
+    if (!(policy instanceof OutboundTraffic)) {
+      throw invalidInput(this, 'outboundTrafficPolicy', policy, 'is not an outbound traffic policy', 'use OutboundTraffic.REGISTRY_ONLY or OutboundTraffic.ALLOW_ANY');
+    }
+    this.spec = {
+      ...(this.selector ? { workloadSelector: { labels: { ...this.selector } } } : {}),
+      egress,
+      outboundTrafficPolicy: { mode: policy.mode as SidecarSpecOutboundTrafficPolicyMode },
+    };
+    this.resource = new Sidecar(this, 'Resource', {
+      metadata: { name: this.name, namespace: this.namespace },
+      spec: Lazy.any({ produce: () => this.toSpec() }) as unknown as SidecarSpec,
+    });
+    this.node.addValidation({ validate: () => this.conflicts() });
+  }
+
+  /** The Sidecar spec (a copy). */
+  public toSpec(): SidecarSpec {
+    return JSON.parse(JSON.stringify(this.spec));
+  }
+
+  private checkListener(listener: EgressListener, i: number, count: number): SidecarSpecEgress {
+    const field = `egress[${i}]`;
+    if (!listener || !Array.isArray(listener.hosts) || listener.hosts.length === 0) {
+      throw invalidInput(this, `${field}.hosts`, listener?.hosts, 'is empty: every egress listener needs at least one host (ISTIO-RULES C1)', 'add hosts such as "./*" or "istio-system/*"');
+    }
+    const hosts = listener.hosts.map((h, j) => {
+      checkNamespacedHost(this, `${field}.hosts[${j}]`, h, true);
+      return h;
+    });
+    const dup = hosts.find((h, j) => hosts.indexOf(h) !== j);
+    if (dup) {
+      throw invalidInput(this, `${field}.hosts`, dup, 'is listed twice', 'list each host once');
+    }
+    if (hosts.includes('*/*') && hosts.length > 1) {
+      throw invalidInput(this, `${field}.hosts`, hosts, 'lists "*/*" (every host) together with other hosts', 'use "*/*" alone, or list the hosts');
+    }
+    if (listener.port === undefined) {
+      if (i !== count - 1) {
+        throw invalidInput(this, `${field}.port`, undefined, 'is missing on a listener that is not the last: only the last egress listener may catch all ports (ISTIO-RULES C1)',
+          'give this listener a port, or move it to the end');
+      }
+      return { hosts };
+    }
+    const p = listener.port;
+    if (typeof p.number !== 'number' || !Number.isInteger(p.number) || p.number < 1 || p.number > 65535) {
+      throw invalidInput(this, `${field}.port.number`, p.number, 'is not a port number 1–65535', 'use e.g. 443');
+    }
+    if (!Object.values(ServiceProtocol).includes(p.protocol)) {
+      throw invalidInput(this, `${field}.port.protocol`, p.protocol, 'is not a protocol Istio knows', 'use ServiceProtocol.*');
+    }
+    const name = p.name ?? `${p.protocol.toLowerCase()}-${p.number}`;
+    if (!DNS_LABEL.test(name)) {
+      throw invalidInput(this, `${field}.port.name`, name, 'is not a port name (a DNS label)', 'use e.g. "tls-443"');
+    }
+    return { hosts, port: { number: p.number, protocol: p.protocol, name } };
+  }
+
+  /** IST0111 and IST0110 against the Sidecar scopes before this one in the chart. */
+  private conflicts(): string[] {
+    const all = Chart.of(this).node.findAll().filter((c): c is SidecarScope => (c as unknown as Record<symbol, unknown>)[SCOPE_MARK] === true);
+    const errors: string[] = [];
+    for (const other of all.slice(0, all.indexOf(this))) {
+      if (other.namespace !== this.namespace) {
+        continue;
+      }
+      if (!this.selector && !other.selector) {
+        errors.push(formatInputError('', 'selector', undefined,
+          `is unset, like that of ${other.node.path} in namespace "${this.namespace}": only one Sidecar without a workload selector may exist per namespace (IST0111 MultipleSidecarsWithoutWorkloadSelectors)`,
+          'keep one namespace-wide SidecarScope and give the others a selector'));
+      } else if (this.selector && other.selector && compatible(this.selector, other.selector)) {
+        errors.push(formatInputError('', 'selector', this.selector,
+          `can select the same pods as the selector ${JSON.stringify(other.selector)} of ${other.node.path} (IST0110 ConflictingSidecarWorkloadSelectors: which one applies is undefined)`,
+          'make the selectors exclusive (a common label with different values), or merge the scopes'));
+      }
+    }
+    return errors;
+  }
+}
+
+/** Two label selectors can match one pod unless they require different values for a common key. */
+function compatible(a: { readonly [k: string]: string }, b: { readonly [k: string]: string }): boolean {
+  return Object.keys(a).every((k) => !(k in b) || b[k] === a[k]);
+}
+
+function checkLabel(scope: IConstruct, field: string, value: unknown, fix: string): string {
+  if (typeof value !== 'string' || !DNS_LABEL.test(value)) {
+    throw invalidInput(scope, field, value, 'is not a DNS label (lowercase letters, digits and "-", at most 63 characters)', fix);
+  }
+  return value;
+}
