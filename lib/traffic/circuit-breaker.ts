@@ -66,6 +66,19 @@ function mergePool(base: ConnectionPoolOptions, over: ConnectionPoolOptions | un
   return { ...(tcp ? { tcp } : {}), ...(http ? { http } : {}) };
 }
 
+/** D1: a block the user wrote must set something, even though defaults would fill it. */
+function rejectEmpty(scope: Construct, field: string, value: object | undefined): void {
+  if (value === undefined) return;
+  if (value === null || typeof value !== 'object' || Object.values(value).every((v) => v === undefined)) {
+    throw invalidInput(scope, field, value, 'sets no field (ISTIO-RULES D1)', `set a field, or leave ${field} out for the defaults`);
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== null && typeof v === 'object' && !(v instanceof Duration)) {
+      rejectEmpty(scope, `${field}.${k}`, v);
+    }
+  }
+}
+
 /**
  * Connection-pool limits and outlier detection for a host (Envoy's circuit breakers), written to the
  * host's shared DestinationRule (see {@link TrafficHost}), optionally with per-subset overrides.
@@ -101,6 +114,12 @@ export class CircuitBreaker extends Construct {
       throw invalidInput(this, 'props', props, 'are missing', 'give at least { host }');
     }
     this.trafficHost = TrafficHost.of(this, props.host, props.namespace);
+    rejectEmpty(this, 'connectionPool', props.connectionPool);
+    rejectEmpty(this, 'outlierDetection', props.outlierDetection);
+    (props.subsets ?? []).forEach((s, i) => {
+      rejectEmpty(this, `subsets[${i}].connectionPool`, s?.connectionPool);
+      rejectEmpty(this, `subsets[${i}].outlierDetection`, s?.outlierDetection);
+    });
     const pool = mergePool(CircuitBreaker.DEFAULT_CONNECTION_POOL, props.connectionPool);
     const outlier = { ...CircuitBreaker.DEFAULT_OUTLIER_DETECTION, ...props.outlierDetection };
     this.policy = {

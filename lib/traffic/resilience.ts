@@ -146,7 +146,9 @@ export class RetryPolicy {
     if (attempts === 0) {
       const extra = (['perTryTimeout', 'retryOn', 'retryRemoteLocalities', 'backoff'] as const).find((k) => o[k] !== undefined);
       if (extra) {
-        throw invalidInput(scope, `${field}.${extra}`, extra === 'retryOn' ? o.retryOn?.map((r) => r.token) : String(o[extra]),
+        const value = o[extra];
+        const shown = value instanceof Duration ? `${value.toMilliseconds({ integral: false })}ms` : Array.isArray(value) ? value.map((r) => r.token) : value;
+        throw invalidInput(scope, `${field}.${extra}`, shown,
           'is set while attempts is 0 (retries disabled), which istiod rejects (V3)', `set attempts to at least 1, or drop ${extra}`);
       }
       return { attempts: 0 };
