@@ -168,7 +168,7 @@ export class CanaryRelease extends Construct {
     this.canarySubset = this.trafficHost.addSubset(this, props.canary, 'canary');
     if (matches.length > 0 && percent > 0) {
       this.trafficHost.addHttpRoute(this, {
-        name: `${id}-canary-match`,
+        name: `${id}-match`,
         match: matches,
         destinations: [{ subset: this.canarySubset }],
         ...resilience,

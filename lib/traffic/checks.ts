@@ -101,8 +101,12 @@ function re2Problem(re: string): string | undefined {
     const c = re[i];
     if (c === '\\') {
       const next = re[i + 1] ?? '';
-      if (!inClass && /[1-9]/.test(next)) {
+      // RE2 reads \1-\7 followed by an octal digit as an octal escape; a lone digit is a backreference.
+      if (/[1-9]/.test(next) && !(/[1-7]/.test(next) && /[0-7]/.test(re[i + 2] ?? ''))) {
         return `uses the backreference "\\${next}"`;
+      }
+      if (next === 'u' || next === 'c' || next === 'Z') {
+        return `uses the JavaScript/PCRE escape "\\${next}"`;
       }
       if (!inClass && next === 'k' && re[i + 2] === '<') {
         return 'uses a named backreference "\\k<…>"';

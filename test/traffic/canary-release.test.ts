@@ -35,7 +35,7 @@ describe('CanaryRelease', () => {
       hosts: ['reviews'],
       http: [
         {
-          name: 'reviews-canary-canary-match',
+          name: 'reviews-canary-match',
           match: [{ headers: { 'x-canary': { exact: 'true' } } }, { headers: { cookie: { regex: '^(.*?;)?(test-user=true)(;.*)?$' } } }],
           route: [{ destination: { host: 'reviews', subset: 'v2' } }],
         },

@@ -20,7 +20,7 @@ describe('HttpMatch', () => {
     [HttpMatch.uriRegex('/v[0-9]+/.*'), { uri: { regex: '/v[0-9]+/.*' } }],
     [HttpMatch.headerRegex('x-user', '(?i)alice'), { headers: { 'x-user': { regex: '(?i)alice' } } }],
     [HttpMatch.headerRegex('x-user', '(?P<name>[a-z]+)'), { headers: { 'x-user': { regex: '(?P<name>[a-z]+)' } } }],
-    [HttpMatch.headerRegex('x-id', '[\\1-9]+'), { headers: { 'x-id': { regex: '[\\1-9]+' } } }],
+    [HttpMatch.headerRegex('x-id', '\\101[\\d-]+'), { headers: { 'x-id': { regex: '\\101[\\d-]+' } } }],
   ])('%#: renders', (m, expected) => {
     expect(render(m)).toStrictEqual(expected);
   });
@@ -38,6 +38,9 @@ describe('HttpMatch rejects (ISTIO-RULES V7 and header/URI rules)', () => {
     ['(?<=a)b', 'uses a look-behind "(?<="'],
     ['(?<!a)b', 'uses a negative look-behind "(?<!"'],
     ['(a)\\1', 'uses the backreference "\\1"'],
+    ['[\\1-9]', 'uses the backreference "\\1"'],
+    ['\\u0041', 'uses the JavaScript/PCRE escape "\\u"'],
+    ['abc\\Z', 'uses the JavaScript/PCRE escape "\\Z"'],
     ['(?<x>a)\\k<x>', 'uses a named backreference "\\k<…>"'],
     ['(?>a+)b', 'uses an atomic group "(?>"'],
     ['a{1001}', 'uses the repeat count "{1001}" (RE2 allows at most 1000)'],

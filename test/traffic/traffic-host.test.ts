@@ -182,6 +182,18 @@ describe('TrafficHost rules', () => {
       .toContain('[prod] r.destinations: [] is empty: a route needs a destination');
   });
 
+  test('policy for a subset the host does not have', () => {
+    const chart = meshChart();
+    const host = TrafficHost.of(chart, 'reviews', 'bookinfo');
+    expect(errorOf(() => host.addSubsetPolicy(chart, 'v9', { outlierDetection: { consecutive5XxErrors: 1 } }, 'subsets[0]')))
+      .toContain('[prod] subsets[0]: "v9" is not a subset of host reviews');
+  });
+
+  test('D1: policy parts that set nothing', () => {
+    const chart = meshChart();
+    expect(errorOf(() => TrafficHost.of(chart, 'reviews', 'bookinfo').addPolicy(chart, {}))).toContain('[prod] trafficPolicy: {} sets no field (ISTIO-RULES D1)');
+  });
+
   test('two hosts that would get the same object name in one namespace', () => {
     const chart = meshChart();
     new CircuitBreaker(chart, 'a', { host: 'ratings-other', namespace: 'bookinfo' });
