@@ -1,6 +1,72 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
 import * as istio from '../lib';
 import { addSecurity } from './security';
+
+/** The reviews service of Bookinfo, fully qualified so that every object names it the same way. */
+const REVIEWS_HOST = 'reviews.bookinfo.svc.cluster.local';
+
+const REVIEWS_REPLICAS: Record<string, number> = { dev: 1, staging: 2, prod: 3 };
+
+/** One version of the Bookinfo reviews workload, as the Istio sample runs it (writable /tmp and Liberty output). */
+function reviewsDeployment(scope: Construct, version: string, env: istio.EnvironmentProfile): kplus.Deployment {
+  const tmp = kplus.Volume.fromEmptyDir(scope, `reviews-${version}-tmp`, 'tmp');
+  const wlpOutput = kplus.Volume.fromEmptyDir(scope, `reviews-${version}-wlp-output`, 'wlp-output');
+  return new kplus.Deployment(scope, `reviews-${version}`, {
+    metadata: { name: `reviews-${version}`, namespace: 'bookinfo', labels: { app: 'reviews', version } },
+    podMetadata: { labels: { app: 'reviews', version } },
+    replicas: REVIEWS_REPLICAS[env.name] ?? 1,
+    containers: [{
+      name: 'reviews',
+      image: `docker.io/istio/examples-bookinfo-reviews-${version}:1.20.2`,
+      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+      portNumber: 9080,
+      // Liberty takes tens of seconds to start: allow up to 2 minutes before the kubelet restarts it.
+      startup: kplus.Probe.fromTcpSocket({ port: 9080, periodSeconds: Duration.seconds(5), failureThreshold: 24 }),
+      readiness: kplus.Probe.fromTcpSocket({ port: 9080, periodSeconds: Duration.seconds(10) }),
+      envVariables: { LOG_DIR: kplus.EnvValue.fromValue('/tmp/logs') },
+      resources: {
+        cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
+        memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
+      },
+      volumeMounts: [{ path: '/tmp', volume: tmp }, { path: '/opt/ibm/wlp/output', volume: wlpOutput }],
+    }],
+  });
+}
+
+/**
+ * Bookinfo's reviews service: v1 stable, v2 as a canary at the environment's initial share (PROD 10 %),
+ * with a circuit breaker, timeouts and retries. Both constructs write to one DestinationRule.
+ */
+function reviewsApp(chart: istio.MeshChart): void {
+  const v1 = reviewsDeployment(chart, 'v1', chart.environment);
+  const v2 = reviewsDeployment(chart, 'v2', chart.environment);
+  const service = new kplus.Service(chart, 'reviews', {
+    metadata: { name: 'reviews', namespace: 'bookinfo', labels: { app: 'reviews', service: 'reviews' } },
+    ports: [{ name: 'http', port: 9080, targetPort: 9080 }],
+  });
+  service.selectLabel('app', 'reviews');
+  new istio.CircuitBreaker(chart, 'reviews-circuit-breaker', {
+    host: REVIEWS_HOST,
+    namespace: 'bookinfo',
+    connectionPool: { tcp: { maxConnections: 200 }, http: { http1MaxPendingRequests: 100, http2MaxRequests: 400, maxRetries: 20 } },
+    outlierDetection: { consecutive5xxErrors: 3, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30), maxEjectionPercent: 60 },
+  });
+  new istio.CanaryRelease(chart, 'reviews-canary', {
+    host: REVIEWS_HOST,
+    namespace: 'bookinfo',
+    stable: istio.Subset.fromWorkload('v1', v1),
+    canary: istio.Subset.fromWorkload('v2', v2),
+    routeToCanaryWhen: [istio.HttpMatch.header('x-canary', 'true'), istio.HttpMatch.cookieRegex('^(.*?;)?(test-user=true)(;.*)?$')],
+    timeout: Duration.seconds(5),
+    retries: istio.RetryPolicy.of({
+      attempts: 2,
+      perTryTimeout: Duration.seconds(2),
+      retryOn: [istio.RetryOn.GATEWAY_ERROR, istio.RetryOn.CONNECT_FAILURE, istio.RetryOn.REFUSED_STREAM],
+    }),
+  });
+}
 
 /**
  * The per-environment composition of the mesh: one MeshChart for each of DEV, STAGING and PROD,
@@ -24,6 +90,7 @@ export function buildApp(app: istio.MeshApp = new istio.MeshApp()): istio.MeshAp
       },
     });
     new istio.MeshNamespace(chart, 'bookinfo', { controlPlane });
+    reviewsApp(chart);
 
     // North-south: the ingress gateway in its own namespace, injected by the control plane's revision.
     const ingress = new istio.IngressGateway(chart, 'ingress-gateway', {

@@ -7,3 +7,4 @@ export * from './workload';
 export * from './security';
 export * from './gateway';
 export * from './traffic/egress-index';
+export * from './traffic';

@@ -90,6 +90,33 @@ describe('apps/main', () => {
     expect(byEnv.dev.gitops.filter((o) => o.kind === 'EnvoyFilter')).toStrictEqual([]);
   });
 
+  test('PROD reviews: a canary at 10 %, a circuit breaker, one DestinationRule and one mesh VirtualService per host', () => {
+    const istioObjs = byEnv.prod.gitops.filter((o) => o.apiVersion.startsWith('networking.istio.io/'));
+    const hostsOf = (kind: string) => istioObjs.filter((o) => o.kind === kind).map((o) => (o as any).spec.host ?? (o as any).spec.hosts.join(','));
+    expect(hostsOf('DestinationRule')).toStrictEqual([...new Set(hostsOf('DestinationRule'))]);
+    expect(hostsOf('VirtualService')).toStrictEqual([...new Set(hostsOf('VirtualService'))]);
+    const dr = istioObjs.find((o) => o.kind === 'DestinationRule' && o.metadata.name === 'reviews' && o.metadata.namespace === 'bookinfo') as any;
+    expect(dr.spec.host).toBe('reviews.bookinfo.svc.cluster.local');
+    expect(dr.spec.subsets.map((s: any) => s.name)).toStrictEqual(['v1', 'v2']);
+    expect(dr.spec.trafficPolicy.outlierDetection).toStrictEqual({ consecutive5xxErrors: 3, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 60 });
+    expect(dr.spec.trafficPolicy.connectionPool.http.http2MaxRequests).toBe(400);
+    const vs = istioObjs.find((o) => o.kind === 'VirtualService' && o.metadata.name === 'reviews') as any;
+    const weighted = vs.spec.http.find((r: any) => r.name === 'reviews-canary-weighted');
+    expect(weighted.route.map((d: any) => [d.destination.subset, d.weight])).toStrictEqual([['v1', 90], ['v2', 10]]);
+    expect([weighted.timeout, weighted.retries.attempts]).toStrictEqual(['5s', 2]);
+    // The subsets select exactly the pods of their Deployments.
+    for (const version of ['v1', 'v2']) {
+      const pods = (byEnv.prod.gitops.find((o) => o.kind === 'Deployment' && o.metadata.name === `reviews-${version}`) as any).spec.template.metadata.labels;
+      expect(dr.spec.subsets.find((s: any) => s.name === version).labels).toStrictEqual({ app: pods.app, version: pods.version });
+    }
+  });
+
+  test.each([['dev', 50], ['staging', 25]])('%s reviews canary takes the environment share (%i %%)', (env, percent) => {
+    const vs = byEnv[env].gitops.find((o) => o.kind === 'VirtualService' && o.metadata.name === 'reviews') as any;
+    const weighted = vs.spec.http.find((r: any) => r.name === 'reviews-canary-weighted');
+    expect(weighted.route.map((d: any) => d.weight)).toStrictEqual([100 - percent, percent]);
+  });
+
   test('synthesizing twice gives the same bytes', () => {
     synthTo(path.join(tmp, 'b'));
     expect(readTree(path.join(tmp, 'b'))).toStrictEqual(readTree(path.join(tmp, 'a')));

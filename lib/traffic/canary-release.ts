@@ -1,0 +1,186 @@
+import { Construct } from 'constructs';
+import { invalidInput, show } from '../core/errors';
+import { EnvironmentProfile } from '../environment';
+import { MeshChart } from '../mesh-chart';
+import { VirtualServiceSpecHttpMatch } from '../../imports/networking.istio.io';
+import { HttpMatch } from './match';
+import { RouteResilience, renderResilience } from './route-options';
+import { Subset } from './subset';
+import { TrafficHost } from './traffic-host';
+
+/** One step of a staged canary rollout. */
+export interface CanaryStage {
+  /** Position in the plan, from 0; what {@link CanaryReleaseProps.stage} takes. */
+  readonly index: number;
+  /** Share of requests the canary gets, in percent. */
+  readonly canaryPercent: number;
+  /** Share the stable version keeps: always `100 - canaryPercent`. */
+  readonly stablePercent: number;
+}
+
+/** Props of a {@link CanaryRelease}. */
+export interface CanaryReleaseProps extends RouteResilience {
+  /** The service host, e.g. `reviews` or `reviews.bookinfo.svc.cluster.local`. */
+  readonly host: string;
+  /**
+   * Namespace of the DestinationRule and VirtualService.
+   * @default the chart's namespace, else "default"
+   */
+  readonly namespace?: string;
+  /** The version that serves most traffic now. */
+  readonly stable: Subset;
+  /** The new version being rolled out. */
+  readonly canary: Subset;
+  /**
+   * Share of requests for the canary, a whole percentage 0–100; the stable version gets the rest, so
+   * the weights always sum to 100. `0` is a rollback: every request, `routeToCanaryWhen` ones
+   * included, goes to the stable version. Excludes `stage`.
+   * @default the stage's percentage when `stage` is given, else the environment's
+   *   `canary.initialPercent` (DEV 50, STAGING 25, PROD 10)
+   */
+  readonly canaryPercent?: number;
+  /**
+   * Synthesize this stage (index into {@link CanaryRelease.plan}, the environment's
+   * `canary.stages`, by default 10, 25, 50, 75, 100 %). Excludes `canaryPercent`.
+   * @default none: `canaryPercent` decides
+   */
+  readonly stage?: number;
+  /**
+   * Requests that match any of these always go to the canary (e.g. testers with a header or cookie),
+   * in a route placed before the weighted one.
+   * @default none
+   */
+  readonly routeToCanaryWhen?: HttpMatch[];
+}
+
+/**
+ * A canary rollout of one host: a weighted route that splits requests between a stable and a canary
+ * subset (and optionally sends matching requests straight to the canary), written to the host's
+ * shared DestinationRule (the two subsets) and mesh VirtualService (the routes), see {@link TrafficHost}.
+ *
+ * The rollout plan is data: {@link plan} lists the environment's stages and `stage` or
+ * `canaryPercent` picks what to synthesize; promoting means changing one number and committing the
+ * new manifests, rolling back is `canaryPercent: 0`. At 0 and 100 % both destinations stay in the
+ * route (one with weight 0), so the next step is again a one-number change.
+ *
+ * `timeout`, `retries` and `fault` apply to every request of the host, so the host's default route
+ * belongs to the CanaryRelease: a `HostRoutes` with a default route for the same host is an error.
+ */
+export class CanaryRelease extends Construct {
+  /**
+   * The stages of `env` as a plan. Throws when the environment's stages are not whole percentages in
+   * increasing order ending at 100.
+   */
+  public static planFor(env: EnvironmentProfile): CanaryStage[] {
+    const stages = env.canary.stages;
+    const ok = Array.isArray(stages) && stages.length > 0 && stages[stages.length - 1] === 100 &&
+      stages.every((s, i) => Number.isInteger(s) && s >= 0 && s <= 100 && (i === 0 || s > stages[i - 1]));
+    if (!ok) {
+      throw new Error(`environment ${show(env.name)} canary.stages: ${show(stages)} are not whole percentages in increasing order ending at 100. ` +
+        'Fix: use e.g. [10, 25, 50, 75, 100].');
+    }
+    return stages.map((canaryPercent, index) => ({ index, canaryPercent, stablePercent: 100 - canaryPercent }));
+  }
+
+  /** The environment's rollout plan. */
+  public readonly plan: readonly CanaryStage[];
+  /** The canary's share in this synthesis, 0–100. */
+  public readonly canaryPercent: number;
+  /** The stable version's share, `100 - canaryPercent`. */
+  public readonly stablePercent: number;
+  /** The index of the synthesized percentage in {@link plan}, or undefined when it is not a stage (0 included). */
+  public readonly stage: number | undefined;
+  /** Name of the stable subset. */
+  public readonly stableSubset: string;
+  /** Name of the canary subset. */
+  public readonly canarySubset: string;
+  /** The shared per-host objects this release writes to. */
+  public readonly trafficHost: TrafficHost;
+
+  constructor(scope: Construct, id: string, props: CanaryReleaseProps) {
+    super(scope, id);
+    if (!props || typeof props !== 'object') {
+      throw invalidInput(this, 'props', props, 'are missing', 'give at least { host, stable, canary }');
+    }
+    const env = MeshChart.environmentOf(this);
+    try {
+      this.plan = Object.freeze(CanaryRelease.planFor(env));
+    } catch {
+      throw invalidInput(this, 'environment.canary.stages', env.canary.stages, 'are not whole percentages in increasing order ending at 100',
+        'fix the environment profile, e.g. stages: [10, 25, 50, 75, 100]');
+    }
+    this.trafficHost = TrafficHost.of(this, props.host, props.namespace);
+
+    // Percentages.
+    if (props.stage !== undefined && props.canaryPercent !== undefined) {
+      throw invalidInput(this, 'stage', props.stage, 'is set together with canaryPercent', 'give one of them');
+    }
+    if (props.stage !== undefined && (!Number.isInteger(props.stage) || props.stage < 0 || props.stage >= this.plan.length)) {
+      throw invalidInput(this, 'stage', props.stage, `is not a stage of the ${env.name} plan (${this.plan.map((s) => `${s.index}: ${s.canaryPercent}%`).join(', ')})`,
+        `use an index from 0 to ${this.plan.length - 1}`);
+    }
+    const percent = props.stage !== undefined ? this.plan[props.stage].canaryPercent : props.canaryPercent ?? env.canary.initialPercent;
+    if (typeof percent !== 'number' || !Number.isInteger(percent) || percent < 0 || percent > 100) {
+      throw invalidInput(this, props.canaryPercent === undefined ? 'environment.canary.initialPercent' : 'canaryPercent', percent,
+        'is not a whole percentage from 0 to 100', 'use e.g. 10; 0 rolls back, 100 completes the rollout');
+    }
+    this.canaryPercent = percent;
+    this.stablePercent = 100 - percent;
+    this.stage = this.plan.find((s) => s.canaryPercent === percent)?.index;
+
+    // Subsets.
+    for (const [field, s] of [['stable', props.stable], ['canary', props.canary]] as const) {
+      if (!(s instanceof Subset)) {
+        throw invalidInput(this, field, s, 'is not a Subset', 'use Subset.fromWorkload() or Subset.fromLabels()');
+      }
+    }
+    const stable = props.stable._check(this, 'stable');
+    const canary = props.canary._check(this, 'canary');
+    if (stable.name === canary.name) {
+      throw invalidInput(this, 'canary.name', canary.name, 'is also the stable subset\'s name', 'name the subsets after their versions, e.g. "v1" and "v2"');
+    }
+    if (JSON.stringify(stable.labels) === JSON.stringify(canary.labels)) {
+      throw invalidInput(this, 'canary.labels', canary.labels, 'are the stable subset\'s labels, so both subsets select the same pods', 'tell the versions apart with a label such as version');
+    }
+    for (const [field, a, b] of [['stable', props.stable, props.canary], ['canary', props.canary, props.stable]] as const) {
+      if (a.selectsPodsOf(b)) {
+        throw invalidInput(this, `${field}.labels`, a.labels, `also select the pods of ${b.workloadPath}, so the "${a.name}" subset would send traffic to both versions`,
+          `add a label that tells the versions apart (e.g. version) to both workloads' pod labels`);
+      }
+    }
+
+    // Routes.
+    let matches: VirtualServiceSpecHttpMatch[] = [];
+    if (props.routeToCanaryWhen !== undefined) {
+      if (!Array.isArray(props.routeToCanaryWhen) || props.routeToCanaryWhen.length === 0) {
+        throw invalidInput(this, 'routeToCanaryWhen', props.routeToCanaryWhen, 'is empty', 'list at least one HttpMatch, or leave routeToCanaryWhen out');
+      }
+      matches = props.routeToCanaryWhen.map((m, i) => {
+        if (!(m instanceof HttpMatch)) {
+          throw invalidInput(this, `routeToCanaryWhen[${i}]`, m, 'is not an HttpMatch', 'use HttpMatch.header(), HttpMatch.cookieRegex() and the like');
+        }
+        return m._render(this, `routeToCanaryWhen[${i}]`);
+      });
+    }
+    const resilience = renderResilience(this, '', props, env);
+
+    this.stableSubset = this.trafficHost.addSubset(this, props.stable, 'stable');
+    this.canarySubset = this.trafficHost.addSubset(this, props.canary, 'canary');
+    if (matches.length > 0 && percent > 0) {
+      this.trafficHost.addHttpRoute(this, {
+        name: `${id}-match`,
+        match: matches,
+        destinations: [{ subset: this.canarySubset }],
+        ...resilience,
+      }, 'routeToCanaryWhen');
+    }
+    this.trafficHost.addHttpRoute(this, {
+      name: `${id}-weighted`,
+      destinations: [
+        { subset: this.stableSubset, weight: this.stablePercent },
+        { subset: this.canarySubset, weight: this.canaryPercent },
+      ],
+      ...resilience,
+    }, 'canaryPercent');
+  }
+}

@@ -1,0 +1,152 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { invalidInput } from '../core/errors';
+import {
+  ConnectionPoolOptions, OutlierDetectionOptions, TrafficPolicyParts, renderConnectionPool, renderOutlierDetection,
+} from './policy';
+import { Subset } from './subset';
+import { TrafficHost } from './traffic-host';
+
+/** Circuit-breaker overrides for one subset of the host. */
+export interface SubsetCircuitBreaker {
+  /** The subset (added to the host's DestinationRule if it is not there yet). */
+  readonly subset: Subset;
+  /**
+   * Connection-pool fields that differ for this subset; the fields left out keep this circuit
+   * breaker's host-level values (Istio itself would drop them: a subset's `connectionPool` replaces
+   * the host's as a whole, so the merged block is written out).
+   * @default the host-level connection pool
+   */
+  readonly connectionPool?: ConnectionPoolOptions;
+  /**
+   * Outlier-detection fields that differ for this subset, merged the same way.
+   * @default the host-level outlier detection
+   */
+  readonly outlierDetection?: OutlierDetectionOptions;
+}
+
+/** Props of a {@link CircuitBreaker}. */
+export interface CircuitBreakerProps {
+  /** The service host, e.g. `reviews` or `reviews.bookinfo.svc.cluster.local`. */
+  readonly host: string;
+  /**
+   * Namespace of the DestinationRule.
+   * @default the chart's namespace, else "default"
+   */
+  readonly namespace?: string;
+  /**
+   * Connection-pool limits; each field left out takes its value from
+   * {@link CircuitBreaker.DEFAULT_CONNECTION_POOL}.
+   * @default CircuitBreaker.DEFAULT_CONNECTION_POOL: tcp maxConnections 1024, connectTimeout 5s;
+   *   http http1MaxPendingRequests 1024, http2MaxRequests 1024
+   */
+  readonly connectionPool?: ConnectionPoolOptions;
+  /**
+   * Outlier detection; each field left out takes its value from
+   * {@link CircuitBreaker.DEFAULT_OUTLIER_DETECTION}.
+   * @default CircuitBreaker.DEFAULT_OUTLIER_DETECTION: eject after 5 consecutive 5xx, sweep every 10s,
+   *   eject for at least 30s, at most 50 % of endpoints at once
+   */
+  readonly outlierDetection?: OutlierDetectionOptions;
+  /**
+   * Per-subset overrides.
+   * @default none
+   */
+  readonly subsets?: SubsetCircuitBreaker[];
+}
+
+function mergePool(base: ConnectionPoolOptions, over: ConnectionPoolOptions | undefined): ConnectionPoolOptions {
+  if (!over) return base;
+  const tcp = base.tcp || over.tcp ? {
+    ...base.tcp,
+    ...over.tcp,
+    ...(base.tcp?.tcpKeepalive || over.tcp?.tcpKeepalive ? { tcpKeepalive: { ...base.tcp?.tcpKeepalive, ...over.tcp?.tcpKeepalive } } : {}),
+  } : undefined;
+  const http = base.http || over.http ? { ...base.http, ...over.http } : undefined;
+  return { ...(tcp ? { tcp } : {}), ...(http ? { http } : {}) };
+}
+
+/** D1: a block the user wrote must set something, even though defaults would fill it. */
+function rejectEmpty(scope: Construct, field: string, value: object | undefined): void {
+  if (value === undefined) return;
+  if (value === null || typeof value !== 'object' || Object.values(value).every((v) => v === undefined)) {
+    throw invalidInput(scope, field, value, 'sets no field (ISTIO-RULES D1)', `set a field, or leave ${field} out for the defaults`);
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== null && typeof v === 'object' && !(v instanceof Duration)) {
+      rejectEmpty(scope, `${field}.${k}`, v);
+    }
+  }
+}
+
+/**
+ * Connection-pool limits and outlier detection for a host (Envoy's circuit breakers), written to the
+ * host's shared DestinationRule (see {@link TrafficHost}), optionally with per-subset overrides.
+ *
+ * Every field has a production default (see the props), so `new CircuitBreaker(chart, 'cb', { host })`
+ * is a sensible start. Counters are whole numbers ≥ 0, durations ≥ 1ms (TCP idleTimeout may be 0),
+ * percentages 0–100, `useClientProtocol` excludes `H2UpgradePolicy.UPGRADE` (ISTIO-RULES D1–D3).
+ * Another construct setting one of these fields of the same host differently is an error.
+ */
+export class CircuitBreaker extends Construct {
+  /** Connection-pool values used for fields left out. */
+  public static readonly DEFAULT_CONNECTION_POOL: ConnectionPoolOptions = Object.freeze({
+    tcp: Object.freeze({ maxConnections: 1024, connectTimeout: Duration.seconds(5) }),
+    http: Object.freeze({ http1MaxPendingRequests: 1024, http2MaxRequests: 1024 }),
+  });
+
+  /** Outlier-detection values used for fields left out. */
+  public static readonly DEFAULT_OUTLIER_DETECTION: OutlierDetectionOptions = Object.freeze({
+    consecutive5xxErrors: 5,
+    interval: Duration.seconds(10),
+    baseEjectionTime: Duration.seconds(30),
+    maxEjectionPercent: 50,
+  });
+
+  /** The shared per-host objects this circuit breaker writes to. */
+  public readonly trafficHost: TrafficHost;
+  /** The host-level policy this circuit breaker set. */
+  public readonly policy: TrafficPolicyParts;
+
+  constructor(scope: Construct, id: string, props: CircuitBreakerProps) {
+    super(scope, id);
+    if (!props || typeof props !== 'object') {
+      throw invalidInput(this, 'props', props, 'are missing', 'give at least { host }');
+    }
+    this.trafficHost = TrafficHost.of(this, props.host, props.namespace);
+    rejectEmpty(this, 'connectionPool', props.connectionPool);
+    rejectEmpty(this, 'outlierDetection', props.outlierDetection);
+    (props.subsets ?? []).forEach((s, i) => {
+      rejectEmpty(this, `subsets[${i}].connectionPool`, s?.connectionPool);
+      rejectEmpty(this, `subsets[${i}].outlierDetection`, s?.outlierDetection);
+    });
+    const pool = mergePool(CircuitBreaker.DEFAULT_CONNECTION_POOL, props.connectionPool);
+    const outlier = { ...CircuitBreaker.DEFAULT_OUTLIER_DETECTION, ...props.outlierDetection };
+    this.policy = {
+      connectionPool: renderConnectionPool(this, 'connectionPool', pool),
+      outlierDetection: renderOutlierDetection(this, 'outlierDetection', outlier),
+    };
+    const subsets = (props.subsets ?? []).map((s, i) => {
+      const field = `subsets[${i}]`;
+      if (!s || (s.connectionPool === undefined && s.outlierDetection === undefined)) {
+        throw invalidInput(this, field, s?.subset?.name, 'overrides nothing', 'give connectionPool or outlierDetection, or drop the entry');
+      }
+      const parts: TrafficPolicyParts = {
+        ...(s.connectionPool ? { connectionPool: renderConnectionPool(this, `${field}.connectionPool`, mergePool(pool, s.connectionPool)) } : {}),
+        ...(s.outlierDetection ? { outlierDetection: renderOutlierDetection(this, `${field}.outlierDetection`, { ...outlier, ...s.outlierDetection }) } : {}),
+      };
+      return { subset: s.subset, field, parts };
+    });
+    const names = subsets.map((s) => s.subset?.name);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup !== undefined) {
+      throw invalidInput(this, 'subsets', dup, 'is overridden twice', 'merge the overrides of one subset into one entry');
+    }
+    // All input is checked: now contribute to the shared host.
+    this.trafficHost.addPolicy(this, this.policy);
+    for (const s of subsets) {
+      const name = this.trafficHost.addSubset(this, s.subset, `${s.field}.subset`);
+      this.trafficHost.addSubsetPolicy(this, name, s.parts, s.field);
+    }
+  }
+}

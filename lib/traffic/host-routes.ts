@@ -1,0 +1,109 @@
+import { Construct } from 'constructs';
+import { invalidInput } from '../core/errors';
+import { MeshChart } from '../mesh-chart';
+import { HttpMatch } from './match';
+import { RouteResilience, renderResilience } from './route-options';
+import { Subset } from './subset';
+import { HostHttpRoute, TrafficHost } from './traffic-host';
+
+/** One HTTP route of a {@link HostRoutes}. */
+export interface HttpRouteOptions extends RouteResilience {
+  /**
+   * Route name, shown in proxy stats and access logs.
+   * @default none
+   */
+  readonly name?: string;
+  /**
+   * Requests matching any of these take this route.
+   * @default every request (the host's default route; at most one, and last)
+   */
+  readonly match?: HttpMatch[];
+  /**
+   * Send the requests to this subset (added to the host's DestinationRule if needed).
+   * @default the whole host
+   */
+  readonly to?: Subset;
+}
+
+/** Props of a {@link HostRoutes}. */
+export interface HostRoutesProps {
+  /** The service host, e.g. `ratings` or `ratings.bookinfo.svc.cluster.local`. */
+  readonly host: string;
+  /**
+   * Namespace of the VirtualService.
+   * @default the chart's namespace, else "default"
+   */
+  readonly namespace?: string;
+  /** The routes, in the order they are tried. */
+  readonly routes: HttpRouteOptions[];
+}
+
+/**
+ * Timeouts, retries and fault injection for a host without a canary: HTTP routes added to the host's
+ * shared mesh VirtualService (see {@link TrafficHost}).
+ *
+ * ```ts
+ * new HostRoutes(chart, 'ratings-routes', {
+ *   host: 'ratings',
+ *   routes: [{ timeout: Duration.seconds(2), retries: RetryPolicy.of({ attempts: 3, perTryTimeout: Duration.millis(500) }) }],
+ * });
+ * ```
+ *
+ * A route without `match` is the host's default route: at most one per host (a `CanaryRelease` of
+ * the host has it), and in `routes` it must come last, since no route after it could be reached
+ * (istioctl analyze IST0130). Fault injection is refused in production unless the fault allows it.
+ */
+export class HostRoutes extends Construct {
+  /** The shared per-host objects these routes are added to. */
+  public readonly trafficHost: TrafficHost;
+
+  constructor(scope: Construct, id: string, props: HostRoutesProps) {
+    super(scope, id);
+    if (!props || typeof props !== 'object') {
+      throw invalidInput(this, 'props', props, 'are missing', 'give { host, routes }');
+    }
+    this.trafficHost = TrafficHost.of(this, props.host, props.namespace);
+    if (!Array.isArray(props.routes) || props.routes.length === 0) {
+      throw invalidInput(this, 'routes', props.routes, 'is empty', 'give at least one route');
+    }
+    const env = MeshChart.environmentOf(this);
+    const rendered = props.routes.map((r, i) => {
+      const field = `routes[${i}]`;
+      if (!r || typeof r !== 'object') {
+        throw invalidInput(this, field, r, 'is not a route', 'give e.g. { timeout: Duration.seconds(2) }');
+      }
+      if (r.match !== undefined && (!Array.isArray(r.match) || r.match.length === 0)) {
+        throw invalidInput(this, `${field}.match`, r.match, 'is empty', 'list at least one HttpMatch, or leave match out for the default route');
+      }
+      const catchAll = r.match === undefined;
+      if (catchAll && i < props.routes.length - 1) {
+        throw invalidInput(this, `${field}.match`, undefined, `is missing, so this default route takes every request and routes[${i + 1}..] can never match (IST0130)`,
+          'move the default route to the end, or give it a match');
+      }
+      if (r.to !== undefined && !(r.to instanceof Subset)) {
+        throw invalidInput(this, `${field}.to`, r.to, 'is not a Subset', 'use Subset.fromWorkload() or Subset.fromLabels()');
+      }
+      if (r.to !== undefined) {
+        r.to._check(this, `${field}.to`);
+      }
+      if (r.name !== undefined && (typeof r.name !== 'string' || !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(r.name))) {
+        throw invalidInput(this, `${field}.name`, r.name, 'is not a route name', 'use letters, digits, "-", "_" and "."');
+      }
+      const route: Omit<HostHttpRoute, 'destinations'> = {
+        ...(r.name ? { name: r.name } : {}),
+        ...(catchAll ? {} : { match: r.match!.map((m, j) => {
+          if (!(m instanceof HttpMatch)) {
+            throw invalidInput(this, `${field}.match[${j}]`, m, 'is not an HttpMatch', 'use HttpMatch.uriPrefix(), HttpMatch.header() and the like');
+          }
+          return m._render(this, `${field}.match[${j}]`);
+        }) }),
+        ...renderResilience(this, field, r, env),
+      };
+      return { field, route, to: r.to };
+    });
+    for (const { field, route, to } of rendered) {
+      const subset = to ? this.trafficHost.addSubset(this, to, `${field}.to`) : undefined;
+      this.trafficHost.addHttpRoute(this, { ...route, destinations: [subset ? { subset } : {}] }, field);
+    }
+  }
+}

@@ -1,0 +1,20 @@
+export { TrafficHost } from './traffic-host';
+export type { HostHttpRoute, HostRouteDestination } from './traffic-host';
+export { Subset } from './subset';
+export { HttpMatch } from './match';
+export { RetryOn, RetryPolicy, FaultInjection, isProduction } from './resilience';
+export type { RetryPolicyOptions, FaultOptionsBase, FaultDelayOptions, FaultAbortOptions } from './resilience';
+export { H2UpgradePolicy, ClientTlsMode, ClientTls, LoadBalancer } from './policy';
+export type {
+  TrafficPolicyParts, TcpKeepaliveOptions, TcpPoolOptions, HttpPoolOptions, ConnectionPoolOptions, OutlierDetectionOptions,
+  SimpleTlsOptions, MutualTlsOptions, ConsistentHashOptions, HashCookieOptions,
+} from './policy';
+export type { RouteResilience } from './route-options';
+export { CircuitBreaker } from './circuit-breaker';
+export type { CircuitBreakerProps, SubsetCircuitBreaker } from './circuit-breaker';
+export { DestinationPolicy } from './destination-policy';
+export type { DestinationPolicyProps, DestinationPolicyOptions, SubsetDestinationPolicy } from './destination-policy';
+export { CanaryRelease } from './canary-release';
+export type { CanaryReleaseProps, CanaryStage } from './canary-release';
+export { HostRoutes } from './host-routes';
+export type { HostRoutesProps, HttpRouteOptions } from './host-routes';

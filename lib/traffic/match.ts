@@ -1,0 +1,122 @@
+import { IConstruct } from 'constructs';
+import { invalidInput } from '../core/errors';
+import { VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpMatchHeaders } from '../../imports/networking.istio.io';
+import { checkRegex } from './checks';
+
+/** Header names as Istio wants them in matches: lowercase HTTP tokens (`x-canary`, `cookie`). */
+const HEADER_NAME = /^[a-z0-9!#$%&'*+\-.^_`|~]+$/;
+
+type Condition =
+  | { readonly kind: 'header'; readonly name: string; readonly how: 'exact' | 'prefix' | 'regex'; readonly value: string }
+  | { readonly kind: 'uri'; readonly how: 'exact' | 'prefix' | 'regex'; readonly value: string };
+
+/**
+ * One HTTP match condition set of a route (an entry of `http[].match`). The conditions of one
+ * `HttpMatch` must all hold (combine them with {@link and}); a list of `HttpMatch` matches when any
+ * entry does.
+ *
+ * Values are checked when a construct renders the match, so that errors name the construct: header
+ * names must be lowercase tokens, URIs start with `/`, prefixes are non-empty and regexes follow RE2
+ * and are at most 1024 characters (ISTIO-RULES V7). Header regexes must match the whole header value.
+ */
+export class HttpMatch {
+  /** The request header `name` equals `value`. */
+  public static header(name: string, value: string): HttpMatch {
+    return new HttpMatch([{ kind: 'header', name, how: 'exact', value }]);
+  }
+
+  /** The request header `name` starts with `prefix` (non-empty). */
+  public static headerPrefix(name: string, prefix: string): HttpMatch {
+    return new HttpMatch([{ kind: 'header', name, how: 'prefix', value: prefix }]);
+  }
+
+  /** The whole value of request header `name` matches the RE2 `regex`. */
+  public static headerRegex(name: string, regex: string): HttpMatch {
+    return new HttpMatch([{ kind: 'header', name, how: 'regex', value: regex }]);
+  }
+
+  /**
+   * The `cookie` header matches the RE2 `regex` (the whole header, so surround your cookie with
+   * `^(.*?;)?` and `(;.*)?$`).
+   *
+   * @example HttpMatch.cookieRegex('^(.*?;)?(test-user=true)(;.*)?$')
+   */
+  public static cookieRegex(regex: string): HttpMatch {
+    return HttpMatch.headerRegex('cookie', regex);
+  }
+
+  /** The `user-agent` header matches the RE2 `regex`, e.g. `.*Android.*`. */
+  public static userAgentRegex(regex: string): HttpMatch {
+    return HttpMatch.headerRegex('user-agent', regex);
+  }
+
+  /** The request path starts with `prefix`, which starts with `/`. */
+  public static uriPrefix(prefix: string): HttpMatch {
+    return new HttpMatch([{ kind: 'uri', how: 'prefix', value: prefix }]);
+  }
+
+  /** The request path is exactly `path`, which starts with `/`. */
+  public static uriExact(path: string): HttpMatch {
+    return new HttpMatch([{ kind: 'uri', how: 'exact', value: path }]);
+  }
+
+  /** The request path matches the RE2 `regex`. */
+  public static uriRegex(regex: string): HttpMatch {
+    return new HttpMatch([{ kind: 'uri', how: 'regex', value: regex }]);
+  }
+
+  private constructor(private readonly conditions: readonly Condition[]) {}
+
+  /** A match that requires this match's conditions and `other`'s. */
+  public and(other: HttpMatch): HttpMatch {
+    return new HttpMatch([...this.conditions, ...other.conditions]);
+  }
+
+  /** @internal Renders and checks the match; `field` names it in errors, e.g. `routeToCanaryWhen[0]`. */
+  public _render(scope: IConstruct, field: string): VirtualServiceSpecHttpMatch {
+    if (!(this instanceof HttpMatch)) {
+      throw invalidInput(scope, field, this, 'is not an HttpMatch', 'use HttpMatch.header(), HttpMatch.uriPrefix() and the like');
+    }
+    const headers: { [name: string]: VirtualServiceSpecHttpMatchHeaders } = {};
+    let uri: VirtualServiceSpecHttpMatchHeaders | undefined;
+    for (const c of this.conditions) {
+      if (c.kind === 'header') {
+        const where = `${field}.headers`;
+        if (typeof c.name !== 'string' || !HEADER_NAME.test(c.name)) {
+          throw invalidInput(scope, where, c.name, 'is not a lowercase HTTP header name (Istio matches header keys in lowercase)',
+            `use ${typeof c.name === 'string' && HEADER_NAME.test(c.name.toLowerCase()) ? `"${c.name.toLowerCase()}"` : 'a name such as "x-canary"'}`);
+        }
+        if (headers[c.name]) {
+          throw invalidInput(scope, `${where}.${c.name}`, c.value, 'is a second condition on the same header in one match',
+            'merge both into one regex, or use two HttpMatch entries (either matches)');
+        }
+        headers[c.name] = this.renderValue(scope, `${where}.${c.name}`, c.how, c.value);
+      } else {
+        if (uri) {
+          throw invalidInput(scope, `${field}.uri`, c.value, 'is a second URI condition in one match', 'use two HttpMatch entries (either matches)');
+        }
+        if (c.how !== 'regex' && (typeof c.value !== 'string' || !c.value.startsWith('/'))) {
+          throw invalidInput(scope, `${field}.uri.${c.how}`, c.value, 'does not start with "/" (request paths always do)', `use "/${String(c.value ?? '')}"`);
+        }
+        uri = this.renderValue(scope, `${field}.uri`, c.how, c.value);
+      }
+    }
+    return {
+      ...(Object.keys(headers).length ? { headers: Object.fromEntries(Object.keys(headers).sort().map((k) => [k, headers[k]])) } : {}),
+      ...(uri ? { uri } : {}),
+    };
+  }
+
+  private renderValue(scope: IConstruct, field: string, how: 'exact' | 'prefix' | 'regex', value: string): VirtualServiceSpecHttpMatchHeaders {
+    if (typeof value !== 'string') {
+      throw invalidInput(scope, `${field}.${how}`, value, 'is not a string', 'give the value as a string');
+    }
+    if (how === 'prefix' && value === '') {
+      throw invalidInput(scope, `${field}.prefix`, value, 'is an empty prefix (istiod rejects it)', 'give a prefix, or leave the condition out');
+    }
+    if (how === 'regex') {
+      checkRegex(scope, `${field}.regex`, value);
+    }
+    return { [how]: value };
+  }
+}

@@ -1,0 +1,87 @@
+import * as kplus from 'cdk8s-plus-27';
+import { IConstruct } from 'constructs';
+import { invalidInput } from '../core/errors';
+import { checkSelectorLabels } from '../core/labels';
+import { checkSubsetName } from './checks';
+
+/** The label cdk8s-plus puts on every pod it creates, to select them by construct address. */
+const CDK8S_ADDRESS_LABEL = kplus.Pod.ADDRESS_LABEL;
+
+/**
+ * A named set of a service's endpoints (a DestinationRule subset), selected by pod labels.
+ *
+ * Build it from labels, or from a cdk8s-plus workload so that the labels are guaranteed to be on that
+ * workload's pods. Name and labels are checked when a construct uses the subset, so that errors name
+ * the construct.
+ */
+export class Subset {
+  /**
+   * A subset of the endpoints that carry all of `labels`.
+   *
+   * @param name the subset name, a DNS label such as `v1` (ISTIO-RULES D4)
+   * @example Subset.fromLabels('v2', { version: 'v2' })
+   */
+  public static fromLabels(name: string, labels: { readonly [key: string]: string }): Subset {
+    return new Subset(name, { ...labels }, undefined, undefined);
+  }
+
+  /**
+   * The pods of a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, …).
+   *
+   * The labels are the ones you gave the workload's pods (`podMetadata.labels`, e.g.
+   * `{ app: 'reviews', version: 'v1' }`) as they are when this is called; pods carry them verbatim.
+   * When you gave none, the workload's own selector (`matchLabels`, by default cdk8s-plus's
+   * `cdk8s.io/metadata.addr` label) is used: Kubernetes guarantees the pods carry it.
+   *
+   * Pick pod labels that tell this workload apart from its siblings (a `version` label): a
+   * `CanaryRelease` rejects a stable subset whose labels also select the canary workload's pods.
+   *
+   * @param name the subset name, a DNS label such as `v1` (ISTIO-RULES D4)
+   */
+  public static fromWorkload(name: string, workload: kplus.Workload): Subset {
+    const podLabels: { [key: string]: string } = { ...(workload.podMetadata.toJson().labels ?? {}) };
+    const own = Object.fromEntries(Object.entries(podLabels).filter(([k]) => k !== CDK8S_ADDRESS_LABEL));
+    const labels = Object.keys(own).length > 0 ? own : workload.matchLabels;
+    return new Subset(name, labels, podLabels, workload.node.path);
+  }
+
+  private constructor(
+    /** The subset name. */
+    public readonly name: string,
+    private readonly labelMap: { readonly [key: string]: string },
+    private readonly podLabels: { readonly [key: string]: string } | undefined,
+    /** The construct path of the workload this subset was made from, if any. */
+    public readonly workloadPath: string | undefined,
+  ) {}
+
+  /** The labels that select the subset's endpoints (a copy). */
+  public get labels(): { [key: string]: string } {
+    return { ...this.labelMap };
+  }
+
+  /**
+   * True when this subset's labels are all on the pods of the workload `other` was made from, i.e.
+   * this subset would also send traffic to `other`'s pods. Undefined when `other` has no workload.
+   */
+  public selectsPodsOf(other: Subset): boolean | undefined {
+    if (!other.podLabels) {
+      return undefined;
+    }
+    const pods = other.podLabels;
+    return Object.entries(this.labelMap).every(([k, v]) => pods[k] === v);
+  }
+
+  /** @internal Checks name and labels; returns them with the labels sorted. */
+  public _check(scope: IConstruct, field: string): { name: string; labels: { [key: string]: string } } {
+    if (!(this instanceof Subset)) {
+      throw invalidInput(scope, field, this, 'is not a Subset', 'use Subset.fromLabels() or Subset.fromWorkload()');
+    }
+    const name = checkSubsetName(scope, `${field}.name`, this.name);
+    if (this.workloadPath !== undefined && Object.keys(this.labelMap).length === 0) {
+      throw invalidInput(scope, `${field}.labels`, {}, `are empty: workload ${this.workloadPath} has neither pod labels nor a selector`,
+        'give the workload podMetadata labels such as { app: "reviews", version: "v1" }');
+    }
+    const labels = checkSelectorLabels(scope, `${field}.labels`, this.labelMap);
+    return { name, labels };
+  }
+}

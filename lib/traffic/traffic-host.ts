@@ -1,0 +1,434 @@
+import { Chart, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { formatInputError, invalidInput, show } from '../core/errors';
+import {
+  DestinationRule, DestinationRuleSpec, DestinationRuleSpecSubsets, DestinationRuleSpecSubsetsTrafficPolicy, DestinationRuleSpecTrafficPolicy,
+  VirtualService, VirtualServiceSpec, VirtualServiceSpecHttp, VirtualServiceSpecHttpFault, VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpRetries,
+} from '../../imports/networking.istio.io';
+import { checkCounter, checkHost, checkNamespace } from './checks';
+import { ClientTlsMode, TrafficPolicyParts } from './policy';
+import { Subset } from './subset';
+
+/** One destination of a host route: a subset of the host (or the whole host) and its relative weight. */
+export interface HostRouteDestination {
+  /**
+   * The subset; it must be one that was added to the host (analyzer IST0101).
+   * @default the whole host, no subset
+   */
+  readonly subset?: string;
+  /**
+   * Relative weight, ≥ 0 (ISTIO-RULES V1); with several destinations their total must be > 0.
+   * @default none (only allowed with a single destination)
+   */
+  readonly weight?: number;
+}
+
+/** An HTTP route of a host's VirtualService, already rendered by the construct that adds it. */
+export interface HostHttpRoute {
+  /**
+   * Route name, shown in proxy stats and logs.
+   * @default none
+   */
+  readonly name?: string;
+  /**
+   * Match conditions (any of them); none makes this the host's default (catch-all) route.
+   * @default catch-all
+   */
+  readonly match?: VirtualServiceSpecHttpMatch[];
+  /** Where matching requests go, at least one destination. */
+  readonly destinations: HostRouteDestination[];
+  /**
+   * Request timeout, an Istio duration string.
+   * @default none (Istio's default: no timeout)
+   */
+  readonly timeout?: string;
+  /**
+   * Retry policy.
+   * @default Istio's default (2 attempts on connection failures)
+   */
+  readonly retries?: VirtualServiceSpecHttpRetries;
+  /**
+   * Fault injection.
+   * @default none
+   */
+  readonly fault?: VirtualServiceSpecHttpFault;
+}
+
+interface Leaf {
+  readonly value: unknown;
+  readonly owner: IConstruct;
+  readonly field: string;
+}
+
+interface SubsetEntry {
+  readonly labels: { [key: string]: string };
+  readonly owner: IConstruct;
+  readonly field: string;
+  readonly policy: Map<string, Leaf>;
+}
+
+interface RouteEntry {
+  readonly route: HostHttpRoute;
+  readonly owner: IConstruct;
+  readonly field: string;
+}
+
+/** Policy parts that are set as a whole (merging half of one TLS setting with half of another is never meant). */
+const ATOMIC_PARTS = new Set(['tls', 'loadBalancer']);
+
+function stable(value: unknown): string {
+  return JSON.stringify(value, (_k, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v));
+}
+
+/** The prop name a user wrote for an L1 path (the generated types spell `consecutive5xxErrors` as `consecutive5XxErrors`). */
+function propPath(path: string): string {
+  return path.replace('consecutive5XxErrors', 'consecutive5xxErrors');
+}
+
+function flatten(value: unknown, path: string, out: Array<[string, unknown]>): void {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && !ATOMIC_PARTS.has(path)) {
+    for (const [k, v] of Object.entries(value)) {
+      flatten(v, path ? `${path}.${k}` : k, out);
+    }
+  } else if (path !== '' && value !== undefined) {
+    out.push([path, value]);
+  }
+}
+
+function unflatten(leaves: Map<string, Leaf>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [path, leaf] of leaves) {
+    const keys = path.split('.');
+    let node = out;
+    for (const k of keys.slice(0, -1)) {
+      node = (node[k] ??= {}) as Record<string, unknown>;
+    }
+    node[keys[keys.length - 1]] = leaf.value;
+  }
+  return out;
+}
+
+/**
+ * The canonical name of `host` seen from `namespace`: short names (`reviews`) and `name.ns.svc` become
+ * `name.ns.svc.cluster.local`, so every spelling of one service maps to one TrafficHost.
+ */
+function canonicalHost(host: string, namespace: string): string {
+  if (!host.includes('.')) {
+    return `${host}.${namespace}.svc.cluster.local`;
+  }
+  if (/^[^.]+\.[^.]+\.svc$/.test(host)) {
+    return `${host}.cluster.local`;
+  }
+  return host;
+}
+
+function resourceNameFor(canonical: string, namespace: string): string {
+  const local = canonical.match(/^([^.]+)\.([^.]+)\.svc\.cluster\.local$/);
+  if (local) {
+    return local[2] === namespace ? local[1] : `${local[1]}-${local[2]}`;
+  }
+  return canonical.replace(/^\*\./, 'wildcard.').replace(/\./g, '-').slice(0, 253).replace(/-+$/, '');
+}
+
+/**
+ * Everything the mesh is told about one service host, from one namespace of one chart: a single
+ * DestinationRule and a single mesh VirtualService that every construct configuring that host
+ * contributes to.
+ *
+ * Istio merges several DestinationRules for one host badly (only one wins, per proxy, without a
+ * warning) and two mesh VirtualServices for one host conflict (istioctl analyze IST0109). So
+ * `CanaryRelease`, `CircuitBreaker`, `DestinationPolicy` and `HostRoutes` never create these objects
+ * themselves: they call {@link TrafficHost.of} and add subsets, policy and routes to the shared one.
+ *
+ * - Subsets: one name, one label set. Adding a subset again with the same labels is a no-op; with
+ *   other labels it is an error naming both constructs.
+ * - Policy (`connectionPool`, `outlierDetection` field by field; `tls` and `loadBalancer` as a whole),
+ *   for the host or per subset: two constructs setting one field to different values is an error
+ *   naming both.
+ * - HTTP routes: matched routes in the order they were added, then the one default (catch-all) route
+ *   last, so no route is unreachable (IST0130). A second default route is an error.
+ *
+ * The DestinationRule exists once a subset or policy is added; the VirtualService once a route is. At
+ * synth, every subset a route targets must be defined (IST0101), and two namespaces of a chart may not
+ * both route one host (IST0109). Both objects are named after the host: `reviews` for
+ * `reviews.<its namespace>.svc.cluster.local`, `ratings-other` for `ratings.other.svc.cluster.local`,
+ * `api-example-com` for `api.example.com`.
+ */
+export class TrafficHost extends Construct {
+  /**
+   * The TrafficHost of `host` seen from `namespace` in `scope`'s chart, created on first use.
+   *
+   * @param scope any construct in the chart; errors about `host` name it
+   * @param host a short (`reviews`) or fully qualified (`reviews.bookinfo.svc.cluster.local`) host;
+   *   spellings of one service share one TrafficHost
+   * @param namespace where the DestinationRule and VirtualService go
+   *   (default: the chart's namespace, else `default`)
+   */
+  public static of(scope: IConstruct, host: string, namespace?: string): TrafficHost {
+    const chart = Chart.of(scope);
+    const ns = checkNamespace(scope, 'namespace', namespace ?? chart.namespace ?? 'default');
+    checkHost(scope, 'host', host);
+    const canonical = canonicalHost(host, ns);
+    const id = `traffic-host-${ns}-${canonical}`;
+    const existing = chart.node.tryFindChild(id);
+    if (existing instanceof TrafficHost) {
+      existing.spellings.add(host);
+      return existing;
+    }
+    if (existing) {
+      throw invalidInput(scope, 'host', host, `cannot be registered: the chart already has a construct with id "${id}"`, 'rename that construct');
+    }
+    return new TrafficHost(chart, id, host, ns, canonical);
+  }
+
+  /** Every TrafficHost of `scope`'s chart, in the order they were created. */
+  public static all(scope: IConstruct): TrafficHost[] {
+    return Chart.of(scope).node.children.filter((c): c is TrafficHost => c instanceof TrafficHost);
+  }
+
+  /**
+   * The DestinationRules of `scope`'s chart that traffic constructs created (one per host and namespace).
+   * Their synthesized `spec.trafficPolicy.tls.mode` shows a `ClientTls` set on the host.
+   */
+  public static destinationRules(scope: IConstruct): DestinationRule[] {
+    return TrafficHost.all(scope).flatMap((h) => (h.destinationRule ? [h.destinationRule] : []));
+  }
+
+  /** The namespace of the DestinationRule and VirtualService. */
+  public readonly namespace: string;
+  /** The host in canonical form (`reviews.bookinfo.svc.cluster.local`). */
+  public readonly canonicalHost: string;
+  /** `metadata.name` of the DestinationRule and the VirtualService. */
+  public readonly resourceName: string;
+
+  private readonly spellings = new Set<string>();
+  private readonly hostPolicy = new Map<string, Leaf>();
+  private readonly subsetEntries = new Map<string, SubsetEntry>();
+  private readonly routes: RouteEntry[] = [];
+  private _destinationRule?: DestinationRule;
+  private _virtualService?: VirtualService;
+
+  private constructor(chart: Chart, id: string, host: string, namespace: string, canonical: string) {
+    super(chart, id);
+    this.namespace = namespace;
+    this.canonicalHost = canonical;
+    this.resourceName = resourceNameFor(canonical, namespace);
+    this.spellings.add(host);
+    this.node.addValidation({ validate: () => this.validateHost() });
+  }
+
+  /**
+   * The host as written in the objects: the longest spelling any construct used, so a fully
+   * qualified name wins over a short one.
+   */
+  public get host(): string {
+    return [...this.spellings].sort((a, b) => b.length - a.length || a.localeCompare(b))[0];
+  }
+
+  /** The DestinationRule, once a subset or policy was added. */
+  public get destinationRule(): DestinationRule | undefined {
+    return this._destinationRule;
+  }
+
+  /** The mesh VirtualService, once a route was added. */
+  public get virtualService(): VirtualService | undefined {
+    return this._virtualService;
+  }
+
+  /** The host-level TLS mode set on the DestinationRule, if any. */
+  public get tlsMode(): ClientTlsMode | undefined {
+    const tls = this.hostPolicy.get('tls')?.value as { mode?: string } | undefined;
+    return tls?.mode as ClientTlsMode | undefined;
+  }
+
+  /** Names of the subsets defined so far. */
+  public get subsetNames(): string[] {
+    return [...this.subsetEntries.keys()];
+  }
+
+  /**
+   * Defines a subset (ISTIO-RULES D4). Returns its name.
+   *
+   * @param owner the construct that wants the subset (named in errors)
+   * @param field the owner's prop that holds the subset, e.g. `stable`
+   */
+  public addSubset(owner: IConstruct, subset: Subset, field: string): string {
+    if (!(subset instanceof Subset)) {
+      throw invalidInput(owner, field, subset, 'is not a Subset', 'use Subset.fromLabels() or Subset.fromWorkload()');
+    }
+    const { name, labels } = subset._check(owner, field);
+    const existing = this.subsetEntries.get(name);
+    if (existing) {
+      if (stable(existing.labels) !== stable(labels)) {
+        throw invalidInput(owner, `${field}.labels`, labels,
+          `differ from the labels ${show(existing.labels)} that [${existing.owner.node.path}] ${existing.field} gave subset "${name}" of host ${this.host}`,
+          'use one label set per subset name, or give this subset another name');
+      }
+      return name;
+    }
+    this.ensureDestinationRule();
+    this.subsetEntries.set(name, { labels, owner, field, policy: new Map() });
+    return name;
+  }
+
+  /**
+   * Sets host-level traffic policy (D1–D6 are checked by the renderers that make `parts`).
+   *
+   * @param field the owner's prop path the parts come from (`''` when the parts mirror the props), for errors
+   */
+  public addPolicy(owner: IConstruct, parts: TrafficPolicyParts, field = ''): void {
+    this.mergeLeaves(this.hostPolicy, owner, parts, field, `the DestinationRule of host ${this.host}`);
+    this.ensureDestinationRule();
+  }
+
+  /** Sets traffic policy of one subset, which must have been added first. */
+  public addSubsetPolicy(owner: IConstruct, subsetName: string, parts: TrafficPolicyParts, field = ''): void {
+    const entry = this.subsetEntries.get(subsetName);
+    if (!entry) {
+      throw invalidInput(owner, field || 'subset', subsetName, `is not a subset of host ${this.host}`, 'add the subset before its policy');
+    }
+    this.mergeLeaves(entry.policy, owner, parts, field, `subset "${subsetName}" of host ${this.host}`);
+  }
+
+  /**
+   * Adds an HTTP route to the host's mesh VirtualService (ISTIO-RULES V1 checked here).
+   *
+   * @param field the owner's prop path of the route, for errors
+   */
+  public addHttpRoute(owner: IConstruct, route: HostHttpRoute, field: string): void {
+    if (this.host.startsWith('*.')) {
+      throw invalidInput(owner, 'host', this.host, 'is a wildcard: a route needs one concrete destination', 'route each concrete host');
+    }
+    if (!route || !Array.isArray(route.destinations) || route.destinations.length === 0) {
+      throw invalidInput(owner, `${field}.destinations`, route?.destinations, 'is empty: a route needs a destination (V4)', 'give at least one destination');
+    }
+    route.destinations.forEach((d, i) => {
+      if (d.weight !== undefined) {
+        checkCounter(owner, `${field}.destinations[${i}].weight`, d.weight);
+      } else if (route.destinations.length > 1) {
+        throw invalidInput(owner, `${field}.destinations[${i}].weight`, undefined, 'is missing while the route has several destinations (V1)', 'give every destination a weight');
+      }
+    });
+    if (route.destinations.length > 1 && route.destinations.reduce((sum, d) => sum + (d.weight ?? 0), 0) <= 0) {
+      throw invalidInput(owner, `${field}.destinations`, route.destinations.map((d) => d.weight), 'weigh 0 in total, so the route sends traffic nowhere (V1)',
+        'give at least one destination a weight above 0');
+    }
+    const catchAll = !route.match || route.match.length === 0;
+    if (catchAll) {
+      const other = this.routes.find((r) => !r.route.match || r.route.match.length === 0);
+      if (other) {
+        throw invalidInput(owner, field, route.name ?? 'default route', `is a second default (catch-all) route for host ${this.host}; [${other.owner.node.path}] ${other.field} is the first, and only one can be reached (IST0130)`,
+          'merge them into one construct (e.g. put timeout and retries on the CanaryRelease), or give this route a match');
+      }
+    }
+    this.routes.push({ route: { ...route, destinations: route.destinations.map((d) => ({ ...d })) }, owner, field });
+    if (!this._virtualService) {
+      this._virtualService = new VirtualService(this, 'VirtualService', {
+        metadata: { name: this.resourceName, namespace: this.namespace },
+        spec: Lazy.any({ produce: () => this.toVirtualServiceSpec() }) as unknown as VirtualServiceSpec,
+      });
+    }
+  }
+
+  /** The DestinationRule spec as synthesized, or undefined when nothing asked for one. */
+  public toDestinationRuleSpec(): DestinationRuleSpec | undefined {
+    if (!this._destinationRule) {
+      return undefined;
+    }
+    const trafficPolicy = unflatten(this.hostPolicy) as DestinationRuleSpecTrafficPolicy;
+    const subsets: DestinationRuleSpecSubsets[] = [...this.subsetEntries].map(([name, s]) => ({
+      name,
+      labels: { ...s.labels },
+      ...(s.policy.size ? { trafficPolicy: unflatten(s.policy) as DestinationRuleSpecSubsetsTrafficPolicy } : {}),
+    }));
+    return {
+      host: this.host,
+      ...(this.hostPolicy.size ? { trafficPolicy } : {}),
+      ...(subsets.length ? { subsets } : {}),
+    };
+  }
+
+  /** The VirtualService spec as synthesized, or undefined when no route was added. */
+  public toVirtualServiceSpec(): VirtualServiceSpec | undefined {
+    if (!this._virtualService) {
+      return undefined;
+    }
+    const host = this.host;
+    const ordered = [
+      ...this.routes.filter((r) => r.route.match && r.route.match.length > 0),
+      ...this.routes.filter((r) => !r.route.match || r.route.match.length === 0),
+    ];
+    const http: VirtualServiceSpecHttp[] = ordered.map(({ route }) => ({
+      ...(route.name ? { name: route.name } : {}),
+      ...(route.match && route.match.length ? { match: route.match } : {}),
+      route: route.destinations.map((d) => ({
+        destination: { host, ...(d.subset ? { subset: d.subset } : {}) },
+        ...(d.weight !== undefined ? { weight: d.weight } : {}),
+      })),
+      ...(route.timeout ? { timeout: route.timeout } : {}),
+      ...(route.retries ? { retries: route.retries } : {}),
+      ...(route.fault ? { fault: route.fault } : {}),
+    }));
+    return { hosts: [host], http };
+  }
+
+  private ensureDestinationRule(): void {
+    if (!this._destinationRule) {
+      this._destinationRule = new DestinationRule(this, 'DestinationRule', {
+        metadata: { name: this.resourceName, namespace: this.namespace },
+        spec: Lazy.any({ produce: () => this.toDestinationRuleSpec() }) as unknown as DestinationRuleSpec,
+      });
+    }
+  }
+
+  private mergeLeaves(target: Map<string, Leaf>, owner: IConstruct, parts: TrafficPolicyParts, field: string, where: string): void {
+    const leaves: Array<[string, unknown]> = [];
+    flatten(parts, '', leaves);
+    if (leaves.length === 0) {
+      throw invalidInput(owner, field || 'trafficPolicy', parts, 'sets no field (ISTIO-RULES D1)', 'set at least one policy field');
+    }
+    const prefix = field ? `${field}.` : '';
+    // Check every leaf before taking any, so a failed call leaves the host unchanged.
+    for (const [path, value] of leaves) {
+      const old = target.get(path);
+      if (old && stable(old.value) !== stable(value)) {
+        throw invalidInput(owner, `${prefix}${propPath(path)}`, value,
+          `conflicts with ${show(old.value)} that [${old.owner.node.path}] set as ${old.field}${propPath(path)} on ${where}`,
+          'set the field in one construct only, or give both the same value');
+      }
+    }
+    for (const [path, value] of leaves) {
+      if (!target.has(path)) {
+        target.set(path, { value, owner, field: prefix });
+      }
+    }
+  }
+
+  private validateHost(): string[] {
+    const errors: string[] = [];
+    // IST0101: a route to a subset no DestinationRule defines fails every request with 503 (NR).
+    for (const { route, owner, field } of this.routes) {
+      route.destinations.forEach((d, i) => {
+        if (d.subset !== undefined && !this.subsetEntries.has(d.subset)) {
+          errors.push(formatInputError(owner.node.path, `${field}.destinations[${i}].subset`, d.subset,
+            `is not defined by the DestinationRule of host ${this.host} (istioctl analyze IST0101; requests would fail with 503)`,
+            `add the subset to the host (defined: ${this.subsetNames.join(', ') || 'none'})`));
+        }
+      });
+    }
+    for (const other of TrafficHost.all(this)) {
+      if (other === this) continue;
+      if (other.namespace === this.namespace && other.resourceName === this.resourceName) {
+        errors.push(formatInputError(this.node.path, 'metadata.name', this.resourceName,
+          `is also the name derived for host ${other.host} in namespace ${other.namespace}`, 'spell one of the hosts differently (e.g. fully qualified)'));
+      }
+      // IST0109: two mesh VirtualServices for one host (reported once, by the later namespace).
+      if (other.canonicalHost === this.canonicalHost && other._virtualService && this._virtualService && other.namespace < this.namespace) {
+        errors.push(formatInputError(this.routes[0].owner.node.path, 'host', this.host,
+          `is routed by mesh VirtualServices in namespaces ${other.namespace} and ${this.namespace} (istioctl analyze IST0109)`,
+          'route each host from one namespace only'));
+      }
+    }
+    return errors;
+  }
+}

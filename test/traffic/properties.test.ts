@@ -1,0 +1,64 @@
+import { Duration } from 'cdk8s';
+import * as fc from 'fast-check';
+import { CanaryRelease, Environment, HostRoutes, Subset } from '../../lib';
+import { meshChart, one, synthValid } from './support';
+
+const v1 = Subset.fromLabels('v1', { version: 'v1' });
+const v2 = Subset.fromLabels('v2', { version: 'v2' });
+
+/** Parses an Istio duration string back to milliseconds. */
+function toMs(text: string): number {
+  const m = /^([0-9]+)(ms|s)$/.exec(text);
+  if (!m) throw new Error(`not an Istio duration: ${text}`);
+  return Number(m[1]) * (m[2] === 's' ? 1000 : 1);
+}
+
+describe('properties', () => {
+  test('canary weights are whole, non-negative and always sum to 100; the manifests stay valid', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 100 }), (percent) => {
+      const chart = meshChart();
+      new CanaryRelease(chart, 'c', { host: 'reviews', namespace: 'bookinfo', stable: v1, canary: v2, canaryPercent: percent });
+      const weighted = one(synthValid(chart), 'VirtualService', 'reviews').spec.http.at(-1);
+      const w = weighted.route.map((d: { weight: number }) => d.weight);
+      expect(w).toStrictEqual([100 - percent, percent]);
+      expect(w.every((x: number) => Number.isInteger(x) && x >= 0)).toBe(true);
+      expect(w[0] + w[1]).toBe(100);
+    }), { numRuns: 40 });
+  });
+
+  test('every stage of any valid plan sums to 100', () => {
+    const plans = fc.uniqueArray(fc.integer({ min: 0, max: 99 }), { maxLength: 6 }).map((xs) => [...xs.sort((a, b) => a - b), 100]);
+    fc.assert(fc.property(plans, (stages) => {
+      const env = Environment.override(Environment.DEV, { canary: { stages, initialPercent: stages[0] } });
+      const chart = meshChart(env);
+      const c = new CanaryRelease(chart, 'c', { host: 'reviews', stable: v1, canary: v2, stage: stages.length - 1 });
+      expect(c.plan.map((s) => s.canaryPercent + s.stablePercent)).toStrictEqual(stages.map(() => 100));
+      expect(c.canaryPercent).toBe(100);
+    }), { numRuns: 40 });
+  });
+
+  test('percentages that are not whole numbers 0–100 are always rejected', () => {
+    const bad = fc.oneof(fc.integer({ min: 101 }), fc.integer({ max: -1 }), fc.double({ noNaN: true, noInteger: true, min: -1000, max: 1000 }));
+    fc.assert(fc.property(bad, (percent) => {
+      expect(() => new CanaryRelease(meshChart(), 'c', { host: 'reviews', stable: v1, canary: v2, canaryPercent: percent }))
+        .toThrow(/\[prod\/c\] canaryPercent: .* is not a whole percentage from 0 to 100/);
+    }));
+  });
+
+  test('any whole-millisecond duration renders to the same number of milliseconds, in ms or whole seconds', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 10_000_000 }), (ms) => {
+      const chart = meshChart(Environment.DEV);
+      new HostRoutes(chart, 'r', { host: 'ratings', routes: [{ timeout: Duration.millis(ms) }] });
+      const timeout: string = one(synthValid(chart), 'VirtualService', 'ratings').spec.http[0].timeout;
+      expect(toMs(timeout)).toBe(ms);
+      expect(timeout.endsWith('ms')).toBe(ms % 1000 !== 0);
+    }), { numRuns: 40 });
+  });
+
+  test('sub-millisecond durations are always rejected', () => {
+    fc.assert(fc.property(fc.double({ min: 0.001, max: 1e6, noNaN: true }).filter((x) => !Number.isInteger(x)), (ms) => {
+      expect(() => new HostRoutes(meshChart(Environment.DEV), 'r', { host: 'ratings', routes: [{ timeout: Duration.millis(ms) }] }))
+        .toThrow(/\[dev\/r\] routes\[0\]\.timeout: ".*ms" is not a whole number of milliseconds/);
+    }));
+  });
+});
