@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { invalidInput } from '../core/errors';
+import { sortedRecord } from '../core/records';
 import { ExtensionProviderJson, LabelSelectorJson, MeshConfigJson, ProxyConfigJson } from './istio-operator';
 
 /** What the access log rendering contributes to `meshConfig`. */
@@ -46,7 +47,7 @@ export class AccessLog {
       accessLogFile: options.file ?? '/dev/stdout',
       accessLogEncoding: 'JSON',
       // A JSON format must be a JSON object of field → command operator; keys are sorted for stable output.
-      accessLogFormat: fields ? JSON.stringify(Object.fromEntries(Object.keys(fields).sort().map((k) => [k, fields[k]]))) : undefined,
+      accessLogFormat: fields ? JSON.stringify(sortedRecord(fields)) : undefined,
     }, options.file, fields ? Object.keys(fields).length === 0 : false);
   }
 
@@ -276,10 +277,6 @@ export interface MeshConfigOptions {
 
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
-
-function sortedRecord(record: { readonly [key: string]: string }): { [key: string]: string } {
-  return Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]]));
-}
 
 function checkSelectors(scope: IConstruct, selectors: LabelSelector[]): LabelSelectorJson[] {
   return selectors.map((s, i) => {

@@ -1,11 +1,12 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { invalidInput } from '../core/errors';
-import { resolveSizing, SizingOverrides, checkResources } from '../core/sizing';
-import { AntiAffinityMode, ComponentSizing, EnvironmentProfile, ResourceRequirements } from '../environment';
+import { sortedRecord } from '../core/records';
+import { checkResources, podAntiAffinity, resolveSizing, SizingOverrides } from '../core/sizing';
+import { ComponentSizing, EnvironmentProfile, ResourceRequirements } from '../environment';
 import { MeshChart } from '../mesh-chart';
 import {
-  AffinityJson, ComponentJson, GatewayComponentJson, IstioOperatorSpecJson, KubernetesResourcesJson, TolerationJson, ValuesJson,
+  ComponentJson, GatewayComponentJson, IstioOperatorSpecJson, KubernetesResourcesJson, TolerationJson, ValuesJson,
 } from './istio-operator';
 import { MeshConfigOptions, renderMeshConfig } from './mesh-config';
 
@@ -188,27 +189,11 @@ function checkDnsLabel(scope: IConstruct, field: string, value: unknown, fix: st
   return value;
 }
 
-function sorted<T>(record: { readonly [key: string]: T }): { [key: string]: T } {
-  return Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]]));
-}
-
-function affinityFor(sizing: ComponentSizing, selector: { [key: string]: string }): AffinityJson | undefined {
-  const aa = sizing.antiAffinity;
-  const term = { labelSelector: { matchLabels: selector }, topologyKey: aa.topologyKey };
-  switch (aa.mode) {
-    case AntiAffinityMode.REQUIRED:
-      return { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } };
-    case AntiAffinityMode.PREFERRED:
-      return { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: aa.weight ?? 100, podAffinityTerm: term }] } };
-    default:
-      return undefined;
-  }
-}
 
 /** The `k8s` block of a component from its sizing. */
 function kubernetesSettings(sizing: ComponentSizing, selector: { [key: string]: string }): KubernetesResourcesJson {
   const hpa = sizing.autoscaling;
-  const affinity = affinityFor(sizing, selector);
+  const affinity = podAntiAffinity(sizing, selector);
   return {
     replicaCount: sizing.replicas,
     resources: sizing.resources,
@@ -278,7 +263,7 @@ export class MeshControlPlane extends Construct {
     const istiodSelector = { 'app': 'istiod', 'istio.io/rev': this.revision ?? 'default' };
     const pilotK8s: KubernetesResourcesJson = {
       ...kubernetesSettings(this.pilotSizing, istiodSelector),
-      ...(pilot.nodeSelector ? { nodeSelector: sorted(pilot.nodeSelector) } : {}),
+      ...(pilot.nodeSelector ? { nodeSelector: sortedRecord(pilot.nodeSelector) } : {}),
       ...(pilot.tolerations ? { tolerations: pilot.tolerations.map((t, i) => this.checkToleration(t, i)) } : {}),
       ...(pilot.env ? { env: this.renderEnv(pilot.env) } : {}),
       ...(pilot.priorityClassName ? { priorityClassName: checkDnsLabel(this, 'pilot.priorityClassName', pilot.priorityClassName, 'name a PriorityClass, e.g. "system-cluster-critical"') } : {}),
@@ -345,7 +330,7 @@ export class MeshControlPlane extends Construct {
   private gatewayComponent(field: string, options: GatewayComponentOptions, base: ComponentSizing): GatewayComponentJson {
     const name = checkDnsLabel(this, `${field}.name`, options.name, 'name the gateway, e.g. "istio-ingressgateway"');
     const namespace = checkDnsLabel(this, `${field}.namespace`, options.namespace ?? this.namespace, 'use a namespace name');
-    const labels = sorted(options.labels ?? { istio: name.replace(/^istio-/, '') });
+    const labels = sortedRecord(options.labels ?? { istio: name.replace(/^istio-/, '') });
     const sizing = resolveSizing(this, field, base, options);
     return { name, enabled: true, namespace, label: labels, k8s: kubernetesSettings(sizing, labels) };
   }

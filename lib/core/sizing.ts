@@ -1,6 +1,8 @@
 import { IConstruct } from 'constructs';
 import { invalidInput } from './errors';
 import { checkQuantity, parseQuantity } from './quantity';
+import { sortedRecord } from './records';
+import type { AffinityJson } from '../control-plane/istio-operator';
 import { AntiAffinity, AntiAffinityMode, Autoscaling, ComponentSizing, DisruptionBudget, ResourceRequirements } from '../environment';
 
 /**
@@ -110,4 +112,21 @@ export function resolveSizing(scope: IConstruct, field: string, base: ComponentS
     }
   }
   return sizing;
+}
+
+/**
+ * The pod anti-affinity of a component's sizing, keeping replicas selected by `selector` apart, or
+ * undefined for AntiAffinityMode.NONE.
+ */
+export function podAntiAffinity(sizing: ComponentSizing, selector: { readonly [key: string]: string }): AffinityJson | undefined {
+  const aa = sizing.antiAffinity;
+  const term = { labelSelector: { matchLabels: sortedRecord(selector) }, topologyKey: aa.topologyKey };
+  switch (aa.mode) {
+    case AntiAffinityMode.REQUIRED:
+      return { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } };
+    case AntiAffinityMode.PREFERRED:
+      return { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: aa.weight ?? 100, podAffinityTerm: term }] } };
+    default:
+      return undefined;
+  }
 }

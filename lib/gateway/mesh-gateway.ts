@@ -6,8 +6,8 @@ import { Gateway, GatewaySpec } from '../../imports/networking.istio.io';
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
 import { formatInputError, invalidInput } from '../core/errors';
 import { hostsOverlap } from '../core/hostnames';
-import { resolveSizing, SizingOverrides } from '../core/sizing';
-import { AntiAffinityMode, ComponentSizing, EnvironmentProfile } from '../environment';
+import { podAntiAffinity, resolveSizing, SizingOverrides } from '../core/sizing';
+import { ComponentSizing, EnvironmentProfile } from '../environment';
 import { MeshChart } from '../mesh-chart';
 import { MeshNamespace } from '../workload/mesh-namespace';
 
@@ -406,15 +406,3 @@ function checkDnsLabel(scope: IConstruct, field: string, value: unknown, fix: st
   return value;
 }
 
-function podAntiAffinity(sizing: ComponentSizing, selector: { readonly [k: string]: string }): Record<string, unknown> | undefined {
-  const aa = sizing.antiAffinity;
-  const term = { labelSelector: { matchLabels: { ...selector } }, topologyKey: aa.topologyKey };
-  switch (aa.mode) {
-    case AntiAffinityMode.REQUIRED:
-      return { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } };
-    case AntiAffinityMode.PREFERRED:
-      return { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: aa.weight ?? 100, podAffinityTerm: term }] } };
-    default:
-      return undefined;
-  }
-}

@@ -79,10 +79,3 @@ export function isIstioStringMatch(value: string): boolean {
   return stars === 1 && (value.startsWith('*') || value.endsWith('*'));
 }
 
-/**
- * Sorts the keys of a record for stable output.
- * @internal
- */
-export function sortedRecord<T>(record: { readonly [key: string]: T }): { [key: string]: T } {
-  return Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]]));
-}

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { invalidInput } from '../core/errors';
+import { sortedRecord } from '../core/records';
 import { VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpMatchHeaders } from '../../imports/networking.istio.io';
 import { checkRegex } from './checks';
 
@@ -102,7 +103,7 @@ export class HttpMatch {
       }
     }
     return {
-      ...(Object.keys(headers).length ? { headers: Object.fromEntries(Object.keys(headers).sort().map((k) => [k, headers[k]])) } : {}),
+      ...(Object.keys(headers).length ? { headers: sortedRecord(headers) } : {}),
       ...(uri ? { uri } : {}),
     };
   }

@@ -6,6 +6,7 @@ import {
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
 import { formatInputError, invalidInput } from '../core/errors';
 import { checkHostname } from '../core/hostnames';
+import { sortedRecord } from '../core/records';
 import { checkSelectorLabels } from '../core/labels';
 
 /** Protocols Istio understands on a service port. */
@@ -371,7 +372,7 @@ export class ExternalService extends Construct {
             throw invalidInput(this, `${field}.ports.${name}`, number, 'is not a port number 1–65535', 'use e.g. 8443');
           }
         }
-        out.ports = Object.fromEntries(Object.keys(e.ports).sort().map((k) => [k, e.ports![k]]));
+        out.ports = sortedRecord(e.ports);
       }
       if (e.labels !== undefined) {
         out.labels = checkSelectorLabels(this, `${field}.labels`, e.labels);

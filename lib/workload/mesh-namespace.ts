@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { invalidInput } from '../core/errors';
+import { sortedRecord } from '../core/records';
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
 
 /** How pods of a namespace join the mesh. */
@@ -73,7 +74,7 @@ export class MeshNamespace extends Construct {
     }
     const labels = { ...(props.labels ?? {}), ...meshLabels };
     this.namespace = new kplus.Namespace(this, 'Resource', {
-      metadata: { name: this.name, labels: Object.fromEntries(Object.keys(labels).sort().map((k) => [k, labels[k]])) },
+      metadata: { name: this.name, labels: sortedRecord(labels) },
     });
   }
 }
