@@ -99,6 +99,11 @@ export interface CanaryDefaults {
 export interface EnvironmentProfile {
   /** Short name, used as the chart id and the dist/ folder: `dev`, `staging`, `prod`. */
   readonly name: string;
+  /**
+   * Serves real users. Test-only features (fault injection) are refused in a production environment
+   * unless a construct opts in explicitly. Environments derived from PROD keep it.
+   */
+  readonly production: boolean;
   /** The istiod Deployment. */
   readonly istiod: ComponentSizing;
   /** Injected sidecars. */
@@ -157,6 +162,7 @@ export class Environment {
   /** One small istiod, no HPA, no PDB, no anti-affinity; lean sidecars. */
   public static readonly DEV: EnvironmentProfile = deepFreeze({
     name: 'dev',
+    production: false,
     istiod: {
       replicas: 1,
       resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } },
@@ -179,6 +185,7 @@ export class Environment {
   /** Two istiod replicas with a small HPA, preferred spreading, PDBs: close to PROD at lower cost. */
   public static readonly STAGING: EnvironmentProfile = deepFreeze({
     name: 'staging',
+    production: false,
     istiod: {
       replicas: 2,
       resources: { requests: { cpu: '250m', memory: '1Gi' }, limits: { cpu: '2', memory: '4Gi' } },
@@ -209,6 +216,7 @@ export class Environment {
   /** The production guide: 3 istiod replicas, HPA 2–5 at 80 % CPU, required node anti-affinity, PDBs. */
   public static readonly PROD: EnvironmentProfile = deepFreeze({
     name: 'prod',
+    production: true,
     istiod: {
       replicas: 3,
       resources: { requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '4', memory: '8Gi' } },

@@ -11,6 +11,8 @@ describe('Environment profiles', () => {
     expect(prod.sidecar.resources).toStrictEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } });
     expect(prod.sidecar.optimized).toStrictEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
     expect(prod.ingressGateway.autoscaling).toStrictEqual({ minReplicas: 3, maxReplicas: 10, targetCpuUtilizationPercent: 60 });
+    expect(prod.production).toBe(true);
+    expect(Environment.DEV.production).toBe(false);
     expect(prod.ingressGateway.resources).toStrictEqual({ requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '2', memory: '2Gi' } });
   });
 

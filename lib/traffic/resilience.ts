@@ -189,8 +189,8 @@ export interface FaultOptionsBase {
   readonly percent: number;
   /**
    * Fault injection breaks requests on purpose and belongs in test environments: in a production
-   * environment (a MeshChart whose environment is named `prod`, `production` or `prod-…`, or outside
-   * any MeshChart) it is refused unless this is true.
+   * environment (a MeshChart whose environment has `production: true`, or outside any MeshChart) it
+   * is refused unless this is true.
    * @default false
    */
   readonly allowInProduction?: boolean;
@@ -208,9 +208,9 @@ export interface FaultAbortOptions extends FaultOptionsBase {
   readonly httpStatus: number;
 }
 
-/** True for environments treated as production by fault injection. */
+/** True for environments that serve real users (`EnvironmentProfile.production`), where fault injection is refused. */
 export function isProduction(env: EnvironmentProfile): boolean {
-  return /^prod(uction)?(-.*)?$/.test(env.name);
+  return env.production;
 }
 
 /**

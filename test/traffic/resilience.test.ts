@@ -70,11 +70,10 @@ describe('RetryPolicy rejects (ISTIO-RULES V2, V3)', () => {
 });
 
 describe('FaultInjection', () => {
-  test('isProduction: prod, production and prod-* environments', () => {
+  test('isProduction follows the profile flag, which derived environments keep', () => {
     expect([Environment.DEV, Environment.STAGING, Environment.PROD].map(isProduction)).toStrictEqual([false, false, true]);
-    expect(isProduction(Environment.override(Environment.PROD, { name: 'prod-eu' }))).toBe(true);
-    expect(isProduction(Environment.override(Environment.PROD, { name: 'production' }))).toBe(true);
-    expect(isProduction(Environment.override(Environment.DEV, { name: 'producer-test' }))).toBe(false);
+    expect(isProduction(Environment.override(Environment.PROD, { name: 'eu-west' }))).toBe(true);
+    expect(isProduction(Environment.override(Environment.DEV, { name: 'prod-like-sandbox' }))).toBe(false);
   });
 
   test('percent 0 is allowed (V5)', () => {
