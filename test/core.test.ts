@@ -1,6 +1,11 @@
 import { Duration, Testing } from 'cdk8s';
 import { istioDuration } from '../lib/core/duration';
-import { checkSelectorLabels } from '../lib/core/labels';
+import * as kplus from 'cdk8s-plus-27';
+import { parseServiceHost } from '../lib/core/hostnames';
+import { checkSelectorLabels, selectorsOverlap, workloadLabels } from '../lib/core/labels';
+import { resolveNamespace } from '../lib/core/namespace';
+import { isIpOrCidr } from '../lib/core/network';
+import { checkPort } from '../lib/core/ports';
 
 describe('istioDuration', () => {
   const chart = Testing.chart();
@@ -31,5 +36,45 @@ describe('checkSelectorLabels', () => {
     [{}, /selects every workload/],
   ])('rejects %j', (labels, message) => {
     expect(() => checkSelectorLabels(chart, 'selector', labels)).toThrow(message);
+  });
+});
+
+describe('shared core helpers', () => {
+  test.each([
+    ['reviews', { service: 'reviews', namespace: 'shop', fqdn: 'reviews.shop.svc.cluster.local' }],
+    ['reviews.bookinfo.svc', { service: 'reviews', namespace: 'bookinfo', fqdn: 'reviews.bookinfo.svc.cluster.local' }],
+    ['reviews.bookinfo.svc.cluster.local', { service: 'reviews', namespace: 'bookinfo', fqdn: 'reviews.bookinfo.svc.cluster.local' }],
+    ['*.bookinfo.svc.cluster.local', { service: '*', namespace: 'bookinfo', fqdn: '*.bookinfo.svc.cluster.local' }],
+    ['*', { service: '*', namespace: '*', fqdn: '*.svc.cluster.local' }],
+    ['api.example.com', undefined],
+    ['reviews.bookinfo', undefined],
+  ])('parseServiceHost(%s)', (host: string, expected: object | undefined) => {
+    expect(parseServiceHost(host, 'shop')).toStrictEqual(expected);
+  });
+
+  test('resolveNamespace: given, else target, else chart; never a silent default', () => {
+    const withNs = Testing.chart();
+    expect(resolveNamespace(withNs, { given: 'a' })).toBe('a');
+    expect(resolveNamespace(withNs, { target: 'b' })).toBe('b');
+    expect(() => resolveNamespace(withNs, {})).toThrow(/\[test\] namespace: undefined is not set/);
+    expect(() => resolveNamespace(withNs, { given: 'a', target: 'b', targetName: 'the workload' })).toThrow(/namespace: "a" differs from the namespace of the workload \("b"\)/);
+  });
+
+  test('checkPort and isIpOrCidr', () => {
+    const chart = Testing.chart();
+    expect(checkPort(chart, 'port', 443)).toBe(443);
+    expect(() => checkPort(chart, 'ports[0]', 70000)).toThrow(/\[test\] ports\[0\]: 70000 is not a port number 1–65535/);
+    expect(['10.0.0.1', '10.0.0.0/8', '2001:db8::/64'].every(isIpOrCidr)).toBe(true);
+    expect(['10.0.0.0/33', 'example.com', '10.0.0.256'].some(isIpOrCidr)).toBe(false);
+  });
+
+  test('workloadLabels prefers the pod labels a user gave over the cdk8s-plus address label', () => {
+    const chart = Testing.chart();
+    const labelled = new kplus.Deployment(chart, 'a', { podMetadata: { labels: { app: 'cart', version: 'v1' } }, containers: [{ image: 'x' }] });
+    expect(workloadLabels(labelled)).toStrictEqual({ app: 'cart', version: 'v1' });
+    const bare = new kplus.Deployment(chart, 'b', { containers: [{ image: 'x' }] });
+    expect(Object.keys(workloadLabels(bare))).toStrictEqual([kplus.Pod.ADDRESS_LABEL]);
+    expect(selectorsOverlap({ app: 'a' }, { app: 'a', v: '1' })).toBe(true);
+    expect(selectorsOverlap({ app: 'a' }, { app: 'b' })).toBe(false);
   });
 });

@@ -114,3 +114,37 @@ export function hostCoveredBy(host: string, pattern: string): boolean {
 export function hostsOverlap(a: string, b: string): boolean {
   return hostCoveredBy(a, b) || hostCoveredBy(b, a);
 }
+
+/** A Kubernetes service host, split: `reviews.bookinfo.svc.cluster.local` is service `reviews` in `bookinfo`. */
+export interface ServiceHost {
+  /** The Service name, or `*` for every service of the namespace. */
+  readonly service: string;
+  /** The namespace, or `*` for every namespace. */
+  readonly namespace: string;
+  /** The fully qualified name, `<service>.<namespace>.svc.cluster.local` (`*.` forms for wildcards). */
+  readonly fqdn: string;
+}
+
+/**
+ * Reads `host` as a Kubernetes service host seen from `namespace`: a short name (`reviews`),
+ * `name.ns.svc` or the full `name.ns.svc.cluster.local`, and the wildcards `*.ns.svc.cluster.local` and
+ * `*` / `*.svc.cluster.local` / `*.cluster.local`. Returns undefined for a host outside the cluster
+ * (`api.example.com`). Assumes the cluster domain `cluster.local`.
+ */
+export function parseServiceHost(host: string, namespace: string): ServiceHost | undefined {
+  const all = { service: '*', namespace: '*', fqdn: '*.svc.cluster.local' };
+  if (host === '*' || host === '*.svc.cluster.local' || host === '*.cluster.local' || host === '*.local') {
+    return all;
+  }
+  const labels = host.split('.');
+  if (labels.length === 1) {
+    return { service: host, namespace, fqdn: `${host}.${namespace}.svc.cluster.local` };
+  }
+  const svcAt = labels.indexOf('svc');
+  const suffix = svcAt >= 0 ? labels.slice(svcAt).join('.') : '';
+  if (svcAt === 2 && (suffix === 'svc' || suffix === 'svc.cluster.local')) {
+    const [service, ns] = labels;
+    return service === '*' ? { service, namespace: ns, fqdn: `*.${ns}.svc.cluster.local` } : { service, namespace: ns, fqdn: `${service}.${ns}.svc.cluster.local` };
+  }
+  return undefined;
+}

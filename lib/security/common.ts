@@ -1,9 +1,10 @@
-import { isIP } from 'net';
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { formatInputError, invalidInput } from '../core/errors';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+import { checkDnsLabel } from '../core/names';
+export { checkDnsLabel };
+export { isIpOrCidr } from '../core/network';
 
 /**
  * The text of a `node.addValidation` error. cdk8s already prefixes every validation message with
@@ -14,16 +15,6 @@ export function validationMessage(field: string, value: unknown, problem: string
   return formatInputError('', field, value, problem, fix);
 }
 
-/**
- * Checks a Kubernetes namespace or object name that must be a DNS label (at most 63 characters).
- * @internal
- */
-export function checkDnsLabel(scope: IConstruct, field: string, value: unknown, fix: string): string {
-  if (typeof value !== 'string' || value.length > 63 || !DNS_LABEL.test(value)) {
-    throw invalidInput(scope, field, value, 'is not a DNS label (lowercase letters, digits and "-", at most 63 characters)', fix);
-  }
-  return value;
-}
 
 /**
  * The namespace an Istio policy lands in: the one given, else the one its target lives in, else the
@@ -44,24 +35,6 @@ export function resolveNamespace(scope: IConstruct, given: string | undefined, f
   return checkDnsLabel(scope, 'namespace', ns, 'use a namespace name such as "bookinfo"');
 }
 
-/**
- * True for an IP address or a CIDR range (`10.1.2.3`, `10.0.0.0/16`, `2001:db8::/64`), as istiod's
- * `ValidateIPs` accepts them.
- * @internal
- */
-export function isIpOrCidr(value: string): boolean {
-  const slash = value.indexOf('/');
-  if (slash < 0) {
-    return isIP(value) !== 0;
-  }
-  const ip = value.slice(0, slash);
-  const bits = value.slice(slash + 1);
-  const family = isIP(ip);
-  if (family === 0 || !/^\d{1,3}$/.test(bits)) {
-    return false;
-  }
-  return Number(bits) <= (family === 4 ? 32 : 128);
-}
 
 /**
  * True for Istio's string-match syntax: exact, `*`, a prefix match `abc*` or a suffix match `*abc`
