@@ -3,7 +3,8 @@ import { Construct, IConstruct } from 'constructs';
 import { formatInputError, invalidInput } from '../core/errors';
 import * as l1 from '../../imports/security.istio.io';
 import { checkDnsLabel, isIpOrCidr, isIstioStringMatch, resolveNamespace, validationMessage } from './common';
-import { PolicyTargetRef, Principal, PrincipalOptions, PrincipalSource, WorkloadSelector } from './selectors';
+import { WorkloadSelector } from '../workload/workload-selector';
+import { PolicyTargetRef, Principal, PrincipalOptions, PrincipalSource } from './selectors';
 
 /** What an AuthorizationPolicy does with the requests its rules match. */
 export enum AuthorizationAction {

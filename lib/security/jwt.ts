@@ -5,7 +5,7 @@ import { invalidInput } from '../core/errors';
 import * as l1 from '../../imports/security.istio.io';
 import { AuthorizationAction, AuthorizationPolicy, RequestOperation, RequestSource } from './authorization';
 import { checkDnsLabel, resolveNamespace } from './common';
-import { WorkloadSelector } from './selectors';
+import { WorkloadSelector } from '../workload/workload-selector';
 
 /** A header a JWT is read from. */
 export interface JwtHeader {

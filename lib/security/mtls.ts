@@ -6,7 +6,7 @@ import { MeshControlPlane } from '../control-plane/mesh-control-plane';
 import * as l1 from '../../imports/security.istio.io';
 import { checkDnsLabel, validationMessage } from './common';
 import { MtlsPolicyView, registerMtlsConflictCheck } from './mtls-conflicts';
-import { WorkloadSelector } from './selectors';
+import { WorkloadSelector } from '../workload/workload-selector';
 
 /**
  * The mTLS mode a StrictMtls policy enforces: one value that walks a migration forward.

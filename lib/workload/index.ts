@@ -1,1 +1,2 @@
 export * from './mesh-namespace';
+export * from './workload-selector';
