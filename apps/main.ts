@@ -7,15 +7,25 @@ import { addSecurity } from './security';
 /** The reviews service of Bookinfo, fully qualified so that every object names it the same way. */
 const REVIEWS_HOST = 'reviews.bookinfo.svc.cluster.local';
 
+/** The OpenTelemetry collector the sidecars send spans to. */
+const OTEL_COLLECTOR = 'otel-collector.observability.svc.cluster.local';
+
 const REVIEWS_REPLICAS: Record<string, number> = { dev: 1, staging: 2, prod: 3 };
 
-/** One version of the Bookinfo reviews workload, as the Istio sample runs it (writable /tmp and Liberty output). */
-function reviewsDeployment(scope: Construct, version: string, env: istio.EnvironmentProfile): kplus.Deployment {
+/**
+ * One version of the Bookinfo reviews workload. The image is built on Open Liberty, which writes its
+ * work area under /opt/ol/wlp/output and logs under LOG_DIR: both get an emptyDir, since cdk8s-plus
+ * makes the root filesystem read-only. The Deployment selects its pods by `app` and `version`, not by
+ * cdk8s-plus's construct-path label, because a Deployment selector can never change after creation.
+ */
+function reviewsDeployment(scope: Construct, version: string, env: istio.EnvironmentProfile, serviceAccount: kplus.IServiceAccount): kplus.Deployment {
   const tmp = kplus.Volume.fromEmptyDir(scope, `reviews-${version}-tmp`, 'tmp');
   const wlpOutput = kplus.Volume.fromEmptyDir(scope, `reviews-${version}-wlp-output`, 'wlp-output');
-  return new kplus.Deployment(scope, `reviews-${version}`, {
+  const deployment = new kplus.Deployment(scope, `reviews-${version}`, {
     metadata: { name: `reviews-${version}`, namespace: 'bookinfo', labels: { app: 'reviews', version } },
     podMetadata: { labels: { app: 'reviews', version } },
+    select: false,
+    serviceAccount,
     replicas: REVIEWS_REPLICAS[env.name] ?? 1,
     containers: [{
       name: 'reviews',
@@ -30,18 +40,21 @@ function reviewsDeployment(scope: Construct, version: string, env: istio.Environ
         cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
         memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
       },
-      volumeMounts: [{ path: '/tmp', volume: tmp }, { path: '/opt/ibm/wlp/output', volume: wlpOutput }],
+      volumeMounts: [{ path: '/tmp', volume: tmp }, { path: '/opt/ol/wlp/output', volume: wlpOutput }],
     }],
   });
+  deployment.select(kplus.LabelSelector.of({ labels: { app: 'reviews', version } }));
+  return deployment;
 }
 
 /**
  * Bookinfo's reviews service: v1 stable, v2 as a canary at the environment's initial share (PROD 10 %),
  * with a circuit breaker, timeouts and retries. Both constructs write to one DestinationRule.
  */
-function reviewsApp(chart: istio.MeshChart): void {
-  const v1 = reviewsDeployment(chart, 'v1', chart.environment);
-  const v2 = reviewsDeployment(chart, 'v2', chart.environment);
+function reviewsApp(chart: istio.MeshChart): kplus.ServiceAccount {
+  const serviceAccount = new kplus.ServiceAccount(chart, 'reviews-sa', { metadata: { name: 'bookinfo-reviews', namespace: 'bookinfo' } });
+  const v1 = reviewsDeployment(chart, 'v1', chart.environment, serviceAccount);
+  const v2 = reviewsDeployment(chart, 'v2', chart.environment, serviceAccount);
   const service = new kplus.Service(chart, 'reviews', {
     metadata: { name: 'reviews', namespace: 'bookinfo', labels: { app: 'reviews', service: 'reviews' } },
     ports: [{ name: 'http', port: 9080, targetPort: 9080 }],
@@ -58,7 +71,9 @@ function reviewsApp(chart: istio.MeshChart): void {
     namespace: 'bookinfo',
     stable: istio.Subset.fromWorkload('v1', v1),
     canary: istio.Subset.fromWorkload('v2', v2),
-    routeToCanaryWhen: [istio.HttpMatch.header('x-canary', 'true'), istio.HttpMatch.cookieRegex('^(.*?;)?(test-user=true)(;.*)?$')],
+    // productpage forwards the cookie header to reviews (but not custom headers such as x-canary), so
+    // testers opt into the canary with a cookie.
+    routeToCanaryWhen: [istio.HttpMatch.cookieRegex('^(.*?;)?(test-user=true)(;.*)?$')],
     timeout: Duration.seconds(5),
     retries: istio.RetryPolicy.of({
       attempts: 2,
@@ -66,6 +81,7 @@ function reviewsApp(chart: istio.MeshChart): void {
       retryOn: [istio.RetryOn.GATEWAY_ERROR, istio.RetryOn.CONNECT_FAILURE, istio.RetryOn.REFUSED_STREAM],
     }),
   });
+  return serviceAccount;
 }
 
 /**
@@ -81,16 +97,22 @@ export function buildApp(app: istio.MeshApp = new istio.MeshApp()): istio.MeshAp
         accessLog: istio.AccessLog.json(),
         outboundTrafficPolicy: istio.OutboundTraffic.REGISTRY_ONLY,
         tracing: istio.Tracing.openTelemetry({
-          service: 'otel-collector.observability.svc.cluster.local',
+          service: OTEL_COLLECTOR,
           port: 4317,
           samplingPercent: env === istio.Environment.PROD ? 1 : 100,
         }),
-        discoverySelectors: [{ matchExpressions: [{ key: 'istio.io/rev', operator: 'Exists' }] }, { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } }],
+        // istiod watches mesh namespaces, its own, and the collector's: a tracing provider whose Service
+        // istiod does not see is dropped with only a warning in istiod's log.
+        discoverySelectors: [
+          { matchExpressions: [{ key: 'istio.io/rev', operator: 'Exists' }] },
+          { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } },
+          { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } },
+        ],
         dnsCapture: true,
       },
     });
     new istio.MeshNamespace(chart, 'bookinfo', { controlPlane });
-    reviewsApp(chart);
+    const reviewsServiceAccount = reviewsApp(chart);
 
     // North-south: the ingress gateway in its own namespace, injected by the control plane's revision.
     const ingress = new istio.IngressGateway(chart, 'ingress-gateway', {
@@ -125,10 +147,10 @@ export function buildApp(app: istio.MeshApp = new istio.MeshApp()): istio.MeshAp
     });
     new istio.SidecarScope(chart, 'bookinfo-sidecar', {
       namespace: 'bookinfo',
-      hosts: ['./*', 'istio-system/*', 'istio-ingress/*', '*/api.stripe.com'],
+      hosts: ['./*', 'istio-system/*', 'istio-ingress/*', '*/api.stripe.com', `observability/${OTEL_COLLECTOR}`],
     });
 
-    addSecurity(chart, env, controlPlane, ingress);
+    addSecurity(chart, env, controlPlane, ingress, reviewsServiceAccount);
   }
   return app;
 }

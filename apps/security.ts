@@ -8,8 +8,10 @@ export const APP_NAMESPACE = 'bookinfo';
  * The secure-by-default layer of one environment:
  *
  * 1. mesh-wide mutual TLS from the root namespace: STRICT in STAGING and PROD;
- * 2. a deny-all baseline in `bookinfo` (an explicit allow-nothing policy) with explicit allows:
- *    ingress gateway → productpage `GET`, productpage → reviews `GET /reviews/*`, by SPIFFE identity;
+ * 2. a deny-all baseline in `bookinfo` (an explicit allow-nothing policy) with explicit allows, by
+ *    SPIFFE identity, for exactly the calls Bookinfo makes: ingress gateway → productpage `GET` and
+ *    `POST /login`, productpage → details `GET /details/*` and reviews `GET /reviews/*`, reviews →
+ *    ratings `GET /ratings/*`;
  * 3. JWT authentication on productpage: a valid token from the issuer is required on `/api/*`;
  * 4. a NetworkPolicy that closes istiod to everything but mesh namespaces (xDS), the ingress
  *    namespace, monitoring (metrics) and the API server (webhook).
@@ -20,7 +22,8 @@ export const APP_NAMESPACE = 'bookinfo';
  * pods without a sidecar (curl from a throwaway pod, a port-forwarded tool) can still reach services.
  * STAGING and PROD are STRICT; a DestinationRule that sends plaintext into them fails the synth.
  */
-export function addSecurity(chart: istio.MeshChart, env: istio.EnvironmentProfile, controlPlane: istio.MeshControlPlane, ingress: istio.IngressGateway): void {
+export function addSecurity(chart: istio.MeshChart, env: istio.EnvironmentProfile, controlPlane: istio.MeshControlPlane,
+  ingress: istio.IngressGateway, reviewsSa: kplus.IServiceAccount): void {
   const relaxedMtls = env.name === istio.Environment.DEV.name;
   new istio.StrictMtls(chart, 'mesh-mtls', {
     scope: istio.MtlsScope.mesh({ controlPlane }),
@@ -36,6 +39,8 @@ export function addSecurity(chart: istio.MeshChart, env: istio.EnvironmentProfil
   const ingressSa = ingress.serviceAccount;
   const productpage = istio.WorkloadSelector.labels({ app: 'productpage' });
   const reviews = istio.WorkloadSelector.labels({ app: 'reviews' });
+  const details = istio.WorkloadSelector.labels({ app: 'details' });
+  const ratings = istio.WorkloadSelector.labels({ app: 'ratings' });
 
   istio.AuthorizationPolicy.denyAll(chart, 'bookinfo-deny-all', { namespace: APP_NAMESPACE });
   istio.AuthorizationPolicy.allowFrom(chart, 'productpage-from-ingress', {
@@ -43,6 +48,31 @@ export function addSecurity(chart: istio.MeshChart, env: istio.EnvironmentProfil
     from: [ingressSa],
     to: productpage,
     methods: [istio.HttpMethod.GET],
+    ports: [9080],
+  });
+  // The sign-in form posts to /login.
+  istio.AuthorizationPolicy.allowFrom(chart, 'productpage-login-from-ingress', {
+    namespace: APP_NAMESPACE,
+    from: [ingressSa],
+    to: productpage,
+    methods: [istio.HttpMethod.POST],
+    paths: ['/login'],
+    ports: [9080],
+  });
+  istio.AuthorizationPolicy.allowFrom(chart, 'details-from-productpage', {
+    namespace: APP_NAMESPACE,
+    from: [productpageSa],
+    to: details,
+    methods: [istio.HttpMethod.GET],
+    paths: ['/details/*'],
+    ports: [9080],
+  });
+  istio.AuthorizationPolicy.allowFrom(chart, 'ratings-from-reviews', {
+    namespace: APP_NAMESPACE,
+    from: [reviewsSa],
+    to: ratings,
+    methods: [istio.HttpMethod.GET],
+    paths: ['/ratings/*'],
     ports: [9080],
   });
   istio.AuthorizationPolicy.allowFrom(chart, 'reviews-from-productpage', {
