@@ -59,6 +59,15 @@ describe('PROD is secure by default', () => {
       }],
     });
     expect(find(prod, 'ServiceAccount', 'bookinfo-productpage', 'bookinfo')).toBeDefined();
+    // Every call Bookinfo makes has its allow, from the caller's identity only.
+    const allowed = (name: string) => {
+      const rule = find(prod, 'AuthorizationPolicy', name, 'bookinfo').spec.rules[0];
+      return [rule.from[0].source.principals[0], rule.to[0].operation.methods.join(','), (rule.to[0].operation.paths ?? []).join(',')];
+    };
+    expect(allowed('productpage-login-from-ingress')).toStrictEqual(['cluster.local/ns/istio-ingress/sa/ingress-gateway', 'POST', '/login']);
+    expect(allowed('details-from-productpage')).toStrictEqual(['cluster.local/ns/bookinfo/sa/bookinfo-productpage', 'GET', '/details/*']);
+    expect(allowed('ratings-from-reviews')).toStrictEqual(['cluster.local/ns/bookinfo/sa/bookinfo-reviews', 'GET', '/ratings/*']);
+    expect(find(prod, 'Deployment', 'reviews-v2', 'bookinfo').spec.template.spec.serviceAccountName).toBe('bookinfo-reviews');
     // No ALLOW policy admits everything, and no DENY policy overrides the explicit allows wholesale.
     const policies = prod.filter((o) => o.kind === 'AuthorizationPolicy');
     expect(policies.filter((p) => JSON.stringify(p.spec.rules) === '[{}]')).toStrictEqual([]);
