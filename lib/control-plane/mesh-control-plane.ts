@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { invalidInput } from '../core/errors';
 import { sortedRecord } from '../core/records';
 import { checkResources, podAntiAffinity, resolveSizing, SizingOverrides } from '../core/sizing';
-import { ComponentSizing, EnvironmentProfile, ResourceRequirements } from '../environment';
+import { AntiAffinityMode, ComponentSizing, EnvironmentProfile, ResourceRequirements } from '../environment';
 import { MeshChart } from '../mesh-chart';
 import {
   ComponentJson, GatewayComponentJson, IstioOperatorSpecJson, KubernetesResourcesJson, TolerationJson, ValuesJson,
@@ -190,20 +190,49 @@ function checkDnsLabel(scope: IConstruct, field: string, value: unknown, fix: st
 }
 
 
-/** The `k8s` block of a component from its sizing. */
-function kubernetesSettings(sizing: ComponentSizing, selector: { [key: string]: string }): KubernetesResourcesJson {
+/**
+ * The rolling-update limits of a component whose replicas must not share a node (REQUIRED
+ * anti-affinity) and that runs at least two of them: replace one pod at a time (`maxSurge 0`,
+ * `maxUnavailable 1`) instead of the charts' `maxSurge 100%` / `maxUnavailable 25%`. With the chart
+ * defaults and 2–3 replicas, 25% rounds down to 0, so a rollout can only surge; a surge pod needs a
+ * node without a replica, and when every node already has one it stays Pending and the rollout never
+ * finishes. With one replica there is no such override: taking the only pod down first would be an
+ * outage (no injection, no config push), while a stalled surge leaves the old pod serving.
+ *
+ * Returns undefined when the defaults are fine.
+ */
+function requiredSpreadRollout(sizing: ComponentSizing): { maxSurge: number; maxUnavailable: number } | undefined {
+  const floor = sizing.autoscaling ? sizing.autoscaling.minReplicas : sizing.replicas;
+  return sizing.antiAffinity.mode === AntiAffinityMode.REQUIRED && floor >= 2 ? { maxSurge: 0, maxUnavailable: 1 } : undefined;
+}
+
+/**
+ * The `k8s` block of a component from its sizing.
+ *
+ * With an HPA, `replicaCount` is left out: istioctl patches `spec.replicas` on every install, which
+ * would fight the HPA (istioctl warns "components.pilot.k8s.replicaCount should not be set when
+ * values.pilot.autoscaleEnabled is true").
+ *
+ * `perComponent` says where the HPA and the rollout limits go. For istiod (false) they are chart
+ * values the caller writes (`values.pilot.autoscale*`, `values.pilot.rollingMax*`), the one way the
+ * istiod chart reads them. For a gateway component (true) they go here, as `hpaSpec` and `strategy`:
+ * the gateway chart values are shared by every gateway of a kind, and only `k8s` is per component.
+ */
+function kubernetesSettings(sizing: ComponentSizing, selector: { [key: string]: string }, perComponent: boolean): KubernetesResourcesJson {
   const hpa = sizing.autoscaling;
   const affinity = podAntiAffinity(sizing, selector);
+  const rollout = perComponent ? requiredSpreadRollout(sizing) : undefined;
   return {
-    replicaCount: sizing.replicas,
+    ...(hpa ? {} : { replicaCount: sizing.replicas }),
     resources: sizing.resources,
-    ...(hpa ? {
+    ...(hpa && perComponent ? {
       hpaSpec: {
         minReplicas: hpa.minReplicas,
         maxReplicas: hpa.maxReplicas,
         metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: hpa.targetCpuUtilizationPercent } } }],
       },
     } : {}),
+    ...(rollout ? { strategy: { rollingUpdate: rollout } } : {}),
     ...(affinity ? { affinity } : {}),
     ...(sizing.podDisruptionBudget ? { podDisruptionBudget: { minAvailable: sizing.podDisruptionBudget.minAvailable } } : {}),
   };
@@ -220,6 +249,13 @@ function kubernetesSettings(sizing: ComponentSizing, selector: { [key: string]: 
  * the environment, `values.pilot.autoscaleEnabled` is set false (Istio would otherwise add an HPA of
  * 1–5), and with no PodDisruptionBudget, `values.global.defaultPodDisruptionBudget.enabled` is false
  * (Istio's minAvailable-1 budget on a single replica blocks node drains).
+ *
+ * The HPA is written once, as istiod's chart values (`values.pilot.autoscaleEnabled/Min/Max` and
+ * `cpu.targetAverageUtilization`), and with an HPA no `replicaCount` is written: the HPA owns
+ * `spec.replicas`, which istioctl would otherwise reset on every install. With REQUIRED anti-affinity
+ * and at least two replicas, rollouts replace one pod at a time (`values.pilot.rollingMaxSurge: 0`,
+ * `rollingMaxUnavailable: 1`) so that they never wait for a free node; gateway components get the
+ * same through `k8s.strategy`.
  */
 export class MeshControlPlane extends Construct {
   /** The control plane namespace. */
@@ -262,7 +298,7 @@ export class MeshControlPlane extends Construct {
     this.pilotSizing = resolveSizing(this, 'pilot', env.istiod, pilot);
     const istiodSelector = { 'app': 'istiod', 'istio.io/rev': this.revision ?? 'default' };
     const pilotK8s: KubernetesResourcesJson = {
-      ...kubernetesSettings(this.pilotSizing, istiodSelector),
+      ...kubernetesSettings(this.pilotSizing, istiodSelector, false),
       ...(pilot.nodeSelector ? { nodeSelector: sortedRecord(pilot.nodeSelector) } : {}),
       ...(pilot.tolerations ? { tolerations: pilot.tolerations.map((t, i) => this.checkToleration(t, i)) } : {}),
       ...(pilot.env ? { env: this.renderEnv(pilot.env) } : {}),
@@ -278,6 +314,7 @@ export class MeshControlPlane extends Construct {
     const sidecarResources = checkResources(this, 'sidecarResources', (props.sidecarResources ?? SidecarResources.ENVIRONMENT)._pick(env));
     const mesh = renderMeshConfig(this, props.meshConfig);
     const hpa = this.pilotSizing.autoscaling;
+    const rollout = requiredSpreadRollout(this.pilotSizing);
     const values: ValuesJson = {
       global: {
         proxy: { resources: sidecarResources },
@@ -286,6 +323,7 @@ export class MeshControlPlane extends Construct {
       pilot: {
         autoscaleEnabled: hpa !== undefined,
         ...(hpa ? { autoscaleMin: hpa.minReplicas, autoscaleMax: hpa.maxReplicas, cpu: { targetAverageUtilization: hpa.targetCpuUtilizationPercent } } : {}),
+        ...(rollout ? { rollingMaxSurge: rollout.maxSurge, rollingMaxUnavailable: rollout.maxUnavailable } : {}),
         ...(mesh.providerSamplingPercent !== undefined ? { traceSampling: mesh.providerSamplingPercent } : {}),
       },
     };
@@ -332,7 +370,7 @@ export class MeshControlPlane extends Construct {
     const namespace = checkDnsLabel(this, `${field}.namespace`, options.namespace ?? this.namespace, 'use a namespace name');
     const labels = sortedRecord(options.labels ?? { istio: name.replace(/^istio-/, '') });
     const sizing = resolveSizing(this, field, base, options);
-    return { name, enabled: true, namespace, label: labels, k8s: kubernetesSettings(sizing, labels) };
+    return { name, enabled: true, namespace, label: labels, k8s: kubernetesSettings(sizing, labels, true) };
   }
 
   private checkToleration(t: Toleration, i: number): TolerationJson {
