@@ -2,7 +2,8 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { invalidInput } from '../core/errors';
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
-import { checkDnsLabel, isIpOrCidr } from './common';
+import { checkDnsLabel } from '../core/names';
+import { isIpOrCidr } from '../core/network';
 
 /** The istiod ports the policy opens. */
 export enum IstiodPort {

@@ -4,7 +4,8 @@ import { istioDuration } from '../core/duration';
 import { invalidInput } from '../core/errors';
 import * as l1 from '../../imports/security.istio.io';
 import { AuthorizationAction, AuthorizationPolicy, RequestOperation, RequestSource } from './authorization';
-import { checkDnsLabel, resolveNamespace } from './common';
+import { checkDnsLabel } from '../core/names';
+import { resolveNamespace } from '../core/namespace';
 import { WorkloadSelector } from '../workload/workload-selector';
 
 /** A header a JWT is read from. */
@@ -186,7 +187,7 @@ export class JwtAuthentication extends Construct {
 
   constructor(scope: Construct, id: string, props: JwtAuthenticationProps) {
     super(scope, id);
-    this.namespace = resolveNamespace(this, props.namespace, props.selector?.namespace);
+    this.namespace = resolveNamespace(this, { given: props.namespace, target: props.selector?.namespace, targetName: 'the selected workload' });
     this.selector = props.selector?._render(this, 'selector');
     const name = checkDnsLabel(this, 'name', props.name ?? id, 'use a DNS label, e.g. "productpage-jwt"');
     if (!Array.isArray(props.issuers) || props.issuers.length === 0) {

@@ -1,10 +1,11 @@
 import { Chart, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { invalidInput } from '../core/errors';
+import { formatInputError, invalidInput } from '../core/errors';
+import { checkDnsLabel } from '../core/names';
+import { resolveNamespace } from '../core/namespace';
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
 import * as l1 from '../../imports/security.istio.io';
-import { checkDnsLabel, validationMessage } from './common';
 import { MtlsPolicyView, registerMtlsConflictCheck } from './mtls-conflicts';
 import { WorkloadSelector } from '../workload/workload-selector';
 
@@ -210,7 +211,10 @@ export class StrictMtls extends Construct {
       }
       this.namespace = checkDnsLabel(this, 'scope.rootNamespace', parts.namespace ?? cp?.namespace ?? 'istio-system', 'use the mesh root namespace, e.g. "istio-system"');
     } else {
-      this.namespace = checkDnsLabel(this, 'scope.namespace', parts.namespace, 'give the namespace of the workloads, e.g. "bookinfo"');
+      // A workload scope built from a cdk8s-plus workload without a namespace takes the chart's.
+      this.namespace = resolveNamespace(this, this.scopeKind === MtlsScopeKind.WORKLOAD
+        ? { given: parts.namespace, target: parts.selector?.namespace, targetName: 'the selected workload' }
+        : { given: parts.namespace });
     }
     this.selector = parts.selector?._render(this, 'scope.selector');
 
@@ -269,11 +273,11 @@ export class StrictMtls extends Construct {
     if (this.scopeKind === MtlsScopeKind.MESH) {
       const other = planes.find((p) => p.namespace !== this.namespace);
       if (other) {
-        return [validationMessage('scope', `mesh (${this.namespace})`, `is not the root namespace of control plane ${other.node.path} (${JSON.stringify(other.namespace)}), so this policy would only cover namespace ${JSON.stringify(this.namespace)}`,
+        return [formatInputError('', 'scope', `mesh (${this.namespace})`, `is not the root namespace of control plane ${other.node.path} (${JSON.stringify(other.namespace)}), so this policy would only cover namespace ${JSON.stringify(this.namespace)}`,
           'use MtlsScope.mesh({ controlPlane }) so the policy follows the control plane')];
       }
     } else if (roots.includes(this.namespace) && this.selector === undefined) {
-      return [validationMessage('scope', `namespace ${this.namespace}`, 'is the mesh root namespace, where a policy without selector applies to the whole mesh',
+      return [formatInputError('', 'scope', `namespace ${this.namespace}`, 'is the mesh root namespace, where a policy without selector applies to the whole mesh',
         'use MtlsScope.mesh() to say so')];
     }
     return [];
