@@ -43,10 +43,14 @@ export enum HttpMethod {
  * String values use Istio's match syntax: exact, `*`, prefix `abc*` or suffix `*abc`.
  */
 export interface RequestSource {
-  /** mTLS identities `<trust domain>/ns/<ns>/sa/<sa>`; derive them with `Principal.fromServiceAccount(...)`. @default any */
-  readonly principals?: string[];
-  /** Identities that must not match. @default none */
-  readonly notPrincipals?: string[];
+  /**
+   * mTLS identities `<trust domain>/ns/<ns>/sa/<sa>`: `Principal`s (derived with
+   * `Principal.fromServiceAccount(...)`, `Principal.fromWorkload(...)`), or strings for match patterns.
+   * @default any
+   */
+  readonly principals?: (string | Principal)[];
+  /** Identities that must not match, as `Principal`s or strings. @default none */
+  readonly notPrincipals?: (string | Principal)[];
   /** JWT identities `<iss>/<sub>` (from a RequestAuthentication); `*` for any valid token. HTTP only. @default any */
   readonly requestPrincipals?: string[];
   /** JWT identities that must not match; `["*"]` matches requests without a valid token. HTTP only. @default none */
@@ -147,6 +151,14 @@ export class ConditionKey {
   private constructor() {}
 }
 
+/** The two preset ALLOW policies of {@link Authorization}. */
+export enum AuthorizationPreset {
+  /** An ALLOW policy without rules: admits nothing. */
+  ALLOW_NOTHING = 'allow-nothing',
+  /** An ALLOW policy with one empty rule: admits everything. */
+  ALLOW_ALL = 'allow-all',
+}
+
 /**
  * The two ALLOW policies whose effect is easy to get by accident, made explicit:
  *
@@ -160,16 +172,16 @@ export class ConditionKey {
 export class Authorization {
   /** Admit nothing: the selected workloads only take what other ALLOW policies admit. */
   public static allowNothing(): Authorization {
-    return new Authorization('allow-nothing');
+    return new Authorization(AuthorizationPreset.ALLOW_NOTHING);
   }
   /** Admit every request to the selected workloads (DENY policies still apply). */
   public static allowAll(): Authorization {
-    return new Authorization('allow-all');
+    return new Authorization(AuthorizationPreset.ALLOW_ALL);
   }
 
   private constructor(
     /** Which of the two. */
-    public readonly kind: 'allow-nothing' | 'allow-all',
+    public readonly kind: AuthorizationPreset,
   ) {}
 }
 
@@ -548,8 +560,8 @@ export class AuthorizationPolicy extends Construct {
 
   /** The AuthorizationPolicy spec. */
   public toSpec(): l1.AuthorizationPolicySpec {
-    const rules: RenderedRule[] | undefined = this.preset?.kind === 'allow-all' ? [{}]
-      : this.preset?.kind === 'allow-nothing' ? undefined
+    const rules: RenderedRule[] | undefined = this.preset?.kind === AuthorizationPreset.ALLOW_ALL ? [{}]
+      : this.preset?.kind === AuthorizationPreset.ALLOW_NOTHING ? undefined
         : this.rules.map((r) => ({ ...r }));
     return {
       ...(this.selector ? { selector: { matchLabels: { ...this.selector } } } : {}),
@@ -648,7 +660,8 @@ export class AuthorizationPolicy extends Construct {
         : f.toLowerCase().endsWith('namespaces')
           ? (v: string) => isIstioStringMatch(v) && /^[a-z0-9*]([-a-z0-9*]*[a-z0-9*])?$/.test(v) ? undefined : ['is not a namespace name or match', 'give e.g. "bookinfo" or "team-*"'] as const
           : stringMatch('identity');
-      out[f] = checkStrings(this, `${field}.${f}`, src[f], check);
+      const values = src[f];
+      out[f] = checkStrings(this, `${field}.${f}`, Array.isArray(values) ? values.map((v) => (v instanceof Principal ? v.value : v)) : values, check);
     }
     return out;
   }

@@ -30,17 +30,18 @@ import { IConstruct } from 'constructs';
 import { formatInputError } from '../core/errors';
 import { parseServiceHost, ServiceHost } from '../core/hostnames';
 import { selectorsOverlap } from '../core/labels';
+import { MtlsScopeKind, PeerMtlsMode } from './mtls-modes';
 
 const REGISTERED = Symbol.for('cdk8s-istio.mtlsConflictCheck');
 
 /** What the conflict check needs to know of a StrictMtls. */
 export interface MtlsPolicyView {
   readonly construct: IConstruct;
-  readonly scope: 'mesh' | 'namespace' | 'workload';
+  readonly scope: MtlsScopeKind;
   readonly namespace: string;
   readonly selector?: { readonly [key: string]: string };
-  readonly mode: 'STRICT' | 'PERMISSIVE' | 'DISABLE';
-  readonly ports: ReadonlyMap<number, 'STRICT' | 'PERMISSIVE' | 'DISABLE'>;
+  readonly mode: PeerMtlsMode;
+  readonly ports: ReadonlyMap<number, PeerMtlsMode>;
 }
 
 
@@ -130,9 +131,9 @@ function serviceSelectors(chart: Chart): Map<string, { [key: string]: string }> 
 
 function strictFor(view: MtlsPolicyView, port: number | undefined): boolean {
   if (port !== undefined) {
-    return (view.ports.get(port) ?? view.mode) === 'STRICT';
+    return (view.ports.get(port) ?? view.mode) === PeerMtlsMode.STRICT;
   }
-  return view.mode === 'STRICT' || [...view.ports.values()].some((m) => m === 'STRICT');
+  return view.mode === PeerMtlsMode.STRICT || [...view.ports.values()].some((m) => m === PeerMtlsMode.STRICT);
 }
 
 /** The policies that decide the mTLS mode of `target`, most specific first. */
@@ -140,8 +141,8 @@ function decidingPolicies(target: ServiceHost, policies: MtlsPolicyView[], servi
   if (target.namespace === '*') {
     return policies;
   }
-  const inNamespace = policies.filter((p) => p.scope === 'workload' && p.namespace === target.namespace);
-  const nsWide = policies.find((p) => p.scope === 'namespace' && p.namespace === target.namespace) ?? policies.find((p) => p.scope === 'mesh');
+  const inNamespace = policies.filter((p) => p.scope === MtlsScopeKind.WORKLOAD && p.namespace === target.namespace);
+  const nsWide = policies.find((p) => p.scope === MtlsScopeKind.NAMESPACE && p.namespace === target.namespace) ?? policies.find((p) => p.scope === MtlsScopeKind.MESH);
   if (target.service === '*') {
     return [...inNamespace, ...(nsWide ? [nsWide] : [])];
   }
@@ -156,8 +157,8 @@ function decidingPolicies(target: ServiceHost, policies: MtlsPolicyView[], servi
 }
 
 function describe(view: MtlsPolicyView): string {
-  return view.scope === 'mesh' ? `mesh-wide (root namespace ${view.namespace})`
-    : view.scope === 'namespace' ? `for namespace ${view.namespace}`
+  return view.scope === MtlsScopeKind.MESH ? `mesh-wide (root namespace ${view.namespace})`
+    : view.scope === MtlsScopeKind.NAMESPACE ? `for namespace ${view.namespace}`
       : `for workloads ${JSON.stringify(view.selector)} in ${view.namespace}`;
 }
 
@@ -167,13 +168,13 @@ function check(chart: Chart, collect: (chart: Chart) => MtlsPolicyView[]): strin
     return [];
   }
   const errors: string[] = [];
-  const meshWide = policies.filter((p) => p.scope === 'mesh');
+  const meshWide = policies.filter((p) => p.scope === MtlsScopeKind.MESH);
   if (meshWide.length > 1) {
     errors.push(formatInputError('', 'StrictMtls', meshWide.map((p) => p.construct.node.path), 'are two mesh-wide policies; Istio applies only the oldest one',
       'keep one MtlsScope.mesh() policy per mesh'));
   }
   const byNamespace = new Map<string, IConstruct[]>();
-  for (const p of policies.filter((q) => q.scope === 'namespace')) {
+  for (const p of policies.filter((q) => q.scope === MtlsScopeKind.NAMESPACE)) {
     byNamespace.set(p.namespace, [...(byNamespace.get(p.namespace) ?? []), p.construct]);
   }
   for (const [ns, list] of byNamespace) {

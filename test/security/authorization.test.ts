@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import {
-  Authorization, AuthorizationAction, AuthorizationPolicy, AuthorizationRule, ConditionKey, HttpMethod, PolicyTargetRef, Principal, WorkloadSelector,
+  Authorization, AuthorizationAction, AuthorizationPreset, AuthorizationPolicy, AuthorizationRule, ConditionKey, HttpMethod, PolicyTargetRef, Principal, WorkloadSelector,
 } from '../../lib';
 import { expectValidManifests } from '../support/validate';
 import { errorOf, find, Obj, prodChart, synthError } from './support';
@@ -127,6 +127,27 @@ describe('allowFrom and SPIFFE principals', () => {
     expect(Principal.of('bookinfo', 'bookinfo-reviews').value).toBe('cluster.local/ns/bookinfo/sa/bookinfo-reviews');
     expect(errorOf(() => Principal.fromServiceAccount(sa, { trustDomain: 'Bad Domain' })))
       .toBe('[prod/sa] trustDomain: "Bad Domain" is not a trust domain. Fix: use the mesh trust domain, e.g. "cluster.local"');
+  });
+
+  test('rule sources take Principal objects next to match strings', () => {
+    const chart = prodChart();
+    const sa = new kplus.ServiceAccount(chart, 'sa', { metadata: { name: 'productpage', namespace: 'bookinfo' } });
+    new AuthorizationPolicy(chart, 'p', {
+      namespace: 'bookinfo',
+      selector: WorkloadSelector.labels({ app: 'reviews' }),
+      rules: [{ from: [{ principals: [Principal.fromServiceAccount(sa), 'cluster.local/ns/istio-ingress/sa/*'], notPrincipals: [Principal.of('bookinfo', 'batch')] }] }],
+    });
+    const objects = chart.toJson() as Obj[];
+    expectValidManifests(objects);
+    expect(find(objects, 'AuthorizationPolicy', 'p').spec.rules[0].from[0].source).toStrictEqual({
+      principals: ['cluster.local/ns/bookinfo/sa/productpage', 'cluster.local/ns/istio-ingress/sa/*'],
+      notPrincipals: ['cluster.local/ns/bookinfo/sa/batch'],
+    });
+  });
+
+  test('the preset kinds are an enum', () => {
+    expect(Authorization.allowNothing().kind).toBe(AuthorizationPreset.ALLOW_NOTHING);
+    expect(Authorization.allowAll().kind).toBe(AuthorizationPreset.ALLOW_ALL);
   });
 
   test('a ServiceAccount without namespace, or a workload without a ServiceAccount, has no usable identity', () => {

@@ -2,7 +2,7 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as net from '../../imports/networking.istio.io';
 import {
-  Environment, MeshChart, MeshControlPlane, MtlsMode, MtlsScope, PortMtls, StrictMtls, WorkloadSelector,
+  Environment, MeshChart, MeshControlPlane, MtlsMode, MtlsScope, PeerMtlsMode, PortMtls, StrictMtls, WorkloadSelector,
 } from '../../lib';
 import { expectValidManifests } from '../support/validate';
 import { errorOf, find, Obj, prodChart, synthError } from './support';
@@ -70,6 +70,14 @@ describe('StrictMtls output', () => {
         portLevelMtls: { 9443: { mode: 'DISABLE' }, 15090: { mode: 'PERMISSIVE' } },
       },
     });
+  });
+
+  test('StrictMtls.mode and PortMtls.mode share one enum', () => {
+    const chart = prodChart();
+    expect(new StrictMtls(chart, 'strict', { scope: MtlsScope.namespace('a') }).mode).toBe(PeerMtlsMode.STRICT);
+    expect(new StrictMtls(chart, 'permissive', { scope: MtlsScope.namespace('b'), mode: MtlsMode.PERMISSIVE }).mode).toBe(PeerMtlsMode.PERMISSIVE);
+    expect(new StrictMtls(chart, 'off', { scope: MtlsScope.namespace('c'), insecureDisableMtls: true }).mode).toBe(PeerMtlsMode.DISABLE);
+    expect(PortMtls.insecureDisable(8080).mode).toBe(PeerMtlsMode.DISABLE);
   });
 
   test('DISABLE only through insecureDisableMtls', () => {
