@@ -1,6 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { invalidInput } from '../core/errors';
+import { checkDnsLabel, isEnvVarName } from '../core/names';
 import { sortedRecord } from '../core/records';
 import { checkResources, podAntiAffinity, resolveSizing, SizingOverrides } from '../core/sizing';
 import { AntiAffinityMode, ComponentSizing, EnvironmentProfile, ResourceRequirements } from '../environment';
@@ -55,18 +56,30 @@ export class SidecarResources {
 
 /** A node taint that istiod tolerates. */
 export interface Toleration {
-  /** Taint key; empty with `Exists` tolerates every taint. */
+  /**
+   * Taint key; required with `Equal`. Left out with `Exists`, every taint is tolerated.
+   * @default none (only with operator `Exists`)
+   */
   readonly key?: string;
   /**
    * `Equal` compares the value, `Exists` ignores it.
    * @default "Equal"
    */
   readonly operator?: 'Equal' | 'Exists';
-  /** Taint value, for `Equal`. */
+  /**
+   * Taint value, for `Equal`.
+   * @default "" (an empty value)
+   */
   readonly value?: string;
-  /** Taint effect to tolerate; all effects when unset. */
+  /**
+   * Taint effect to tolerate.
+   * @default every effect
+   */
   readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
-  /** For `NoExecute`: how long the pod stays after the taint appears. */
+  /**
+   * For `NoExecute`: how long the pod stays after the taint appears.
+   * @default forever
+   */
   readonly tolerationSeconds?: number;
 }
 
@@ -81,7 +94,7 @@ export interface PilotOptions extends SizingOverrides {
    * Taints istiod tolerates.
    * @default none
    */
-  readonly tolerations?: Toleration[];
+  readonly tolerations?: readonly Toleration[];
   /**
    * Extra environment variables of istiod (feature flags such as `PILOT_ENABLE_ALPHA_GATEWAY_API`).
    * @default none
@@ -166,12 +179,12 @@ export interface MeshControlPlaneProps {
    * Ingress gateways for istioctl to install.
    * @default none
    */
-  readonly ingressGateways?: GatewayComponentOptions[];
+  readonly ingressGateways?: readonly GatewayComponentOptions[];
   /**
    * Egress gateways for istioctl to install.
    * @default none
    */
-  readonly egressGateways?: GatewayComponentOptions[];
+  readonly egressGateways?: readonly GatewayComponentOptions[];
   /**
    * Install the istio-cni node agent (pods need no NET_ADMIN init container).
    * @default true for the ambient profiles (they require it), false otherwise
@@ -179,15 +192,7 @@ export interface MeshControlPlaneProps {
   readonly cni?: boolean;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DEFAULT_TAG = '1.30.3';
-
-function checkDnsLabel(scope: IConstruct, field: string, value: unknown, fix: string): string {
-  if (typeof value !== 'string' || value.length > 63 || !DNS_LABEL.test(value)) {
-    throw invalidInput(scope, field, value, 'is not a DNS label (lowercase letters, digits and "-", at most 63 characters)', fix);
-  }
-  return value;
-}
 
 
 /**
@@ -242,7 +247,7 @@ function kubernetesSettings(sizing: ComponentSizing, selector: { [key: string]: 
  * The Istio control plane, as the IstioOperator that `istioctl install -f` reads.
  *
  * Sizing, HPA, anti-affinity and the PodDisruptionBudget of istiod come from the environment and can be
- * overridden field by field. The IstioOperator has no CRD: `synthMesh` writes it under
+ * overridden field by field. The IstioOperator has no CRD: `MeshApp.synth` writes it under
  * `dist/<env>/istioctl/`, apart from the manifests GitOps applies.
  *
  * Two Istio defaults are overridden on purpose, because their silent effect surprises: with no HPA in
@@ -389,7 +394,7 @@ export class MeshControlPlane extends Construct {
 
   private renderEnv(env: { readonly [name: string]: string }) {
     return Object.keys(env).sort().map((name) => {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      if (!isEnvVarName(name)) {
         throw invalidInput(this, 'pilot.env', name, 'is not an environment variable name', 'use letters, digits and underscores');
       }
       return { name, value: env[name] };
