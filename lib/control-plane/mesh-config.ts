@@ -3,7 +3,7 @@ import { invalidInput } from '../core/errors';
 import { sortedRecord } from '../core/records';
 import { checkSelectorLabels } from '../core/labels';
 import { isEnvVarName } from '../core/names';
-import { ExtensionProviderJson, LabelSelectorJson, LabelSelectorRequirementJson, MeshConfigJson, ProxyConfigJson } from './istio-operator';
+import { ExtensionProviderJson, LabelSelectorJson, MeshConfigJson, ProxyConfigJson } from './istio-operator';
 
 /** What the access log rendering contributes to `meshConfig`. */
 interface AccessLogJson {
@@ -211,6 +211,19 @@ export interface ProxyStatsMatcher {
   readonly inclusionRegexps?: readonly string[];
 }
 
+/** One set-based requirement of a {@link NamespaceSelector}. */
+export interface NamespaceSelectorRequirement {
+  /** The label key, e.g. `istio.io/rev`. */
+  readonly key: string;
+  /** `In` / `NotIn` compare with `values`; `Exists` / `DoesNotExist` test the key only. */
+  readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  /**
+   * The values for `In` / `NotIn` (at least one); none for `Exists` / `DoesNotExist`.
+   * @default none
+   */
+  readonly values?: readonly string[];
+}
+
 /**
  * Which namespaces a `discoverySelectors` entry selects, by their labels (a Kubernetes label
  * selector). Give `matchLabels`, `matchExpressions` or both; all of them must match.
@@ -225,7 +238,7 @@ export interface NamespaceSelector {
    * Set-based requirements, e.g. `{ key: 'istio.io/rev', operator: 'Exists' }`.
    * @default none (then matchLabels is required)
    */
-  readonly matchExpressions?: readonly LabelSelectorRequirementJson[];
+  readonly matchExpressions?: readonly NamespaceSelectorRequirement[];
 }
 
 /** Mesh-wide configuration (`meshConfig`), with production defaults. */
