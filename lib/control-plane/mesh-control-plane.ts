@@ -86,6 +86,12 @@ export interface Toleration {
 /** istiod (the `pilot` component). Sizing fields default to the environment's. */
 export interface PilotOptions extends SizingOverrides {
   /**
+   * istiod replicas when no HPA manages it. Not written with `autoscaling`: the HPA owns the count
+   * (between its minReplicas and maxReplicas).
+   * @default the environment's
+   */
+  readonly replicas?: number;
+  /**
    * Node labels istiod pods must be scheduled on.
    * @default none
    */
@@ -109,6 +115,11 @@ export interface PilotOptions extends SizingOverrides {
 
 /** An ingress or egress gateway installed by istioctl itself (the `IngressGateway` construct is the GitOps way). */
 export interface GatewayComponentOptions extends SizingOverrides {
+  /**
+   * Gateway replicas when no HPA manages it. Not written with `autoscaling`: the HPA owns the count.
+   * @default the environment's
+   */
+  readonly replicas?: number;
   /** Component name, e.g. `istio-ingressgateway`. */
   readonly name: string;
   /**

@@ -39,25 +39,25 @@ export interface IstiodNetworkPolicyProps {
    * injection with the pod label `sidecar.istio.io/inject` instead of a namespace label.
    * @default none beyond the labelled mesh namespaces
    */
-  readonly meshNamespaces?: string[];
+  readonly meshNamespaces?: readonly string[];
   /**
    * Namespaces of gateways (ingress, egress, east-west), which need xDS but usually carry no
    * injection label.
    * @default none
    */
-  readonly gatewayNamespaces?: string[];
+  readonly gatewayNamespaces?: readonly string[];
   /**
    * Namespaces allowed to scrape istiod's metrics on 15014; `[]` allows none.
    * @default ["monitoring"]
    */
-  readonly monitoringNamespaces?: string[];
+  readonly monitoringNamespaces?: readonly string[];
   /**
    * CIDRs the Kubernetes API server calls the webhook port from. The API server usually sits outside
    * the pod network (managed control planes, host network), and some CNIs do not show it as an IP at
    * all, so a wrong CIDR silently breaks sidecar injection and config validation.
    * @default none: port 15017 is open to every source (and only that port)
    */
-  readonly apiServerCidrs?: string[];
+  readonly apiServerCidrs?: readonly string[];
   /**
    * Name of the NetworkPolicy.
    * @default "istiod", or "istiod-<revision>"
@@ -99,7 +99,7 @@ export class IstiodNetworkPolicy extends Construct {
     const cp = props.controlPlane;
     this.namespace = cp?.namespace ?? 'istio-system';
     const revision = cp?.revision;
-    const names = (field: string, list: string[] | undefined): string[] => {
+    const names = (field: string, list: readonly string[] | undefined): string[] => {
       if (list === undefined) {
         return [];
       }
