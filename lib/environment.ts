@@ -3,8 +3,8 @@
  * reads when a prop is left out. A profile is a plain, deeply frozen object: copy it and override any
  * field (or use {@link Environment.override}), then hand it to a `MeshChart`.
  *
- * The numbers follow the production guide this project was seeded with: a PROD istiod of 3 replicas
- * with an HPA from 2 to 5 at 80 % CPU, 500m/2Gi requests and 4 CPU/8Gi limits, required anti-affinity
+ * The numbers follow the production guide this project was seeded with: a PROD istiod with an HPA
+ * from 2 to 5 at 80 % CPU (3 replicas when the HPA is turned off), 500m/2Gi requests and 4 CPU/8Gi limits, required anti-affinity
  * across nodes and a PodDisruptionBudget; sidecars at 100m/128Mi requests and 2 CPU/1Gi limits, with
  * an `optimized` preset of 50m/64Mi and 500m/256Mi; DEV a single small istiod with no HPA; STAGING in
  * between.
@@ -67,7 +67,11 @@ export interface DisruptionBudget {
 
 /** Sizing and availability of one Deployment-shaped component (istiod, a gateway). */
 export interface ComponentSizing {
-  /** Replicas when no HPA manages the Deployment, and the starting count when one does. */
+  /**
+   * Replicas when no HPA manages the Deployment. With `autoscaling` set this is not written at all:
+   * the HPA owns the replica count (between its `minReplicas` and `maxReplicas`), and writing it too
+   * would make every `istioctl install` reset the Deployment and fight the HPA.
+   */
   readonly replicas: number;
   /** Requests and limits of the main container. */
   readonly resources: ResourceRequirements;
@@ -213,7 +217,7 @@ export class Environment {
     canary: { stages: STAGES, initialPercent: 25 },
   });
 
-  /** The production guide: 3 istiod replicas, HPA 2–5 at 80 % CPU, required node anti-affinity, PDBs. */
+  /** The production guide: istiod HPA 2–5 at 80 % CPU (3 replicas without it), required node anti-affinity, PDBs. */
   public static readonly PROD: EnvironmentProfile = deepFreeze({
     name: 'prod',
     production: true,

@@ -8,3 +8,4 @@ export * from './security';
 export * from './gateway';
 export * from './traffic/egress-index';
 export * from './traffic';
+export * from './validation';

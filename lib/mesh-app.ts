@@ -16,9 +16,9 @@ export interface ChartOutput {
   /** The chart's id, which is its folder under the output directory. */
   readonly chart: string;
   /** Objects a GitOps controller applies (`<outdir>/<chart>/gitops/manifests.yaml`). */
-  readonly gitops: ManifestObject[];
+  readonly gitops: readonly ManifestObject[];
   /** IstioOperator objects for `istioctl install -f` (`<outdir>/<chart>/istioctl/<name>.yaml`), never applied to a cluster. */
-  readonly istioctl: ManifestObject[];
+  readonly istioctl: readonly ManifestObject[];
 }
 
 /**
@@ -37,7 +37,10 @@ function rank(obj: ManifestObject): number {
   return i === -1 ? KIND_ORDER.length : i;
 }
 
-/** Splits a chart's synthesized objects into the GitOps set and the istioctl set, in a stable order. */
+/**
+ * Splits a chart's synthesized objects into the GitOps set and the istioctl set, in a stable order.
+ * @internal
+ */
 export function splitChart(chart: Chart): ChartOutput {
   const objects = (chart.toJson() as ManifestObject[])
     .map((obj, i) => ({ obj, i }))
@@ -81,12 +84,16 @@ export class MeshApp extends App {
     this.validateOutput = props.validateOutput ?? true;
   }
 
-  /** Synthesizes every chart into the folder layout above and returns what was written. */
+  /**
+   * Synthesizes every chart into the folder layout above (after checking every object, unless
+   * `validateOutput` is false). Returns nothing, like cdk8s's `App.synth`; {@link synthOutputs} does
+   * the same and returns the objects written.
+   */
   public synth(): void {
     this.synthOutputs();
   }
 
-  /** Like {@link synth}, returning the objects of each chart as they were written. */
+  /** Does what {@link synth} does and returns the objects of each chart as they were written. */
   public synthOutputs(): ChartOutput[] {
     const outputs = this.charts.map(splitChart);
     const ids = outputs.map((o) => o.chart);

@@ -1,5 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { invalidInput } from './core/errors';
+import { checkDnsLabel } from './core/names';
 import { Environment, EnvironmentProfile } from './environment';
 
 /** Props of a {@link MeshChart}. */
@@ -12,7 +14,8 @@ const MESH_CHART = Symbol.for('cdk8s-istio.MeshChart');
 
 /**
  * A chart for one environment of the mesh. Constructs placed in it take their sizing and availability
- * defaults from its {@link EnvironmentProfile}; `synthMesh` writes it to `dist/<environment>/`.
+ * defaults from its {@link EnvironmentProfile}; `MeshApp.synth` writes it to `<outdir>/<chart id>/`
+ * (`dist/<environment>/` in this repository's app).
  *
  * Resource names carry no hash suffix: names are the construct ids (or what a construct sets), so the
  * committed manifests read like hand-written ones and stay the same from run to run.
@@ -38,10 +41,10 @@ export class MeshChart extends Chart {
 
   constructor(scope: Construct, id: string, props: MeshChartProps) {
     super(scope, id, { disableResourceNameHashes: true, ...props });
-    if (!props.environment || typeof props.environment.name !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(props.environment.name)) {
-      throw new Error(`[${this.node.path}] environment.name: ${JSON.stringify(props.environment?.name)} is not a lowercase DNS label. ` +
-        'Fix: name the environment like "dev", "staging" or "prod" (it becomes a dist/ folder).');
+    if (props.environment === undefined || props.environment === null || typeof props.environment !== 'object') {
+      throw invalidInput(this, 'environment', props.environment, 'is not an EnvironmentProfile', 'give Environment.DEV, Environment.STAGING, Environment.PROD or one derived with Environment.override');
     }
+    checkDnsLabel(this, 'environment.name', props.environment.name, 'name the environment like "dev", "staging" or "prod"');
     this.environment = props.environment;
     Object.defineProperty(this, MESH_CHART, { value: true });
   }

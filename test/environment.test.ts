@@ -1,4 +1,5 @@
-import { AntiAffinityMode, Environment } from '../lib';
+import { Testing } from 'cdk8s';
+import { AntiAffinityMode, Environment, EnvironmentProfile, MeshChart } from '../lib';
 
 describe('Environment profiles', () => {
   test('PROD follows the production guide', () => {
@@ -47,5 +48,13 @@ describe('Environment profiles', () => {
     expect(eu.istiod.autoscaling).toStrictEqual(Environment.PROD.istiod.autoscaling);
     expect(Environment.PROD.istiod.replicas).toBe(3);
     expect(Object.isFrozen(eu.istiod)).toBe(true);
+  });
+
+  test('a MeshChart needs an environment whose name is a DNS label (it becomes an output folder)', () => {
+    const make = (environment: EnvironmentProfile) => () => new MeshChart(Testing.app(), 'x', { environment });
+    expect(make(Environment.override(Environment.DEV, { name: 'Dev_1' }))).toThrow(
+      '[x] environment.name: "Dev_1" is not a DNS label (lowercase letters, digits and "-", at most 63 characters). Fix: name the environment like "dev", "staging" or "prod"');
+    expect(make(undefined as unknown as EnvironmentProfile)).toThrow(
+      '[x] environment: undefined is not an EnvironmentProfile. Fix: give Environment.DEV, Environment.STAGING, Environment.PROD or one derived with Environment.override');
   });
 });

@@ -68,6 +68,14 @@ export interface HpaSpecJson {
   }[];
 }
 
+/** `strategy` of a Deployment: the rolling-update limits (a count or a percentage such as `"25%"`). */
+export interface DeploymentStrategyJson {
+  readonly rollingUpdate: {
+    readonly maxSurge: number | string;
+    readonly maxUnavailable: number | string;
+  };
+}
+
 /** A toleration. */
 export interface TolerationJson {
   readonly key?: string;
@@ -88,6 +96,7 @@ export interface KubernetesResourcesJson {
   readonly replicaCount?: number;
   readonly resources?: ResourceRequirementsJson;
   readonly hpaSpec?: HpaSpecJson;
+  readonly strategy?: DeploymentStrategyJson;
   readonly affinity?: AffinityJson;
   readonly podDisruptionBudget?: { readonly minAvailable: number };
   readonly nodeSelector?: { readonly [key: string]: string };
@@ -163,6 +172,10 @@ export interface ValuesJson {
     readonly autoscaleMin?: number;
     readonly autoscaleMax?: number;
     readonly cpu?: { readonly targetAverageUtilization: number };
+    /** Pods created above the desired count during a rollout (int or percentage). */
+    readonly rollingMaxSurge?: number | string;
+    /** Pods that may be unavailable during a rollout (int or percentage). */
+    readonly rollingMaxUnavailable?: number | string;
     readonly traceSampling?: number;
   };
 }

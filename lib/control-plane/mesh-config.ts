@@ -1,6 +1,8 @@
 import { IConstruct } from 'constructs';
 import { invalidInput } from '../core/errors';
 import { sortedRecord } from '../core/records';
+import { checkSelectorLabels } from '../core/labels';
+import { isEnvVarName } from '../core/names';
 import { ExtensionProviderJson, LabelSelectorJson, MeshConfigJson, ProxyConfigJson } from './istio-operator';
 
 /** What the access log rendering contributes to `meshConfig`. */
@@ -192,24 +194,51 @@ export class OutboundTraffic {
 
 /** Envoy stats to keep beyond Istio's default set. */
 export interface ProxyStatsMatcher {
-  /** Stat name prefixes, e.g. `cluster.outbound`. */
-  readonly inclusionPrefixes?: string[];
-  /** Stat name suffixes, e.g. `upstream_rq_timeout`. */
-  readonly inclusionSuffixes?: string[];
-  /** Stat name regexes, e.g. `.*outlier_detection.*`. */
-  readonly inclusionRegexps?: string[];
+  /**
+   * Stat name prefixes, e.g. `cluster.outbound`.
+   * @default none
+   */
+  readonly inclusionPrefixes?: readonly string[];
+  /**
+   * Stat name suffixes, e.g. `upstream_rq_timeout`.
+   * @default none
+   */
+  readonly inclusionSuffixes?: readonly string[];
+  /**
+   * Stat name regexes (RE2), e.g. `.*outlier_detection.*`.
+   * @default none
+   */
+  readonly inclusionRegexps?: readonly string[];
 }
 
-/** A Kubernetes label selector, as used by `discoverySelectors`. */
-export interface LabelSelector {
-  /** Labels that must all match. */
+/** One set-based requirement of a {@link NamespaceSelector}. */
+export interface NamespaceSelectorRequirement {
+  /** The label key, e.g. `istio.io/rev`. */
+  readonly key: string;
+  /** `In` / `NotIn` compare with `values`; `Exists` / `DoesNotExist` test the key only. */
+  readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  /**
+   * The values for `In` / `NotIn` (at least one); none for `Exists` / `DoesNotExist`.
+   * @default none
+   */
+  readonly values?: readonly string[];
+}
+
+/**
+ * Which namespaces a `discoverySelectors` entry selects, by their labels (a Kubernetes label
+ * selector). Give `matchLabels`, `matchExpressions` or both; all of them must match.
+ */
+export interface NamespaceSelector {
+  /**
+   * Labels that must all match, e.g. `{ 'istio-injection': 'enabled' }`.
+   * @default none (then matchExpressions is required)
+   */
   readonly matchLabels?: { readonly [key: string]: string };
-  /** Set-based requirements. */
-  readonly matchExpressions?: {
-    readonly key: string;
-    readonly operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
-    readonly values?: string[];
-  }[];
+  /**
+   * Set-based requirements, e.g. `{ key: 'istio.io/rev', operator: 'Exists' }`.
+   * @default none (then matchLabels is required)
+   */
+  readonly matchExpressions?: readonly NamespaceSelectorRequirement[];
 }
 
 /** Mesh-wide configuration (`meshConfig`), with production defaults. */
@@ -234,7 +263,7 @@ export interface MeshConfigOptions {
    * large clusters.
    * @default every namespace
    */
-  readonly discoverySelectors?: LabelSelector[];
+  readonly discoverySelectors?: readonly NamespaceSelector[];
   /**
    * Merge application and Envoy metrics on the sidecar's Prometheus endpoint.
    * @default true
@@ -275,21 +304,15 @@ export interface MeshConfigOptions {
   readonly proxyMetadata?: { readonly [name: string]: string };
 }
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
-
-function checkSelectors(scope: IConstruct, selectors: LabelSelector[]): LabelSelectorJson[] {
+function checkSelectors(scope: IConstruct, selectors: readonly NamespaceSelector[]): LabelSelectorJson[] {
   return selectors.map((s, i) => {
     const field = `meshConfig.discoverySelectors[${i}]`;
-    if (!s.matchLabels && !s.matchExpressions) {
+    const expressions = s.matchExpressions ?? [];
+    if (Object.keys(s.matchLabels ?? {}).length === 0 && expressions.length === 0) {
       throw invalidInput(scope, field, s, 'selects every namespace', 'give matchLabels or matchExpressions, or leave discoverySelectors out');
     }
-    for (const [k, v] of Object.entries(s.matchLabels ?? {})) {
-      if (!LABEL_KEY.test(k) || !LABEL_VALUE.test(v)) {
-        throw invalidInput(scope, `${field}.matchLabels`, { [k]: v }, 'is not a valid label', 'use a Kubernetes label key and a value of at most 63 characters');
-      }
-    }
-    for (const [j, e] of (s.matchExpressions ?? []).entries()) {
+    const matchLabels = s.matchLabels ? checkSelectorLabels(scope, `${field}.matchLabels`, s.matchLabels, true) : undefined;
+    for (const [j, e] of expressions.entries()) {
       const needsValues = e.operator === 'In' || e.operator === 'NotIn';
       if (needsValues !== ((e.values?.length ?? 0) > 0)) {
         throw invalidInput(scope, `${field}.matchExpressions[${j}]`, e, needsValues ? 'needs values' : 'must not carry values',
@@ -297,13 +320,16 @@ function checkSelectors(scope: IConstruct, selectors: LabelSelector[]): LabelSel
       }
     }
     return {
-      ...(s.matchLabels ? { matchLabels: sortedRecord(s.matchLabels) } : {}),
-      ...(s.matchExpressions ? { matchExpressions: s.matchExpressions.map((e) => ({ ...e })) } : {}),
+      ...(matchLabels && Object.keys(matchLabels).length > 0 ? { matchLabels } : {}),
+      ...(expressions.length > 0 ? { matchExpressions: expressions.map((e) => ({ ...e, ...(e.values ? { values: [...e.values] } : {}) })) } : {}),
     };
   });
 }
 
-/** The resolved mesh config plus what istiod's values need to know about it. */
+/**
+ * The resolved mesh config plus what istiod's values need to know about it.
+ * @internal
+ */
 export interface RenderedMeshConfig {
   readonly meshConfig: MeshConfigJson;
   /** istiod's default sampling for extension providers, when one is used. */
@@ -332,7 +358,7 @@ export function renderMeshConfig(scope: IConstruct, options: MeshConfigOptions =
   }
   const proxyMetadata: { [key: string]: string } = { ...(options.proxyMetadata ?? {}) };
   for (const key of Object.keys(proxyMetadata)) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+    if (!isEnvVarName(key)) {
       throw invalidInput(scope, 'meshConfig.proxyMetadata', key, 'is not an environment variable name', 'use letters, digits and underscores, e.g. ISTIO_META_DNS_CAPTURE');
     }
   }

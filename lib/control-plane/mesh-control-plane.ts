@@ -1,9 +1,10 @@
 import { ApiObject, Lazy } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { invalidInput } from '../core/errors';
+import { checkDnsLabel, isEnvVarName } from '../core/names';
 import { sortedRecord } from '../core/records';
 import { checkResources, podAntiAffinity, resolveSizing, SizingOverrides } from '../core/sizing';
-import { ComponentSizing, EnvironmentProfile, ResourceRequirements } from '../environment';
+import { AntiAffinityMode, ComponentSizing, EnvironmentProfile, ResourceRequirements } from '../environment';
 import { MeshChart } from '../mesh-chart';
 import {
   ComponentJson, GatewayComponentJson, IstioOperatorSpecJson, KubernetesResourcesJson, TolerationJson, ValuesJson,
@@ -55,23 +56,41 @@ export class SidecarResources {
 
 /** A node taint that istiod tolerates. */
 export interface Toleration {
-  /** Taint key; empty with `Exists` tolerates every taint. */
+  /**
+   * Taint key; required with `Equal`. Left out with `Exists`, every taint is tolerated.
+   * @default none (only with operator `Exists`)
+   */
   readonly key?: string;
   /**
    * `Equal` compares the value, `Exists` ignores it.
    * @default "Equal"
    */
   readonly operator?: 'Equal' | 'Exists';
-  /** Taint value, for `Equal`. */
+  /**
+   * Taint value, for `Equal`.
+   * @default "" (an empty value)
+   */
   readonly value?: string;
-  /** Taint effect to tolerate; all effects when unset. */
+  /**
+   * Taint effect to tolerate.
+   * @default every effect
+   */
   readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
-  /** For `NoExecute`: how long the pod stays after the taint appears. */
+  /**
+   * For `NoExecute`: how long the pod stays after the taint appears.
+   * @default forever
+   */
   readonly tolerationSeconds?: number;
 }
 
 /** istiod (the `pilot` component). Sizing fields default to the environment's. */
 export interface PilotOptions extends SizingOverrides {
+  /**
+   * istiod replicas when no HPA manages it. Not written with `autoscaling`: the HPA owns the count
+   * (between its minReplicas and maxReplicas).
+   * @default the environment's
+   */
+  readonly replicas?: number;
   /**
    * Node labels istiod pods must be scheduled on.
    * @default none
@@ -81,7 +100,7 @@ export interface PilotOptions extends SizingOverrides {
    * Taints istiod tolerates.
    * @default none
    */
-  readonly tolerations?: Toleration[];
+  readonly tolerations?: readonly Toleration[];
   /**
    * Extra environment variables of istiod (feature flags such as `PILOT_ENABLE_ALPHA_GATEWAY_API`).
    * @default none
@@ -96,6 +115,11 @@ export interface PilotOptions extends SizingOverrides {
 
 /** An ingress or egress gateway installed by istioctl itself (the `IngressGateway` construct is the GitOps way). */
 export interface GatewayComponentOptions extends SizingOverrides {
+  /**
+   * Gateway replicas when no HPA manages it. Not written with `autoscaling`: the HPA owns the count.
+   * @default the environment's
+   */
+  readonly replicas?: number;
   /** Component name, e.g. `istio-ingressgateway`. */
   readonly name: string;
   /**
@@ -166,12 +190,12 @@ export interface MeshControlPlaneProps {
    * Ingress gateways for istioctl to install.
    * @default none
    */
-  readonly ingressGateways?: GatewayComponentOptions[];
+  readonly ingressGateways?: readonly GatewayComponentOptions[];
   /**
    * Egress gateways for istioctl to install.
    * @default none
    */
-  readonly egressGateways?: GatewayComponentOptions[];
+  readonly egressGateways?: readonly GatewayComponentOptions[];
   /**
    * Install the istio-cni node agent (pods need no NET_ADMIN init container).
    * @default true for the ambient profiles (they require it), false otherwise
@@ -179,31 +203,52 @@ export interface MeshControlPlaneProps {
   readonly cni?: boolean;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DEFAULT_TAG = '1.30.3';
 
-function checkDnsLabel(scope: IConstruct, field: string, value: unknown, fix: string): string {
-  if (typeof value !== 'string' || value.length > 63 || !DNS_LABEL.test(value)) {
-    throw invalidInput(scope, field, value, 'is not a DNS label (lowercase letters, digits and "-", at most 63 characters)', fix);
-  }
-  return value;
+
+/**
+ * The rolling-update limits of a component whose replicas must not share a node (REQUIRED
+ * anti-affinity) and that runs at least two of them: replace one pod at a time (`maxSurge 0`,
+ * `maxUnavailable 1`) instead of the charts' `maxSurge 100%` / `maxUnavailable 25%`. With the chart
+ * defaults and 2–3 replicas, 25% rounds down to 0, so a rollout can only surge; a surge pod needs a
+ * node without a replica, and when every node already has one it stays Pending and the rollout never
+ * finishes. With one replica there is no such override: taking the only pod down first would be an
+ * outage (no injection, no config push), while a stalled surge leaves the old pod serving.
+ *
+ * Returns undefined when the defaults are fine.
+ */
+function requiredSpreadRollout(sizing: ComponentSizing): { maxSurge: number; maxUnavailable: number } | undefined {
+  const floor = sizing.autoscaling ? sizing.autoscaling.minReplicas : sizing.replicas;
+  return sizing.antiAffinity.mode === AntiAffinityMode.REQUIRED && floor >= 2 ? { maxSurge: 0, maxUnavailable: 1 } : undefined;
 }
 
-
-/** The `k8s` block of a component from its sizing. */
-function kubernetesSettings(sizing: ComponentSizing, selector: { [key: string]: string }): KubernetesResourcesJson {
+/**
+ * The `k8s` block of a component from its sizing.
+ *
+ * With an HPA, `replicaCount` is left out: istioctl patches `spec.replicas` on every install, which
+ * would fight the HPA (istioctl warns "components.pilot.k8s.replicaCount should not be set when
+ * values.pilot.autoscaleEnabled is true").
+ *
+ * `perComponent` says where the HPA and the rollout limits go. For istiod (false) they are chart
+ * values the caller writes (`values.pilot.autoscale*`, `values.pilot.rollingMax*`), the one way the
+ * istiod chart reads them. For a gateway component (true) they go here, as `hpaSpec` and `strategy`:
+ * the gateway chart values are shared by every gateway of a kind, and only `k8s` is per component.
+ */
+function kubernetesSettings(sizing: ComponentSizing, selector: { [key: string]: string }, perComponent: boolean): KubernetesResourcesJson {
   const hpa = sizing.autoscaling;
   const affinity = podAntiAffinity(sizing, selector);
+  const rollout = perComponent ? requiredSpreadRollout(sizing) : undefined;
   return {
-    replicaCount: sizing.replicas,
+    ...(hpa ? {} : { replicaCount: sizing.replicas }),
     resources: sizing.resources,
-    ...(hpa ? {
+    ...(hpa && perComponent ? {
       hpaSpec: {
         minReplicas: hpa.minReplicas,
         maxReplicas: hpa.maxReplicas,
         metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: hpa.targetCpuUtilizationPercent } } }],
       },
     } : {}),
+    ...(rollout ? { strategy: { rollingUpdate: rollout } } : {}),
     ...(affinity ? { affinity } : {}),
     ...(sizing.podDisruptionBudget ? { podDisruptionBudget: { minAvailable: sizing.podDisruptionBudget.minAvailable } } : {}),
   };
@@ -213,13 +258,20 @@ function kubernetesSettings(sizing: ComponentSizing, selector: { [key: string]: 
  * The Istio control plane, as the IstioOperator that `istioctl install -f` reads.
  *
  * Sizing, HPA, anti-affinity and the PodDisruptionBudget of istiod come from the environment and can be
- * overridden field by field. The IstioOperator has no CRD: `synthMesh` writes it under
+ * overridden field by field. The IstioOperator has no CRD: `MeshApp.synth` writes it under
  * `dist/<env>/istioctl/`, apart from the manifests GitOps applies.
  *
  * Two Istio defaults are overridden on purpose, because their silent effect surprises: with no HPA in
  * the environment, `values.pilot.autoscaleEnabled` is set false (Istio would otherwise add an HPA of
  * 1–5), and with no PodDisruptionBudget, `values.global.defaultPodDisruptionBudget.enabled` is false
  * (Istio's minAvailable-1 budget on a single replica blocks node drains).
+ *
+ * The HPA is written once, as istiod's chart values (`values.pilot.autoscaleEnabled/Min/Max` and
+ * `cpu.targetAverageUtilization`), and with an HPA no `replicaCount` is written: the HPA owns
+ * `spec.replicas`, which istioctl would otherwise reset on every install. With REQUIRED anti-affinity
+ * and at least two replicas, rollouts replace one pod at a time (`values.pilot.rollingMaxSurge: 0`,
+ * `rollingMaxUnavailable: 1`) so that they never wait for a free node; gateway components get the
+ * same through `k8s.strategy`.
  */
 export class MeshControlPlane extends Construct {
   /** The control plane namespace. */
@@ -262,7 +314,7 @@ export class MeshControlPlane extends Construct {
     this.pilotSizing = resolveSizing(this, 'pilot', env.istiod, pilot);
     const istiodSelector = { 'app': 'istiod', 'istio.io/rev': this.revision ?? 'default' };
     const pilotK8s: KubernetesResourcesJson = {
-      ...kubernetesSettings(this.pilotSizing, istiodSelector),
+      ...kubernetesSettings(this.pilotSizing, istiodSelector, false),
       ...(pilot.nodeSelector ? { nodeSelector: sortedRecord(pilot.nodeSelector) } : {}),
       ...(pilot.tolerations ? { tolerations: pilot.tolerations.map((t, i) => this.checkToleration(t, i)) } : {}),
       ...(pilot.env ? { env: this.renderEnv(pilot.env) } : {}),
@@ -278,6 +330,7 @@ export class MeshControlPlane extends Construct {
     const sidecarResources = checkResources(this, 'sidecarResources', (props.sidecarResources ?? SidecarResources.ENVIRONMENT)._pick(env));
     const mesh = renderMeshConfig(this, props.meshConfig);
     const hpa = this.pilotSizing.autoscaling;
+    const rollout = requiredSpreadRollout(this.pilotSizing);
     const values: ValuesJson = {
       global: {
         proxy: { resources: sidecarResources },
@@ -286,6 +339,7 @@ export class MeshControlPlane extends Construct {
       pilot: {
         autoscaleEnabled: hpa !== undefined,
         ...(hpa ? { autoscaleMin: hpa.minReplicas, autoscaleMax: hpa.maxReplicas, cpu: { targetAverageUtilization: hpa.targetCpuUtilizationPercent } } : {}),
+        ...(rollout ? { rollingMaxSurge: rollout.maxSurge, rollingMaxUnavailable: rollout.maxUnavailable } : {}),
         ...(mesh.providerSamplingPercent !== undefined ? { traceSampling: mesh.providerSamplingPercent } : {}),
       },
     };
@@ -332,7 +386,7 @@ export class MeshControlPlane extends Construct {
     const namespace = checkDnsLabel(this, `${field}.namespace`, options.namespace ?? this.namespace, 'use a namespace name');
     const labels = sortedRecord(options.labels ?? { istio: name.replace(/^istio-/, '') });
     const sizing = resolveSizing(this, field, base, options);
-    return { name, enabled: true, namespace, label: labels, k8s: kubernetesSettings(sizing, labels) };
+    return { name, enabled: true, namespace, label: labels, k8s: kubernetesSettings(sizing, labels, true) };
   }
 
   private checkToleration(t: Toleration, i: number): TolerationJson {
@@ -351,7 +405,7 @@ export class MeshControlPlane extends Construct {
 
   private renderEnv(env: { readonly [name: string]: string }) {
     return Object.keys(env).sort().map((name) => {
-      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      if (!isEnvVarName(name)) {
         throw invalidInput(this, 'pilot.env', name, 'is not an environment variable name', 'use letters, digits and underscores');
       }
       return { name, value: env[name] };

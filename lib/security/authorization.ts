@@ -2,7 +2,12 @@ import { Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { formatInputError, invalidInput } from '../core/errors';
 import * as l1 from '../../imports/security.istio.io';
-import { checkDnsLabel, isIpOrCidr, isIstioStringMatch, resolveNamespace, validationMessage } from './common';
+import { checkHostname } from '../core/hostnames';
+import { checkDnsLabel } from '../core/names';
+import { resolveNamespace } from '../core/namespace';
+import { isIpOrCidr } from '../core/network';
+import { checkPort, isPort } from '../core/ports';
+import { isIstioStringMatch } from './common';
 import { WorkloadSelector } from '../workload/workload-selector';
 import { PolicyTargetRef, Principal, PrincipalOptions, PrincipalSource } from './selectors';
 
@@ -38,10 +43,14 @@ export enum HttpMethod {
  * String values use Istio's match syntax: exact, `*`, prefix `abc*` or suffix `*abc`.
  */
 export interface RequestSource {
-  /** mTLS identities `<trust domain>/ns/<ns>/sa/<sa>`; derive them with `Principal.fromServiceAccount(...)`. @default any */
-  readonly principals?: string[];
-  /** Identities that must not match. @default none */
-  readonly notPrincipals?: string[];
+  /**
+   * mTLS identities `<trust domain>/ns/<ns>/sa/<sa>`: `Principal`s (derived with
+   * `Principal.fromServiceAccount(...)`, `Principal.fromWorkload(...)`), or strings for match patterns.
+   * @default any
+   */
+  readonly principals?: (string | Principal)[];
+  /** Identities that must not match, as `Principal`s or strings. @default none */
+  readonly notPrincipals?: (string | Principal)[];
   /** JWT identities `<iss>/<sub>` (from a RequestAuthentication); `*` for any valid token. HTTP only. @default any */
   readonly requestPrincipals?: string[];
   /** JWT identities that must not match; `["*"]` matches requests without a valid token. HTTP only. @default none */
@@ -142,6 +151,14 @@ export class ConditionKey {
   private constructor() {}
 }
 
+/** The two preset ALLOW policies of {@link Authorization}. */
+export enum AuthorizationPreset {
+  /** An ALLOW policy without rules: admits nothing. */
+  ALLOW_NOTHING = 'allow-nothing',
+  /** An ALLOW policy with one empty rule: admits everything. */
+  ALLOW_ALL = 'allow-all',
+}
+
 /**
  * The two ALLOW policies whose effect is easy to get by accident, made explicit:
  *
@@ -155,16 +172,16 @@ export class ConditionKey {
 export class Authorization {
   /** Admit nothing: the selected workloads only take what other ALLOW policies admit. */
   public static allowNothing(): Authorization {
-    return new Authorization('allow-nothing');
+    return new Authorization(AuthorizationPreset.ALLOW_NOTHING);
   }
   /** Admit every request to the selected workloads (DENY policies still apply). */
   public static allowAll(): Authorization {
-    return new Authorization('allow-all');
+    return new Authorization(AuthorizationPreset.ALLOW_ALL);
   }
 
   private constructor(
     /** Which of the two. */
-    public readonly kind: 'allow-nothing' | 'allow-all',
+    public readonly kind: AuthorizationPreset,
   ) {}
 }
 
@@ -282,7 +299,8 @@ const TCP_SOURCE_FIELDS = new Set(['principals', 'notPrincipals', 'namespaces', 
 const CUSTOM_UNSUPPORTED_SOURCE = new Set(['principals', 'notPrincipals', 'requestPrincipals', 'notRequestPrincipals', 'namespaces', 'notNamespaces']);
 
 const UNSUPPORTED_PATH_TEMPLATE = /\/{\w+=\*[*]?}|{\w*}|\/\*[*]?|\*[*]?\//;
-const HOST = /^(\*|\*?[A-Za-z0-9.-]+\*?)(:[0-9]+)?$/;
+/** A partial host name matched by prefix (`api.*`) or suffix (`*example.com`), which is not a DNS name. */
+const PARTIAL_HOST = /^\*?[A-Za-z0-9.-]+\*?$/;
 
 type RenderedRule = l1.AuthorizationPolicySpecRules;
 
@@ -308,16 +326,32 @@ function checkStrings(scope: IConstruct, field: string, values: unknown, check: 
   });
 }
 
-function checkPorts(scope: IConstruct, field: string, values: unknown, min = 1): string[] {
+function checkPorts(scope: IConstruct, field: string, values: unknown): string[] {
   if (!Array.isArray(values) || values.length === 0) {
     throw invalidInput(scope, field, values, 'is an empty list, which Istio reads as "not set"', 'give at least one port or leave the field out');
   }
-  return values.map((p, i) => {
-    if (!Number.isInteger(p) || p < min || p > 65535) {
-      throw invalidInput(scope, `${field}[${i}]`, p, `is not a port number ${min}–65535`, 'give the workload port, e.g. 9080');
-    }
-    return String(p);
-  });
+  return values.map((p, i) => String(checkPort(scope, `${field}[${i}]`, p, 'give the workload port, e.g. 9080')));
+}
+
+/**
+ * A `hosts` / `notHosts` value (the request's Host / :authority), with an optional `:port`: a DNS
+ * name or `*.` wildcard, checked by the rule every host field uses (`checkHostname`), or Istio's
+ * prefix (`api.*`) / suffix (`*example.com`) string match over a partial name.
+ */
+function checkAuthority(scope: IConstruct, field: string, value: string): string {
+  const colon = value.lastIndexOf(':');
+  const port = colon >= 0 ? value.slice(colon + 1) : undefined;
+  const name = colon >= 0 ? value.slice(0, colon) : value;
+  if (port !== undefined && !(/^[0-9]{1,5}$/.test(port) && isPort(Number(port)))) {
+    throw invalidInput(scope, field, value, 'has a port that is not a number 1–65535', 'write the host as "bookinfo.example.com" or "bookinfo.example.com:8080"');
+  }
+  const dnsForm = name === '*' || name.startsWith('*.') || !name.includes('*');
+  if (dnsForm) {
+    checkHostname(scope, field, name);
+  } else if (!PARTIAL_HOST.test(name)) {
+    throw invalidInput(scope, field, value, 'is not a host', 'give a host name such as "bookinfo.example.com", "*.example.com" or a prefix match "api.*"');
+  }
+  return value;
 }
 
 const stringMatch = (what: string): Check => (v: string) => isIstioStringMatch(v) ? undefined
@@ -490,7 +524,7 @@ export class AuthorizationPolicy extends Construct {
       });
     }
 
-    this.namespace = resolveNamespace(this, props.namespace, props.selector?.namespace);
+    this.namespace = resolveNamespace(this, { given: props.namespace, target: props.selector?.namespace, targetName: 'the selected workload' });
     const name = checkDnsLabel(this, 'name', props.name ?? id, 'use a DNS label, e.g. "allow-productpage"');
     this.acknowledgeTcpBlocking = props.acknowledgeTcpBlocking ?? false;
 
@@ -526,8 +560,8 @@ export class AuthorizationPolicy extends Construct {
 
   /** The AuthorizationPolicy spec. */
   public toSpec(): l1.AuthorizationPolicySpec {
-    const rules: RenderedRule[] | undefined = this.preset?.kind === 'allow-all' ? [{}]
-      : this.preset?.kind === 'allow-nothing' ? undefined
+    const rules: RenderedRule[] | undefined = this.preset?.kind === AuthorizationPreset.ALLOW_ALL ? [{}]
+      : this.preset?.kind === AuthorizationPreset.ALLOW_NOTHING ? undefined
         : this.rules.map((r) => ({ ...r }));
     return {
       ...(this.selector ? { selector: { matchLabels: { ...this.selector } } } : {}),
@@ -560,12 +594,12 @@ export class AuthorizationPolicy extends Construct {
   private validatePolicy(): string[] {
     const errors: string[] = [];
     if (!this.preset && this.rules.length === 0) {
-      errors.push(validationMessage('rules', [], this.emptyRulesProblem(), this.emptyRulesFix()));
+      errors.push(formatInputError('', 'rules', [], this.emptyRulesProblem(), this.emptyRulesFix()));
     }
     if (this.action === AuthorizationAction.DENY && !this.acknowledgeTcpBlocking) {
       this.rules.forEach((rule, i) => {
         if (httpOnlyDenyRule(rule)) {
-          errors.push(validationMessage(`rules[${i}]`, rule,
+          errors.push(formatInputError('', `rules[${i}]`, rule,
             'is a DENY rule with only HTTP attributes, so it also rejects every TCP connection to the selected workloads (istiod warns: "will deny all traffic to TCP ports under its scope")',
             'add the HTTP ports to the rule\'s to[].ports, or set acknowledgeTcpBlocking: true if the workloads serve HTTP only'));
         }
@@ -626,7 +660,8 @@ export class AuthorizationPolicy extends Construct {
         : f.toLowerCase().endsWith('namespaces')
           ? (v: string) => isIstioStringMatch(v) && /^[a-z0-9*]([-a-z0-9*]*[a-z0-9*])?$/.test(v) ? undefined : ['is not a namespace name or match', 'give e.g. "bookinfo" or "team-*"'] as const
           : stringMatch('identity');
-      out[f] = checkStrings(this, `${field}.${f}`, src[f], check);
+      const values = src[f];
+      out[f] = checkStrings(this, `${field}.${f}`, Array.isArray(values) ? values.map((v) => (v instanceof Principal ? v.value : v)) : values, check);
     }
     return out;
   }
@@ -652,8 +687,7 @@ export class AuthorizationPolicy extends Construct {
       } else if (f === 'paths' || f === 'notPaths') {
         out[f] = checkStrings(this, `${field}.${f}`, op[f], checkPath);
       } else {
-        out[f] = checkStrings(this, `${field}.${f}`, op[f], (v) => HOST.test(v) && isIstioStringMatch(v) ? undefined
-          : ['is not a host', 'give a host name such as "bookinfo.example.com" or "*.example.com"'] as const);
+        out[f] = checkStrings(this, `${field}.${f}`, op[f], stringMatch('host')).map((v, i) => checkAuthority(this, `${field}.${f}[${i}]`, v));
       }
     }
     return out;

@@ -1,4 +1,5 @@
 export * from './selectors';
+export * from './mtls-modes';
 export * from './mtls';
 export * from './authorization';
 export * from './jwt';

@@ -2,11 +2,15 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { invalidInput } from '../core/errors';
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
-import { checkDnsLabel, isIpOrCidr } from './common';
+import { checkDnsLabel } from '../core/names';
+import { isIpOrCidr } from '../core/network';
 
 /** The istiod ports the policy opens. */
 export enum IstiodPort {
-  /** xDS over plaintext gRPC (sidecars and gateways). */
+  /**
+   * xDS over plaintext gRPC. Injected sidecars and gateways use 15012; only opened with
+   * `allowPlaintextXds`.
+   */
   XDS_PLAINTEXT = 15010,
   /** xDS and the CA over mTLS (sidecars, gateways, ztunnel, remote clusters). */
   XDS_TLS = 15012,
@@ -20,34 +24,40 @@ export enum IstiodPort {
 export interface IstiodNetworkPolicyProps {
   /**
    * The control plane whose istiod pods are protected: its namespace, and its revision for the pod
-   * selector and the injection label of mesh namespaces.
+   * selector.
    * @default namespace "istio-system", the default revision
    */
   readonly controlPlane?: MeshControlPlane;
+  /**
+   * Also open xDS over plaintext gRPC (15010), for clients that do not use the mTLS port: old or
+   * hand-configured proxies, debugging tools. Injected sidecars, gateways and ztunnel use 15012.
+   * @default false
+   */
+  readonly allowPlaintextXds?: boolean;
   /**
    * More namespaces whose pods talk xDS to istiod, by name: e.g. namespaces whose pods opt into
    * injection with the pod label `sidecar.istio.io/inject` instead of a namespace label.
    * @default none beyond the labelled mesh namespaces
    */
-  readonly meshNamespaces?: string[];
+  readonly meshNamespaces?: readonly string[];
   /**
    * Namespaces of gateways (ingress, egress, east-west), which need xDS but usually carry no
    * injection label.
    * @default none
    */
-  readonly gatewayNamespaces?: string[];
+  readonly gatewayNamespaces?: readonly string[];
   /**
    * Namespaces allowed to scrape istiod's metrics on 15014; `[]` allows none.
    * @default ["monitoring"]
    */
-  readonly monitoringNamespaces?: string[];
+  readonly monitoringNamespaces?: readonly string[];
   /**
    * CIDRs the Kubernetes API server calls the webhook port from. The API server usually sits outside
    * the pod network (managed control planes, host network), and some CNIs do not show it as an IP at
    * all, so a wrong CIDR silently breaks sidecar injection and config validation.
    * @default none: port 15017 is open to every source (and only that port)
    */
-  readonly apiServerCidrs?: string[];
+  readonly apiServerCidrs?: readonly string[];
   /**
    * Name of the NetworkPolicy.
    * @default "istiod", or "istiod-<revision>"
@@ -58,11 +68,17 @@ export interface IstiodNetworkPolicyProps {
 /**
  * A Kubernetes NetworkPolicy (networking.k8s.io/v1) that closes istiod's pods to everything except:
  *
- * - **xDS 15010 / 15012** from mesh namespaces, selected by the labels Istio itself reads:
- *   `istio.io/rev=<revision>` (or `istio-injection=enabled` for the default revision) and
- *   `istio.io/dataplane-mode=ambient` (waypoints); from istiod's own namespace (gateways installed
- *   there, ztunnel, the east-west gateway); and from `meshNamespaces` and `gatewayNamespaces` by name
- *   (`kubernetes.io/metadata.name`);
+ * - **xDS 15012** (and plaintext 15010 only with `allowPlaintextXds`) from mesh namespaces, selected
+ *   by the labels Istio itself reads: any `istio.io/rev` (the key exists, whatever the revision),
+ *   `istio-injection=enabled` and `istio.io/dataplane-mode=ambient` (waypoints); from istiod's own
+ *   namespace (gateways installed there, ztunnel, the east-west gateway); and from `meshNamespaces`
+ *   and `gatewayNamespaces` by name (`kubernetes.io/metadata.name`).
+ *
+ *   Mesh namespaces are not narrowed to this control plane's revision, on purpose: in a revision
+ *   upgrade a namespace is relabelled to the new revision before its pods restart, and until they do
+ *   their proxies keep reconnecting to the old istiod. A policy that only admitted
+ *   `istio.io/rev=<old>` would refuse them from that moment. This matches `discoverySelectors` that
+ *   select mesh namespaces by `istio.io/rev` Exists;
  * - **monitoring 15014** from `monitoringNamespaces` only;
  * - **webhook 15017** from the Kubernetes API server. The API server is usually not a pod, and its
  *   address is not stable or not visible to the CNI, so by default this one port is open to every
@@ -83,7 +99,7 @@ export class IstiodNetworkPolicy extends Construct {
     const cp = props.controlPlane;
     this.namespace = cp?.namespace ?? 'istio-system';
     const revision = cp?.revision;
-    const names = (field: string, list: string[] | undefined): string[] => {
+    const names = (field: string, list: readonly string[] | undefined): string[] => {
       if (list === undefined) {
         return [];
       }
@@ -96,7 +112,8 @@ export class IstiodNetworkPolicy extends Construct {
 
     const explicit = [...new Set([this.namespace, ...names('meshNamespaces', props.meshNamespaces), ...names('gatewayNamespaces', props.gatewayNamespaces)])];
     const xdsPeers: k8s.NetworkPolicyPeer[] = [
-      { namespaceSelector: { matchLabels: revision ? { 'istio.io/rev': revision } : { 'istio-injection': 'enabled' } } },
+      { namespaceSelector: { matchExpressions: [{ key: 'istio.io/rev', operator: 'Exists' }] } },
+      { namespaceSelector: { matchLabels: { 'istio-injection': 'enabled' } } },
       { namespaceSelector: { matchLabels: { 'istio.io/dataplane-mode': 'ambient' } } },
       ...explicit.map(byName),
     ];
@@ -117,7 +134,7 @@ export class IstiodNetworkPolicy extends Construct {
 
     const tcp = (port: IstiodPort): k8s.NetworkPolicyPort => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
     const ingress: k8s.NetworkPolicyIngressRule[] = [
-      { from: xdsPeers, ports: [tcp(IstiodPort.XDS_PLAINTEXT), tcp(IstiodPort.XDS_TLS)] },
+      { from: xdsPeers, ports: [...(props.allowPlaintextXds ? [tcp(IstiodPort.XDS_PLAINTEXT)] : []), tcp(IstiodPort.XDS_TLS)] },
       ...(monitoring.length ? [{ from: monitoring.map(byName), ports: [tcp(IstiodPort.MONITORING)] }] : []),
       cidrs ? { from: [...new Set(cidrs)].sort().map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(IstiodPort.WEBHOOK)] } : { ports: [tcp(IstiodPort.WEBHOOK)] },
     ];

@@ -4,7 +4,8 @@ import { istioDuration } from '../core/duration';
 import { invalidInput } from '../core/errors';
 import * as l1 from '../../imports/security.istio.io';
 import { AuthorizationAction, AuthorizationPolicy, RequestOperation, RequestSource } from './authorization';
-import { checkDnsLabel, resolveNamespace } from './common';
+import { checkDnsLabel } from '../core/names';
+import { resolveNamespace } from '../core/namespace';
 import { WorkloadSelector } from '../workload/workload-selector';
 
 /** A header a JWT is read from. */
@@ -85,6 +86,18 @@ export interface JwtIssuer {
   readonly timeout?: Duration;
 }
 
+/** Which requests a {@link TokenRequirement} covers. */
+export enum TokenRequirementKind {
+  /** Every request (`TokenRequirement.everywhere()`). */
+  EVERYWHERE = 'everywhere',
+  /** Requests to some paths (`TokenRequirement.onPaths()`). */
+  ON_PATHS = 'paths',
+  /** Every request except to some paths (`TokenRequirement.exceptPaths()`). */
+  EXCEPT_PATHS = 'except-paths',
+  /** None: a token is optional (`TokenRequirement.optional()`). */
+  OPTIONAL = 'optional',
+}
+
 /**
  * Which requests must carry a valid token: the AuthorizationPolicy that {@link JwtAuthentication}
  * adds next to the RequestAuthentication (which on its own only rejects *invalid* tokens; a
@@ -99,32 +112,39 @@ export interface JwtIssuer {
 export class TokenRequirement {
   /** Every request needs a valid token. */
   public static everywhere(options: TokenRequirementOptions = {}): TokenRequirement {
-    return new TokenRequirement('everywhere', undefined, options.principals);
+    return new TokenRequirement(TokenRequirementKind.EVERYWHERE, undefined, options.principals);
   }
   /** Requests to these paths need a valid token; others may come without one. */
-  public static onPaths(paths: string[], options: TokenRequirementOptions = {}): TokenRequirement {
-    return new TokenRequirement('paths', paths, options.principals);
+  public static onPaths(paths: readonly string[], options: TokenRequirementOptions = {}): TokenRequirement {
+    return new TokenRequirement(TokenRequirementKind.ON_PATHS, paths, options.principals);
   }
   /** Every request needs a valid token, except to these (public) paths, e.g. `/healthz`. */
-  public static exceptPaths(paths: string[], options: TokenRequirementOptions = {}): TokenRequirement {
-    return new TokenRequirement('except-paths', paths, options.principals);
+  public static exceptPaths(paths: readonly string[], options: TokenRequirementOptions = {}): TokenRequirement {
+    return new TokenRequirement(TokenRequirementKind.EXCEPT_PATHS, paths, options.principals);
   }
   /**
    * No token is required: a request without a token passes, one with an invalid token is rejected.
    * Only for endpoints that are public anyway; nothing is generated besides the RequestAuthentication.
    */
   public static optional(): TokenRequirement {
-    return new TokenRequirement('optional', undefined, undefined);
+    return new TokenRequirement(TokenRequirementKind.OPTIONAL, undefined, undefined);
   }
+
+  /** The paths of `onPaths` / `exceptPaths`. */
+  public readonly paths: readonly string[] | undefined;
+  /** The accepted request principals. */
+  public readonly principals: readonly string[] | undefined;
 
   private constructor(
     /** Which requirement. */
-    public readonly kind: 'everywhere' | 'paths' | 'except-paths' | 'optional',
-    /** The paths of `onPaths` / `exceptPaths`. */
-    public readonly paths: string[] | undefined,
-    /** The accepted request principals. */
-    public readonly principals: string[] | undefined,
-  ) {}
+    public readonly kind: TokenRequirementKind,
+    paths: readonly string[] | undefined,
+    principals: readonly string[] | undefined,
+  ) {
+    // Copies, so that changing the caller's array later changes nothing here.
+    this.paths = Array.isArray(paths) ? Object.freeze([...paths]) : paths;
+    this.principals = Array.isArray(principals) ? Object.freeze([...principals]) : principals;
+  }
 }
 
 /** Options of a {@link TokenRequirement}. */
@@ -133,7 +153,7 @@ export interface TokenRequirementOptions {
    * The request principals (`<iss>/<sub>`, prefix or suffix `*` allowed) that count as valid.
    * @default ["*"]: any token a JwtIssuer accepts
    */
-  readonly principals?: string[];
+  readonly principals?: readonly string[];
 }
 
 /** Props of a {@link JwtAuthentication}. */
@@ -186,7 +206,7 @@ export class JwtAuthentication extends Construct {
 
   constructor(scope: Construct, id: string, props: JwtAuthenticationProps) {
     super(scope, id);
-    this.namespace = resolveNamespace(this, props.namespace, props.selector?.namespace);
+    this.namespace = resolveNamespace(this, { given: props.namespace, target: props.selector?.namespace, targetName: 'the selected workload' });
     this.selector = props.selector?._render(this, 'selector');
     const name = checkDnsLabel(this, 'name', props.name ?? id, 'use a DNS label, e.g. "productpage-jwt"');
     if (!Array.isArray(props.issuers) || props.issuers.length === 0) {
@@ -203,7 +223,7 @@ export class JwtAuthentication extends Construct {
     if (!(requirement instanceof TokenRequirement)) {
       throw invalidInput(this, 'requireToken', requirement, 'is not a TokenRequirement', 'use TokenRequirement.everywhere(), .onPaths([...]), .exceptPaths([...]) or .optional()');
     }
-    this.requirement = requirement.kind === 'optional' ? undefined : this.requirementPolicy(`${name}-require-token`, requirement, props.selector);
+    this.requirement = requirement.kind === TokenRequirementKind.OPTIONAL ? undefined : this.requirementPolicy(`${name}-require-token`, requirement, props.selector);
   }
 
   /** The RequestAuthentication spec. */
@@ -219,9 +239,10 @@ export class JwtAuthentication extends Construct {
     if (principals.length === 0) {
       throw invalidInput(this, 'requireToken.principals', principals, 'is empty', 'leave principals out (any valid token) or name the accepted <iss>/<sub>');
     }
-    const from: RequestSource[] = [{ notRequestPrincipals: principals }];
-    const to: RequestOperation[] | undefined = requirement.kind === 'paths' ? [{ paths: requirement.paths }]
-      : requirement.kind === 'except-paths' ? [{ notPaths: requirement.paths }]
+    const paths = requirement.paths ? [...requirement.paths] : undefined;
+    const from: RequestSource[] = [{ notRequestPrincipals: [...principals] }];
+    const to: RequestOperation[] | undefined = requirement.kind === TokenRequirementKind.ON_PATHS ? [{ paths }]
+      : requirement.kind === TokenRequirementKind.EXCEPT_PATHS ? [{ notPaths: paths }]
         : undefined;
     if (to && (!Array.isArray(requirement.paths) || requirement.paths.length === 0)) {
       throw invalidInput(this, 'requireToken.paths', requirement.paths, 'is empty', 'give the paths, e.g. ["/api/*"], or use TokenRequirement.everywhere()');

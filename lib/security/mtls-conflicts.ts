@@ -12,10 +12,11 @@
  * `networking.istio.io/*` and kind `DestinationRule`), so rules made by any construct count, and are
  * resolved with `toJson()` inside the validation, after every construct has been added.
  *
- * How a DestinationRule host maps to workloads (Istio's own resolution):
+ * How a DestinationRule host maps to workloads (Istio's own resolution, read by `parseServiceHost`,
+ * which assumes the cluster domain `cluster.local`):
  * - a short name (`reviews`) is a Service in the DestinationRule's namespace;
- * - `<svc>.<ns>.svc.<cluster domain>` is Service `<svc>` in `<ns>`; `*.<ns>.svc.<domain>` every Service in `<ns>`;
- * - `*`, `*.svc.<domain>`, `*.cluster.local`, `*.local` are every namespace;
+ * - `<svc>.<ns>.svc[.cluster.local]` is Service `<svc>` in `<ns>`; `*.<ns>.svc.cluster.local` every Service in `<ns>`;
+ * - `*`, `*.svc.cluster.local`, `*.cluster.local`, `*.local` are every namespace;
  * - any other host is outside the mesh, where PeerAuthentication has no say, so DISABLE is fine there.
  *
  * Which policy decides (as in Istio, the most specific wins): a workload-scoped policy whose selector
@@ -26,27 +27,23 @@
  */
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { validationMessage } from './common';
+import { formatInputError } from '../core/errors';
+import { parseServiceHost, ServiceHost } from '../core/hostnames';
+import { selectorsOverlap } from '../core/labels';
+import { MtlsScopeKind, PeerMtlsMode } from './mtls-modes';
 
 const REGISTERED = Symbol.for('cdk8s-istio.mtlsConflictCheck');
 
 /** What the conflict check needs to know of a StrictMtls. */
 export interface MtlsPolicyView {
   readonly construct: IConstruct;
-  readonly scope: 'mesh' | 'namespace' | 'workload';
+  readonly scope: MtlsScopeKind;
   readonly namespace: string;
   readonly selector?: { readonly [key: string]: string };
-  readonly mode: 'STRICT' | 'PERMISSIVE' | 'DISABLE';
-  readonly ports: ReadonlyMap<number, 'STRICT' | 'PERMISSIVE' | 'DISABLE'>;
+  readonly mode: PeerMtlsMode;
+  readonly ports: ReadonlyMap<number, PeerMtlsMode>;
 }
 
-
-interface HostTarget {
-  /** A namespace, or `*` for every namespace. */
-  readonly namespace: string;
-  /** A Service name, or `*` for every Service. */
-  readonly service: string;
-}
 
 interface DisableSite {
   /** Where in the DestinationRule, e.g. `spec.subsets[0].trafficPolicy.tls.mode`. */
@@ -116,31 +113,6 @@ function destinationRules(chart: Chart): DestinationRuleView[] {
   return views;
 }
 
-/** The workloads a DestinationRule host stands for, or undefined for a host outside the mesh. */
-export function hostTarget(host: string, ruleNamespace: string): HostTarget | undefined {
-  if (host === '*') {
-    return { namespace: '*', service: '*' };
-  }
-  if (!host.includes('.')) {
-    return { namespace: ruleNamespace, service: host };
-  }
-  const labels = host.split('.');
-  if (labels[0] === '*') {
-    const rest = labels.slice(1);
-    if (rest[0] === 'svc' || rest.join('.') === 'cluster.local' || rest.join('.') === 'local') {
-      return { namespace: '*', service: '*' };
-    }
-    if (rest.length >= 2 && rest[1] === 'svc') {
-      return { namespace: rest[0], service: '*' };
-    }
-    return undefined;
-  }
-  if (labels.length >= 3 && labels[2] === 'svc') {
-    return { namespace: labels[1], service: labels[0] };
-  }
-  return undefined;
-}
-
 /** Selectors of `v1` Services in the chart, by `<namespace>/<name>`. */
 function serviceSelectors(chart: Chart): Map<string, { [key: string]: string }> {
   const out = new Map<string, { [key: string]: string }>();
@@ -157,31 +129,26 @@ function serviceSelectors(chart: Chart): Map<string, { [key: string]: string }> 
   return out;
 }
 
-/** True if some pod could carry both label sets (no key with two different values). */
-function compatible(a: { readonly [key: string]: string }, b: { readonly [key: string]: string }): boolean {
-  return Object.keys(a).every((k) => !(k in b) || b[k] === a[k]);
-}
-
 function strictFor(view: MtlsPolicyView, port: number | undefined): boolean {
   if (port !== undefined) {
-    return (view.ports.get(port) ?? view.mode) === 'STRICT';
+    return (view.ports.get(port) ?? view.mode) === PeerMtlsMode.STRICT;
   }
-  return view.mode === 'STRICT' || [...view.ports.values()].some((m) => m === 'STRICT');
+  return view.mode === PeerMtlsMode.STRICT || [...view.ports.values()].some((m) => m === PeerMtlsMode.STRICT);
 }
 
 /** The policies that decide the mTLS mode of `target`, most specific first. */
-function decidingPolicies(target: HostTarget, policies: MtlsPolicyView[], services: Map<string, { [key: string]: string }>): MtlsPolicyView[] {
+function decidingPolicies(target: ServiceHost, policies: MtlsPolicyView[], services: Map<string, { [key: string]: string }>): MtlsPolicyView[] {
   if (target.namespace === '*') {
     return policies;
   }
-  const inNamespace = policies.filter((p) => p.scope === 'workload' && p.namespace === target.namespace);
-  const nsWide = policies.find((p) => p.scope === 'namespace' && p.namespace === target.namespace) ?? policies.find((p) => p.scope === 'mesh');
+  const inNamespace = policies.filter((p) => p.scope === MtlsScopeKind.WORKLOAD && p.namespace === target.namespace);
+  const nsWide = policies.find((p) => p.scope === MtlsScopeKind.NAMESPACE && p.namespace === target.namespace) ?? policies.find((p) => p.scope === MtlsScopeKind.MESH);
   if (target.service === '*') {
     return [...inNamespace, ...(nsWide ? [nsWide] : [])];
   }
   const svcSelector = services.get(`${target.namespace}/${target.service}`);
   const matching = inNamespace.filter((p) => p.selector && (svcSelector
-    ? compatible(svcSelector, p.selector)
+    ? selectorsOverlap(svcSelector, p.selector)
     : p.selector.app === target.service || p.selector['app.kubernetes.io/name'] === target.service));
   if (matching.length) {
     return matching;
@@ -190,8 +157,8 @@ function decidingPolicies(target: HostTarget, policies: MtlsPolicyView[], servic
 }
 
 function describe(view: MtlsPolicyView): string {
-  return view.scope === 'mesh' ? `mesh-wide (root namespace ${view.namespace})`
-    : view.scope === 'namespace' ? `for namespace ${view.namespace}`
+  return view.scope === MtlsScopeKind.MESH ? `mesh-wide (root namespace ${view.namespace})`
+    : view.scope === MtlsScopeKind.NAMESPACE ? `for namespace ${view.namespace}`
       : `for workloads ${JSON.stringify(view.selector)} in ${view.namespace}`;
 }
 
@@ -201,25 +168,25 @@ function check(chart: Chart, collect: (chart: Chart) => MtlsPolicyView[]): strin
     return [];
   }
   const errors: string[] = [];
-  const meshWide = policies.filter((p) => p.scope === 'mesh');
+  const meshWide = policies.filter((p) => p.scope === MtlsScopeKind.MESH);
   if (meshWide.length > 1) {
-    errors.push(validationMessage('StrictMtls', meshWide.map((p) => p.construct.node.path), 'are two mesh-wide policies; Istio applies only the oldest one',
+    errors.push(formatInputError('', 'StrictMtls', meshWide.map((p) => p.construct.node.path), 'are two mesh-wide policies; Istio applies only the oldest one',
       'keep one MtlsScope.mesh() policy per mesh'));
   }
   const byNamespace = new Map<string, IConstruct[]>();
-  for (const p of policies.filter((q) => q.scope === 'namespace')) {
+  for (const p of policies.filter((q) => q.scope === MtlsScopeKind.NAMESPACE)) {
     byNamespace.set(p.namespace, [...(byNamespace.get(p.namespace) ?? []), p.construct]);
   }
   for (const [ns, list] of byNamespace) {
     if (list.length > 1) {
-      errors.push(validationMessage('StrictMtls', list.map((c) => c.node.path), `are two namespace-wide policies for ${JSON.stringify(ns)}; Istio applies only the oldest one`,
+      errors.push(formatInputError('', 'StrictMtls', list.map((c) => c.node.path), `are two namespace-wide policies for ${JSON.stringify(ns)}; Istio applies only the oldest one`,
         'keep one MtlsScope.namespace() policy per namespace'));
     }
   }
 
   const services = serviceSelectors(chart);
   for (const rule of destinationRules(chart)) {
-    const target = hostTarget(rule.host, rule.namespace);
+    const target = parseServiceHost(rule.host, rule.namespace);
     if (!target) {
       continue;
     }
@@ -230,7 +197,7 @@ function check(chart: Chart, collect: (chart: Chart) => MtlsPolicyView[]): strin
         continue;
       }
       const scopeText = target.namespace === '*' ? 'every namespace' : `namespace ${target.namespace}`;
-      errors.push(validationMessage(`DestinationRule ${rule.path} ${site.field}`, 'DISABLE',
+      errors.push(formatInputError('', `DestinationRule ${rule.path} ${site.field}`, 'DISABLE',
         `sends plaintext to host ${JSON.stringify(rule.host)} (${scopeText}${site.port !== undefined ? `, port ${site.port}` : ''}), ` +
         `but StrictMtls ${strict.construct.node.path} (${describe(strict)}) makes those workloads accept mutual TLS only, so every request fails`,
         `drop tls.mode DISABLE from the DestinationRule (sidecars then use ISTIO_MUTUAL automatically), or move ${strict.construct.node.path} to MtlsMode.PERMISSIVE while the plaintext clients remain`));

@@ -1,38 +1,14 @@
 import { Chart, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { invalidInput } from '../core/errors';
+import { formatInputError, invalidInput } from '../core/errors';
+import { checkDnsLabel } from '../core/names';
+import { resolveNamespace } from '../core/namespace';
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
 import * as l1 from '../../imports/security.istio.io';
-import { checkDnsLabel, validationMessage } from './common';
 import { MtlsPolicyView, registerMtlsConflictCheck } from './mtls-conflicts';
+import { MtlsMode, MtlsScopeKind, PeerMtlsMode } from './mtls-modes';
 import { WorkloadSelector } from '../workload/workload-selector';
-
-/**
- * The mTLS mode a StrictMtls policy enforces: one value that walks a migration forward.
- *
- * 1. `PERMISSIVE` while some clients still send plaintext (workloads accept both);
- * 2. `STRICT` once every client has a sidecar (or ztunnel): plaintext is refused.
- *
- * `DISABLE` is deliberately not a member: it is only reachable through the loudly named
- * `insecureDisableMtls` option.
- */
-export enum MtlsMode {
-  /** Only mutual TLS is accepted: the secure default. */
-  STRICT = 'STRICT',
-  /** Mutual TLS and plaintext are both accepted: a migration stage, not an end state. */
-  PERMISSIVE = 'PERMISSIVE',
-}
-
-/** The mode of one port-level exception. */
-export enum PortMtlsMode {
-  /** Only mutual TLS on this port. */
-  STRICT = 'STRICT',
-  /** Mutual TLS and plaintext on this port. */
-  PERMISSIVE = 'PERMISSIVE',
-  /** Plaintext only on this port: insecure, reachable only through `PortMtls.insecureDisable()`. */
-  DISABLE = 'DISABLE',
-}
 
 /**
  * A port-level mTLS exception of a workload-scoped policy (`portLevelMtls`). The port is the
@@ -41,22 +17,22 @@ export enum PortMtlsMode {
 export class PortMtls {
   /** Require mTLS on this port although the policy is PERMISSIVE. */
   public static strict(port: number): PortMtls {
-    return new PortMtls(port, PortMtlsMode.STRICT);
+    return new PortMtls(port, PeerMtlsMode.STRICT);
   }
   /** Accept plaintext too on this port, e.g. a metrics port scraped by a Prometheus outside the mesh. */
   public static permissive(port: number): PortMtls {
-    return new PortMtls(port, PortMtlsMode.PERMISSIVE);
+    return new PortMtls(port, PeerMtlsMode.PERMISSIVE);
   }
   /** Turn mTLS off on this port: plaintext only. Insecure; prefer `permissive`. */
   public static insecureDisable(port: number): PortMtls {
-    return new PortMtls(port, PortMtlsMode.DISABLE);
+    return new PortMtls(port, PeerMtlsMode.DISABLE);
   }
 
   private constructor(
     /** The workload port, 1–65535. */
     public readonly port: number,
     /** The mode on that port. */
-    public readonly mode: PortMtlsMode,
+    public readonly mode: PeerMtlsMode,
   ) {}
 }
 
@@ -72,16 +48,6 @@ export interface MeshScopeOptions {
    * @default the control plane's namespace, else "istio-system"
    */
   readonly rootNamespace?: string;
-}
-
-/** The kinds of scope a StrictMtls policy can have. */
-export enum MtlsScopeKind {
-  /** Every workload of the mesh: a policy without selector in the root namespace. */
-  MESH = 'mesh',
-  /** Every workload of one namespace: a policy without selector there. */
-  NAMESPACE = 'namespace',
-  /** The workloads a selector picks in one namespace. */
-  WORKLOAD = 'workload',
 }
 
 /** Where a StrictMtls policy applies: the whole mesh, one namespace, or selected workloads. */
@@ -176,12 +142,12 @@ export class StrictMtls extends Construct {
   /** The scope kind. */
   public readonly scopeKind: MtlsScopeKind;
   /** The mode the policy enforces. */
-  public readonly mode: 'STRICT' | 'PERMISSIVE' | 'DISABLE';
+  public readonly mode: PeerMtlsMode;
   /** The PeerAuthentication object. */
   public readonly resource: l1.PeerAuthentication;
 
   private readonly selector: { [key: string]: string } | undefined;
-  private readonly ports = new Map<number, PortMtlsMode>();
+  private readonly ports = new Map<number, PeerMtlsMode>();
 
   constructor(scope: Construct, id: string, props: StrictMtlsProps = {}) {
     super(scope, id);
@@ -199,7 +165,7 @@ export class StrictMtls extends Construct {
     if (props.mode !== undefined && !Object.values(MtlsMode).includes(props.mode)) {
       throw invalidInput(this, 'mode', props.mode, 'is not an mTLS mode', 'use MtlsMode.STRICT or MtlsMode.PERMISSIVE (DISABLE only through insecureDisableMtls: true)');
     }
-    this.mode = props.insecureDisableMtls ? 'DISABLE' : props.mode ?? MtlsMode.STRICT;
+    this.mode = props.insecureDisableMtls ? PeerMtlsMode.DISABLE : props.mode === MtlsMode.PERMISSIVE ? PeerMtlsMode.PERMISSIVE : PeerMtlsMode.STRICT;
 
     if (this.scopeKind === MtlsScopeKind.MESH) {
       // P2: the mesh-wide policy is the one in the root namespace, without selector.
@@ -210,7 +176,10 @@ export class StrictMtls extends Construct {
       }
       this.namespace = checkDnsLabel(this, 'scope.rootNamespace', parts.namespace ?? cp?.namespace ?? 'istio-system', 'use the mesh root namespace, e.g. "istio-system"');
     } else {
-      this.namespace = checkDnsLabel(this, 'scope.namespace', parts.namespace, 'give the namespace of the workloads, e.g. "bookinfo"');
+      // A workload scope built from a cdk8s-plus workload without a namespace takes the chart's.
+      this.namespace = resolveNamespace(this, this.scopeKind === MtlsScopeKind.WORKLOAD
+        ? { given: parts.namespace, target: parts.selector?.namespace, targetName: 'the selected workload' }
+        : { given: parts.namespace });
     }
     this.selector = parts.selector?._render(this, 'scope.selector');
 
@@ -251,7 +220,7 @@ export class StrictMtls extends Construct {
     const ports = [...this.ports.keys()].sort((a, b) => a - b);
     return {
       ...(this.selector ? { selector: { matchLabels: { ...this.selector } } } : {}),
-      mtls: { mode: this.mode as l1.PeerAuthenticationSpecMtlsMode },
+      mtls: { mode: this.mode as unknown as l1.PeerAuthenticationSpecMtlsMode },
       ...(ports.length ? {
         portLevelMtls: Object.fromEntries(ports.map((p) => [String(p), { mode: this.ports.get(p) as unknown as l1.PeerAuthenticationSpecPortLevelMtlsMode }])),
       } : {}),
@@ -260,7 +229,7 @@ export class StrictMtls extends Construct {
 
   /** @internal */
   public _view(): MtlsPolicyView {
-    return { construct: this, scope: `${this.scopeKind}` as MtlsPolicyView['scope'], namespace: this.namespace, selector: this.selector, mode: this.mode, ports: this.ports };
+    return { construct: this, scope: this.scopeKind, namespace: this.namespace, selector: this.selector, mode: this.mode, ports: this.ports };
   }
 
   private validateRootNamespace(): string[] {
@@ -269,11 +238,11 @@ export class StrictMtls extends Construct {
     if (this.scopeKind === MtlsScopeKind.MESH) {
       const other = planes.find((p) => p.namespace !== this.namespace);
       if (other) {
-        return [validationMessage('scope', `mesh (${this.namespace})`, `is not the root namespace of control plane ${other.node.path} (${JSON.stringify(other.namespace)}), so this policy would only cover namespace ${JSON.stringify(this.namespace)}`,
+        return [formatInputError('', 'scope', `mesh (${this.namespace})`, `is not the root namespace of control plane ${other.node.path} (${JSON.stringify(other.namespace)}), so this policy would only cover namespace ${JSON.stringify(this.namespace)}`,
           'use MtlsScope.mesh({ controlPlane }) so the policy follows the control plane')];
       }
     } else if (roots.includes(this.namespace) && this.selector === undefined) {
-      return [validationMessage('scope', `namespace ${this.namespace}`, 'is the mesh root namespace, where a policy without selector applies to the whole mesh',
+      return [formatInputError('', 'scope', `namespace ${this.namespace}`, 'is the mesh root namespace, where a policy without selector applies to the whole mesh',
         'use MtlsScope.mesh() to say so')];
     }
     return [];

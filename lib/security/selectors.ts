@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { formatInputError, invalidInput } from '../core/errors';
+import { isDnsLabel } from '../core/names';
 
 /** Kinds a policy `targetRefs` entry may name (istiod's `validatePolicyTargetReference`). */
 export enum PolicyTargetKind {
@@ -72,7 +73,6 @@ export interface PrincipalOptions {
 export type PrincipalSource = kplus.IServiceAccount | kplus.AbstractPod | Principal;
 
 const TRUST_DOMAIN = /^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const SA_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 /**
@@ -129,7 +129,7 @@ export class Principal {
     if (typeof trustDomain !== 'string' || trustDomain.length > 253 || !TRUST_DOMAIN.test(trustDomain)) {
       throw fail('trustDomain', trustDomain, 'is not a trust domain', 'use the mesh trust domain, e.g. "cluster.local"');
     }
-    if (typeof namespace !== 'string' || namespace.length > 63 || !DNS_LABEL.test(namespace)) {
+    if (!isDnsLabel(namespace)) {
       throw fail('namespace', namespace, 'is not a namespace name', 'use the namespace of the service account, e.g. "bookinfo"');
     }
     if (typeof name !== 'string' || name.length > 253 || !SA_NAME.test(name)) {

@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { invalidInput } from '../core/errors';
+import { checkDnsLabel } from '../core/names';
 import { sortedRecord } from '../core/records';
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
 
@@ -47,15 +48,12 @@ export interface MeshNamespaceProps {
 export class MeshNamespace extends Construct {
   /** The namespace name. */
   public readonly name: string;
-  /** The cdk8s-plus namespace. */
-  public readonly namespace: kplus.Namespace;
+  /** The cdk8s-plus Namespace object (named `resource` like the object of every construct here; `name` is its name). */
+  public readonly resource: kplus.Namespace;
 
   constructor(scope: Construct, id: string, props: MeshNamespaceProps = {}) {
     super(scope, id);
-    this.name = props.name ?? id;
-    if (this.name.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(this.name)) {
-      throw invalidInput(this, 'name', this.name, 'is not a namespace name', 'use lowercase letters, digits and "-", at most 63 characters');
-    }
+    this.name = checkDnsLabel(this, 'name', props.name ?? id, 'use a namespace name such as "bookinfo"');
     const mode = props.mode ?? DataPlaneMode.SIDECAR;
     const meshLabels: Record<string, string> = {};
     if (mode === DataPlaneMode.AMBIENT) {
@@ -73,7 +71,7 @@ export class MeshNamespace extends Construct {
       }
     }
     const labels = { ...(props.labels ?? {}), ...meshLabels };
-    this.namespace = new kplus.Namespace(this, 'Resource', {
+    this.resource = new kplus.Namespace(this, 'Resource', {
       metadata: { name: this.name, labels: sortedRecord(labels) },
     });
   }

@@ -55,8 +55,11 @@ describe('apps/main', () => {
   test('PROD istiod carries the production sizing and HA', () => {
     const op = byEnv.prod.istioctl.find((o) => o.kind === 'IstioOperator' && o.metadata.name === 'control-plane-1-30-3') as any;
     const k8s = op.spec.components.pilot.k8s;
-    expect(k8s.replicaCount).toBe(3);
-    expect(k8s.hpaSpec.minReplicas).toBeGreaterThanOrEqual(2);
+    // PROD: an HPA with a floor of at least 2 owns the replica count (no replicaCount, no hpaSpec).
+    expect(op.spec.values.pilot.autoscaleEnabled).toBe(true);
+    expect(op.spec.values.pilot.autoscaleMin).toBeGreaterThanOrEqual(2);
+    expect(k8s.replicaCount).toBeUndefined();
+    expect(k8s.hpaSpec).toBeUndefined();
     expect(k8s.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe('kubernetes.io/hostname');
     expect(k8s.podDisruptionBudget.minAvailable).toBeGreaterThanOrEqual(1);
     expect(k8s.resources).toStrictEqual({ requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '4', memory: '8Gi' } });

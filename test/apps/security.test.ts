@@ -83,7 +83,8 @@ describe('PROD is secure by default', () => {
     expect(np.spec.podSelector).toStrictEqual({ matchLabels: { 'app': 'istiod', 'istio.io/rev': '1-30-3' } });
     const rules = np.spec.ingress as { from?: unknown[]; ports: { port: number }[] }[];
     const xds = rules.find((r) => r.ports.some((p) => p.port === 15012))!;
-    expect(xds.from).toContainEqual({ namespaceSelector: { matchLabels: { 'istio.io/rev': '1-30-3' } } });
+    expect(xds.from).toContainEqual({ namespaceSelector: { matchExpressions: [{ key: 'istio.io/rev', operator: 'Exists' }] } });
+    expect(xds.ports).toStrictEqual([{ port: 15012, protocol: 'TCP' }]);
     expect(xds.from).toContainEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-ingress' } } });
     expect(rules.find((r) => r.ports.some((p) => p.port === 15014))!.from)
       .toStrictEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }]);

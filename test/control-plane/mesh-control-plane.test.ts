@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import {
-  AccessLog, Environment, EnvironmentProfile, InstallProfile, MeshApp, MeshChart, MeshControlPlane, MeshControlPlaneProps, OutboundTraffic,
+  AccessLog, AntiAffinityMode, Environment, EnvironmentProfile, InstallProfile, MeshApp, MeshChart, MeshControlPlane, MeshControlPlaneProps, OutboundTraffic,
   SidecarResources, Tracing,
 } from '../../lib';
 import { expectValidManifests } from '../support/validate';
@@ -31,22 +31,23 @@ function errorFor(props: MeshControlPlaneProps): string {
 }
 
 describe('MeshControlPlane sizing per environment', () => {
-  test('PROD: 3 replicas, HPA 2-5 at 80% CPU, required hostname anti-affinity, PDB, guide resources', () => {
+  test('PROD: HPA 2-5 at 80% CPU, required hostname anti-affinity, PDB, guide resources', () => {
     const op = operatorFor(Environment.PROD);
     const k8s = op.spec.components.pilot.k8s;
-    expect(k8s.replicaCount).toBe(3);
-    expect(k8s.hpaSpec).toStrictEqual({
-      minReplicas: 2,
-      maxReplicas: 5,
-      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }],
-    });
-    expect(Math.max(k8s.replicaCount, k8s.hpaSpec.minReplicas)).toBeGreaterThanOrEqual(2);
+    // The HPA owns the replica count: no replicaCount (istioctl would reset spec.replicas on every
+    // install), and the HPA is written once, as chart values, not also as k8s.hpaSpec.
+    expect(k8s.replicaCount).toBeUndefined();
+    expect(k8s.hpaSpec).toBeUndefined();
+    expect(op.spec.values.pilot.autoscaleMin).toBeGreaterThanOrEqual(2);
     expect(k8s.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toStrictEqual([
       { labelSelector: { matchLabels: { 'app': 'istiod', 'istio.io/rev': 'default' } }, topologyKey: 'kubernetes.io/hostname' },
     ]);
     expect(k8s.podDisruptionBudget).toStrictEqual({ minAvailable: 1 });
     expect(k8s.resources).toStrictEqual({ requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '4', memory: '8Gi' } });
-    expect(op.spec.values.pilot).toStrictEqual({ autoscaleEnabled: true, autoscaleMin: 2, autoscaleMax: 5, cpu: { targetAverageUtilization: 80 } });
+    expect(op.spec.values.pilot).toStrictEqual({
+      autoscaleEnabled: true, autoscaleMin: 2, autoscaleMax: 5, cpu: { targetAverageUtilization: 80 },
+      rollingMaxSurge: 0, rollingMaxUnavailable: 1,
+    });
     expect(op.spec.values.global.defaultPodDisruptionBudget).toStrictEqual({ enabled: true });
     expect(op.spec.values.global.proxy.resources).toStrictEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } });
   });
@@ -58,14 +59,18 @@ describe('MeshControlPlane sizing per environment', () => {
     expect(k8s.hpaSpec).toBeUndefined();
     expect(k8s.affinity).toBeUndefined();
     expect(k8s.podDisruptionBudget).toBeUndefined();
-    expect(op.spec.values.pilot.autoscaleEnabled).toBe(false);
+    expect(op.spec.values.pilot).toStrictEqual({ autoscaleEnabled: false });
     expect(op.spec.values.global.defaultPodDisruptionBudget.enabled).toBe(false);
   });
 
   test('STAGING: preferred anti-affinity with weight 100', () => {
-    const k8s = operatorFor(Environment.STAGING).spec.components.pilot.k8s;
+    const op = operatorFor(Environment.STAGING);
+    const k8s = op.spec.components.pilot.k8s;
     expect(k8s.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight).toBe(100);
-    expect(k8s.hpaSpec.minReplicas).toBe(2);
+    expect(k8s.replicaCount).toBeUndefined();
+    expect(op.spec.values.pilot.autoscaleMin).toBe(2);
+    // Preferred spreading never blocks a surge pod: the chart's rollout defaults stay.
+    expect(op.spec.values.pilot.rollingMaxSurge).toBeUndefined();
   });
 
   test('every number is overridable per construct, and false turns the HPA and PDB off', () => {
@@ -84,13 +89,48 @@ describe('MeshControlPlane sizing per environment', () => {
     const k8s = op.spec.components.pilot.k8s;
     expect(k8s.replicaCount).toBe(4);
     expect(k8s.hpaSpec).toBeUndefined();
-    expect(op.spec.values.pilot.autoscaleEnabled).toBe(false);
+    expect(op.spec.values.pilot).toStrictEqual({ autoscaleEnabled: false, rollingMaxSurge: 0, rollingMaxUnavailable: 1 });
     expect(k8s.podDisruptionBudget).toStrictEqual({ minAvailable: 2 });
     expect(k8s.resources.requests).toStrictEqual({ cpu: '1', memory: '3Gi' });
     expect(k8s.nodeSelector).toStrictEqual({ pool: 'system' });
     expect(k8s.tolerations).toStrictEqual([{ key: 'dedicated', operator: 'Equal', value: 'istio', effect: 'NoSchedule' }]);
     expect(k8s.env).toStrictEqual([{ name: 'PILOT_ENABLE_ALPHA_GATEWAY_API', value: 'false' }]);
     expect(k8s.priorityClassName).toBe('system-cluster-critical');
+  });
+
+  test('required anti-affinity: one pod at a time with 2+ replicas, the chart defaults with a single replica', () => {
+    // With 2 replicas, the chart's maxUnavailable 25% is 0: only a surge pod could move the rollout,
+    // and with required anti-affinity it needs a node that has no istiod yet.
+    const two = operatorFor(Environment.PROD, { pilot: { autoscaling: false, replicas: 2 } });
+    expect(two.spec.values.pilot).toStrictEqual({ autoscaleEnabled: false, rollingMaxSurge: 0, rollingMaxUnavailable: 1 });
+    expect(two.spec.components.pilot.k8s.strategy).toBeUndefined();
+    // One replica: taking it down first would be an outage, so the surge (which may wait for a node) stays.
+    const one = operatorFor(Environment.PROD, { pilot: { autoscaling: false, replicas: 1, podDisruptionBudget: false } });
+    expect(one.spec.values.pilot).toStrictEqual({ autoscaleEnabled: false });
+    // An HPA whose floor is 1 counts as one replica.
+    const hpaFromOne = operatorFor(Environment.PROD, { pilot: { autoscaling: { minReplicas: 1, maxReplicas: 3, targetCpuUtilizationPercent: 80 }, podDisruptionBudget: false } });
+    expect(hpaFromOne.spec.values.pilot.rollingMaxSurge).toBeUndefined();
+  });
+
+  test('gateway components: HPA as per-component hpaSpec without replicaCount; one pod at a time under required anti-affinity', () => {
+    const required = { mode: AntiAffinityMode.REQUIRED, topologyKey: 'kubernetes.io/hostname' };
+    const op = operatorFor(Environment.PROD, {
+      profile: InstallProfile.DEFAULT,
+      ingressGateways: [{ name: 'istio-ingressgateway', antiAffinity: required }],
+      egressGateways: [{ name: 'istio-egressgateway', autoscaling: false, replicas: 2 }],
+    });
+    const ingress = op.spec.components.ingressGateways[0].k8s;
+    expect(ingress.replicaCount).toBeUndefined();
+    expect(ingress.hpaSpec).toStrictEqual({
+      minReplicas: 3,
+      maxReplicas: 10,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }],
+    });
+    expect(ingress.strategy).toStrictEqual({ rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
+    const egress = op.spec.components.egressGateways[0].k8s;
+    expect(egress.replicaCount).toBe(2);
+    expect(egress.hpaSpec).toBeUndefined();
+    expect(egress.strategy).toBeUndefined();
   });
 
   test('a MeshControlPlane outside a MeshChart takes the PROD defaults', () => {
@@ -228,6 +268,14 @@ describe('MeshControlPlane rejects bad input, naming path, field and value', () 
     ['auto-allocate without capture', { meshConfig: { dnsAutoAllocate: true } }, /meshConfig\.dnsAutoAllocate: true has no effect without DNS capture/],
     ['negative concurrency', { meshConfig: { concurrency: -2 } }, /meshConfig\.concurrency: -2 is not a whole number 0–64/],
     ['empty discovery selector', { meshConfig: { discoverySelectors: [{}] } }, /meshConfig\.discoverySelectors\[0\]: \{\} selects every namespace/],
+    ['discovery selector with empty matchLabels', { meshConfig: { discoverySelectors: [{ matchLabels: {} }] } }, /meshConfig\.discoverySelectors\[0\]: \{"matchLabels":\{\}\} selects every namespace/],
+    ['discovery selector with a bad label key', { meshConfig: { discoverySelectors: [{ matchLabels: { 'bad key': 'x' } }] } },
+      /^\[prod\/cp\] meshConfig\.discoverySelectors\[0\]\.matchLabels: "bad key" is not a valid label key/],
+    ['discovery selector with a wildcard value', { meshConfig: { discoverySelectors: [{ matchLabels: { team: '*' } }] } },
+      /meshConfig\.discoverySelectors\[0\]\.matchLabels: \{"team":"\*"\} has an empty key or a wildcard/],
+    ['proxy metadata that is not an env var', { meshConfig: { proxyMetadata: { 'ISTIO-META': 'x' } } }, /^\[prod\/cp\] meshConfig\.proxyMetadata: "ISTIO-META" is not an environment variable name/],
+    ['pilot env that is not an env var', { pilot: { env: { '1FLAG': 'x' } } }, /^\[prod\/cp\] pilot\.env: "1FLAG" is not an environment variable name/],
+    ['bad priority class', { pilot: { priorityClassName: 'System_Critical' } }, /^\[prod\/cp\] pilot\.priorityClassName: "System_Critical" is not a DNS label/],
     ['relative access log path', { meshConfig: { accessLog: AccessLog.json({ file: 'logs/access.log' }) } }, /meshConfig\.accessLog\.file: "logs\/access\.log" is not an absolute path/],
     ['toleration value with Exists', { pilot: { tolerations: [{ key: 'a', operator: 'Exists', value: 'b' }] } }, /pilot\.tolerations\[0\]\.value: "b" is set with operator Exists/],
     ['duplicate gateway names', { ingressGateways: [{ name: 'gw' }], egressGateways: [{ name: 'gw' }] }, /"gw" names two gateway components/],

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import {
-  Authorization, AuthorizationAction, AuthorizationPolicy, AuthorizationRule, ConditionKey, HttpMethod, PolicyTargetRef, Principal, WorkloadSelector,
+  Authorization, AuthorizationAction, AuthorizationPreset, AuthorizationPolicy, AuthorizationRule, ConditionKey, HttpMethod, PolicyTargetRef, Principal, WorkloadSelector,
 } from '../../lib';
 import { expectValidManifests } from '../support/validate';
 import { errorOf, find, Obj, prodChart, synthError } from './support';
@@ -43,7 +43,7 @@ describe('AuthorizationPolicy output', () => {
         namespaces: ['istio-ingress'], notNamespaces: ['team-*'],
         ipBlocks: ['10.0.0.0/16'], notIpBlocks: ['10.0.9.9'], remoteIpBlocks: ['203.0.113.0/24'], notRemoteIpBlocks: ['2001:db8::/64'],
       }, { requestPrincipals: ['https://auth.example.com/*'], notRequestPrincipals: ['https://auth.example.com/banned'] }],
-      to: [{ methods: [HttpMethod.GET], notMethods: [HttpMethod.DELETE], paths: ['/api/{*}/reviews', '/static/*'], notPaths: ['*.php'], ports: [9080], notPorts: [15000], hosts: ['bookinfo.example.com'], notHosts: ['*.internal'] }],
+      to: [{ methods: [HttpMethod.GET], notMethods: [HttpMethod.DELETE], paths: ['/api/{*}/reviews', '/static/*'], notPaths: ['*.php'], ports: [9080], notPorts: [15000], hosts: ['bookinfo.example.com', 'bookinfo.example.com:8080', 'api.*'], notHosts: ['*.internal', '*internal.example.com'] }],
       when: [
         { key: ConditionKey.claim('groups'), values: ['admins'] },
         { key: ConditionKey.header('x-tenant'), notValues: ['blocked'] },
@@ -56,6 +56,8 @@ describe('AuthorizationPolicy output', () => {
     const spec = find(objects, 'AuthorizationPolicy', 'full').spec;
     expect(spec.action).toBe('AUDIT');
     expect(spec.rules[0].to[0].operation.ports).toStrictEqual(['9080']);
+    expect(spec.rules[0].to[0].operation.hosts).toStrictEqual(['bookinfo.example.com', 'bookinfo.example.com:8080', 'api.*']);
+    expect(spec.rules[0].to[0].operation.notHosts).toStrictEqual(['*.internal', '*internal.example.com']);
     expect(spec.rules[0].when[0]).toStrictEqual({ key: 'request.auth.claims[groups]', values: ['admins'] });
     expect(spec.rules[0].from[1].source).toStrictEqual({ requestPrincipals: ['https://auth.example.com/*'], notRequestPrincipals: ['https://auth.example.com/banned'] });
   });
@@ -125,6 +127,27 @@ describe('allowFrom and SPIFFE principals', () => {
     expect(Principal.of('bookinfo', 'bookinfo-reviews').value).toBe('cluster.local/ns/bookinfo/sa/bookinfo-reviews');
     expect(errorOf(() => Principal.fromServiceAccount(sa, { trustDomain: 'Bad Domain' })))
       .toBe('[prod/sa] trustDomain: "Bad Domain" is not a trust domain. Fix: use the mesh trust domain, e.g. "cluster.local"');
+  });
+
+  test('rule sources take Principal objects next to match strings', () => {
+    const chart = prodChart();
+    const sa = new kplus.ServiceAccount(chart, 'sa', { metadata: { name: 'productpage', namespace: 'bookinfo' } });
+    new AuthorizationPolicy(chart, 'p', {
+      namespace: 'bookinfo',
+      selector: WorkloadSelector.labels({ app: 'reviews' }),
+      rules: [{ from: [{ principals: [Principal.fromServiceAccount(sa), 'cluster.local/ns/istio-ingress/sa/*'], notPrincipals: [Principal.of('bookinfo', 'batch')] }] }],
+    });
+    const objects = chart.toJson() as Obj[];
+    expectValidManifests(objects);
+    expect(find(objects, 'AuthorizationPolicy', 'p').spec.rules[0].from[0].source).toStrictEqual({
+      principals: ['cluster.local/ns/bookinfo/sa/productpage', 'cluster.local/ns/istio-ingress/sa/*'],
+      notPrincipals: ['cluster.local/ns/bookinfo/sa/batch'],
+    });
+  });
+
+  test('the preset kinds are an enum', () => {
+    expect(Authorization.allowNothing().kind).toBe(AuthorizationPreset.ALLOW_NOTHING);
+    expect(Authorization.allowAll().kind).toBe(AuthorizationPreset.ALLOW_ALL);
   });
 
   test('a ServiceAccount without namespace, or a workload without a ServiceAccount, has no usable identity', () => {
@@ -209,6 +232,9 @@ describe('AuthorizationPolicy rules', () => {
     ['middle wildcard', { from: [{ principals: ['cluster.local/*/sa/x'] }] }, /principals\[0\]: "cluster\.local\/\*\/sa\/x" is not an Istio match/],
     ['port 0', { to: [{ ports: [0] }] }, /^\[prod\/p\] rules\[0\]\.to\[0\]\.operation\.ports\[0\]: 0 is not a port number 1–65535/],
     ['method', { to: [{ methods: ['FETCH' as HttpMethod] }] }, /methods\[0\]: "FETCH" is not an HTTP method/],
+    ['host with a bad label', { to: [{ hosts: ['bad_host.example.com'] }] }, /^\[prod\/p\] rules\[0\]\.to\[0\]\.operation\.hosts\[0\]: "bad_host\.example\.com" has an invalid DNS label "bad_host"/],
+    ['host with a bad port', { to: [{ hosts: ['api.example.com:99999'] }] }, /hosts\[0\]: "api\.example\.com:99999" has a port that is not a number 1–65535/],
+    ['host with a middle wildcard', { to: [{ notHosts: ['api.*.example.com'] }] }, /notHosts\[0\]: "api\.\*\.example\.com" is not an Istio match/],
     ['relative path', { to: [{ paths: ['reviews'] }] }, /paths\[0\]: "reviews" does not start with "\/"/],
     ['bad template', { to: [{ paths: ['/api/{id}/{*}'] }] }, /paths\[0\]: "\/api\/\{id\}\/\{\*\}" is a path template with named variables/],
     ['empty when key', { when: [{ key: '', values: ['x'] }] }, /^\[prod\/p\] rules\[0\]\.when\[0\]\.key: "" is empty \(istiod: `key` must not be empty\)/],
@@ -243,6 +269,6 @@ describe('AuthorizationPolicy rules', () => {
 
   test('a policy without any namespace is an error', () => {
     expect(errorOf(() => AuthorizationPolicy.allowFrom(prodChart(), 'p', { from: [Principal.of('a', 'b')], to: productpage })))
-      .toMatch(/^\[prod\/p\] namespace: undefined is not set, so the policy would land in whatever namespace/);
+      .toMatch(/^\[prod\/p\] namespace: undefined is not set, so the object would land in whatever namespace kubectl or the GitOps tool defaults to\. Fix: give the namespace/);
   });
 });

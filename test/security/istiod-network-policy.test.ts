@@ -29,9 +29,13 @@ describe('IstiodNetworkPolicy', () => {
     expect(np.spec.policyTypes).toStrictEqual(['Ingress']);
 
     const xds = ruleFor(objects, 'istiod-1-30-3', 15012);
-    expect(xds.ports).toStrictEqual([{ port: 15010, protocol: 'TCP' }, { port: 15012, protocol: 'TCP' }]);
+    // Plaintext xDS (15010) stays closed: sidecars and gateways use 15012.
+    expect(xds.ports).toStrictEqual([{ port: 15012, protocol: 'TCP' }]);
     expect(xds.from).toStrictEqual([
-      { namespaceSelector: { matchLabels: { 'istio.io/rev': '1-30-3' } } },
+      // Any revision, not just 1-30-3: proxies of a namespace relabelled for an upgrade keep talking
+      // to the old istiod until their pods restart.
+      { namespaceSelector: { matchExpressions: [{ key: 'istio.io/rev', operator: 'Exists' }] } },
+      { namespaceSelector: { matchLabels: { 'istio-injection': 'enabled' } } },
       { namespaceSelector: { matchLabels: { 'istio.io/dataplane-mode': 'ambient' } } },
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } } },
       { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'legacy' } } },
@@ -47,13 +51,33 @@ describe('IstiodNetworkPolicy', () => {
     expect(ingressOf(objects, 'istiod-1-30-3')).toHaveLength(3);
   });
 
-  test('default revision: istio-injection=enabled namespaces and no revision in the pod selector', () => {
+  test('default revision: no revision in the pod selector; mesh namespaces of every revision and of istio-injection', () => {
     const chart = prodChart();
     new IstiodNetworkPolicy(chart, 'np');
     const objects = chart.toJson() as Obj[];
     const np = find(objects, 'NetworkPolicy', 'istiod');
     expect(np.spec.podSelector).toStrictEqual({ matchLabels: { app: 'istiod' } });
-    expect(ruleFor(objects, 'istiod', 15010).from).toContainEqual({ namespaceSelector: { matchLabels: { 'istio-injection': 'enabled' } } });
+    const from = ruleFor(objects, 'istiod', 15012).from;
+    expect(from).toContainEqual({ namespaceSelector: { matchLabels: { 'istio-injection': 'enabled' } } });
+    expect(from).toContainEqual({ namespaceSelector: { matchExpressions: [{ key: 'istio.io/rev', operator: 'Exists' }] } });
+    expect(ingressOf(objects, 'istiod').some((r) => r.ports.some((p) => p.port === 15010))).toBe(false);
+  });
+
+  test('the old and the new revision admit the same mesh namespaces, so relabelling a namespace cuts off no proxy', () => {
+    const chart = prodChart();
+    const oldCp = new MeshControlPlane(chart, 'old', { revision: '1-29-2' });
+    const newCp = new MeshControlPlane(chart, 'new', { revision: '1-30-3' });
+    new IstiodNetworkPolicy(chart, 'np-old', { controlPlane: oldCp });
+    new IstiodNetworkPolicy(chart, 'np-new', { controlPlane: newCp });
+    const objects = chart.toJson() as Obj[];
+    expect(ruleFor(objects, 'istiod-1-29-2', 15012).from).toStrictEqual(ruleFor(objects, 'istiod-1-30-3', 15012).from);
+  });
+
+  test('allowPlaintextXds opens 15010 next to 15012 for the same peers', () => {
+    const chart = prodChart();
+    new IstiodNetworkPolicy(chart, 'np', { allowPlaintextXds: true });
+    const objects = chart.toJson() as Obj[];
+    expect(ruleFor(objects, 'istiod', 15010).ports).toStrictEqual([{ port: 15010, protocol: 'TCP' }, { port: 15012, protocol: 'TCP' }]);
   });
 
   test('API server CIDRs narrow the webhook port; no monitoring namespaces drop the 15014 rule', () => {

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { JwtAuthentication, JwtAuthenticationProps, JwtIssuer, TokenRequirement, WorkloadSelector } from '../../lib';
+import { JwtAuthentication, JwtAuthenticationProps, JwtIssuer, TokenRequirement, TokenRequirementKind, WorkloadSelector } from '../../lib';
 import { expectValidManifests } from '../support/validate';
 import { errorOf, find, Obj, prodChart } from './support';
 
@@ -68,6 +68,20 @@ describe('JwtAuthentication output', () => {
   test('exceptPaths with specific request principals', () => {
     const policy = find(synth({ requireToken: TokenRequirement.exceptPaths(['/healthz'], { principals: ['https://auth.example.com/ci-bot'] }) }), 'AuthorizationPolicy', 'jwt-require-token');
     expect(policy.spec.rules).toStrictEqual([{ from: [{ source: { notRequestPrincipals: ['https://auth.example.com/ci-bot'] } }], to: [{ operation: { notPaths: ['/healthz'] } }] }]);
+  });
+
+  test('a TokenRequirement has an enum kind and keeps its own copy of the paths and principals', () => {
+    const paths = ['/api/*'];
+    const principals = ['https://auth.example.com/*'];
+    const requirement = TokenRequirement.onPaths(paths, { principals });
+    paths.push('/admin/*');
+    principals.push('*');
+    expect(requirement.kind).toBe(TokenRequirementKind.ON_PATHS);
+    expect(requirement.paths).toStrictEqual(['/api/*']);
+    expect(requirement.principals).toStrictEqual(['https://auth.example.com/*']);
+    expect(TokenRequirement.exceptPaths(['/healthz']).kind).toBe(TokenRequirementKind.EXCEPT_PATHS);
+    expect(TokenRequirement.everywhere().kind).toBe(TokenRequirementKind.EVERYWHERE);
+    expect(TokenRequirement.optional().kind).toBe(TokenRequirementKind.OPTIONAL);
   });
 
   test('optional: no requirement policy', () => {

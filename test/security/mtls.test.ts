@@ -1,8 +1,8 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as net from '../../imports/networking.istio.io';
 import {
-  MeshControlPlane, MtlsMode, MtlsScope, PortMtls, StrictMtls, WorkloadSelector,
+  Environment, MeshChart, MeshControlPlane, MtlsMode, MtlsScope, PeerMtlsMode, PortMtls, StrictMtls, WorkloadSelector,
 } from '../../lib';
 import { expectValidManifests } from '../support/validate';
 import { errorOf, find, Obj, prodChart, synthError } from './support';
@@ -72,6 +72,14 @@ describe('StrictMtls output', () => {
     });
   });
 
+  test('StrictMtls.mode and PortMtls.mode share one enum', () => {
+    const chart = prodChart();
+    expect(new StrictMtls(chart, 'strict', { scope: MtlsScope.namespace('a') }).mode).toBe(PeerMtlsMode.STRICT);
+    expect(new StrictMtls(chart, 'permissive', { scope: MtlsScope.namespace('b'), mode: MtlsMode.PERMISSIVE }).mode).toBe(PeerMtlsMode.PERMISSIVE);
+    expect(new StrictMtls(chart, 'off', { scope: MtlsScope.namespace('c'), insecureDisableMtls: true }).mode).toBe(PeerMtlsMode.DISABLE);
+    expect(PortMtls.insecureDisable(8080).mode).toBe(PeerMtlsMode.DISABLE);
+  });
+
   test('DISABLE only through insecureDisableMtls', () => {
     const chart = prodChart();
     new StrictMtls(chart, 'off', { scope: MtlsScope.namespace('legacy'), insecureDisableMtls: true });
@@ -92,6 +100,27 @@ describe('StrictMtls rules', () => {
       'Fix: use scope: MtlsScope.workload(namespace, selector) for the workloads whose ports need an exception');
     expect(errorOf(() => new StrictMtls(prodChart(), 'mesh', { portLevelMtls: [PortMtls.permissive(8080)] })))
       .toMatch(/^\[prod\/mesh\] portLevelMtls: \[8080\] is only allowed with a workload selector, not with mesh scope/);
+  });
+
+  test('workload scope: a workload without namespace takes the chart\'s, else fails naming the namespace', () => {
+    const deploymentIn = (chart: Chart) => new kplus.Deployment(chart, 'reviews', { podMetadata: { labels: { app: 'reviews' } }, containers: [{ image: 'reviews:1' }] });
+    // GIVEN a chart without a namespace and a Deployment without one
+    const bare = prodChart();
+    // THEN the error says the namespace is missing and how to give it (not "undefined is not a DNS label")
+    expect(errorOf(() => new StrictMtls(bare, 'w', { scope: MtlsScope.fromWorkload(deploymentIn(bare)) })))
+      .toBe('[prod/w] namespace: undefined is not set, so the object would land in whatever namespace kubectl or the GitOps tool defaults to. ' +
+        'Fix: give the namespace, e.g. namespace: "bookinfo" (or set it on the chart or the workload)');
+    // GIVEN a chart with a namespace THEN the policy lands there
+    const chart = new MeshChart(Testing.app(), 'prod', { environment: Environment.PROD, namespace: 'bookinfo' });
+    new StrictMtls(chart, 'w', { scope: MtlsScope.fromWorkload(deploymentIn(chart)) });
+    expect(find(chart.toJson() as Obj[], 'PeerAuthentication', 'w').metadata.namespace).toBe('bookinfo');
+  });
+
+  test('workload scope: a namespace that differs from the selected workload\'s is an error', () => {
+    const chart = prodChart();
+    const deployment = new kplus.Deployment(chart, 'reviews', { metadata: { namespace: 'bookinfo' }, podMetadata: { labels: { app: 'reviews' } }, containers: [{ image: 'reviews:1' }] });
+    expect(errorOf(() => new StrictMtls(chart, 'w', { scope: MtlsScope.workload('other', WorkloadSelector.fromWorkload(deployment)) })))
+      .toMatch(/^\[prod\/w\] namespace: "other" differs from the namespace of the selected workload \("bookinfo"\)/);
   });
 
   test.each([0, 65536, 80.5])('P1: port %p is rejected', (port) => {
