@@ -11,7 +11,7 @@ import { AntiAffinity, AntiAffinityMode, Autoscaling, ComponentSizing, Disruptio
  */
 export interface SizingOverrides {
   /**
-   * Replicas (the starting count when an HPA manages the Deployment).
+   * Replicas when no HPA manages the Deployment (with an HPA, its minimum and maximum decide).
    * @default the environment's
    */
   readonly replicas?: number;
