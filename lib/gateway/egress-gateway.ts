@@ -6,6 +6,7 @@ import {
   DestinationRule, DestinationRuleSpec, VirtualService, VirtualServiceSpec,
 } from '../../imports/networking.istio.io';
 import { invalidInput } from '../core/errors';
+import { checkDnsLabel } from '../core/names';
 import { ExternalService, ServiceProtocol } from '../traffic/service-entry';
 
 /** Props of an {@link EgressGateway}. */
@@ -33,7 +34,6 @@ export interface EgressRouteOptions {
   readonly name?: string;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const PLAIN = [ServiceProtocol.HTTP];
 const SNI = [ServiceProtocol.TLS, ServiceProtocol.HTTPS];
 
@@ -87,10 +87,7 @@ export class EgressGateway extends MeshGateway {
       throw invalidInput(scope, 'port', port.number, `speaks ${port.protocol}; an egress gateway route needs HTTP or TLS/HTTPS (the gateway routes on Host or SNI)`,
         'route an HTTP or TLS port');
     }
-    const name = options.name ?? id;
-    if (!DNS_LABEL.test(name)) {
-      throw invalidInput(scope, 'name', name, 'is not a DNS label', 'use e.g. "stripe-egress"');
-    }
+    const name = checkDnsLabel(scope, 'name', options.name ?? id, 'use e.g. "stripe-egress"');
     if (this.subsets.includes(name)) {
       throw invalidInput(scope, 'name', name, 'already names a route of this egress gateway', 'give each route its own name');
     }

@@ -1,6 +1,6 @@
 import { Duration, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkPort, ServerProtocol } from './gateway-server';
+import { ServerProtocol } from './gateway-server';
 import type { IngressGateway } from './ingress-gateway';
 import {
   VirtualService, VirtualServiceSpec, VirtualServiceSpecHttp, VirtualServiceSpecTls,
@@ -8,6 +8,8 @@ import {
 import { istioDuration } from '../core/duration';
 import { formatInputError, invalidInput } from '../core/errors';
 import { checkHostname, hostCoveredBy } from '../core/hostnames';
+import { checkDnsLabel } from '../core/names';
+import { checkPort } from '../core/ports';
 
 /** Which servers of the gateway a route is for. */
 export enum GatewayRouteKind {
@@ -75,7 +77,6 @@ export interface GatewayRouteProps extends GatewayRouteOptions {
   readonly gateway: IngressGateway;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const SUBSET = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
 /**
@@ -99,8 +100,8 @@ export class GatewayRoute extends Construct {
   constructor(scope: Construct, id: string, props: GatewayRouteProps) {
     super(scope, id);
     const gateway = props.gateway;
-    this.name = checkLabel(this, 'name', props.name ?? id);
-    this.namespace = checkLabel(this, 'namespace', props.namespace ?? gateway.namespace);
+    this.name = checkDnsLabel(this, 'name', props.name ?? id, 'use e.g. "bookinfo"');
+    this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? gateway.namespace, 'use e.g. "bookinfo"');
     const kind = props.kind ?? GatewayRouteKind.HTTP;
     if (!Object.values(GatewayRouteKind).includes(kind)) {
       throw invalidInput(this, 'kind', kind, 'is not a route kind', 'use GatewayRouteKind.HTTP or GatewayRouteKind.TLS_PASSTHROUGH');
@@ -183,13 +184,6 @@ export class GatewayRoute extends Construct {
     }
     return serverNamespace === this.namespace;
   }
-}
-
-function checkLabel(scope: IConstruct, field: string, value: unknown): string {
-  if (typeof value !== 'string' || !DNS_LABEL.test(value)) {
-    throw invalidInput(scope, field, value, 'is not a DNS label (lowercase letters, digits and "-", at most 63 characters)', 'use e.g. "bookinfo"');
-  }
-  return value;
 }
 
 function checkSubset(scope: IConstruct, value: unknown): string {

@@ -1,6 +1,9 @@
 import { IConstruct } from 'constructs';
 import { invalidInput } from '../core/errors';
 import { checkNamespacedHost, NamespacedHost } from '../core/hostnames';
+import { isDnsLabel } from '../core/names';
+import { checkPort } from '../core/ports';
+import { checkSecretName } from '../core/secrets';
 import {
   GatewaySpecServers, GatewaySpecServersTls, GatewaySpecServersTlsMaxProtocolVersion, GatewaySpecServersTlsMinProtocolVersion,
   GatewaySpecServersTlsMode,
@@ -176,9 +179,6 @@ interface ServerConfig {
   readonly https?: HttpsServerOptions;
   readonly passthrough?: TlsPassthroughServerOptions;
 }
-
-const PORT_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 /**
  * One `servers[]` entry of an Istio Gateway (or two: an HTTPS server with `redirectHttp` also yields the
@@ -378,17 +378,9 @@ function checkHosts(scope: IConstruct, field: string, hosts: unknown): Namespace
   return parsed;
 }
 
-/** Checks a port number 1–65535 (the webhook's rule; the CRD allows 0). */
-export function checkPort(scope: IConstruct, field: string, port: unknown): number {
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw invalidInput(scope, field, port, 'is not a port number 1–65535', 'use e.g. 80 or 443');
-  }
-  return port;
-}
-
 function portName(scope: IConstruct, field: string, name: string | undefined, base: string, takeName: (name: string) => boolean): string {
   if (name !== undefined) {
-    if (typeof name !== 'string' || !PORT_NAME.test(name)) {
+    if (!isDnsLabel(name)) {
       throw invalidInput(scope, field, name, 'is not a port name (lowercase letters, digits and "-", at most 63 characters)', `use e.g. "${base}"`);
     }
     if (!takeName(name)) {
@@ -402,11 +394,4 @@ function portName(scope: IConstruct, field: string, name: string | undefined, ba
       return candidate;
     }
   }
-}
-
-function checkSecretName(scope: IConstruct, field: string, name: unknown): string {
-  if (typeof name !== 'string' || !SECRET_NAME.test(name)) {
-    throw invalidInput(scope, field, name, 'is not a Kubernetes secret name', 'use lowercase letters, digits, "-" and ".", e.g. "bookinfo-tls"');
-  }
-  return name;
 }

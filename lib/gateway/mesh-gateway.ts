@@ -6,6 +6,8 @@ import { Gateway, GatewaySpec } from '../../imports/networking.istio.io';
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
 import { formatInputError, invalidInput } from '../core/errors';
 import { hostsOverlap } from '../core/hostnames';
+import { selectorsOverlap } from '../core/labels';
+import { checkDnsLabel } from '../core/names';
 import { podAntiAffinity, resolveSizing, SizingOverrides } from '../core/sizing';
 import { ComponentSizing, EnvironmentProfile } from '../environment';
 import { MeshChart } from '../mesh-chart';
@@ -88,7 +90,6 @@ export interface MeshGatewayDefaults {
   readonly sizingField: string;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const GATEWAY_MARK = Symbol.for('cdk8s-istio.MeshGateway');
 /** The pilot-agent status port (health checks of load balancers). */
 const STATUS_PORT = 15021;
@@ -354,14 +355,14 @@ export abstract class MeshGateway extends Construct {
 
   /**
    * IST0145 (ConflictingGateways) and IST0138 (GatewayDuplicateCertificate) against the gateways before
-   * this one in the chart whose selectors overlap (as istioctl analyze compares them: one selector a
-   * subset of the other).
+   * this one in the chart whose selectors can select the same pods. Gateway selectors all have the keys
+   * `app` and `istio`, so this is istioctl analyze's rule (one selector a subset of the other).
    */
   private conflicts(): string[] {
     const errors: string[] = [];
     const gateways = Chart.of(this).node.findAll().filter(MeshGateway._isMeshGateway);
     for (const other of gateways.slice(0, gateways.indexOf(this))) {
-      if (!subset(this.selectorLabels, other.selectorLabels) && !subset(other.selectorLabels, this.selectorLabels)) {
+      if (!selectorsOverlap(this.selectorLabels, other.selectorLabels)) {
         continue;
       }
       for (const mine of this.rendered) {
@@ -394,15 +395,3 @@ export abstract class MeshGateway extends Construct {
     });
   }
 }
-
-function subset(a: { readonly [k: string]: string }, b: { readonly [k: string]: string }): boolean {
-  return Object.entries(a).every(([k, v]) => b[k] === v);
-}
-
-function checkDnsLabel(scope: IConstruct, field: string, value: unknown, fix: string): string {
-  if (typeof value !== 'string' || !DNS_LABEL.test(value)) {
-    throw invalidInput(scope, field, value, 'is not a DNS label (lowercase letters, digits and "-", at most 63 characters)', fix);
-  }
-  return value;
-}
-

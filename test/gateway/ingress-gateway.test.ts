@@ -194,13 +194,16 @@ describe('Gateway servers', () => {
     ['G1: duplicate port names', { servers: [GatewayServer.http({ hosts: ['a.example.com'], name: 'web' }), GatewayServer.http({ hosts: ['b.example.com'], port: 8080, name: 'web' })] },
       '[prod/gw] servers[1].name: "web" is already the name of another server of this gateway (port names must be unique; ISTIO-RULES G1). Fix: give each server its own name'],
     ['G1: a port out of range', { servers: [GatewayServer.http({ hosts: ['a.example.com'], port: 0 })] },
-      '[prod/gw] servers[0].port: 0 is not a port number 1–65535. Fix: use e.g. 80 or 443'],
+      '[prod/gw] servers[0].port: 0 is not a port number 1–65535. Fix: use a port number such as 80 or 443'],
     ['G2: HTTPS without a certificate', { servers: [GatewayServer.https({ hosts: ['a.example.com'] })] },
       '[prod/gw] servers[0].credentialName: undefined is missing: an HTTPS server needs a certificate (ISTIO-RULES G2). Fix: name the Kubernetes TLS secret in the gateway namespace, e.g. credentialName: "bookinfo-tls"'],
     ['G3: two certificate sources', { servers: [GatewayServer.https({ hosts: ['a.example.com'], credentialName: 'a', credentialNames: ['b'] })] },
       '[prod/gw] servers[0].credentialName: "a" is given together with another certificate source (only one of credentialName, credentialNames, certificateFiles; ISTIO-RULES G3). Fix: keep one of them'],
     ['G3: more than two credentialNames', { servers: [GatewayServer.https({ hosts: ['a.example.com'], credentialNames: ['a', 'b', 'c'] })] },
       '[prod/gw] servers[0].credentialNames: ["a","b","c"] does not hold one or two secret names (ISTIO-RULES G3). Fix: give e.g. ["site-rsa", "site-ecdsa"], or use credentialName for one'],
+    ['a secret name with capitals', { servers: [GatewayServer.https({ hosts: ['a.example.com'], credentialName: 'Bookinfo_TLS' })] },
+      '[prod/gw] servers[0].credentialName: "Bookinfo_TLS" is not a Kubernetes Secret name (a DNS subdomain: lowercase letters, digits, "-" and ".", at most 253 characters). '
+      + 'Fix: use lowercase letters, digits, "-" and ".", e.g. "bookinfo-tls"'],
     ['a CA on a SIMPLE server', { servers: [GatewayServer.https({ hosts: ['a.example.com'], credentialName: 'a', caCertCredentialName: 'ca' })] },
       '[prod/gw] servers[0].caCertCredentialName: "ca" is set on a SIMPLE TLS server, which verifies no client certificate. Fix: use mode: TlsMode.MUTUAL or drop it'],
     ['plain HTTP and TLS on one port', { servers: [GatewayServer.http({ hosts: ['a.example.com'], port: 443 }), HTTPS] },
@@ -305,7 +308,7 @@ describe('routes (VirtualService bound to the gateway)', () => {
     expect(thrown(() => gw.addRoute('r', { hosts: ['a.example.com', 'a.example.com'], destination: { host: 'a' } })))
       .toBe('[prod/gw/r] hosts: "a.example.com" is listed twice (ISTIO-RULES V6). Fix: list each host once');
     expect(thrown(() => gw.addRoute('r2', { hosts: ['a.example.com'], destination: { host: 'a', port: 70000 } })))
-      .toBe('[prod/gw/r2] destination.port: 70000 is not a port number 1–65535. Fix: use e.g. 80 or 443');
+      .toBe('[prod/gw/r2] destination.port: 70000 is not a port number 1–65535. Fix: use a port number such as 80 or 443');
     expect(thrown(() => gw.addRoute('r3', { hosts: ['a.example.com'], destination: { host: 'a' }, timeout: Duration.millis(0.5) })))
       .toMatch(/^\[prod\/gw\/r3\] timeout: "0\.5ms"/);
     expect(thrown(() => gw.addRoute('r4', { kind: GatewayRouteKind.TLS_PASSTHROUGH, hosts: ['a.example.com'], destination: { host: 'a' }, pathPrefix: '/x' })))
