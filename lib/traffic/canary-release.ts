@@ -5,8 +5,9 @@ import { MeshChart } from '../mesh-chart';
 import { VirtualServiceSpecHttpMatch } from '../../imports/networking.istio.io';
 import { HttpMatch } from './match';
 import { RouteResilience, renderResilience } from './route-options';
+import { checkServiceHost } from './checks';
 import { Subset } from './subset';
-import { TrafficHost } from './traffic-host';
+import { TrafficHost, trafficNamespace } from './traffic-host';
 
 /** One step of a staged canary rollout. */
 export interface CanaryStage {
@@ -24,7 +25,8 @@ export interface CanaryReleaseProps extends RouteResilience {
   readonly host: string;
   /**
    * Namespace of the DestinationRule and VirtualService.
-   * @default the chart's namespace, else "default"
+   * @default the namespace a fully qualified service host names, else that of the subsets' workloads
+   *   (`Subset.fromWorkload`), else the chart's (no fallback to "default"); another is an error
    */
   readonly namespace?: string;
   /** The version that serves most traffic now. */
@@ -109,7 +111,7 @@ export class CanaryRelease extends Construct {
       throw invalidInput(this, 'environment.canary.stages', env.canary.stages, 'are not whole percentages in increasing order ending at 100',
         'fix the environment profile, e.g. stages: [10, 25, 50, 75, 100]');
     }
-    this.trafficHost = TrafficHost.of(this, props.host, props.namespace);
+    checkServiceHost(this, 'host', props.host);
 
     // Percentages.
     if (props.stage !== undefined && props.canaryPercent !== undefined) {
@@ -164,17 +166,21 @@ export class CanaryRelease extends Construct {
     }
     const resilience = renderResilience(this, '', props, env);
 
-    this.stableSubset = this.trafficHost.addSubset(this, props.stable, 'stable');
-    this.canarySubset = this.trafficHost.addSubset(this, props.canary, 'canary');
+    // All input is checked: now contribute to the shared host.
+    const namespace = trafficNamespace(this, props.host, props.namespace, [{ field: 'stable', subset: props.stable }, { field: 'canary', subset: props.canary }]);
+    this.trafficHost = TrafficHost.of(this, props.host, namespace);
+
+    this.stableSubset = this.trafficHost._addSubset(this, props.stable, 'stable');
+    this.canarySubset = this.trafficHost._addSubset(this, props.canary, 'canary');
     if (matches.length > 0 && percent > 0) {
-      this.trafficHost.addHttpRoute(this, {
+      this.trafficHost._addHttpRoute(this, {
         name: `${id}-match`,
         match: matches,
         destinations: [{ subset: this.canarySubset }],
         ...resilience,
       }, 'routeToCanaryWhen');
     }
-    this.trafficHost.addHttpRoute(this, {
+    this.trafficHost._addHttpRoute(this, {
       name: `${id}-weighted`,
       destinations: [
         { subset: this.stableSubset, weight: this.stablePercent },

@@ -1,5 +1,4 @@
 export { TrafficHost } from './traffic-host';
-export type { HostHttpRoute, HostRouteDestination } from './traffic-host';
 export { Subset } from './subset';
 export { HttpMatch } from './match';
 export { RetryOn, RetryPolicy, FaultInjection, isProduction } from './resilience';

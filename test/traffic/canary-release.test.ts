@@ -123,7 +123,7 @@ describe('CanaryRelease', () => {
     const subset = Subset.fromWorkload('v1', d);
     expect(subset.labels).toStrictEqual(d.matchLabels);
     expect(Object.keys(subset.labels)).toStrictEqual(['cdk8s.io/metadata.addr']);
-    new CanaryRelease(chart, 'c', { host: 'web', stable: subset, canary: Subset.fromLabels('v2', { version: 'v2' }) });
+    new CanaryRelease(chart, 'c', { host: 'web', namespace: 'shop', stable: subset, canary: Subset.fromLabels('v2', { version: 'v2' }) });
     const pods = all(synthValid(chart), 'Deployment')[0].spec.template.metadata.labels;
     expect(pods['cdk8s.io/metadata.addr']).toBe(subset.labels['cdk8s.io/metadata.addr']);
   });
