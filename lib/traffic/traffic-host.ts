@@ -135,8 +135,9 @@ function resourceNameFor(canonical: string, namespace: string): string {
 /**
  * The namespace implied by `host` itself: that of a namespaced service host (`reviews.bookinfo.svc`,
  * `reviews.bookinfo.svc.cluster.local`, `*.bookinfo.svc.cluster.local`), else undefined.
+ * @internal
  */
-function hostNamespace(host: string): string | undefined {
+export function hostNamespace(host: string): string | undefined {
   if (typeof host !== 'string' || !host.includes('.')) {
     return undefined;
   }

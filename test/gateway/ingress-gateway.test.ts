@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  Environment, ExternalTrafficPolicy, GatewayServer, GatewayServiceType, IngressGateway, IngressGatewayProps, MeshControlPlane, MeshNamespace,
+  CanaryRelease, Environment, ExternalTrafficPolicy, GatewayServer, Subset, GatewayServiceType, IngressGateway, IngressGatewayProps, MeshControlPlane, MeshNamespace,
   GatewayRouteKind, TlsMode, TlsProtocolVersion,
 } from '../../lib';
 import { expectValidManifests } from '../support/validate';
@@ -313,6 +313,50 @@ describe('routes (VirtualService bound to the gateway)', () => {
       .toMatch(/^\[prod\/gw\/r3\] timeout: "0\.5ms"/);
     expect(thrown(() => gw.addRoute('r4', { kind: GatewayRouteKind.TLS_PASSTHROUGH, hosts: ['a.example.com'], destination: { host: 'a' }, pathPrefix: '/x' })))
       .toBe('[prod/gw/r4] pathPrefix: "/x" applies to HTTP routes only; a passthrough route sees encrypted bytes. Fix: drop it, or terminate TLS with an HTTPS server and an HTTP route');
+  });
+});
+
+describe('route destinations: hosts and subsets like TrafficHost', () => {
+  const gatewayIn = (chart: ReturnType<typeof meshChart>) => new IngressGateway(chart, 'gw', { namespace: 'istio-ingress', servers: [HTTPS] });
+
+  test('a short host resolves in the destination\'s namespace, not the gateway\'s, and is written fully qualified', () => {
+    const chart = meshChart();
+    const gw = gatewayIn(chart);
+    const route = gw.addRoute('shop', { hosts: ['bookinfo.example.com'], destination: { host: 'cart', namespace: 'shop', port: 8080 } });
+    expect(route.destinationHost).toBe('cart.shop.svc.cluster.local');
+    const vs = find(synth(chart), 'VirtualService', 'shop', 'istio-ingress');
+    expect(vs.spec.http[0].route).toStrictEqual([{ destination: { host: 'cart.shop.svc.cluster.local', port: { number: 8080 } } }]);
+    // Without destination.namespace, the route's own namespace applies (the chart's when that is unset).
+    expect(gw.addRoute('r2', { hosts: ['bookinfo.example.com'], namespace: 'shop', destination: { host: 'cart' } }).destinationHost).toBe('cart.shop.svc.cluster.local');
+    expect(thrown(() => gw.addRoute('r3', { hosts: ['bookinfo.example.com'], destination: { host: 'cart.shop.svc.cluster.local', namespace: 'other' } })))
+      .toBe('[prod/gw/r3] destination.namespace: "other" differs from the namespace of the destination ("shop"). Fix: leave destination.namespace out or set it to "shop"');
+  });
+
+  test('IST0101: a subset name no DestinationRule defines fails at synth, naming the route', () => {
+    const chart = meshChart();
+    gatewayIn(chart).addRoute('cart', { hosts: ['bookinfo.example.com'], destination: { host: 'cart', namespace: 'shop', subset: 'nope' } });
+    expect(synthError(chart)).toContain('[prod/gw/cart] destination.subset: "nope" is not defined by any DestinationRule of host cart (istioctl analyze IST0101');
+  });
+
+  test('a subset name some other construct defines, or a Subset the route adds to the host\'s shared DestinationRule', () => {
+    const chart = meshChart();
+    const gw = gatewayIn(chart);
+    new CanaryRelease(chart, 'cart-canary', {
+      host: 'cart.shop.svc.cluster.local', stable: Subset.fromLabels('v1', { version: 'v1' }), canary: Subset.fromLabels('v2', { version: 'v2' }),
+    });
+    gw.addRoute('cart', { hosts: ['bookinfo.example.com'], destination: { host: 'cart', namespace: 'shop', subset: 'v2' } });
+    gw.addRoute('beta', { hosts: ['beta.example.com'], destination: { host: 'cart.shop.svc.cluster.local', subset: Subset.fromLabels('beta', { version: 'beta' }) } });
+    gw.addServer(GatewayServer.http({ hosts: ['beta.example.com'], port: 8080 }));
+    const objects = synth(chart);
+    expectValidManifests(objects);
+    expect(find(objects, 'DestinationRule', 'cart', 'shop').spec.subsets.map((s: { name: string }) => s.name)).toStrictEqual(['v1', 'v2', 'beta']);
+    expect(find(objects, 'VirtualService', 'beta', 'istio-ingress').spec.http[0].route[0].destination).toStrictEqual({ host: 'cart.shop.svc.cluster.local', subset: 'beta' });
+  });
+
+  test('a subset name that is no DNS label', () => {
+    const gw = gatewayIn(meshChart());
+    expect(thrown(() => gw.addRoute('r', { hosts: ['bookinfo.example.com'], destination: { host: 'cart', namespace: 'shop', subset: 'V_1' } })))
+      .toContain('[prod/gw/r] destination.subset: "V_1" is not a subset name');
   });
 });
 
