@@ -6,8 +6,10 @@ import {
 } from '../../imports/networking.istio.io';
 import { istioDuration } from '../core/duration';
 import { invalidInput } from '../core/errors';
-import { checkSelectorLabels } from '../core/labels';
 import { checkDnsLabel, isHeaderName } from '../core/names';
+import { resolveNamespace } from '../core/namespace';
+import { WorkloadSelector } from '../workload/workload-selector';
+import { renderSelector } from './selector';
 
 /** Which proxies' listeners the rate limit is inserted into. */
 export enum RateLimitContext {
@@ -27,15 +29,22 @@ export interface RateLimitHeader {
 
 /** Props of a {@link LocalRateLimit}. */
 export interface LocalRateLimitProps {
-  /** Namespace of the EnvoyFilter: the namespace of the selected workloads (or of the gateway). */
-  readonly namespace: string;
+  /**
+   * Namespace of the EnvoyFilter: the namespace of the selected workloads (or of the gateway).
+   * @default the selected workload's namespace, else the chart's (an error when neither is known)
+   */
+  readonly namespace?: string;
   /**
    * Name of the EnvoyFilter.
    * @default the construct id
    */
   readonly name?: string;
-  /** Labels of the pods whose proxies enforce the limit (required: an unscoped filter would hit every proxy of the namespace). */
-  readonly selector: { readonly [key: string]: string };
+  /**
+   * The pods whose proxies enforce the limit, e.g. `WorkloadSelector.fromWorkload(productpage)` or
+   * `WorkloadSelector.labels(ingressGateway.selectorLabels)` (required: an unscoped filter would hit
+   * every proxy of the namespace).
+   */
+  readonly selector: WorkloadSelector;
   /**
    * Sidecars' inbound listeners or gateway listeners.
    * @default RateLimitContext.SIDECAR_INBOUND
@@ -92,8 +101,8 @@ export class LocalRateLimit extends Construct {
   constructor(scope: Construct, id: string, props: LocalRateLimitProps) {
     super(scope, id);
     this.name = checkDnsLabel(this, 'name', props.name ?? id, 'use e.g. "productpage-rate-limit"');
-    this.namespace = checkDnsLabel(this, 'namespace', props.namespace, 'name the namespace of the selected workloads');
-    const selector = checkSelectorLabels(this, 'selector', props.selector);
+    const selector = renderSelector(this, 'selector', props.selector);
+    this.namespace = resolveNamespace(this, { given: props.namespace, target: props.selector.namespace, targetName: 'the selected workload' });
     const context = props.context ?? RateLimitContext.SIDECAR_INBOUND;
     if (!Object.values(RateLimitContext).includes(context)) {
       throw invalidInput(this, 'context', context, 'is not a rate limit context', 'use RateLimitContext.SIDECAR_INBOUND or RateLimitContext.GATEWAY');

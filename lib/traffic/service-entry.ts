@@ -9,6 +9,9 @@ import { checkHostname } from '../core/hostnames';
 import { sortedRecord } from '../core/records';
 import { checkSelectorLabels } from '../core/labels';
 import { checkDnsLabel, isDnsLabel } from '../core/names';
+import { resolveNamespace } from '../core/namespace';
+import { WorkloadSelector } from '../workload/workload-selector';
+import { renderSelector } from './selector';
 import { isIpOrCidr } from '../core/network';
 import { checkPort } from '../core/ports';
 
@@ -95,8 +98,11 @@ export interface ExternalServiceEndpoint {
 
 /** Props of an {@link ExternalService}. */
 export interface ExternalServiceProps {
-  /** Namespace of the ServiceEntry. */
-  readonly namespace: string;
+  /**
+   * Namespace of the ServiceEntry.
+   * @default the namespace of the `workloadSelector`'s workload, else the chart's (an error when neither is known)
+   */
+  readonly namespace?: string;
   /**
    * Name of the ServiceEntry.
    * @default the construct id
@@ -127,10 +133,11 @@ export interface ExternalServiceProps {
    */
   readonly endpoints?: ExternalServiceEndpoint[];
   /**
-   * Pods or WorkloadEntries backing a MESH_INTERNAL service, instead of endpoints.
+   * Pods or WorkloadEntries backing a MESH_INTERNAL service, instead of endpoints (in the
+   * ServiceEntry's namespace).
    * @default none
    */
-  readonly workloadSelector?: { readonly [key: string]: string };
+  readonly workloadSelector?: WorkloadSelector;
   /**
    * Namespaces that see the service: names, "." (its own) or "*" (all).
    * @default all namespaces
@@ -170,7 +177,7 @@ export class ExternalService extends Construct {
   constructor(scope: Construct, id: string, props: ExternalServiceProps) {
     super(scope, id);
     this.name = checkDnsLabel(this, 'name', props.name ?? id, 'use e.g. "stripe-api"');
-    this.namespace = checkDnsLabel(this, 'namespace', props.namespace, 'name the namespace the ServiceEntry lives in, e.g. "istio-system"');
+    this.namespace = resolveNamespace(this, { given: props.namespace, target: props.workloadSelector?.namespace, targetName: 'the selected workload' });
 
     if (!Array.isArray(props.hosts) || props.hosts.length === 0) {
       throw invalidInput(this, 'hosts', props.hosts, 'is empty', 'list the external hosts, e.g. ["api.stripe.com"]');
@@ -216,15 +223,12 @@ export class ExternalService extends Construct {
       throw invalidInput(this, 'addresses', [], 'is empty', 'drop it or list at least one address');
     }
 
-    if (props.workloadSelector !== undefined && props.endpoints !== undefined) {
-      throw invalidInput(this, 'workloadSelector', props.workloadSelector, 'is given together with endpoints (only one of them; ISTIO-RULES S1)', 'keep either the selector or the endpoints');
+    const workloadSelector = props.workloadSelector === undefined ? undefined : renderSelector(this, 'workloadSelector', props.workloadSelector);
+    if (workloadSelector !== undefined && props.endpoints !== undefined) {
+      throw invalidInput(this, 'workloadSelector', workloadSelector, 'is given together with endpoints (only one of them; ISTIO-RULES S1)', 'keep either the selector or the endpoints');
     }
-    let workloadSelector: { [key: string]: string } | undefined;
-    if (props.workloadSelector !== undefined) {
-      if (location !== ServiceLocation.MESH_INTERNAL) {
-        throw invalidInput(this, 'workloadSelector', props.workloadSelector, 'only applies to MESH_INTERNAL services', 'set location: ServiceLocation.MESH_INTERNAL or list endpoints');
-      }
-      workloadSelector = checkSelectorLabels(this, 'workloadSelector', props.workloadSelector);
+    if (workloadSelector !== undefined && location !== ServiceLocation.MESH_INTERNAL) {
+      throw invalidInput(this, 'workloadSelector', workloadSelector, 'only applies to MESH_INTERNAL services', 'set location: ServiceLocation.MESH_INTERNAL or list endpoints');
     }
     const endpoints = this.checkEndpoints(props.endpoints, resolution, ports);
     if (resolution === ServiceResolution.DNS && endpoints.length === 0 && hasWildcard) {

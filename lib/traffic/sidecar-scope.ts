@@ -6,9 +6,12 @@ import {
 import { OutboundTraffic } from '../control-plane/mesh-config';
 import { formatInputError, invalidInput } from '../core/errors';
 import { checkNamespacedHost } from '../core/hostnames';
-import { checkSelectorLabels, selectorsOverlap } from '../core/labels';
+import { selectorsOverlap } from '../core/labels';
 import { checkDnsLabel, isDnsLabel } from '../core/names';
+import { resolveNamespace } from '../core/namespace';
 import { checkPort } from '../core/ports';
+import { WorkloadSelector } from '../workload/workload-selector';
+import { renderSelector } from './selector';
 import { ServiceProtocol } from './service-entry';
 
 /** The port of an egress listener. */
@@ -40,18 +43,21 @@ export interface EgressListener {
 
 /** Props of a {@link SidecarScope}. */
 export interface SidecarScopeProps {
-  /** Namespace the Sidecar applies to. */
-  readonly namespace: string;
+  /**
+   * Namespace the Sidecar applies to.
+   * @default the selected workload's namespace, else the chart's (an error when neither is known)
+   */
+  readonly namespace?: string;
   /**
    * Name of the Sidecar.
    * @default "default" for a namespace-wide scope, else the construct id
    */
   readonly name?: string;
   /**
-   * Labels of the pods it applies to.
+   * The pods it applies to, e.g. `WorkloadSelector.fromWorkload(reviews)`.
    * @default none: every pod of the namespace (at most one such Sidecar per namespace, IST0111)
    */
-  readonly selector?: { readonly [key: string]: string };
+  readonly selector?: WorkloadSelector;
   /**
    * Egress listeners, in order. Give either `egress` or `hosts`.
    * @default one catch-all listener with `hosts`
@@ -85,8 +91,8 @@ export class SidecarScope extends Construct {
   public readonly name: string;
   /** Namespace of the Sidecar. */
   public readonly namespace: string;
-  /** Workload labels, or undefined for a namespace-wide scope. */
-  public readonly selector?: { readonly [key: string]: string };
+  /** Labels of the selected pods, or undefined for a namespace-wide scope. */
+  public readonly selectorLabels?: { readonly [key: string]: string };
   /** The Sidecar. */
   public readonly resource: Sidecar;
 
@@ -95,9 +101,9 @@ export class SidecarScope extends Construct {
   constructor(scope: Construct, id: string, props: SidecarScopeProps) {
     super(scope, id);
     Object.defineProperty(this, SCOPE_MARK, { value: true });
-    this.namespace = checkDnsLabel(this, 'namespace', props.namespace, 'name the namespace, e.g. "bookinfo"');
-    this.selector = props.selector === undefined ? undefined : Object.freeze(checkSelectorLabels(this, 'selector', props.selector));
-    this.name = checkDnsLabel(this, 'name', props.name ?? (this.selector ? id : 'default'), 'use e.g. "default"');
+    this.selectorLabels = props.selector === undefined ? undefined : Object.freeze(renderSelector(this, 'selector', props.selector));
+    this.namespace = resolveNamespace(this, { given: props.namespace, target: props.selector?.namespace, targetName: 'the selected workload' });
+    this.name = checkDnsLabel(this, 'name', props.name ?? (this.selectorLabels ? id : 'default'), 'use e.g. "default"');
 
     if (props.egress !== undefined && props.hosts !== undefined) {
       throw invalidInput(this, 'hosts', props.hosts, 'is given together with egress', 'put the hosts into an egress listener, or drop egress');
@@ -113,7 +119,7 @@ export class SidecarScope extends Construct {
       throw invalidInput(this, 'outboundTrafficPolicy', policy, 'is not an outbound traffic policy', 'use OutboundTraffic.REGISTRY_ONLY or OutboundTraffic.ALLOW_ANY');
     }
     this.spec = {
-      ...(this.selector ? { workloadSelector: { labels: { ...this.selector } } } : {}),
+      ...(this.selectorLabels ? { workloadSelector: { labels: { ...this.selectorLabels } } } : {}),
       egress,
       outboundTrafficPolicy: { mode: policy.mode as SidecarSpecOutboundTrafficPolicyMode },
     };
@@ -172,13 +178,13 @@ export class SidecarScope extends Construct {
       if (other.namespace !== this.namespace) {
         continue;
       }
-      if (!this.selector && !other.selector) {
+      if (!this.selectorLabels && !other.selectorLabels) {
         errors.push(formatInputError('', 'selector', undefined,
           `is unset, like that of ${other.node.path} in namespace "${this.namespace}": only one Sidecar without a workload selector may exist per namespace (IST0111 MultipleSidecarsWithoutWorkloadSelectors)`,
           'keep one namespace-wide SidecarScope and give the others a selector'));
-      } else if (this.selector && other.selector && selectorsOverlap(this.selector, other.selector)) {
-        errors.push(formatInputError('', 'selector', this.selector,
-          `can select the same pods as the selector ${JSON.stringify(other.selector)} of ${other.node.path} (IST0110 ConflictingSidecarWorkloadSelectors: which one applies is undefined)`,
+      } else if (this.selectorLabels && other.selectorLabels && selectorsOverlap(this.selectorLabels, other.selectorLabels)) {
+        errors.push(formatInputError('', 'selector', this.selectorLabels,
+          `can select the same pods as the selector ${JSON.stringify(other.selectorLabels)} of ${other.node.path} (IST0110 ConflictingSidecarWorkloadSelectors: which one applies is undefined)`,
           'make the selectors exclusive (a common label with different values), or merge the scopes'));
       }
     }

@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import {
-  Environment, ExternalService, ExternalServiceProps, MeshControlPlane, ServiceLocation, ServiceProtocol, ServiceResolution,
+  Environment, ExternalService, ExternalServiceProps, MeshControlPlane, ServiceLocation, ServiceProtocol, ServiceResolution, WorkloadSelector,
 } from '../../lib';
 import { expectValidManifests } from '../support/validate';
 import { find, meshChart, synth, synthError, thrown } from '../gateway/support';
@@ -39,7 +39,7 @@ describe('ExternalService', () => {
     expect(stat.spec.exportTo).toStrictEqual(['.']);
     const internal = entryFor({
       namespace: 'vms', hosts: ['legacy.vms.svc.cluster.local'], location: ServiceLocation.MESH_INTERNAL, resolution: ServiceResolution.STATIC,
-      workloadSelector: { app: 'legacy' }, ports: [{ number: 8080, protocol: ServiceProtocol.HTTP }],
+      workloadSelector: WorkloadSelector.labels({ app: 'legacy' }), ports: [{ number: 8080, protocol: ServiceProtocol.HTTP }],
     });
     expect(internal.spec.workloadSelector).toStrictEqual({ labels: { app: 'legacy' } });
   });
@@ -60,9 +60,9 @@ describe('ExternalService', () => {
       '[prod/ext] addresses[0]: ":::/64" is not an IP address or CIDR range. Fix: use e.g. "203.0.113.10" or "203.0.113.0/24"'],
     ['S1: CIDR with DNS', { addresses: ['203.0.113.0/24'] },
       '[prod/ext] addresses[0]: "203.0.113.0/24" is a CIDR range, which DNS resolution does not allow (CIDR addresses only with NONE or STATIC; ISTIO-RULES S1). Fix: give single IP addresses, or use resolution NONE / STATIC'],
-    ['S1: workloadSelector with endpoints', { location: ServiceLocation.MESH_INTERNAL, workloadSelector: { app: 'x' }, endpoints: [{ address: '203.0.113.1' }] },
+    ['S1: workloadSelector with endpoints', { location: ServiceLocation.MESH_INTERNAL, workloadSelector: WorkloadSelector.labels({ app: 'x' }), endpoints: [{ address: '203.0.113.1' }] },
       '[prod/ext] workloadSelector: {"app":"x"} is given together with endpoints (only one of them; ISTIO-RULES S1). Fix: keep either the selector or the endpoints'],
-    ['a workloadSelector on MESH_EXTERNAL', { workloadSelector: { app: 'x' } },
+    ['a workloadSelector on MESH_EXTERNAL', { workloadSelector: WorkloadSelector.labels({ app: 'x' }) },
       '[prod/ext] workloadSelector: {"app":"x"} only applies to MESH_INTERNAL services. Fix: set location: ServiceLocation.MESH_INTERNAL or list endpoints'],
     ['STATIC without endpoints', { resolution: ServiceResolution.STATIC },
       '[prod/ext] endpoints: undefined is empty with STATIC resolution (there would be nowhere to send traffic). Fix: list endpoints with IP addresses, or use DNS resolution'],
