@@ -195,7 +195,7 @@ export class GatewayRoute extends Construct {
 
   /** IST0132: every host must be served by a server of the gateway, of the route's kind. */
   private uncoveredHosts(gateway: IngressGateway, kind: GatewayRouteKind): string[] {
-    const servers = gateway.servers.filter((s) => (kind === GatewayRouteKind.HTTP ? s.protocol !== ServerProtocol.TLS : s.protocol === ServerProtocol.TLS));
+    const servers = gateway._servers.filter((s) => (kind === GatewayRouteKind.HTTP ? s.protocol !== ServerProtocol.TLS : s.protocol === ServerProtocol.TLS));
     const errors: string[] = [];
     for (const host of this.hosts) {
       const covered = servers.some((s) => s.hosts.some((h) => this.namespaceMatches(h.namespace, gateway.namespace) && hostCoveredBy(host, h.dnsName)));

@@ -19,8 +19,11 @@ export enum ServerProtocol {
   TLS = 'TLS',
 }
 
-/** How the gateway terminates TLS. */
-export enum TlsMode {
+/**
+ * How a gateway server terminates TLS (the server side; a DestinationRule's client side is
+ * `ClientTlsMode`). Passthrough is not a mode here: use `GatewayServer.tlsPassthrough`.
+ */
+export enum ServerTlsMode {
   /** Server-side TLS: the gateway presents its certificate. */
   SIMPLE = 'SIMPLE',
   /** Mutual TLS: clients must present a certificate signed by the configured CA. */
@@ -70,7 +73,9 @@ export interface HttpServerOptions {
    */
   readonly name?: string;
   /**
-   * Answer every request with a 301 redirect to HTTPS.
+   * This server answers every request with a 301 redirect to HTTPS and routes nothing (Istio's
+   * `tls.httpsRedirect`). For an HTTPS server that also wants its port-80 redirect, use
+   * `GatewayServer.https({ redirectHttp: true })` instead, which adds exactly such a server.
    * @default false
    */
   readonly httpsRedirect?: boolean;
@@ -103,11 +108,12 @@ export interface HttpsServerOptions {
   readonly caCertCredentialName?: string;
   /**
    * TLS mode.
-   * @default TlsMode.SIMPLE
+   * @default ServerTlsMode.SIMPLE
    */
-  readonly mode?: TlsMode;
+  readonly mode?: ServerTlsMode;
   /**
-   * Also listen on plain HTTP (`httpPort`) for the same hosts and answer with a 301 redirect to HTTPS.
+   * Also add a plain HTTP server on `httpPort` for the same hosts that answers every request with a 301
+   * redirect to HTTPS (the same as a separate `GatewayServer.http({ hosts, httpsRedirect: true })`).
    * @default false
    */
   readonly redirectHttp?: boolean;
@@ -159,7 +165,7 @@ export interface TlsPassthroughServerOptions {
   readonly name?: string;
 }
 
-/** A server as a gateway renders it: the L1 spec plus what cross-checks need. */
+/** A server as a gateway renders it: the L1 spec plus what cross-checks need. @internal */
 export interface RenderedServer {
   /** The `servers[]` entry. */
   readonly spec: GatewaySpecServers;
@@ -168,9 +174,9 @@ export interface RenderedServer {
   /** Whether TLS is terminated or passed through on this port (HTTPS, TLS). */
   readonly tlsBased: boolean;
   /** Hosts, split. */
-  readonly hosts: NamespacedHost[];
+  readonly hosts: readonly NamespacedHost[];
   /** Credentials (secret names or certificate paths) the server presents. */
-  readonly credentials: string[];
+  readonly credentials: readonly string[];
 }
 
 interface ServerConfig {
@@ -259,9 +265,9 @@ export class GatewayServer {
   }
 
   private renderTls(scope: IConstruct, field: string, o: HttpsServerOptions): { spec: GatewaySpecServersTls; credentials: string[] } {
-    const mode = o.mode ?? TlsMode.SIMPLE;
-    if (!Object.values(TlsMode).includes(mode)) {
-      throw invalidInput(scope, `${field}.mode`, mode, 'is not a TLS mode for an HTTPS server', `use one of ${Object.values(TlsMode).join(', ')} (TlsMode.*)`);
+    const mode = o.mode ?? ServerTlsMode.SIMPLE;
+    if (!Object.values(ServerTlsMode).includes(mode)) {
+      throw invalidInput(scope, `${field}.mode`, mode, 'is not a TLS mode for an HTTPS server', `use one of ${Object.values(ServerTlsMode).join(', ')} (ServerTlsMode.*)`);
     }
     const sources = [o.credentialName !== undefined, o.credentialNames !== undefined, o.certificateFiles !== undefined].filter(Boolean).length;
     if (sources === 0) {
@@ -297,7 +303,7 @@ export class GatewayServer {
       if (files.caCertificates !== undefined && (typeof files.caCertificates !== 'string' || !files.caCertificates.startsWith('/'))) {
         throw invalidInput(scope, `${field}.certificateFiles.caCertificates`, files.caCertificates, 'is not an absolute file path', 'give the path of the mounted CA bundle');
       }
-      if (mode !== TlsMode.SIMPLE && files.caCertificates === undefined) {
+      if (mode !== ServerTlsMode.SIMPLE && files.caCertificates === undefined) {
         throw invalidInput(scope, `${field}.certificateFiles.caCertificates`, undefined, `is missing: ${mode} TLS needs a CA bundle to verify clients (ISTIO-RULES G3)`,
           'give the path of the client CA bundle, or use credentialName with a secret holding ca.crt');
       }
@@ -309,14 +315,14 @@ export class GatewayServer {
       }
     }
     if (o.caCertCredentialName !== undefined) {
-      if (mode === TlsMode.SIMPLE) {
-        throw invalidInput(scope, `${field}.caCertCredentialName`, o.caCertCredentialName, 'is set on a SIMPLE TLS server, which verifies no client certificate', 'use mode: TlsMode.MUTUAL or drop it');
+      if (mode === ServerTlsMode.SIMPLE) {
+        throw invalidInput(scope, `${field}.caCertCredentialName`, o.caCertCredentialName, 'is set on a SIMPLE TLS server, which verifies no client certificate', 'use mode: ServerTlsMode.MUTUAL or drop it');
       }
       spec.caCertCredentialName = checkSecretName(scope, `${field}.caCertCredentialName`, o.caCertCredentialName);
     }
     if (o.subjectAltNames !== undefined) {
-      if (mode === TlsMode.SIMPLE) {
-        throw invalidInput(scope, `${field}.subjectAltNames`, o.subjectAltNames, 'is set on a SIMPLE TLS server, which verifies no client certificate', 'use mode: TlsMode.MUTUAL or drop it');
+      if (mode === ServerTlsMode.SIMPLE) {
+        throw invalidInput(scope, `${field}.subjectAltNames`, o.subjectAltNames, 'is set on a SIMPLE TLS server, which verifies no client certificate', 'use mode: ServerTlsMode.MUTUAL or drop it');
       }
       if (!Array.isArray(o.subjectAltNames) || o.subjectAltNames.length === 0 || o.subjectAltNames.some((s) => typeof s !== 'string' || s === '')) {
         throw invalidInput(scope, `${field}.subjectAltNames`, o.subjectAltNames, 'is not a list of names', 'give e.g. ["spiffe://example.com/client"]');

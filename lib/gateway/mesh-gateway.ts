@@ -82,11 +82,18 @@ export interface MeshGatewayProps {
   readonly externalTrafficPolicy?: ExternalTrafficPolicy;
 }
 
-/** What subclasses decide. @internal */
+/**
+ * What a subclass of {@link MeshGateway} decides (IngressGateway, EgressGateway). Public because the
+ * protected constructor takes it.
+ */
 export interface MeshGatewayDefaults {
+  /** Namespace when the props give none. */
   readonly defaultNamespace: string;
+  /** Service type when the props give none. */
   readonly defaultServiceType: GatewayServiceType;
+  /** The environment's sizing of this kind of gateway. */
   readonly sizingOf: (env: EnvironmentProfile) => ComponentSizing;
+  /** The prop name sizing errors are reported under. */
   readonly sizingField: string;
 }
 
@@ -329,8 +336,12 @@ export abstract class MeshGateway extends Construct {
     }
   }
 
-  /** The servers added so far, as rendered into the Gateway (copies). */
-  public get servers(): RenderedServer[] {
+  /**
+   * The servers added so far, as rendered into the Gateway (copies); `toGatewaySpec()` shows them as
+   * synthesized.
+   * @internal
+   */
+  public get _servers(): RenderedServer[] {
     return this.rendered.map((s) => JSON.parse(JSON.stringify(s)));
   }
 

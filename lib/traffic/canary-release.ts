@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { invalidInput, show } from '../core/errors';
 import { EnvironmentProfile } from '../environment';
 import { MeshChart } from '../mesh-chart';
@@ -70,18 +70,22 @@ export interface CanaryReleaseProps extends RouteResilience {
  */
 export class CanaryRelease extends Construct {
   /**
-   * The stages of `env` as a plan. Throws when the environment's stages are not whole percentages in
-   * increasing order ending at 100.
+   * The stages of `env` as a plan. Throws, naming `scope`'s construct path, when the environment's
+   * stages are not whole percentages in increasing order ending at 100.
+   *
+   * @param scope the construct the plan is for (named in errors)
+   * @param env the environment
+   * @default env the environment of `scope`'s MeshChart
    */
-  public static planFor(env: EnvironmentProfile): CanaryStage[] {
+  public static planFor(scope: IConstruct, env: EnvironmentProfile = MeshChart.environmentOf(scope)): readonly CanaryStage[] {
     const stages = env.canary.stages;
     const ok = Array.isArray(stages) && stages.length > 0 && stages[stages.length - 1] === 100 &&
       stages.every((s, i) => Number.isInteger(s) && s >= 0 && s <= 100 && (i === 0 || s > stages[i - 1]));
     if (!ok) {
-      throw new Error(`environment ${show(env.name)} canary.stages: ${show(stages)} are not whole percentages in increasing order ending at 100. ` +
-        'Fix: use e.g. [10, 25, 50, 75, 100].');
+      throw invalidInput(scope, 'environment.canary.stages', stages, `of environment ${show(env.name)} are not whole percentages in increasing order ending at 100`,
+        'fix the environment profile, e.g. stages: [10, 25, 50, 75, 100]');
     }
-    return stages.map((canaryPercent, index) => ({ index, canaryPercent, stablePercent: 100 - canaryPercent }));
+    return Object.freeze(stages.map((canaryPercent, index) => Object.freeze({ index, canaryPercent, stablePercent: 100 - canaryPercent })));
   }
 
   /** The environment's rollout plan. */
@@ -105,12 +109,7 @@ export class CanaryRelease extends Construct {
       throw invalidInput(this, 'props', props, 'are missing', 'give at least { host, stable, canary }');
     }
     const env = MeshChart.environmentOf(this);
-    try {
-      this.plan = Object.freeze(CanaryRelease.planFor(env));
-    } catch {
-      throw invalidInput(this, 'environment.canary.stages', env.canary.stages, 'are not whole percentages in increasing order ending at 100',
-        'fix the environment profile, e.g. stages: [10, 25, 50, 75, 100]');
-    }
+    this.plan = CanaryRelease.planFor(this, env);
     checkServiceHost(this, 'host', props.host);
 
     // Percentages.

@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
   CanaryRelease, Environment, ExternalTrafficPolicy, GatewayServer, Subset, GatewayServiceType, IngressGateway, IngressGatewayProps, MeshControlPlane, MeshNamespace,
-  GatewayRouteKind, TlsMode, TlsProtocolVersion,
+  GatewayRouteKind, ServerTlsMode, TlsProtocolVersion,
 } from '../../lib';
 import { expectValidManifests } from '../support/validate';
 import { find, meshChart, Obj, synth, synthError, thrown } from './support';
@@ -159,7 +159,7 @@ describe('Gateway servers', () => {
     const o = gatewayObjects({
       servers: [
         GatewayServer.https({
-          hosts: ['api.example.com'], credentialName: 'api-tls', mode: TlsMode.MUTUAL, caCertCredentialName: 'api-client-ca',
+          hosts: ['api.example.com'], credentialName: 'api-tls', mode: ServerTlsMode.MUTUAL, caCertCredentialName: 'api-client-ca',
           minProtocolVersion: TlsProtocolVersion.TLSV1_2, maxProtocolVersion: TlsProtocolVersion.TLSV1_3, subjectAltNames: ['spiffe://example.com/client'],
         }),
         GatewayServer.https({ hosts: ['site.example.com'], credentialNames: ['site-rsa', 'site-ecdsa'] }),
@@ -181,7 +181,7 @@ describe('Gateway servers', () => {
     const files = { serverCertificate: '/etc/istio/certs/tls.crt', privateKey: '/etc/istio/certs/tls.key' };
     const o = gatewayObjects({ servers: [GatewayServer.https({ hosts: ['a.example.com'], certificateFiles: files })] });
     expect(find(o, 'Gateway', 'ingress-gateway').spec.servers[0].tls).toStrictEqual({ mode: 'SIMPLE', ...files });
-    expect(errorFor({ servers: [GatewayServer.https({ hosts: ['a.example.com'], certificateFiles: files, mode: TlsMode.MUTUAL })] }))
+    expect(errorFor({ servers: [GatewayServer.https({ hosts: ['a.example.com'], certificateFiles: files, mode: ServerTlsMode.MUTUAL })] }))
       .toBe('[prod/gw] servers[0].certificateFiles.caCertificates: undefined is missing: MUTUAL TLS needs a CA bundle to verify clients (ISTIO-RULES G3). '
         + 'Fix: give the path of the client CA bundle, or use credentialName with a secret holding ca.crt');
     expect(errorFor({ servers: [GatewayServer.https({ hosts: ['a.example.com'], certificateFiles: { ...files, privateKey: '' } })] }))
@@ -205,7 +205,7 @@ describe('Gateway servers', () => {
       '[prod/gw] servers[0].credentialName: "Bookinfo_TLS" is not a Kubernetes Secret name (a DNS subdomain: lowercase letters, digits, "-" and ".", at most 253 characters). '
       + 'Fix: use lowercase letters, digits, "-" and ".", e.g. "bookinfo-tls"'],
     ['a CA on a SIMPLE server', { servers: [GatewayServer.https({ hosts: ['a.example.com'], credentialName: 'a', caCertCredentialName: 'ca' })] },
-      '[prod/gw] servers[0].caCertCredentialName: "ca" is set on a SIMPLE TLS server, which verifies no client certificate. Fix: use mode: TlsMode.MUTUAL or drop it'],
+      '[prod/gw] servers[0].caCertCredentialName: "ca" is set on a SIMPLE TLS server, which verifies no client certificate. Fix: use mode: ServerTlsMode.MUTUAL or drop it'],
     ['plain HTTP and TLS on one port', { servers: [GatewayServer.http({ hosts: ['a.example.com'], port: 443 }), HTTPS] },
       '[prod/gw] servers[1].port: 443 is already a HTTP port of this gateway (server "http-443"); one port cannot serve plain HTTP and TLS. Fix: use another port number'],
     ['one host twice on one port', { servers: [HTTPS, GatewayServer.tlsPassthrough({ hosts: ['bookinfo.example.com'] })] },
