@@ -232,8 +232,13 @@ export abstract class MeshGateway extends Construct {
         securityContext: { user: 1337, group: 1337, ensureNonRoot: true, readOnlyRootFilesystem: true, privileged: false, allowPrivilegeEscalation: false },
       }],
     });
+    // A Deployment's selector is immutable: it selects on the stable gateway labels (which follow the
+    // gateway name), never on cdk8s-plus's address label, which changes with the construct path.
     this.deployment.select(kplus.LabelSelector.of({ labels: { ...this.selectorLabels } }));
     const deploymentObject = ApiObject.of(this.deployment);
+    // cdk8s-plus still stamps the address label on the pod template; it would make every construct
+    // rename roll the pods, and nothing selects on it.
+    deploymentObject.addJsonPatch(JsonPatch.remove(`/spec/template/metadata/labels/${kplus.Pod.ADDRESS_LABEL.replace(/~/g, '~0').replace(/\//g, '~1')}`));
     // Exact quantities from the environment (cdk8s-plus would rewrite "2Gi" as "2048Mi"), and capabilities
     // dropped the way Istio's chart does (cdk8s-plus-27 has no "ALL" capability).
     const quantities = (a: { readonly cpu: string; readonly memory: string }) => ({

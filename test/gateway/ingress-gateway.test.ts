@@ -87,6 +87,17 @@ describe('IngressGateway workload', () => {
     }
   });
 
+  test('the Deployment selects on the stable gateway labels, not the construct path: renaming the construct changes no selector or pod label', () => {
+    expect(deployment.spec.selector).toStrictEqual({ matchLabels: { app: 'ingress-gateway', istio: 'ingress-gateway' } });
+    expect(Object.keys(pod.metadata.labels)).not.toContain('cdk8s.io/metadata.addr');
+    const chart = meshChart();
+    const controlPlane = new MeshControlPlane(chart, 'cp', { revision: '1-30-3' });
+    new IngressGateway(chart, 'renamed-construct', { name: 'ingress-gateway', controlPlane, servers: [HTTPS] });
+    const renamed = find(synth(chart), 'Deployment', 'ingress-gateway', 'istio-ingress');
+    expect(renamed.spec.selector).toStrictEqual(deployment.spec.selector);
+    expect(renamed.spec.template.metadata.labels).toStrictEqual(pod.metadata.labels);
+  });
+
   test('namespace is created with the revision label', () => {
     const ns = find(objects, 'Namespace', 'istio-ingress');
     expect(ns.metadata.labels).toStrictEqual({ 'istio.io/rev': '1-30-3' });
