@@ -129,7 +129,7 @@ export function buildApp(app: istio.MeshApp = new istio.MeshApp()): istio.MeshAp
       // About 100 requests per second per gateway replica, bursts of 200.
       new istio.LocalRateLimit(chart, 'ingress-rate-limit', {
         namespace: ingress.namespace,
-        selector: ingress.selectorLabels,
+        selector: istio.WorkloadSelector.labels(ingress.selectorLabels),
         context: istio.RateLimitContext.GATEWAY,
         maxTokens: 200,
         tokensPerFill: 100,

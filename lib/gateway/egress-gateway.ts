@@ -6,6 +6,8 @@ import {
   DestinationRule, DestinationRuleSpec, VirtualService, VirtualServiceSpec,
 } from '../../imports/networking.istio.io';
 import { invalidInput } from '../core/errors';
+import { checkDnsLabel } from '../core/names';
+import { checkMeshRoutes } from '../traffic/mesh-routes';
 import { ExternalService, ServiceProtocol } from '../traffic/service-entry';
 
 /** Props of an {@link EgressGateway}. */
@@ -27,13 +29,18 @@ export interface EgressRouteOptions {
    */
   readonly port?: number;
   /**
-   * Name of the VirtualService.
+   * Name of the VirtualService (and of the gateway DestinationRule's subset for this route).
    * @default the construct id
    */
   readonly name?: string;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** Props of an {@link EgressRoute}. */
+export interface EgressRouteProps extends EgressRouteOptions {
+  /** The egress gateway the traffic leaves through. */
+  readonly gateway: EgressGateway;
+}
+
 const PLAIN = [ServiceProtocol.HTTP];
 const SNI = [ServiceProtocol.TLS, ServiceProtocol.HTTPS];
 
@@ -57,44 +64,22 @@ export class EgressGateway extends MeshGateway {
   }
 
   /**
-   * Routes one external host through this gateway. Adds to the gateway a server for the host (HTTP on 80,
-   * or TLS passthrough on 443) and a subset to the gateway's DestinationRule, and creates a VirtualService
-   * (child `id`) bound to `mesh` and to the gateway: sidecars send the host's traffic to the gateway, the
-   * gateway sends it on to the host. The host needs a Sidecar egress entry for the gateway's namespace
+   * Routes one external host through this gateway (see {@link EgressRoute}); the route is a child of
+   * this gateway with the given id. The host needs a Sidecar egress entry for the gateway's namespace
    * (`<namespace>/*`) where Sidecar scopes are used.
    */
-  public routeExternalHost(id: string, options: EgressRouteOptions): VirtualService {
-    const scope = new Construct(this, id);
-    const service = options.service;
-    if (!(service instanceof ExternalService)) {
-      throw invalidInput(scope, 'service', service, 'is not an ExternalService', 'register the host with new ExternalService(...) and pass it');
-    }
-    const host = options.host ?? (service.hosts.length === 1 ? service.hosts[0] : undefined);
-    if (host === undefined || !service.hosts.includes(host)) {
-      throw invalidInput(scope, 'host', options.host, `is not one host of ${service.node.path} (hosts: ${service.hosts.join(', ')})`, 'name one of its hosts');
-    }
-    if (host.startsWith('*')) {
-      throw invalidInput(scope, 'host', host, 'is a wildcard; an egress gateway forwards to one named host', 'route each concrete host, e.g. "en.wikipedia.org"');
-    }
-    const port = options.port !== undefined
-      ? service.ports.find((p) => p.number === options.port)
-      : (service.ports.length === 1 ? service.ports[0] : undefined);
-    if (!port) {
-      throw invalidInput(scope, 'port', options.port, `is not one port of ${service.node.path} (ports: ${service.ports.map((p) => p.number).join(', ')})`, 'name one of its port numbers');
-    }
-    const tls = SNI.includes(port.protocol);
-    if (!tls && !PLAIN.includes(port.protocol)) {
-      throw invalidInput(scope, 'port', port.number, `speaks ${port.protocol}; an egress gateway route needs HTTP or TLS/HTTPS (the gateway routes on Host or SNI)`,
-        'route an HTTP or TLS port');
-    }
-    const name = options.name ?? id;
-    if (!DNS_LABEL.test(name)) {
-      throw invalidInput(scope, 'name', name, 'is not a DNS label', 'use e.g. "stripe-egress"');
-    }
+  public routeExternalHost(id: string, options: EgressRouteOptions): EgressRoute {
+    return new EgressRoute(this, id, { ...options, gateway: this });
+  }
+
+  /**
+   * Adds the server and the DestinationRule subset of one route; errors name the route.
+   * @internal
+   */
+  public _addRoute(route: Construct, name: string, tls: boolean, host: string, gatewayPort: number): void {
     if (this.subsets.includes(name)) {
-      throw invalidInput(scope, 'name', name, 'already names a route of this egress gateway', 'give each route its own name');
+      throw invalidInput(route, 'name', name, 'already names a route of this egress gateway', 'give each route its own name');
     }
-    const gatewayPort = tls ? 443 : 80;
     this.addServer(tls ? GatewayServer.tlsPassthrough({ hosts: [host], port: gatewayPort }) : GatewayServer.http({ hosts: [host], port: gatewayPort }));
     this.subsets.push(name);
     if (!this.destinationRule) {
@@ -103,31 +88,93 @@ export class EgressGateway extends MeshGateway {
         spec: Lazy.any({ produce: () => this.toDestinationRuleSpec() }) as unknown as DestinationRuleSpec,
       });
     }
-
-    const toGateway = { destination: { host: this.serviceHost, subset: name, port: { number: gatewayPort } } };
-    const toHost = { destination: { host, port: { number: port.number } } };
-    const spec: VirtualServiceSpec = tls
-      ? {
-        hosts: [host],
-        gateways: ['mesh', this.gatewayRef],
-        tls: [
-          { match: [{ gateways: ['mesh'], port: port.number, sniHosts: [host] }], route: [toGateway] },
-          { match: [{ gateways: [this.gatewayRef], port: gatewayPort, sniHosts: [host] }], route: [toHost] },
-        ],
-      }
-      : {
-        hosts: [host],
-        gateways: ['mesh', this.gatewayRef],
-        http: [
-          { match: [{ gateways: ['mesh'], port: port.number }], route: [toGateway] },
-          { match: [{ gateways: [this.gatewayRef], port: gatewayPort }], route: [toHost] },
-        ],
-      };
-    return new VirtualService(scope, 'Resource', { metadata: { name, namespace: this.namespace }, spec });
   }
 
   /** The DestinationRule for the gateway Service: one subset per route. */
   public toDestinationRuleSpec(): DestinationRuleSpec {
     return { host: this.serviceHost, subsets: this.subsets.map((name) => ({ name })) };
+  }
+}
+
+/**
+ * One external host routed through an {@link EgressGateway}, as Istio's "Egress Gateways" task does it:
+ * a server for the host on the gateway (HTTP on 80, or TLS passthrough on 443), a subset of the
+ * gateway's DestinationRule, and a VirtualService bound to `mesh` and to the gateway — sidecars send the
+ * host's traffic to the gateway, the gateway sends it on to the host. Made by
+ * {@link EgressGateway.routeExternalHost}.
+ *
+ * The VirtualService is a mesh VirtualService for the host: another one for the same host in the chart
+ * (a `HostRoutes`, another egress route) fails the synth (istioctl analyze IST0109).
+ */
+export class EgressRoute extends Construct {
+  /** The routed external host. */
+  public readonly host: string;
+  /** The service port routed. */
+  public readonly port: number;
+  /** The gateway port the traffic passes (80 for HTTP, 443 for TLS). */
+  public readonly gatewayPort: number;
+  /** Name of the VirtualService, and of the gateway DestinationRule's subset for this route. */
+  public readonly name: string;
+  /** Namespace of the VirtualService (the gateway's). */
+  public readonly namespace: string;
+  /** The VirtualService. */
+  public readonly virtualService: VirtualService;
+
+  constructor(scope: Construct, id: string, props: EgressRouteProps) {
+    super(scope, id);
+    const gateway = props.gateway;
+    if (!(gateway instanceof EgressGateway)) {
+      throw invalidInput(this, 'gateway', gateway, 'is not an EgressGateway', 'create the route with egressGateway.routeExternalHost(...)');
+    }
+    const service = props.service;
+    if (!(service instanceof ExternalService)) {
+      throw invalidInput(this, 'service', service, 'is not an ExternalService', 'register the host with new ExternalService(...) and pass it');
+    }
+    const host = props.host ?? (service.hosts.length === 1 ? service.hosts[0] : undefined);
+    if (host === undefined || !service.hosts.includes(host)) {
+      throw invalidInput(this, 'host', props.host, `is not one host of ${service.node.path} (hosts: ${service.hosts.join(', ')})`, 'name one of its hosts');
+    }
+    if (host.startsWith('*')) {
+      throw invalidInput(this, 'host', host, 'is a wildcard; an egress gateway forwards to one named host', 'route each concrete host, e.g. "en.wikipedia.org"');
+    }
+    const port = props.port !== undefined
+      ? service.ports.find((p) => p.number === props.port)
+      : (service.ports.length === 1 ? service.ports[0] : undefined);
+    if (!port) {
+      throw invalidInput(this, 'port', props.port, `is not one port of ${service.node.path} (ports: ${service.ports.map((p) => p.number).join(', ')})`, 'name one of its port numbers');
+    }
+    const tls = SNI.includes(port.protocol);
+    if (!tls && !PLAIN.includes(port.protocol)) {
+      throw invalidInput(this, 'port', port.number, `speaks ${port.protocol}; an egress gateway route needs HTTP or TLS/HTTPS (the gateway routes on Host or SNI)`,
+        'route an HTTP or TLS port');
+    }
+    this.name = checkDnsLabel(this, 'name', props.name ?? id, 'use e.g. "stripe-egress"');
+    this.host = host;
+    this.port = port.number;
+    this.namespace = gateway.namespace;
+    this.gatewayPort = tls ? 443 : 80;
+    gateway._addRoute(this, this.name, tls, host, this.gatewayPort);
+
+    const toGateway = { destination: { host: gateway.serviceHost, subset: this.name, port: { number: this.gatewayPort } } };
+    const toHost = { destination: { host, port: { number: port.number } } };
+    const spec: VirtualServiceSpec = tls
+      ? {
+        hosts: [host],
+        gateways: ['mesh', gateway.gatewayRef],
+        tls: [
+          { match: [{ gateways: ['mesh'], port: port.number, sniHosts: [host] }], route: [toGateway] },
+          { match: [{ gateways: [gateway.gatewayRef], port: this.gatewayPort, sniHosts: [host] }], route: [toHost] },
+        ],
+      }
+      : {
+        hosts: [host],
+        gateways: ['mesh', gateway.gatewayRef],
+        http: [
+          { match: [{ gateways: ['mesh'], port: port.number }], route: [toGateway] },
+          { match: [{ gateways: [gateway.gatewayRef], port: this.gatewayPort }], route: [toHost] },
+        ],
+      };
+    this.virtualService = new VirtualService(this, 'Resource', { metadata: { name: this.name, namespace: this.namespace }, spec });
+    checkMeshRoutes(this);
   }
 }

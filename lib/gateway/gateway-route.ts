@@ -1,13 +1,18 @@
 import { Duration, Lazy } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
-import { checkPort, ServerProtocol } from './gateway-server';
+import { Construct } from 'constructs';
+import { ServerProtocol } from './gateway-server';
 import type { IngressGateway } from './ingress-gateway';
 import {
   VirtualService, VirtualServiceSpec, VirtualServiceSpecHttp, VirtualServiceSpecTls,
 } from '../../imports/networking.istio.io';
 import { istioDuration } from '../core/duration';
 import { formatInputError, invalidInput } from '../core/errors';
-import { checkHostname, hostCoveredBy } from '../core/hostnames';
+import { checkHostname, hostCoveredBy, parseServiceHost } from '../core/hostnames';
+import { checkDnsLabel } from '../core/names';
+import { checkPort } from '../core/ports';
+import { checkServiceHost, checkSubsetName } from '../traffic/checks';
+import { Subset } from '../traffic/subset';
+import { hostNamespace, TrafficHost, trafficNamespace } from '../traffic/traffic-host';
 
 /** Which servers of the gateway a route is for. */
 export enum GatewayRouteKind {
@@ -20,20 +25,29 @@ export enum GatewayRouteKind {
 /** Where a route sends traffic. */
 export interface GatewayRouteDestination {
   /**
-   * Service host; give the FQDN (`productpage.bookinfo.svc.cluster.local`): a short name is resolved in
-   * the VirtualService's namespace.
+   * Service host: `productpage.bookinfo.svc.cluster.local`, or a short name (`productpage`) resolved in
+   * the destination's namespace (see `namespace`), never in the gateway's. The VirtualService names the
+   * fully qualified host, so the route goes to the same Service wherever the VirtualService lives.
    */
   readonly host: string;
+  /**
+   * Namespace of the destination Service, for a short `host`.
+   * @default the namespace a qualified host names, else that of the subset's workload
+   *   (`Subset.fromWorkload`), else the route's `namespace` when given, else the chart's
+   */
+  readonly namespace?: string;
   /**
    * Service port.
    * @default the service's only port (required by Istio when the service has several)
    */
   readonly port?: number;
   /**
-   * Subset of a DestinationRule for the host.
-   * @default none
+   * Subset of the host: a `Subset` (added to the host's shared DestinationRule, see `TrafficHost`) or
+   * the name of one that another construct defines. Either way synth fails when no DestinationRule of
+   * the chart defines it for the host (istioctl analyze IST0101: requests would fail with 503).
+   * @default the whole host, no subset
    */
-  readonly subset?: string;
+  readonly subset?: Subset | string;
 }
 
 /** Options of {@link IngressGateway.addRoute}. */
@@ -75,8 +89,6 @@ export interface GatewayRouteProps extends GatewayRouteOptions {
   readonly gateway: IngressGateway;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const SUBSET = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 
 /**
  * A `networking.istio.io/v1` VirtualService bound to one gateway (`gateways: [<ns>/<name>]`) that routes
@@ -93,14 +105,16 @@ export class GatewayRoute extends Construct {
   public readonly namespace: string;
   /** Routed hosts. */
   public readonly hosts: readonly string[];
+  /** The destination host as the VirtualService names it (fully qualified for a cluster Service). */
+  public readonly destinationHost: string;
 
   private readonly spec: VirtualServiceSpec;
 
   constructor(scope: Construct, id: string, props: GatewayRouteProps) {
     super(scope, id);
     const gateway = props.gateway;
-    this.name = checkLabel(this, 'name', props.name ?? id);
-    this.namespace = checkLabel(this, 'namespace', props.namespace ?? gateway.namespace);
+    this.name = checkDnsLabel(this, 'name', props.name ?? id, 'use e.g. "bookinfo"');
+    this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? gateway.namespace, 'use e.g. "bookinfo"');
     const kind = props.kind ?? GatewayRouteKind.HTTP;
     if (!Object.values(GatewayRouteKind).includes(kind)) {
       throw invalidInput(this, 'kind', kind, 'is not a route kind', 'use GatewayRouteKind.HTTP or GatewayRouteKind.TLS_PASSTHROUGH');
@@ -118,15 +132,15 @@ export class GatewayRoute extends Construct {
     if (!dest || typeof dest !== 'object') {
       throw invalidInput(this, 'destination', dest, 'is missing', 'give { host: "productpage.bookinfo.svc.cluster.local", port: 9080 }');
     }
-    const destHost = checkHostname(this, 'destination.host', dest.host, { wildcard: false });
-    const destination = {
-      host: destHost,
-      ...(dest.port !== undefined ? { port: { number: checkPort(this, 'destination.port', dest.port) } } : {}),
-      ...(dest.subset !== undefined ? { subset: checkSubset(this, dest.subset) } : {}),
-    };
+    checkServiceHost(this, 'destination.host', dest.host, false);
+    const port = dest.port !== undefined ? { port: { number: checkPort(this, 'destination.port', dest.port) } } : {};
+    if (dest.subset !== undefined && !(dest.subset instanceof Subset)) {
+      checkSubsetName(this, 'destination.subset', dest.subset);
+    }
+    const subsetName = dest.subset instanceof Subset ? dest.subset._check(this, 'destination.subset').name : dest.subset;
 
+    const http: { -readonly [K in keyof VirtualServiceSpecHttp]: VirtualServiceSpecHttp[K] } = {};
     if (kind === GatewayRouteKind.HTTP) {
-      const http: { -readonly [K in keyof VirtualServiceSpecHttp]: VirtualServiceSpecHttp[K] } = { route: [{ destination }] };
       if (props.pathPrefix !== undefined) {
         if (typeof props.pathPrefix !== 'string' || !props.pathPrefix.startsWith('/')) {
           throw invalidInput(this, 'pathPrefix', props.pathPrefix, 'is not a path prefix', 'start it with "/", e.g. "/productpage"');
@@ -136,12 +150,33 @@ export class GatewayRoute extends Construct {
       if (props.timeout !== undefined) {
         http.timeout = istioDuration(this, 'timeout', props.timeout);
       }
-      this.spec = { hosts: [...hosts], gateways: [gateway.gatewayRef], http: [http] };
-    } else {
-      if (props.pathPrefix !== undefined || props.timeout !== undefined) {
-        throw invalidInput(this, props.pathPrefix !== undefined ? 'pathPrefix' : 'timeout', props.pathPrefix ?? props.timeout,
-          'applies to HTTP routes only; a passthrough route sees encrypted bytes', 'drop it, or terminate TLS with an HTTPS server and an HTTP route');
+    } else if (props.pathPrefix !== undefined || props.timeout !== undefined) {
+      throw invalidInput(this, props.pathPrefix !== undefined ? 'pathPrefix' : 'timeout', props.pathPrefix ?? props.timeout,
+        'applies to HTTP routes only; a passthrough route sees encrypted bytes', 'drop it, or terminate TLS with an HTTPS server and an HTTP route');
+    }
+
+    // The destination's namespace (never the gateway's) decides what a short host means.
+    const implied = hostNamespace(dest.host) ?? (dest.subset instanceof Subset ? dest.subset.workloadNamespace : undefined);
+    if (dest.namespace !== undefined && implied !== undefined && dest.namespace !== implied) {
+      throw invalidInput(this, 'destination.namespace', dest.namespace, `differs from the namespace of the destination (${JSON.stringify(implied)})`,
+        `leave destination.namespace out or set it to "${implied}"`);
+    }
+    const destNamespace = trafficNamespace(this, dest.host, dest.namespace ?? (implied === undefined ? props.namespace : undefined),
+      [{ field: 'destination.subset', subset: dest.subset }]);
+    this.destinationHost = parseServiceHost(dest.host, destNamespace)?.fqdn ?? dest.host;
+    if (subsetName !== undefined) {
+      // The subset belongs to the host's shared DestinationRule, which checks IST0101 for this route too.
+      const trafficHost = TrafficHost.of(this, dest.host, destNamespace);
+      if (dest.subset instanceof Subset) {
+        trafficHost._addSubset(this, dest.subset, 'destination.subset');
+      } else {
+        trafficHost._requireSubset(this, subsetName, 'destination.subset');
       }
+    }
+    const destination = { host: this.destinationHost, ...port, ...(subsetName !== undefined ? { subset: subsetName } : {}) };
+    if (kind === GatewayRouteKind.HTTP) {
+      this.spec = { hosts: [...hosts], gateways: [gateway.gatewayRef], http: [{ ...http, route: [{ destination }] }] };
+    } else {
       const tls: VirtualServiceSpecTls = { match: [{ sniHosts: [...hosts] }], route: [{ destination }] };
       this.spec = { hosts: [...hosts], gateways: [gateway.gatewayRef], tls: [tls] };
     }
@@ -160,7 +195,7 @@ export class GatewayRoute extends Construct {
 
   /** IST0132: every host must be served by a server of the gateway, of the route's kind. */
   private uncoveredHosts(gateway: IngressGateway, kind: GatewayRouteKind): string[] {
-    const servers = gateway.servers.filter((s) => (kind === GatewayRouteKind.HTTP ? s.protocol !== ServerProtocol.TLS : s.protocol === ServerProtocol.TLS));
+    const servers = gateway._servers.filter((s) => (kind === GatewayRouteKind.HTTP ? s.protocol !== ServerProtocol.TLS : s.protocol === ServerProtocol.TLS));
     const errors: string[] = [];
     for (const host of this.hosts) {
       const covered = servers.some((s) => s.hosts.some((h) => this.namespaceMatches(h.namespace, gateway.namespace) && hostCoveredBy(host, h.dnsName)));
@@ -183,18 +218,4 @@ export class GatewayRoute extends Construct {
     }
     return serverNamespace === this.namespace;
   }
-}
-
-function checkLabel(scope: IConstruct, field: string, value: unknown): string {
-  if (typeof value !== 'string' || !DNS_LABEL.test(value)) {
-    throw invalidInput(scope, field, value, 'is not a DNS label (lowercase letters, digits and "-", at most 63 characters)', 'use e.g. "bookinfo"');
-  }
-  return value;
-}
-
-function checkSubset(scope: IConstruct, value: unknown): string {
-  if (typeof value !== 'string' || !SUBSET.test(value)) {
-    throw invalidInput(scope, 'destination.subset', value, 'is not a subset name', 'use the name of a DestinationRule subset, e.g. "v1"');
-  }
-  return value;
 }

@@ -1,6 +1,9 @@
 import { IConstruct } from 'constructs';
 import { invalidInput } from '../core/errors';
 import { checkNamespacedHost, NamespacedHost } from '../core/hostnames';
+import { isDnsLabel } from '../core/names';
+import { checkPort } from '../core/ports';
+import { checkSecretName } from '../core/secrets';
 import {
   GatewaySpecServers, GatewaySpecServersTls, GatewaySpecServersTlsMaxProtocolVersion, GatewaySpecServersTlsMinProtocolVersion,
   GatewaySpecServersTlsMode,
@@ -16,8 +19,11 @@ export enum ServerProtocol {
   TLS = 'TLS',
 }
 
-/** How the gateway terminates TLS. */
-export enum TlsMode {
+/**
+ * How a gateway server terminates TLS (the server side; a DestinationRule's client side is
+ * `ClientTlsMode`). Passthrough is not a mode here: use `GatewayServer.tlsPassthrough`.
+ */
+export enum ServerTlsMode {
   /** Server-side TLS: the gateway presents its certificate. */
   SIMPLE = 'SIMPLE',
   /** Mutual TLS: clients must present a certificate signed by the configured CA. */
@@ -67,7 +73,9 @@ export interface HttpServerOptions {
    */
   readonly name?: string;
   /**
-   * Answer every request with a 301 redirect to HTTPS.
+   * This server answers every request with a 301 redirect to HTTPS and routes nothing (Istio's
+   * `tls.httpsRedirect`). For an HTTPS server that also wants its port-80 redirect, use
+   * `GatewayServer.https({ redirectHttp: true })` instead, which adds exactly such a server.
    * @default false
    */
   readonly httpsRedirect?: boolean;
@@ -100,11 +108,12 @@ export interface HttpsServerOptions {
   readonly caCertCredentialName?: string;
   /**
    * TLS mode.
-   * @default TlsMode.SIMPLE
+   * @default ServerTlsMode.SIMPLE
    */
-  readonly mode?: TlsMode;
+  readonly mode?: ServerTlsMode;
   /**
-   * Also listen on plain HTTP (`httpPort`) for the same hosts and answer with a 301 redirect to HTTPS.
+   * Also add a plain HTTP server on `httpPort` for the same hosts that answers every request with a 301
+   * redirect to HTTPS (the same as a separate `GatewayServer.http({ hosts, httpsRedirect: true })`).
    * @default false
    */
   readonly redirectHttp?: boolean;
@@ -156,7 +165,7 @@ export interface TlsPassthroughServerOptions {
   readonly name?: string;
 }
 
-/** A server as a gateway renders it: the L1 spec plus what cross-checks need. */
+/** A server as a gateway renders it: the L1 spec plus what cross-checks need. @internal */
 export interface RenderedServer {
   /** The `servers[]` entry. */
   readonly spec: GatewaySpecServers;
@@ -165,9 +174,9 @@ export interface RenderedServer {
   /** Whether TLS is terminated or passed through on this port (HTTPS, TLS). */
   readonly tlsBased: boolean;
   /** Hosts, split. */
-  readonly hosts: NamespacedHost[];
+  readonly hosts: readonly NamespacedHost[];
   /** Credentials (secret names or certificate paths) the server presents. */
-  readonly credentials: string[];
+  readonly credentials: readonly string[];
 }
 
 interface ServerConfig {
@@ -176,9 +185,6 @@ interface ServerConfig {
   readonly https?: HttpsServerOptions;
   readonly passthrough?: TlsPassthroughServerOptions;
 }
-
-const PORT_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const SECRET_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 /**
  * One `servers[]` entry of an Istio Gateway (or two: an HTTPS server with `redirectHttp` also yields the
@@ -259,9 +265,9 @@ export class GatewayServer {
   }
 
   private renderTls(scope: IConstruct, field: string, o: HttpsServerOptions): { spec: GatewaySpecServersTls; credentials: string[] } {
-    const mode = o.mode ?? TlsMode.SIMPLE;
-    if (!Object.values(TlsMode).includes(mode)) {
-      throw invalidInput(scope, `${field}.mode`, mode, 'is not a TLS mode for an HTTPS server', `use one of ${Object.values(TlsMode).join(', ')} (TlsMode.*)`);
+    const mode = o.mode ?? ServerTlsMode.SIMPLE;
+    if (!Object.values(ServerTlsMode).includes(mode)) {
+      throw invalidInput(scope, `${field}.mode`, mode, 'is not a TLS mode for an HTTPS server', `use one of ${Object.values(ServerTlsMode).join(', ')} (ServerTlsMode.*)`);
     }
     const sources = [o.credentialName !== undefined, o.credentialNames !== undefined, o.certificateFiles !== undefined].filter(Boolean).length;
     if (sources === 0) {
@@ -297,7 +303,7 @@ export class GatewayServer {
       if (files.caCertificates !== undefined && (typeof files.caCertificates !== 'string' || !files.caCertificates.startsWith('/'))) {
         throw invalidInput(scope, `${field}.certificateFiles.caCertificates`, files.caCertificates, 'is not an absolute file path', 'give the path of the mounted CA bundle');
       }
-      if (mode !== TlsMode.SIMPLE && files.caCertificates === undefined) {
+      if (mode !== ServerTlsMode.SIMPLE && files.caCertificates === undefined) {
         throw invalidInput(scope, `${field}.certificateFiles.caCertificates`, undefined, `is missing: ${mode} TLS needs a CA bundle to verify clients (ISTIO-RULES G3)`,
           'give the path of the client CA bundle, or use credentialName with a secret holding ca.crt');
       }
@@ -309,14 +315,14 @@ export class GatewayServer {
       }
     }
     if (o.caCertCredentialName !== undefined) {
-      if (mode === TlsMode.SIMPLE) {
-        throw invalidInput(scope, `${field}.caCertCredentialName`, o.caCertCredentialName, 'is set on a SIMPLE TLS server, which verifies no client certificate', 'use mode: TlsMode.MUTUAL or drop it');
+      if (mode === ServerTlsMode.SIMPLE) {
+        throw invalidInput(scope, `${field}.caCertCredentialName`, o.caCertCredentialName, 'is set on a SIMPLE TLS server, which verifies no client certificate', 'use mode: ServerTlsMode.MUTUAL or drop it');
       }
       spec.caCertCredentialName = checkSecretName(scope, `${field}.caCertCredentialName`, o.caCertCredentialName);
     }
     if (o.subjectAltNames !== undefined) {
-      if (mode === TlsMode.SIMPLE) {
-        throw invalidInput(scope, `${field}.subjectAltNames`, o.subjectAltNames, 'is set on a SIMPLE TLS server, which verifies no client certificate', 'use mode: TlsMode.MUTUAL or drop it');
+      if (mode === ServerTlsMode.SIMPLE) {
+        throw invalidInput(scope, `${field}.subjectAltNames`, o.subjectAltNames, 'is set on a SIMPLE TLS server, which verifies no client certificate', 'use mode: ServerTlsMode.MUTUAL or drop it');
       }
       if (!Array.isArray(o.subjectAltNames) || o.subjectAltNames.length === 0 || o.subjectAltNames.some((s) => typeof s !== 'string' || s === '')) {
         throw invalidInput(scope, `${field}.subjectAltNames`, o.subjectAltNames, 'is not a list of names', 'give e.g. ["spiffe://example.com/client"]');
@@ -378,17 +384,9 @@ function checkHosts(scope: IConstruct, field: string, hosts: unknown): Namespace
   return parsed;
 }
 
-/** Checks a port number 1–65535 (the webhook's rule; the CRD allows 0). */
-export function checkPort(scope: IConstruct, field: string, port: unknown): number {
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw invalidInput(scope, field, port, 'is not a port number 1–65535', 'use e.g. 80 or 443');
-  }
-  return port;
-}
-
 function portName(scope: IConstruct, field: string, name: string | undefined, base: string, takeName: (name: string) => boolean): string {
   if (name !== undefined) {
-    if (typeof name !== 'string' || !PORT_NAME.test(name)) {
+    if (!isDnsLabel(name)) {
       throw invalidInput(scope, field, name, 'is not a port name (lowercase letters, digits and "-", at most 63 characters)', `use e.g. "${base}"`);
     }
     if (!takeName(name)) {
@@ -402,11 +400,4 @@ function portName(scope: IConstruct, field: string, name: string | undefined, ba
       return candidate;
     }
   }
-}
-
-function checkSecretName(scope: IConstruct, field: string, name: unknown): string {
-  if (typeof name !== 'string' || !SECRET_NAME.test(name)) {
-    throw invalidInput(scope, field, name, 'is not a Kubernetes secret name', 'use lowercase letters, digits, "-" and ".", e.g. "bookinfo-tls"');
-  }
-  return name;
 }

@@ -6,6 +6,8 @@ import { Gateway, GatewaySpec } from '../../imports/networking.istio.io';
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
 import { formatInputError, invalidInput } from '../core/errors';
 import { hostsOverlap } from '../core/hostnames';
+import { selectorsOverlap } from '../core/labels';
+import { checkDnsLabel } from '../core/names';
 import { podAntiAffinity, resolveSizing, SizingOverrides } from '../core/sizing';
 import { ComponentSizing, EnvironmentProfile } from '../environment';
 import { MeshChart } from '../mesh-chart';
@@ -80,15 +82,21 @@ export interface MeshGatewayProps {
   readonly externalTrafficPolicy?: ExternalTrafficPolicy;
 }
 
-/** What subclasses decide. @internal */
+/**
+ * What a subclass of {@link MeshGateway} decides (IngressGateway, EgressGateway). Public because the
+ * protected constructor takes it.
+ */
 export interface MeshGatewayDefaults {
+  /** Namespace when the props give none. */
   readonly defaultNamespace: string;
+  /** Service type when the props give none. */
   readonly defaultServiceType: GatewayServiceType;
+  /** The environment's sizing of this kind of gateway. */
   readonly sizingOf: (env: EnvironmentProfile) => ComponentSizing;
+  /** The prop name sizing errors are reported under. */
   readonly sizingField: string;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const GATEWAY_MARK = Symbol.for('cdk8s-istio.MeshGateway');
 /** The pilot-agent status port (health checks of load balancers). */
 const STATUS_PORT = 15021;
@@ -224,8 +232,13 @@ export abstract class MeshGateway extends Construct {
         securityContext: { user: 1337, group: 1337, ensureNonRoot: true, readOnlyRootFilesystem: true, privileged: false, allowPrivilegeEscalation: false },
       }],
     });
+    // A Deployment's selector is immutable: it selects on the stable gateway labels (which follow the
+    // gateway name), never on cdk8s-plus's address label, which changes with the construct path.
     this.deployment.select(kplus.LabelSelector.of({ labels: { ...this.selectorLabels } }));
     const deploymentObject = ApiObject.of(this.deployment);
+    // cdk8s-plus still stamps the address label on the pod template; it would make every construct
+    // rename roll the pods, and nothing selects on it.
+    deploymentObject.addJsonPatch(JsonPatch.remove(`/spec/template/metadata/labels/${kplus.Pod.ADDRESS_LABEL.replace(/~/g, '~0').replace(/\//g, '~1')}`));
     // Exact quantities from the environment (cdk8s-plus would rewrite "2Gi" as "2048Mi"), and capabilities
     // dropped the way Istio's chart does (cdk8s-plus-27 has no "ALL" capability).
     const quantities = (a: { readonly cpu: string; readonly memory: string }) => ({
@@ -328,8 +341,12 @@ export abstract class MeshGateway extends Construct {
     }
   }
 
-  /** The servers added so far, as rendered into the Gateway (copies). */
-  public get servers(): RenderedServer[] {
+  /**
+   * The servers added so far, as rendered into the Gateway (copies); `toGatewaySpec()` shows them as
+   * synthesized.
+   * @internal
+   */
+  public get _servers(): RenderedServer[] {
     return this.rendered.map((s) => JSON.parse(JSON.stringify(s)));
   }
 
@@ -354,14 +371,14 @@ export abstract class MeshGateway extends Construct {
 
   /**
    * IST0145 (ConflictingGateways) and IST0138 (GatewayDuplicateCertificate) against the gateways before
-   * this one in the chart whose selectors overlap (as istioctl analyze compares them: one selector a
-   * subset of the other).
+   * this one in the chart whose selectors can select the same pods. Gateway selectors all have the keys
+   * `app` and `istio`, so this is istioctl analyze's rule (one selector a subset of the other).
    */
   private conflicts(): string[] {
     const errors: string[] = [];
     const gateways = Chart.of(this).node.findAll().filter(MeshGateway._isMeshGateway);
     for (const other of gateways.slice(0, gateways.indexOf(this))) {
-      if (!subset(this.selectorLabels, other.selectorLabels) && !subset(other.selectorLabels, this.selectorLabels)) {
+      if (!selectorsOverlap(this.selectorLabels, other.selectorLabels)) {
         continue;
       }
       for (const mine of this.rendered) {
@@ -394,15 +411,3 @@ export abstract class MeshGateway extends Construct {
     });
   }
 }
-
-function subset(a: { readonly [k: string]: string }, b: { readonly [k: string]: string }): boolean {
-  return Object.entries(a).every(([k, v]) => b[k] === v);
-}
-
-function checkDnsLabel(scope: IConstruct, field: string, value: unknown, fix: string): string {
-  if (typeof value !== 'string' || !DNS_LABEL.test(value)) {
-    throw invalidInput(scope, field, value, 'is not a DNS label (lowercase letters, digits and "-", at most 63 characters)', fix);
-  }
-  return value;
-}
-

@@ -1,12 +1,13 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { invalidInput, show } from '../core/errors';
 import { EnvironmentProfile } from '../environment';
 import { MeshChart } from '../mesh-chart';
 import { VirtualServiceSpecHttpMatch } from '../../imports/networking.istio.io';
 import { HttpMatch } from './match';
 import { RouteResilience, renderResilience } from './route-options';
+import { checkServiceHost } from './checks';
 import { Subset } from './subset';
-import { TrafficHost } from './traffic-host';
+import { TrafficHost, trafficNamespace } from './traffic-host';
 
 /** One step of a staged canary rollout. */
 export interface CanaryStage {
@@ -24,7 +25,8 @@ export interface CanaryReleaseProps extends RouteResilience {
   readonly host: string;
   /**
    * Namespace of the DestinationRule and VirtualService.
-   * @default the chart's namespace, else "default"
+   * @default the namespace a fully qualified service host names, else that of the subsets' workloads
+   *   (`Subset.fromWorkload`), else the chart's (no fallback to "default"); another is an error
    */
   readonly namespace?: string;
   /** The version that serves most traffic now. */
@@ -68,18 +70,22 @@ export interface CanaryReleaseProps extends RouteResilience {
  */
 export class CanaryRelease extends Construct {
   /**
-   * The stages of `env` as a plan. Throws when the environment's stages are not whole percentages in
-   * increasing order ending at 100.
+   * The stages of `env` as a plan. Throws, naming `scope`'s construct path, when the environment's
+   * stages are not whole percentages in increasing order ending at 100.
+   *
+   * @param scope the construct the plan is for (named in errors)
+   * @param env the environment
+   * @default env the environment of `scope`'s MeshChart
    */
-  public static planFor(env: EnvironmentProfile): CanaryStage[] {
+  public static planFor(scope: IConstruct, env: EnvironmentProfile = MeshChart.environmentOf(scope)): readonly CanaryStage[] {
     const stages = env.canary.stages;
     const ok = Array.isArray(stages) && stages.length > 0 && stages[stages.length - 1] === 100 &&
       stages.every((s, i) => Number.isInteger(s) && s >= 0 && s <= 100 && (i === 0 || s > stages[i - 1]));
     if (!ok) {
-      throw new Error(`environment ${show(env.name)} canary.stages: ${show(stages)} are not whole percentages in increasing order ending at 100. ` +
-        'Fix: use e.g. [10, 25, 50, 75, 100].');
+      throw invalidInput(scope, 'environment.canary.stages', stages, `of environment ${show(env.name)} are not whole percentages in increasing order ending at 100`,
+        'fix the environment profile, e.g. stages: [10, 25, 50, 75, 100]');
     }
-    return stages.map((canaryPercent, index) => ({ index, canaryPercent, stablePercent: 100 - canaryPercent }));
+    return Object.freeze(stages.map((canaryPercent, index) => Object.freeze({ index, canaryPercent, stablePercent: 100 - canaryPercent })));
   }
 
   /** The environment's rollout plan. */
@@ -103,13 +109,8 @@ export class CanaryRelease extends Construct {
       throw invalidInput(this, 'props', props, 'are missing', 'give at least { host, stable, canary }');
     }
     const env = MeshChart.environmentOf(this);
-    try {
-      this.plan = Object.freeze(CanaryRelease.planFor(env));
-    } catch {
-      throw invalidInput(this, 'environment.canary.stages', env.canary.stages, 'are not whole percentages in increasing order ending at 100',
-        'fix the environment profile, e.g. stages: [10, 25, 50, 75, 100]');
-    }
-    this.trafficHost = TrafficHost.of(this, props.host, props.namespace);
+    this.plan = CanaryRelease.planFor(this, env);
+    checkServiceHost(this, 'host', props.host);
 
     // Percentages.
     if (props.stage !== undefined && props.canaryPercent !== undefined) {
@@ -164,17 +165,21 @@ export class CanaryRelease extends Construct {
     }
     const resilience = renderResilience(this, '', props, env);
 
-    this.stableSubset = this.trafficHost.addSubset(this, props.stable, 'stable');
-    this.canarySubset = this.trafficHost.addSubset(this, props.canary, 'canary');
+    // All input is checked: now contribute to the shared host.
+    const namespace = trafficNamespace(this, props.host, props.namespace, [{ field: 'stable', subset: props.stable }, { field: 'canary', subset: props.canary }]);
+    this.trafficHost = TrafficHost.of(this, props.host, namespace);
+
+    this.stableSubset = this.trafficHost._addSubset(this, props.stable, 'stable');
+    this.canarySubset = this.trafficHost._addSubset(this, props.canary, 'canary');
     if (matches.length > 0 && percent > 0) {
-      this.trafficHost.addHttpRoute(this, {
+      this.trafficHost._addHttpRoute(this, {
         name: `${id}-match`,
         match: matches,
         destinations: [{ subset: this.canarySubset }],
         ...resilience,
       }, 'routeToCanaryWhen');
     }
-    this.trafficHost.addHttpRoute(this, {
+    this.trafficHost._addHttpRoute(this, {
       name: `${id}-weighted`,
       destinations: [
         { subset: this.stableSubset, weight: this.stablePercent },

@@ -1,11 +1,11 @@
 import { IConstruct } from 'constructs';
 import { invalidInput } from '../core/errors';
+import { checkHostname, parseServiceHost } from '../core/hostnames';
+import { isDnsLabel } from '../core/names';
 
 /** Largest value of a protobuf int32/uint32 counter that every Istio counter field accepts. */
 export const MAX_INT32 = 2147483647;
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const HOST_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A non-negative whole number that fits Istio's 32-bit counters (ISTIO-RULES D2). */
 export function checkCounter(scope: IConstruct, field: string, value: number, min = 0): number {
@@ -31,17 +31,9 @@ export function checkFractionPercent(scope: IConstruct, field: string, value: nu
   return value;
 }
 
-/** A Kubernetes namespace name (DNS label). */
-export function checkNamespace(scope: IConstruct, field: string, value: string): string {
-  if (typeof value !== 'string' || value.length > 63 || !DNS_LABEL.test(value)) {
-    throw invalidInput(scope, field, value, 'is not a namespace name (a DNS label: lowercase letters, digits and "-", at most 63 characters)', 'use a namespace name such as "bookinfo"');
-  }
-  return value;
-}
-
 /** A subset name: non-empty DNS label (ISTIO-RULES D4). */
 export function checkSubsetName(scope: IConstruct, field: string, value: string): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 63 || !DNS_LABEL.test(value)) {
+  if (!isDnsLabel(value)) {
     throw invalidInput(scope, field, value, 'is not a subset name (a non-empty DNS label: lowercase letters, digits and "-", at most 63 characters)',
       'name the subset like "v1" or "canary"');
   }
@@ -49,20 +41,29 @@ export function checkSubsetName(scope: IConstruct, field: string, value: string)
 }
 
 /**
- * A service host: a short name (`reviews`), a namespaced or fully qualified name
- * (`reviews.bookinfo.svc.cluster.local`, `api.example.com`) or a wildcard domain (`*.example.com`).
- * The bare `*` is rejected: a mesh-bound VirtualService may not use it (ISTIO-RULES V6) and it is no
- * valid destination.
+ * A destination host: a short name (`reviews`), a namespaced or fully qualified service name
+ * (`reviews.bookinfo.svc.cluster.local`), an external name (`api.example.com`) or, where `wildcard`
+ * allows, a wildcard domain (`*.example.com`). The bare `*` is rejected: a mesh-bound VirtualService
+ * may not use it (ISTIO-RULES V6) and it is no valid destination.
+ *
+ * The DNS syntax is {@link checkHostname}'s: Istio compares hosts case-insensitively, so
+ * `API.example.com` is accepted. Only the parts that name Kubernetes objects — the Service and the
+ * namespace of a cluster service host — must be lowercase DNS labels, since Kubernetes names are.
  */
-export function checkHost(scope: IConstruct, field: string, value: string): string {
+export function checkServiceHost(scope: IConstruct, field: string, value: string, wildcard = true): string {
   if (value === '*') {
     throw invalidInput(scope, field, value, 'is the catch-all host, which a VirtualService bound to the mesh may not use and no route can target (V6)',
       'name the service, e.g. "reviews.bookinfo.svc.cluster.local"');
   }
-  const name = typeof value === 'string' && value.startsWith('*.') ? value.slice(2) : value;
-  if (typeof name !== 'string' || name.length === 0 || value.length > 253 || !name.split('.').every((l) => l.length <= 63 && HOST_LABEL.test(l))) {
-    throw invalidInput(scope, field, value, 'is not a service host (lowercase DNS labels separated by dots, optionally starting with "*.")',
-      'use e.g. "reviews", "reviews.bookinfo.svc.cluster.local" or "api.example.com"');
+  checkHostname(scope, field, value, { wildcard, fullWildcard: false });
+  const service = parseServiceHost(value, 'default');
+  if (service) {
+    for (const [part, name] of [['Service', service.service], ['namespace', service.namespace]] as const) {
+      if (name !== '*' && !isDnsLabel(name as unknown)) {
+        throw invalidInput(scope, field, value, `names the Kubernetes ${part} ${JSON.stringify(name)}, which is not a DNS label (Kubernetes names are lowercase letters, digits and "-")`,
+          `write the ${part} name as Kubernetes has it, e.g. "${name.toLowerCase()}"`);
+      }
+    }
   }
   return value;
 }

@@ -4,8 +4,9 @@ import { invalidInput } from '../core/errors';
 import {
   ConnectionPoolOptions, OutlierDetectionOptions, TrafficPolicyParts, renderConnectionPool, renderOutlierDetection,
 } from './policy';
+import { checkServiceHost } from './checks';
 import { Subset } from './subset';
-import { TrafficHost } from './traffic-host';
+import { TrafficHost, trafficNamespace } from './traffic-host';
 
 /** Circuit-breaker overrides for one subset of the host. */
 export interface SubsetCircuitBreaker {
@@ -31,7 +32,8 @@ export interface CircuitBreakerProps {
   readonly host: string;
   /**
    * Namespace of the DestinationRule.
-   * @default the chart's namespace, else "default"
+   * @default the namespace a fully qualified service host names, else that of the subsets' workloads
+   *   (`Subset.fromWorkload`), else the chart's (no fallback to "default"); another is an error
    */
   readonly namespace?: string;
   /**
@@ -113,7 +115,7 @@ export class CircuitBreaker extends Construct {
     if (!props || typeof props !== 'object') {
       throw invalidInput(this, 'props', props, 'are missing', 'give at least { host }');
     }
-    this.trafficHost = TrafficHost.of(this, props.host, props.namespace);
+    checkServiceHost(this, 'host', props.host);
     rejectEmpty(this, 'connectionPool', props.connectionPool);
     rejectEmpty(this, 'outlierDetection', props.outlierDetection);
     (props.subsets ?? []).forEach((s, i) => {
@@ -143,10 +145,12 @@ export class CircuitBreaker extends Construct {
       throw invalidInput(this, 'subsets', dup, 'is overridden twice', 'merge the overrides of one subset into one entry');
     }
     // All input is checked: now contribute to the shared host.
-    this.trafficHost.addPolicy(this, this.policy);
+    const subsetSources = subsets.map((s) => ({ field: `${s.field}.subset`, subset: s.subset }));
+    this.trafficHost = TrafficHost.of(this, props.host, trafficNamespace(this, props.host, props.namespace, subsetSources));
+    this.trafficHost._addPolicy(this, this.policy);
     for (const s of subsets) {
-      const name = this.trafficHost.addSubset(this, s.subset, `${s.field}.subset`);
-      this.trafficHost.addSubsetPolicy(this, name, s.parts, s.field);
+      const name = this.trafficHost._addSubset(this, s.subset, `${s.field}.subset`);
+      this.trafficHost._addSubsetPolicy(this, name, s.parts, s.field);
     }
   }
 }

@@ -3,8 +3,9 @@ import { invalidInput } from '../core/errors';
 import {
   ClientTls, ConnectionPoolOptions, LoadBalancer, OutlierDetectionOptions, TrafficPolicyParts, renderConnectionPool, renderOutlierDetection,
 } from './policy';
+import { checkServiceHost } from './checks';
 import { Subset } from './subset';
-import { TrafficHost } from './traffic-host';
+import { TrafficHost, trafficNamespace } from './traffic-host';
 
 /** Traffic policy fields, for a host or one of its subsets. */
 export interface DestinationPolicyOptions {
@@ -42,7 +43,8 @@ export interface DestinationPolicyProps extends DestinationPolicyOptions {
   readonly host: string;
   /**
    * Namespace of the DestinationRule.
-   * @default the chart's namespace, else "default"
+   * @default the namespace a fully qualified service host names, else that of the subsets' workloads
+   *   (`Subset.fromWorkload`), else the chart's (no fallback to "default"); another is an error
    */
   readonly namespace?: string;
   /**
@@ -85,7 +87,7 @@ export class DestinationPolicy extends Construct {
     if (!props || typeof props !== 'object') {
       throw invalidInput(this, 'props', props, 'are missing', 'give at least { host } and one policy field');
     }
-    this.trafficHost = TrafficHost.of(this, props.host, props.namespace);
+    checkServiceHost(this, 'host', props.host);
     const host = renderPolicyOptions(this, '', props);
     const subsets = (props.subsets ?? []).map((s, i) => {
       const field = `subsets[${i}]`;
@@ -98,12 +100,14 @@ export class DestinationPolicy extends Construct {
     if (Object.keys(host).length === 0 && subsets.length === 0) {
       throw invalidInput(this, 'props', Object.keys(props), 'set no policy (ISTIO-RULES D1)', 'set connectionPool, outlierDetection, loadBalancer, tls or subsets');
     }
+    const subsetSources = subsets.map((s) => ({ field: `${s.field}.subset`, subset: s.subset }));
+    this.trafficHost = TrafficHost.of(this, props.host, trafficNamespace(this, props.host, props.namespace, subsetSources));
     if (Object.keys(host).length > 0) {
-      this.trafficHost.addPolicy(this, host);
+      this.trafficHost._addPolicy(this, host);
     }
     for (const s of subsets) {
-      const name = this.trafficHost.addSubset(this, s.subset, `${s.field}.subset`);
-      this.trafficHost.addSubsetPolicy(this, name, s.parts, s.field);
+      const name = this.trafficHost._addSubset(this, s.subset, `${s.field}.subset`);
+      this.trafficHost._addSubsetPolicy(this, name, s.parts, s.field);
     }
   }
 }

@@ -3,8 +3,9 @@ import { invalidInput } from '../core/errors';
 import { MeshChart } from '../mesh-chart';
 import { HttpMatch } from './match';
 import { RouteResilience, renderResilience } from './route-options';
+import { checkServiceHost } from './checks';
 import { Subset } from './subset';
-import { HostHttpRoute, TrafficHost } from './traffic-host';
+import { HostHttpRoute, TrafficHost, trafficNamespace } from './traffic-host';
 
 /** One HTTP route of a {@link HostRoutes}. */
 export interface HttpRouteOptions extends RouteResilience {
@@ -31,7 +32,8 @@ export interface HostRoutesProps {
   readonly host: string;
   /**
    * Namespace of the VirtualService.
-   * @default the chart's namespace, else "default"
+   * @default the namespace a fully qualified service host names, else that of the subsets' workloads
+   *   (`Subset.fromWorkload`), else the chart's (no fallback to "default"); another is an error
    */
   readonly namespace?: string;
   /** The routes, in the order they are tried. */
@@ -62,7 +64,7 @@ export class HostRoutes extends Construct {
     if (!props || typeof props !== 'object') {
       throw invalidInput(this, 'props', props, 'are missing', 'give { host, routes }');
     }
-    this.trafficHost = TrafficHost.of(this, props.host, props.namespace);
+    checkServiceHost(this, 'host', props.host);
     if (!Array.isArray(props.routes) || props.routes.length === 0) {
       throw invalidInput(this, 'routes', props.routes, 'is empty', 'give at least one route');
     }
@@ -101,9 +103,11 @@ export class HostRoutes extends Construct {
       };
       return { field, route, to: r.to };
     });
+    const subsetSources = rendered.map((r) => ({ field: `${r.field}.to`, subset: r.to }));
+    this.trafficHost = TrafficHost.of(this, props.host, trafficNamespace(this, props.host, props.namespace, subsetSources));
     for (const { field, route, to } of rendered) {
-      const subset = to ? this.trafficHost.addSubset(this, to, `${field}.to`) : undefined;
-      this.trafficHost.addHttpRoute(this, { ...route, destinations: [subset ? { subset } : {}] }, field);
+      const subset = to ? this.trafficHost._addSubset(this, to, `${field}.to`) : undefined;
+      this.trafficHost._addHttpRoute(this, { ...route, destinations: [subset ? { subset } : {}] }, field);
     }
   }
 }

@@ -1,8 +1,7 @@
 export { TrafficHost } from './traffic-host';
-export type { HostHttpRoute, HostRouteDestination } from './traffic-host';
 export { Subset } from './subset';
 export { HttpMatch } from './match';
-export { RetryOn, RetryPolicy, FaultInjection, isProduction } from './resilience';
+export { RetryOn, RetryPolicy, FaultInjection } from './resilience';
 export type { RetryPolicyOptions, FaultOptionsBase, FaultDelayOptions, FaultAbortOptions } from './resilience';
 export { H2UpgradePolicy, ClientTlsMode, ClientTls, LoadBalancer } from './policy';
 export type {

@@ -1,11 +1,14 @@
 import { IConstruct } from 'constructs';
 import { invalidInput } from '../core/errors';
+import { isHeaderName } from '../core/names';
 import { sortedRecord } from '../core/records';
 import { VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpMatchHeaders } from '../../imports/networking.istio.io';
 import { checkRegex } from './checks';
 
 /** Header names as Istio wants them in matches: lowercase HTTP tokens (`x-canary`, `cookie`). */
-const HEADER_NAME = /^[a-z0-9!#$%&'*+\-.^_`|~]+$/;
+function isLowercaseHeaderName(name: unknown): boolean {
+  return isHeaderName(name) && name === name.toLowerCase();
+}
 
 type Condition =
   | { readonly kind: 'header'; readonly name: string; readonly how: 'exact' | 'prefix' | 'regex'; readonly value: string }
@@ -75,17 +78,14 @@ export class HttpMatch {
 
   /** @internal Renders and checks the match; `field` names it in errors, e.g. `routeToCanaryWhen[0]`. */
   public _render(scope: IConstruct, field: string): VirtualServiceSpecHttpMatch {
-    if (!(this instanceof HttpMatch)) {
-      throw invalidInput(scope, field, this, 'is not an HttpMatch', 'use HttpMatch.header(), HttpMatch.uriPrefix() and the like');
-    }
     const headers: { [name: string]: VirtualServiceSpecHttpMatchHeaders } = {};
     let uri: VirtualServiceSpecHttpMatchHeaders | undefined;
     for (const c of this.conditions) {
       if (c.kind === 'header') {
         const where = `${field}.headers`;
-        if (typeof c.name !== 'string' || !HEADER_NAME.test(c.name)) {
+        if (!isLowercaseHeaderName(c.name)) {
           throw invalidInput(scope, where, c.name, 'is not a lowercase HTTP header name (Istio matches header keys in lowercase)',
-            `use ${typeof c.name === 'string' && HEADER_NAME.test(c.name.toLowerCase()) ? `"${c.name.toLowerCase()}"` : 'a name such as "x-canary"'}`);
+            `use ${isHeaderName(c.name) ? `"${c.name.toLowerCase()}"` : 'a name such as "x-canary"'}`);
         }
         if (headers[c.name]) {
           throw invalidInput(scope, `${where}.${c.name}`, c.value, 'is a second condition on the same header in one match',

@@ -2,6 +2,8 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { istioDuration } from '../core/duration';
 import { invalidInput } from '../core/errors';
+import { isHeaderName } from '../core/names';
+import { checkSecretName } from '../core/secrets';
 import {
   DestinationRuleSpecTrafficPolicy,
   DestinationRuleSpecTrafficPolicyConnectionPool,
@@ -362,16 +364,11 @@ export class ClientTls {
 
   /** @internal Checks (ISTIO-RULES D6, analyzer IST0128/IST0129) and renders the settings. */
   public _render(scope: IConstruct, field: string): DestinationRuleSpecTrafficPolicyTls {
-    if (!(this instanceof ClientTls)) {
-      throw invalidInput(scope, field, this, 'is not a ClientTls', 'use ClientTls.istioMutual(), ClientTls.simple() and the like');
-    }
     const o = this.options;
     const originated = this.mode === ClientTlsMode.SIMPLE || this.mode === ClientTlsMode.MUTUAL;
     if (originated) {
       if (o.credentialName !== undefined) {
-        if (typeof o.credentialName !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(o.credentialName)) {
-          throw invalidInput(scope, `${field}.credentialName`, o.credentialName, 'is not a Secret name', 'name a Secret such as "api-client-tls"');
-        }
+        checkSecretName(scope, `${field}.credentialName`, o.credentialName, 'name a Secret such as "api-client-tls"');
         const inline = (['clientCertificate', 'privateKey', 'caCertificates'] as const).find((k) => o[k] !== undefined);
         if (inline) {
           throw invalidInput(scope, `${field}.${inline}`, o[inline], 'is set together with credentialName, which istiod rejects (D6)',
@@ -488,9 +485,6 @@ export class LoadBalancer {
 
   /** @internal Checks (ISTIO-RULES D5) and renders the settings. */
   public _render(scope: IConstruct, field: string): DestinationRuleSpecTrafficPolicyLoadBalancer {
-    if (!(this instanceof LoadBalancer)) {
-      throw invalidInput(scope, field, this, 'is not a LoadBalancer', 'use LoadBalancer.roundRobin(), LoadBalancer.consistentHashCookie() and the like');
-    }
     const k = this.kind;
     if ('simple' in k) {
       return { simple: k.simple };
@@ -500,7 +494,7 @@ export class LoadBalancer {
     const f = `${field}.consistentHash`;
     switch (k.hash) {
       case 'cookie':
-        if (typeof k.cookie.name !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(k.cookie.name)) {
+        if (!isHeaderName(k.cookie.name)) {
           throw invalidInput(scope, `${f}.httpCookie.name`, k.cookie.name, 'is not a cookie name (a consistent-hash cookie needs one, D5)', 'name the cookie, e.g. "session"');
         }
         hash = {
@@ -512,7 +506,7 @@ export class LoadBalancer {
         };
         break;
       case 'header':
-        if (typeof k.name !== 'string' || !/^[a-z0-9!#$%&'*+\-.^_`|~]+$/.test(k.name)) {
+        if (!isHeaderName(k.name) || k.name !== k.name.toLowerCase()) {
           throw invalidInput(scope, `${f}.httpHeaderName`, k.name, 'is not a lowercase HTTP header name', 'use e.g. "x-user-id"');
         }
         hash = { httpHeaderName: k.name };

@@ -1,12 +1,15 @@
 import { Duration, Lazy } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import {
   EnvoyFilter, EnvoyFilterSpec, EnvoyFilterSpecConfigPatchesApplyTo, EnvoyFilterSpecConfigPatchesMatchContext,
   EnvoyFilterSpecConfigPatchesPatchOperation,
 } from '../../imports/networking.istio.io';
 import { istioDuration } from '../core/duration';
 import { invalidInput } from '../core/errors';
-import { checkSelectorLabels } from '../core/labels';
+import { checkDnsLabel, isHeaderName } from '../core/names';
+import { resolveNamespace } from '../core/namespace';
+import { WorkloadSelector } from '../workload/workload-selector';
+import { renderSelector } from './selector';
 
 /** Which proxies' listeners the rate limit is inserted into. */
 export enum RateLimitContext {
@@ -26,15 +29,22 @@ export interface RateLimitHeader {
 
 /** Props of a {@link LocalRateLimit}. */
 export interface LocalRateLimitProps {
-  /** Namespace of the EnvoyFilter: the namespace of the selected workloads (or of the gateway). */
-  readonly namespace: string;
+  /**
+   * Namespace of the EnvoyFilter: the namespace of the selected workloads (or of the gateway).
+   * @default the selected workload's namespace, else the chart's (an error when neither is known)
+   */
+  readonly namespace?: string;
   /**
    * Name of the EnvoyFilter.
    * @default the construct id
    */
   readonly name?: string;
-  /** Labels of the pods whose proxies enforce the limit (required: an unscoped filter would hit every proxy of the namespace). */
-  readonly selector: { readonly [key: string]: string };
+  /**
+   * The pods whose proxies enforce the limit, e.g. `WorkloadSelector.fromWorkload(productpage)` or
+   * `WorkloadSelector.labels(ingressGateway.selectorLabels)` (required: an unscoped filter would hit
+   * every proxy of the namespace).
+   */
+  readonly selector: WorkloadSelector;
   /**
    * Sidecars' inbound listeners or gateway listeners.
    * @default RateLimitContext.SIDECAR_INBOUND
@@ -67,7 +77,6 @@ const TYPED_STRUCT = 'type.googleapis.com/udpa.type.v1.TypedStruct';
 const LOCAL_RATE_LIMIT = 'type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit';
 /** Envoy rejects a token bucket that fills faster (`local rate limit token bucket fill timer must be >= 50ms`). */
 const MIN_FILL_MS = 50;
-const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
 const STAT_PREFIX = /^[a-z0-9_]+$/;
 /** Envoy's token counts are uint32. */
 const UINT32_MAX = 4294967295;
@@ -91,9 +100,9 @@ export class LocalRateLimit extends Construct {
 
   constructor(scope: Construct, id: string, props: LocalRateLimitProps) {
     super(scope, id);
-    this.name = checkLabel(this, 'name', props.name ?? id, 'use e.g. "productpage-rate-limit"');
-    this.namespace = checkLabel(this, 'namespace', props.namespace, 'name the namespace of the selected workloads');
-    const selector = checkSelectorLabels(this, 'selector', props.selector);
+    this.name = checkDnsLabel(this, 'name', props.name ?? id, 'use e.g. "productpage-rate-limit"');
+    const selector = renderSelector(this, 'selector', props.selector);
+    this.namespace = resolveNamespace(this, { given: props.namespace, target: props.selector.namespace, targetName: 'the selected workload' });
     const context = props.context ?? RateLimitContext.SIDECAR_INBOUND;
     if (!Object.values(RateLimitContext).includes(context)) {
       throw invalidInput(this, 'context', context, 'is not a rate limit context', 'use RateLimitContext.SIDECAR_INBOUND or RateLimitContext.GATEWAY');
@@ -117,7 +126,7 @@ export class LocalRateLimit extends Construct {
     }
     const fillInterval = istioDuration(this, 'fillInterval', props.fillInterval);
     const header = props.responseHeader ?? { name: 'x-local-rate-limit', value: 'true' };
-    if (!header || typeof header.name !== 'string' || !HEADER_NAME.test(header.name) || header.name.startsWith(':')) {
+    if (!header || !isHeaderName(header.name) || header.name !== header.name.toLowerCase()) {
       throw invalidInput(this, 'responseHeader.name', header?.name, 'is not a lowercase HTTP header name', 'use e.g. "x-local-rate-limit"');
     }
     if (typeof header.value !== 'string' || /[\r\n\0]/.test(header.value)) {
@@ -174,11 +183,4 @@ export class LocalRateLimit extends Construct {
   public toSpec(): EnvoyFilterSpec {
     return JSON.parse(JSON.stringify(this.spec));
   }
-}
-
-function checkLabel(scope: IConstruct, field: string, value: unknown, fix: string): string {
-  if (typeof value !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value)) {
-    throw invalidInput(scope, field, value, 'is not a DNS label (lowercase letters, digits and "-", at most 63 characters)', fix);
-  }
-  return value;
 }

@@ -138,9 +138,6 @@ export class RetryPolicy {
    * @param timeoutMs the route timeout in milliseconds, if any
    */
   public _render(scope: IConstruct, field: string, timeoutMs?: number): VirtualServiceSpecHttpRetries {
-    if (!(this instanceof RetryPolicy)) {
-      throw invalidInput(scope, field, this, 'is not a RetryPolicy', 'use RetryPolicy.of() or RetryPolicy.disabled()');
-    }
     const o = this.options;
     const attempts = checkCounter(scope, `${field}.attempts`, o.attempts);
     if (attempts === 0) {
@@ -237,9 +234,6 @@ export class FaultInjection {
 
   /** @internal Checks the fault (ISTIO-RULES V2, V5 and the production guard) and renders it. */
   public _render(scope: IConstruct, field: string, env: EnvironmentProfile): VirtualServiceSpecHttpFault {
-    if (!(this instanceof FaultInjection)) {
-      throw invalidInput(scope, field, this, 'is not a FaultInjection', 'use FaultInjection.delay() or FaultInjection.abort()');
-    }
     const fault: { delay?: VirtualServiceSpecHttpFault['delay']; abort?: VirtualServiceSpecHttpFault['abort'] } = {};
     const guard = (part: 'delay' | 'abort', o: FaultOptionsBase) => {
       if (isProduction(env) && o.allowInProduction !== true) {

@@ -1,5 +1,5 @@
 import { Chart, Lazy } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import {
   ServiceEntry, ServiceEntrySpec, ServiceEntrySpecEndpoints, ServiceEntrySpecLocation, ServiceEntrySpecPorts, ServiceEntrySpecResolution,
 } from '../../imports/networking.istio.io';
@@ -8,6 +8,12 @@ import { formatInputError, invalidInput } from '../core/errors';
 import { checkHostname } from '../core/hostnames';
 import { sortedRecord } from '../core/records';
 import { checkSelectorLabels } from '../core/labels';
+import { checkDnsLabel, isDnsLabel } from '../core/names';
+import { resolveNamespace } from '../core/namespace';
+import { WorkloadSelector } from '../workload/workload-selector';
+import { renderSelector } from './selector';
+import { isIpOrCidr } from '../core/network';
+import { checkPort } from '../core/ports';
 
 /** Protocols Istio understands on a service port. */
 export enum ServiceProtocol {
@@ -92,8 +98,11 @@ export interface ExternalServiceEndpoint {
 
 /** Props of an {@link ExternalService}. */
 export interface ExternalServiceProps {
-  /** Namespace of the ServiceEntry. */
-  readonly namespace: string;
+  /**
+   * Namespace of the ServiceEntry.
+   * @default the namespace of the `workloadSelector`'s workload, else the chart's (an error when neither is known)
+   */
+  readonly namespace?: string;
   /**
    * Name of the ServiceEntry.
    * @default the construct id
@@ -124,10 +133,11 @@ export interface ExternalServiceProps {
    */
   readonly endpoints?: ExternalServiceEndpoint[];
   /**
-   * Pods or WorkloadEntries backing a MESH_INTERNAL service, instead of endpoints.
+   * Pods or WorkloadEntries backing a MESH_INTERNAL service, instead of endpoints (in the
+   * ServiceEntry's namespace).
    * @default none
    */
-  readonly workloadSelector?: { readonly [key: string]: string };
+  readonly workloadSelector?: WorkloadSelector;
   /**
    * Namespaces that see the service: names, "." (its own) or "*" (all).
    * @default all namespaces
@@ -135,19 +145,9 @@ export interface ExternalServiceProps {
   readonly exportTo?: string[];
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const IPV4 = /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-
+/** A single IP address (no range). */
 function isIp(value: string): boolean {
-  return IPV4.test(value) || (value.includes(':') && /^[0-9A-Fa-f:.]+$/.test(value));
-}
-
-function isCidr(value: string): boolean {
-  const [ip, bits, ...rest] = value.split('/');
-  if (rest.length > 0 || bits === undefined || !/^\d{1,3}$/.test(bits)) {
-    return false;
-  }
-  return isIp(ip) && Number(bits) <= (IPV4.test(ip) ? 32 : 128);
+  return !value.includes('/') && isIpOrCidr(value);
 }
 
 /**
@@ -176,8 +176,8 @@ export class ExternalService extends Construct {
 
   constructor(scope: Construct, id: string, props: ExternalServiceProps) {
     super(scope, id);
-    this.name = checkLabel(this, 'name', props.name ?? id, 'use e.g. "stripe-api"');
-    this.namespace = checkLabel(this, 'namespace', props.namespace, 'name the namespace the ServiceEntry lives in, e.g. "istio-system"');
+    this.name = checkDnsLabel(this, 'name', props.name ?? id, 'use e.g. "stripe-api"');
+    this.namespace = resolveNamespace(this, { given: props.namespace, target: props.workloadSelector?.namespace, targetName: 'the selected workload' });
 
     if (!Array.isArray(props.hosts) || props.hosts.length === 0) {
       throw invalidInput(this, 'hosts', props.hosts, 'is empty', 'list the external hosts, e.g. ["api.stripe.com"]');
@@ -210,7 +210,7 @@ export class ExternalService extends Construct {
     this.ports = Object.freeze(ports.map((p) => Object.freeze({ number: p.number, protocol: p.protocol as ServiceProtocol, name: p.name })));
 
     const addresses = (props.addresses ?? []).map((a, i) => {
-      if (typeof a !== 'string' || !(isIp(a) || isCidr(a))) {
+      if (typeof a !== 'string' || !isIpOrCidr(a)) {
         throw invalidInput(this, `addresses[${i}]`, a, 'is not an IP address or CIDR range', 'use e.g. "203.0.113.10" or "203.0.113.0/24"');
       }
       if (a.includes('/') && resolution !== ServiceResolution.NONE && resolution !== ServiceResolution.STATIC) {
@@ -223,15 +223,12 @@ export class ExternalService extends Construct {
       throw invalidInput(this, 'addresses', [], 'is empty', 'drop it or list at least one address');
     }
 
-    if (props.workloadSelector !== undefined && props.endpoints !== undefined) {
-      throw invalidInput(this, 'workloadSelector', props.workloadSelector, 'is given together with endpoints (only one of them; ISTIO-RULES S1)', 'keep either the selector or the endpoints');
+    const workloadSelector = props.workloadSelector === undefined ? undefined : renderSelector(this, 'workloadSelector', props.workloadSelector);
+    if (workloadSelector !== undefined && props.endpoints !== undefined) {
+      throw invalidInput(this, 'workloadSelector', workloadSelector, 'is given together with endpoints (only one of them; ISTIO-RULES S1)', 'keep either the selector or the endpoints');
     }
-    let workloadSelector: { [key: string]: string } | undefined;
-    if (props.workloadSelector !== undefined) {
-      if (location !== ServiceLocation.MESH_INTERNAL) {
-        throw invalidInput(this, 'workloadSelector', props.workloadSelector, 'only applies to MESH_INTERNAL services', 'set location: ServiceLocation.MESH_INTERNAL or list endpoints');
-      }
-      workloadSelector = checkSelectorLabels(this, 'workloadSelector', props.workloadSelector);
+    if (workloadSelector !== undefined && location !== ServiceLocation.MESH_INTERNAL) {
+      throw invalidInput(this, 'workloadSelector', workloadSelector, 'only applies to MESH_INTERNAL services', 'set location: ServiceLocation.MESH_INTERNAL or list endpoints');
     }
     const endpoints = this.checkEndpoints(props.endpoints, resolution, ports);
     if (resolution === ServiceResolution.DNS && endpoints.length === 0 && hasWildcard) {
@@ -310,14 +307,12 @@ export class ExternalService extends Construct {
     const names = new Set<string>();
     return ports.map((p: ExternalServicePort, i) => {
       const field = `ports[${i}]`;
-      if (typeof p.number !== 'number' || !Number.isInteger(p.number) || p.number < 1 || p.number > 65535) {
-        throw invalidInput(this, `${field}.number`, p.number, 'is not a port number 1–65535 (ISTIO-RULES S1)', 'use e.g. 443');
-      }
+      checkPort(this, `${field}.number`, p.number, 'use e.g. 443 (ISTIO-RULES S1)');
       if (!Object.values(ServiceProtocol).includes(p.protocol)) {
         throw invalidInput(this, `${field}.protocol`, p.protocol, 'is not a protocol Istio knows', `use one of ${Object.values(ServiceProtocol).join(', ')} (ServiceProtocol.*)`);
       }
       const name = p.name ?? `${p.protocol.toLowerCase()}-${p.number}`;
-      if (typeof name !== 'string' || !DNS_LABEL.test(name)) {
+      if (!isDnsLabel(name)) {
         throw invalidInput(this, `${field}.name`, name, 'is not a port name (a DNS label)', `use e.g. "${p.protocol.toLowerCase()}-${p.number}"`);
       }
       if (numbers.has(p.number)) {
@@ -328,8 +323,8 @@ export class ExternalService extends Construct {
       }
       numbers.add(p.number);
       names.add(name);
-      if (p.targetPort !== undefined && (typeof p.targetPort !== 'number' || !Number.isInteger(p.targetPort) || p.targetPort < 1 || p.targetPort > 65535)) {
-        throw invalidInput(this, `${field}.targetPort`, p.targetPort, 'is not a port number 1–65535', 'use e.g. 8443, or drop it');
+      if (p.targetPort !== undefined) {
+        checkPort(this, `${field}.targetPort`, p.targetPort, 'use e.g. 8443, or drop it');
       }
       return { number: p.number, protocol: p.protocol, name, ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}) };
     });
@@ -368,9 +363,7 @@ export class ExternalService extends Construct {
           if (!portNames.has(name)) {
             throw invalidInput(this, `${field}.ports`, name, 'is not the name of a port of this service', `use one of ${[...portNames].join(', ')}`);
           }
-          if (!Number.isInteger(number) || number < 1 || number > 65535) {
-            throw invalidInput(this, `${field}.ports.${name}`, number, 'is not a port number 1–65535', 'use e.g. 8443');
-          }
+          checkPort(this, `${field}.ports.${name}`, number, 'use e.g. 8443');
         }
         out.ports = sortedRecord(e.ports);
       }
@@ -396,7 +389,7 @@ export class ExternalService extends Construct {
     }
     const seen = new Set<string>();
     for (const [i, e] of exportTo.entries()) {
-      if (typeof e !== 'string' || !(e === '.' || e === '*' || e === '~' || DNS_LABEL.test(e))) {
+      if (typeof e !== 'string' || !(e === '.' || e === '*' || e === '~' || isDnsLabel(e))) {
         throw invalidInput(this, `exportTo[${i}]`, e, 'is not a namespace, "." , "*" or "~"', 'use e.g. "." or "bookinfo"');
       }
       const key = e === '.' ? this.namespace : e;
@@ -410,11 +403,4 @@ export class ExternalService extends Construct {
     }
     return [...exportTo];
   }
-}
-
-function checkLabel(scope: IConstruct, field: string, value: unknown, fix: string): string {
-  if (typeof value !== 'string' || !DNS_LABEL.test(value)) {
-    throw invalidInput(scope, field, value, 'is not a DNS label (lowercase letters, digits and "-", at most 63 characters)', fix);
-  }
-  return value;
 }

@@ -1,12 +1,17 @@
 import { Chart, Lazy } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import {
   Sidecar, SidecarSpec, SidecarSpecEgress, SidecarSpecOutboundTrafficPolicyMode,
 } from '../../imports/networking.istio.io';
 import { OutboundTraffic } from '../control-plane/mesh-config';
 import { formatInputError, invalidInput } from '../core/errors';
 import { checkNamespacedHost } from '../core/hostnames';
-import { checkSelectorLabels } from '../core/labels';
+import { selectorsOverlap } from '../core/labels';
+import { checkDnsLabel, isDnsLabel } from '../core/names';
+import { resolveNamespace } from '../core/namespace';
+import { checkPort } from '../core/ports';
+import { WorkloadSelector } from '../workload/workload-selector';
+import { renderSelector } from './selector';
 import { ServiceProtocol } from './service-entry';
 
 /** The port of an egress listener. */
@@ -38,18 +43,21 @@ export interface EgressListener {
 
 /** Props of a {@link SidecarScope}. */
 export interface SidecarScopeProps {
-  /** Namespace the Sidecar applies to. */
-  readonly namespace: string;
+  /**
+   * Namespace the Sidecar applies to.
+   * @default the selected workload's namespace, else the chart's (an error when neither is known)
+   */
+  readonly namespace?: string;
   /**
    * Name of the Sidecar.
    * @default "default" for a namespace-wide scope, else the construct id
    */
   readonly name?: string;
   /**
-   * Labels of the pods it applies to.
+   * The pods it applies to, e.g. `WorkloadSelector.fromWorkload(reviews)`.
    * @default none: every pod of the namespace (at most one such Sidecar per namespace, IST0111)
    */
-  readonly selector?: { readonly [key: string]: string };
+  readonly selector?: WorkloadSelector;
   /**
    * Egress listeners, in order. Give either `egress` or `hosts`.
    * @default one catch-all listener with `hosts`
@@ -67,7 +75,6 @@ export interface SidecarScopeProps {
   readonly outboundTrafficPolicy?: OutboundTraffic;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const SCOPE_MARK = Symbol.for('cdk8s-istio.SidecarScope');
 
 /**
@@ -84,8 +91,8 @@ export class SidecarScope extends Construct {
   public readonly name: string;
   /** Namespace of the Sidecar. */
   public readonly namespace: string;
-  /** Workload labels, or undefined for a namespace-wide scope. */
-  public readonly selector?: { readonly [key: string]: string };
+  /** Labels of the selected pods, or undefined for a namespace-wide scope. */
+  public readonly selectorLabels?: { readonly [key: string]: string };
   /** The Sidecar. */
   public readonly resource: Sidecar;
 
@@ -94,9 +101,9 @@ export class SidecarScope extends Construct {
   constructor(scope: Construct, id: string, props: SidecarScopeProps) {
     super(scope, id);
     Object.defineProperty(this, SCOPE_MARK, { value: true });
-    this.namespace = checkLabel(this, 'namespace', props.namespace, 'name the namespace, e.g. "bookinfo"');
-    this.selector = props.selector === undefined ? undefined : Object.freeze(checkSelectorLabels(this, 'selector', props.selector));
-    this.name = checkLabel(this, 'name', props.name ?? (this.selector ? id : 'default'), 'use e.g. "default"');
+    this.selectorLabels = props.selector === undefined ? undefined : Object.freeze(renderSelector(this, 'selector', props.selector));
+    this.namespace = resolveNamespace(this, { given: props.namespace, target: props.selector?.namespace, targetName: 'the selected workload' });
+    this.name = checkDnsLabel(this, 'name', props.name ?? (this.selectorLabels ? id : 'default'), 'use e.g. "default"');
 
     if (props.egress !== undefined && props.hosts !== undefined) {
       throw invalidInput(this, 'hosts', props.hosts, 'is given together with egress', 'put the hosts into an egress listener, or drop egress');
@@ -112,7 +119,7 @@ export class SidecarScope extends Construct {
       throw invalidInput(this, 'outboundTrafficPolicy', policy, 'is not an outbound traffic policy', 'use OutboundTraffic.REGISTRY_ONLY or OutboundTraffic.ALLOW_ANY');
     }
     this.spec = {
-      ...(this.selector ? { workloadSelector: { labels: { ...this.selector } } } : {}),
+      ...(this.selectorLabels ? { workloadSelector: { labels: { ...this.selectorLabels } } } : {}),
       egress,
       outboundTrafficPolicy: { mode: policy.mode as SidecarSpecOutboundTrafficPolicyMode },
     };
@@ -152,14 +159,12 @@ export class SidecarScope extends Construct {
       return { hosts };
     }
     const p = listener.port;
-    if (typeof p.number !== 'number' || !Number.isInteger(p.number) || p.number < 1 || p.number > 65535) {
-      throw invalidInput(this, `${field}.port.number`, p.number, 'is not a port number 1–65535', 'use e.g. 443');
-    }
+    checkPort(this, `${field}.port.number`, p.number, 'use e.g. 443');
     if (!Object.values(ServiceProtocol).includes(p.protocol)) {
       throw invalidInput(this, `${field}.port.protocol`, p.protocol, 'is not a protocol Istio knows', 'use ServiceProtocol.*');
     }
     const name = p.name ?? `${p.protocol.toLowerCase()}-${p.number}`;
-    if (!DNS_LABEL.test(name)) {
+    if (!isDnsLabel(name)) {
       throw invalidInput(this, `${field}.port.name`, name, 'is not a port name (a DNS label)', 'use e.g. "tls-443"');
     }
     return { hosts, port: { number: p.number, protocol: p.protocol, name } };
@@ -173,28 +178,16 @@ export class SidecarScope extends Construct {
       if (other.namespace !== this.namespace) {
         continue;
       }
-      if (!this.selector && !other.selector) {
+      if (!this.selectorLabels && !other.selectorLabels) {
         errors.push(formatInputError('', 'selector', undefined,
           `is unset, like that of ${other.node.path} in namespace "${this.namespace}": only one Sidecar without a workload selector may exist per namespace (IST0111 MultipleSidecarsWithoutWorkloadSelectors)`,
           'keep one namespace-wide SidecarScope and give the others a selector'));
-      } else if (this.selector && other.selector && compatible(this.selector, other.selector)) {
-        errors.push(formatInputError('', 'selector', this.selector,
-          `can select the same pods as the selector ${JSON.stringify(other.selector)} of ${other.node.path} (IST0110 ConflictingSidecarWorkloadSelectors: which one applies is undefined)`,
+      } else if (this.selectorLabels && other.selectorLabels && selectorsOverlap(this.selectorLabels, other.selectorLabels)) {
+        errors.push(formatInputError('', 'selector', this.selectorLabels,
+          `can select the same pods as the selector ${JSON.stringify(other.selectorLabels)} of ${other.node.path} (IST0110 ConflictingSidecarWorkloadSelectors: which one applies is undefined)`,
           'make the selectors exclusive (a common label with different values), or merge the scopes'));
       }
     }
     return errors;
   }
-}
-
-/** Two label selectors can match one pod unless they require different values for a common key. */
-function compatible(a: { readonly [k: string]: string }, b: { readonly [k: string]: string }): boolean {
-  return Object.keys(a).every((k) => !(k in b) || b[k] === a[k]);
-}
-
-function checkLabel(scope: IConstruct, field: string, value: unknown, fix: string): string {
-  if (typeof value !== 'string' || !DNS_LABEL.test(value)) {
-    throw invalidInput(scope, field, value, 'is not a DNS label (lowercase letters, digits and "-", at most 63 characters)', fix);
-  }
-  return value;
 }

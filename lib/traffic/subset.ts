@@ -1,11 +1,8 @@
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { invalidInput } from '../core/errors';
-import { checkSelectorLabels } from '../core/labels';
+import { checkSelectorLabels, workloadLabels } from '../core/labels';
 import { checkSubsetName } from './checks';
-
-/** The label cdk8s-plus puts on every pod it creates, to select them by construct address. */
-const CDK8S_ADDRESS_LABEL = kplus.Pod.ADDRESS_LABEL;
 
 /**
  * A named set of a service's endpoints (a DestinationRule subset), selected by pod labels.
@@ -22,7 +19,7 @@ export class Subset {
    * @example Subset.fromLabels('v2', { version: 'v2' })
    */
   public static fromLabels(name: string, labels: { readonly [key: string]: string }): Subset {
-    return new Subset(name, { ...labels }, undefined, undefined);
+    return new Subset(name, { ...labels }, undefined, undefined, undefined);
   }
 
   /**
@@ -36,13 +33,15 @@ export class Subset {
    * Pick pod labels that tell this workload apart from its siblings (a `version` label): a
    * `CanaryRelease` rejects a stable subset whose labels also select the canary workload's pods.
    *
+   * The workload's namespace (when it sets one) is where the constructs using the subset put their
+   * DestinationRule and VirtualService; a different `namespace` or a host in another namespace is an
+   * error, since a subset selects endpoints of the host's own Service.
+   *
    * @param name the subset name, a DNS label such as `v1` (ISTIO-RULES D4)
    */
   public static fromWorkload(name: string, workload: kplus.Workload): Subset {
     const podLabels: { [key: string]: string } = { ...(workload.podMetadata.toJson().labels ?? {}) };
-    const own = Object.fromEntries(Object.entries(podLabels).filter(([k]) => k !== CDK8S_ADDRESS_LABEL));
-    const labels = Object.keys(own).length > 0 ? own : workload.matchLabels;
-    return new Subset(name, labels, podLabels, workload.node.path);
+    return new Subset(name, workloadLabels(workload), podLabels, workload.node.path, workload.metadata.namespace);
   }
 
   private constructor(
@@ -52,6 +51,8 @@ export class Subset {
     private readonly podLabels: { readonly [key: string]: string } | undefined,
     /** The construct path of the workload this subset was made from, if any. */
     public readonly workloadPath: string | undefined,
+    /** The namespace of the workload this subset was made from, when it sets one. */
+    public readonly workloadNamespace: string | undefined,
   ) {}
 
   /** The labels that select the subset's endpoints (a copy). */
@@ -73,9 +74,6 @@ export class Subset {
 
   /** @internal Checks name and labels; returns them with the labels sorted. */
   public _check(scope: IConstruct, field: string): { name: string; labels: { [key: string]: string } } {
-    if (!(this instanceof Subset)) {
-      throw invalidInput(scope, field, this, 'is not a Subset', 'use Subset.fromLabels() or Subset.fromWorkload()');
-    }
     const name = checkSubsetName(scope, `${field}.name`, this.name);
     if (this.workloadPath !== undefined && Object.keys(this.labelMap).length === 0) {
       throw invalidInput(scope, `${field}.labels`, {}, `are empty: workload ${this.workloadPath} has neither pod labels nor a selector`,

@@ -1,15 +1,21 @@
-import { Chart, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { formatInputError, invalidInput, show } from '../core/errors';
+import { parseServiceHost } from '../core/hostnames';
+import { resolveNamespace } from '../core/namespace';
 import {
   DestinationRule, DestinationRuleSpec, DestinationRuleSpecSubsets, DestinationRuleSpecSubsetsTrafficPolicy, DestinationRuleSpecTrafficPolicy,
   VirtualService, VirtualServiceSpec, VirtualServiceSpecHttp, VirtualServiceSpecHttpFault, VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpRetries,
 } from '../../imports/networking.istio.io';
-import { checkCounter, checkHost, checkNamespace } from './checks';
+import { checkCounter, checkServiceHost } from './checks';
+import { canonicalHost, checkMeshRoutes, definedSubsets } from './mesh-routes';
 import { ClientTlsMode, TrafficPolicyParts } from './policy';
 import { Subset } from './subset';
 
-/** One destination of a host route: a subset of the host (or the whole host) and its relative weight. */
+/**
+ * One destination of a host route: a subset of the host (or the whole host) and its relative weight.
+ * @internal
+ */
 export interface HostRouteDestination {
   /**
    * The subset; it must be one that was added to the host (analyzer IST0101).
@@ -23,7 +29,10 @@ export interface HostRouteDestination {
   readonly weight?: number;
 }
 
-/** An HTTP route of a host's VirtualService, already rendered by the construct that adds it. */
+/**
+ * An HTTP route of a host's VirtualService, already rendered by the construct that adds it.
+ * @internal
+ */
 export interface HostHttpRoute {
   /**
    * Route name, shown in proxy stats and logs.
@@ -73,6 +82,13 @@ interface RouteEntry {
   readonly field: string;
 }
 
+/** A subset some construct sends traffic to (a route here, or a gateway route), which must be defined. */
+interface SubsetRef {
+  readonly subset: string;
+  readonly owner: IConstruct;
+  readonly field: string;
+}
+
 /** Policy parts that are set as a whole (merging half of one TLS setting with half of another is never meant). */
 const ATOMIC_PARTS = new Set(['tls', 'loadBalancer']);
 
@@ -108,26 +124,60 @@ function unflatten(leaves: Map<string, Leaf>): Record<string, unknown> {
   return out;
 }
 
-/**
- * The canonical name of `host` seen from `namespace`: short names (`reviews`) and `name.ns.svc` become
- * `name.ns.svc.cluster.local`, so every spelling of one service maps to one TrafficHost.
- */
-function canonicalHost(host: string, namespace: string): string {
-  if (!host.includes('.')) {
-    return `${host}.${namespace}.svc.cluster.local`;
-  }
-  if (/^[^.]+\.[^.]+\.svc$/.test(host)) {
-    return `${host}.cluster.local`;
-  }
-  return host;
-}
-
 function resourceNameFor(canonical: string, namespace: string): string {
-  const local = canonical.match(/^([^.]+)\.([^.]+)\.svc\.cluster\.local$/);
-  if (local) {
-    return local[2] === namespace ? local[1] : `${local[1]}-${local[2]}`;
+  const local = parseServiceHost(canonical, namespace);
+  if (local && local.service !== '*' && local.namespace !== '*') {
+    return local.namespace === namespace ? local.service : `${local.service}-${local.namespace}`;
   }
   return canonical.replace(/^\*\./, 'wildcard.').replace(/\./g, '-').slice(0, 253).replace(/-+$/, '');
+}
+
+/**
+ * The namespace implied by `host` itself: that of a namespaced service host (`reviews.bookinfo.svc`,
+ * `reviews.bookinfo.svc.cluster.local`, `*.bookinfo.svc.cluster.local`), else undefined.
+ * @internal
+ */
+export function hostNamespace(host: string): string | undefined {
+  if (typeof host !== 'string' || !host.includes('.')) {
+    return undefined;
+  }
+  const service = parseServiceHost(host.toLowerCase(), '');
+  return service && service.namespace !== '*' ? service.namespace : undefined;
+}
+
+/** Where a subset's pods are, for {@link trafficNamespace}. @internal */
+export interface SubsetSource {
+  /** The owner's prop that holds the subset, e.g. `stable`. */
+  readonly field: string;
+  /** The subset (anything else is skipped: the owner reports it). */
+  readonly subset: unknown;
+}
+
+/**
+ * The namespace of the DestinationRule and VirtualService a traffic construct writes for `host`:
+ * `given`, else the namespace the host names (`cart.shop.svc.cluster.local` is in `shop`), else that of
+ * the workloads the subsets were made from (`Subset.fromWorkload`), else the chart's; never a silent
+ * `default`. A given namespace that differs from the host's or the workloads' is an error, and so are
+ * subsets of workloads in another namespace than the host's: a subset selects endpoints of the host's
+ * own Service.
+ * @internal
+ */
+export function trafficNamespace(scope: IConstruct, host: string, given: string | undefined, subsets: readonly SubsetSource[] = []): string {
+  let target = hostNamespace(host);
+  let targetName = target === undefined ? undefined : `host ${host}`;
+  for (const { field, subset } of subsets) {
+    if (!(subset instanceof Subset) || subset.workloadNamespace === undefined) {
+      continue;
+    }
+    const ns = subset.workloadNamespace;
+    if (target !== undefined && ns !== target) {
+      throw invalidInput(scope, field, subset.workloadPath, `is a workload in namespace ${JSON.stringify(ns)}, but ${targetName} is in ${JSON.stringify(target)}; a subset selects endpoints of the host's own Service`,
+        'use a workload of the host\'s namespace, or name the host in the workload\'s namespace');
+    }
+    target = ns;
+    targetName = `the workload ${subset.workloadPath} (${field})`;
+  }
+  return resolveNamespace(scope, { given, target, targetName });
 }
 
 /**
@@ -149,10 +199,9 @@ function resourceNameFor(canonical: string, namespace: string): string {
  *   last, so no route is unreachable (IST0130). A second default route is an error.
  *
  * The DestinationRule exists once a subset or policy is added; the VirtualService once a route is. At
- * synth, every subset a route targets must be defined (IST0101), and two namespaces of a chart may not
- * both route one host (IST0109). Both objects are named after the host: `reviews` for
- * `reviews.<its namespace>.svc.cluster.local`, `ratings-other` for `ratings.other.svc.cluster.local`,
- * `api-example-com` for `api.example.com`.
+ * synth, every subset a route (or a gateway route) targets must be defined (IST0101), and no other mesh
+ * VirtualService of the chart may route the host (IST0109). Both objects are named after the host:
+ * `reviews` for `reviews.<its namespace>.svc.cluster.local`, `api-example-com` for `api.example.com`.
  */
 export class TrafficHost extends Construct {
   /**
@@ -161,13 +210,14 @@ export class TrafficHost extends Construct {
    * @param scope any construct in the chart; errors about `host` name it
    * @param host a short (`reviews`) or fully qualified (`reviews.bookinfo.svc.cluster.local`) host;
    *   spellings of one service share one TrafficHost
-   * @param namespace where the DestinationRule and VirtualService go
-   *   (default: the chart's namespace, else `default`)
+   * @param namespace where the DestinationRule and VirtualService go: the namespace a fully qualified
+   *   service host names (giving another is an error), else the chart's; there is no fallback to
+   *   `default`
    */
   public static of(scope: IConstruct, host: string, namespace?: string): TrafficHost {
     const chart = Chart.of(scope);
-    const ns = checkNamespace(scope, 'namespace', namespace ?? chart.namespace ?? 'default');
-    checkHost(scope, 'host', host);
+    checkServiceHost(scope, 'host', host);
+    const ns = trafficNamespace(scope, host, namespace);
     const canonical = canonicalHost(host, ns);
     const id = `traffic-host-${ns}-${canonical}`;
     const existing = chart.node.tryFindChild(id);
@@ -205,6 +255,7 @@ export class TrafficHost extends Construct {
   private readonly hostPolicy = new Map<string, Leaf>();
   private readonly subsetEntries = new Map<string, SubsetEntry>();
   private readonly routes: RouteEntry[] = [];
+  private readonly subsetRefs: SubsetRef[] = [];
   private _destinationRule?: DestinationRule;
   private _virtualService?: VirtualService;
 
@@ -215,6 +266,7 @@ export class TrafficHost extends Construct {
     this.resourceName = resourceNameFor(canonical, namespace);
     this.spellings.add(host);
     this.node.addValidation({ validate: () => this.validateHost() });
+    checkMeshRoutes(chart);
   }
 
   /**
@@ -242,7 +294,7 @@ export class TrafficHost extends Construct {
   }
 
   /** Names of the subsets defined so far. */
-  public get subsetNames(): string[] {
+  public get subsetNames(): readonly string[] {
     return [...this.subsetEntries.keys()];
   }
 
@@ -251,8 +303,9 @@ export class TrafficHost extends Construct {
    *
    * @param owner the construct that wants the subset (named in errors)
    * @param field the owner's prop that holds the subset, e.g. `stable`
+   * @internal
    */
-  public addSubset(owner: IConstruct, subset: Subset, field: string): string {
+  public _addSubset(owner: IConstruct, subset: Subset, field: string): string {
     if (!(subset instanceof Subset)) {
       throw invalidInput(owner, field, subset, 'is not a Subset', 'use Subset.fromLabels() or Subset.fromWorkload()');
     }
@@ -275,14 +328,15 @@ export class TrafficHost extends Construct {
    * Sets host-level traffic policy (D1–D6 are checked by the renderers that make `parts`).
    *
    * @param field the owner's prop path the parts come from (`''` when the parts mirror the props), for errors
+   * @internal
    */
-  public addPolicy(owner: IConstruct, parts: TrafficPolicyParts, field = ''): void {
+  public _addPolicy(owner: IConstruct, parts: TrafficPolicyParts, field = ''): void {
     this.mergeLeaves(this.hostPolicy, owner, parts, field, `the DestinationRule of host ${this.host}`);
     this.ensureDestinationRule();
   }
 
-  /** Sets traffic policy of one subset, which must have been added first. */
-  public addSubsetPolicy(owner: IConstruct, subsetName: string, parts: TrafficPolicyParts, field = ''): void {
+  /** Sets traffic policy of one subset, which must have been added first. @internal */
+  public _addSubsetPolicy(owner: IConstruct, subsetName: string, parts: TrafficPolicyParts, field = ''): void {
     const entry = this.subsetEntries.get(subsetName);
     if (!entry) {
       throw invalidInput(owner, field || 'subset', subsetName, `is not a subset of host ${this.host}`, 'add the subset before its policy');
@@ -294,8 +348,9 @@ export class TrafficHost extends Construct {
    * Adds an HTTP route to the host's mesh VirtualService (ISTIO-RULES V1 checked here).
    *
    * @param field the owner's prop path of the route, for errors
+   * @internal
    */
-  public addHttpRoute(owner: IConstruct, route: HostHttpRoute, field: string): void {
+  public _addHttpRoute(owner: IConstruct, route: HostHttpRoute, field: string): void {
     if (this.host.startsWith('*.')) {
       throw invalidInput(owner, 'host', this.host, 'is a wildcard: a route needs one concrete destination', 'route each concrete host');
     }
@@ -328,6 +383,20 @@ export class TrafficHost extends Construct {
         spec: Lazy.any({ produce: () => this.toVirtualServiceSpec() }) as unknown as VirtualServiceSpec,
       });
     }
+  }
+
+  /**
+   * Records that `owner` sends traffic to subset `subset` of this host (e.g. a gateway route), so that
+   * synth fails when no DestinationRule of the chart defines it (IST0101).
+   * @internal
+   */
+  public _requireSubset(owner: IConstruct, subset: string, field: string): void {
+    this.subsetRefs.push({ subset, owner, field });
+  }
+
+  /** The construct that added the first route names the VirtualService in chart-wide errors. @internal */
+  public _ownerPathOf(object: ApiObject): string | undefined {
+    return object === this._virtualService && this.routes.length > 0 ? this.routes[0].owner.node.path : undefined;
   }
 
   /** The DestinationRule spec as synthesized, or undefined when nothing asked for one. */
@@ -407,26 +476,26 @@ export class TrafficHost extends Construct {
   private validateHost(): string[] {
     const errors: string[] = [];
     // IST0101: a route to a subset no DestinationRule defines fails every request with 503 (NR).
-    for (const { route, owner, field } of this.routes) {
-      route.destinations.forEach((d, i) => {
-        if (d.subset !== undefined && !this.subsetEntries.has(d.subset)) {
-          errors.push(formatInputError(owner.node.path, `${field}.destinations[${i}].subset`, d.subset,
-            `is not defined by the DestinationRule of host ${this.host} (istioctl analyze IST0101; requests would fail with 503)`,
-            `add the subset to the host (defined: ${this.subsetNames.join(', ') || 'none'})`));
-        }
-      });
+    const refs: SubsetRef[] = [
+      ...this.routes.flatMap(({ route, owner, field }) => route.destinations.flatMap((d, i) =>
+        d.subset === undefined ? [] : [{ subset: d.subset, owner, field: `${field}.destinations[${i}].subset` }])),
+      ...this.subsetRefs,
+    ];
+    const missing = refs.filter((r) => !this.subsetEntries.has(r.subset));
+    if (missing.length > 0) {
+      // A DestinationRule another construct (or an L1 object) wrote for the host counts too.
+      const elsewhere = new Set(definedSubsets(Chart.of(this), this.canonicalHost));
+      const defined = [...new Set([...this.subsetNames, ...elsewhere])];
+      for (const r of missing.filter((m) => !elsewhere.has(m.subset))) {
+        errors.push(formatInputError(r.owner.node.path, r.field, r.subset,
+          `is not defined by any DestinationRule of host ${this.host} (istioctl analyze IST0101; requests would fail with 503)`,
+          `add the subset to the host (defined: ${defined.join(', ') || 'none'})`));
+      }
     }
     for (const other of TrafficHost.all(this)) {
-      if (other === this) continue;
-      if (other.namespace === this.namespace && other.resourceName === this.resourceName) {
+      if (other !== this && other.namespace === this.namespace && other.resourceName === this.resourceName) {
         errors.push(formatInputError(this.node.path, 'metadata.name', this.resourceName,
           `is also the name derived for host ${other.host} in namespace ${other.namespace}`, 'spell one of the hosts differently (e.g. fully qualified)'));
-      }
-      // IST0109: two mesh VirtualServices for one host (reported once, by the later namespace).
-      if (other.canonicalHost === this.canonicalHost && other._virtualService && this._virtualService && other.namespace < this.namespace) {
-        errors.push(formatInputError(this.routes[0].owner.node.path, 'host', this.host,
-          `is routed by mesh VirtualServices in namespaces ${other.namespace} and ${this.namespace} (istioctl analyze IST0109)`,
-          'route each host from one namespace only'));
       }
     }
     return errors;

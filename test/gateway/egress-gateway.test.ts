@@ -1,6 +1,7 @@
-import { EgressGateway, Environment, ExternalService, MeshControlPlane, ServiceProtocol } from '../../lib';
+import { Duration } from 'cdk8s';
+import { EgressGateway, EgressRoute, Environment, ExternalService, HostRoutes, MeshControlPlane, ServiceProtocol } from '../../lib';
 import { expectValidManifests } from '../support/validate';
-import { find, meshChart, synth, thrown } from './support';
+import { find, meshChart, synth, synthError, thrown } from './support';
 
 function setup(env = Environment.PROD) {
   const chart = meshChart(env);
@@ -67,6 +68,17 @@ describe('EgressGateway', () => {
       { match: [{ gateways: ['mesh'], port: 80 }], route: [{ destination: { host: 'egress-gateway.istio-egress.svc.cluster.local', subset: 'httpbin', port: { number: 80 } } }] },
       { match: [{ gateways: ['istio-egress/egress-gateway'], port: 80 }], route: [{ destination: { host: 'httpbin.org', port: { number: 80 } } }] },
     ]);
+  });
+
+  test('routeExternalHost returns an EgressRoute construct; its VirtualService counts for IST0109 like any mesh route', () => {
+    const { chart, egress, stripe } = setup();
+    const route = egress.routeExternalHost('stripe', { service: stripe });
+    expect(route).toBeInstanceOf(EgressRoute);
+    expect([route.host, route.port, route.gatewayPort, route.name, route.namespace]).toStrictEqual(['api.stripe.com', 443, 443, 'stripe', 'istio-egress']);
+    expect(route.virtualService.name).toBe('stripe');
+    new HostRoutes(chart, 'stripe-timeouts', { host: 'api.stripe.com', namespace: 'payments', routes: [{ timeout: Duration.seconds(3) }] });
+    expect(synthError(chart)).toContain('host: "api.stripe.com" is routed by mesh VirtualServices in namespaces istio-egress and payments: '
+      + 'stripe (prod/egress-gateway/stripe) and api-stripe-com (istioctl analyze IST0109');
   });
 
   test('rejects a host routed twice, an unknown port, an opaque TCP port and a wildcard host', () => {

@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  Environment, ExternalTrafficPolicy, GatewayServer, GatewayServiceType, IngressGateway, IngressGatewayProps, MeshControlPlane, MeshNamespace,
-  GatewayRouteKind, TlsMode, TlsProtocolVersion,
+  CanaryRelease, Environment, ExternalTrafficPolicy, GatewayServer, Subset, GatewayServiceType, IngressGateway, IngressGatewayProps, MeshControlPlane, MeshNamespace,
+  GatewayRouteKind, ServerTlsMode, TlsProtocolVersion,
 } from '../../lib';
 import { expectValidManifests } from '../support/validate';
 import { find, meshChart, Obj, synth, synthError, thrown } from './support';
@@ -87,6 +87,17 @@ describe('IngressGateway workload', () => {
     }
   });
 
+  test('the Deployment selects on the stable gateway labels, not the construct path: renaming the construct changes no selector or pod label', () => {
+    expect(deployment.spec.selector).toStrictEqual({ matchLabels: { app: 'ingress-gateway', istio: 'ingress-gateway' } });
+    expect(Object.keys(pod.metadata.labels)).not.toContain('cdk8s.io/metadata.addr');
+    const chart = meshChart();
+    const controlPlane = new MeshControlPlane(chart, 'cp', { revision: '1-30-3' });
+    new IngressGateway(chart, 'renamed-construct', { name: 'ingress-gateway', controlPlane, servers: [HTTPS] });
+    const renamed = find(synth(chart), 'Deployment', 'ingress-gateway', 'istio-ingress');
+    expect(renamed.spec.selector).toStrictEqual(deployment.spec.selector);
+    expect(renamed.spec.template.metadata.labels).toStrictEqual(pod.metadata.labels);
+  });
+
   test('namespace is created with the revision label', () => {
     const ns = find(objects, 'Namespace', 'istio-ingress');
     expect(ns.metadata.labels).toStrictEqual({ 'istio.io/rev': '1-30-3' });
@@ -159,7 +170,7 @@ describe('Gateway servers', () => {
     const o = gatewayObjects({
       servers: [
         GatewayServer.https({
-          hosts: ['api.example.com'], credentialName: 'api-tls', mode: TlsMode.MUTUAL, caCertCredentialName: 'api-client-ca',
+          hosts: ['api.example.com'], credentialName: 'api-tls', mode: ServerTlsMode.MUTUAL, caCertCredentialName: 'api-client-ca',
           minProtocolVersion: TlsProtocolVersion.TLSV1_2, maxProtocolVersion: TlsProtocolVersion.TLSV1_3, subjectAltNames: ['spiffe://example.com/client'],
         }),
         GatewayServer.https({ hosts: ['site.example.com'], credentialNames: ['site-rsa', 'site-ecdsa'] }),
@@ -181,7 +192,7 @@ describe('Gateway servers', () => {
     const files = { serverCertificate: '/etc/istio/certs/tls.crt', privateKey: '/etc/istio/certs/tls.key' };
     const o = gatewayObjects({ servers: [GatewayServer.https({ hosts: ['a.example.com'], certificateFiles: files })] });
     expect(find(o, 'Gateway', 'ingress-gateway').spec.servers[0].tls).toStrictEqual({ mode: 'SIMPLE', ...files });
-    expect(errorFor({ servers: [GatewayServer.https({ hosts: ['a.example.com'], certificateFiles: files, mode: TlsMode.MUTUAL })] }))
+    expect(errorFor({ servers: [GatewayServer.https({ hosts: ['a.example.com'], certificateFiles: files, mode: ServerTlsMode.MUTUAL })] }))
       .toBe('[prod/gw] servers[0].certificateFiles.caCertificates: undefined is missing: MUTUAL TLS needs a CA bundle to verify clients (ISTIO-RULES G3). '
         + 'Fix: give the path of the client CA bundle, or use credentialName with a secret holding ca.crt');
     expect(errorFor({ servers: [GatewayServer.https({ hosts: ['a.example.com'], certificateFiles: { ...files, privateKey: '' } })] }))
@@ -194,15 +205,18 @@ describe('Gateway servers', () => {
     ['G1: duplicate port names', { servers: [GatewayServer.http({ hosts: ['a.example.com'], name: 'web' }), GatewayServer.http({ hosts: ['b.example.com'], port: 8080, name: 'web' })] },
       '[prod/gw] servers[1].name: "web" is already the name of another server of this gateway (port names must be unique; ISTIO-RULES G1). Fix: give each server its own name'],
     ['G1: a port out of range', { servers: [GatewayServer.http({ hosts: ['a.example.com'], port: 0 })] },
-      '[prod/gw] servers[0].port: 0 is not a port number 1–65535. Fix: use e.g. 80 or 443'],
+      '[prod/gw] servers[0].port: 0 is not a port number 1–65535. Fix: use a port number such as 80 or 443'],
     ['G2: HTTPS without a certificate', { servers: [GatewayServer.https({ hosts: ['a.example.com'] })] },
       '[prod/gw] servers[0].credentialName: undefined is missing: an HTTPS server needs a certificate (ISTIO-RULES G2). Fix: name the Kubernetes TLS secret in the gateway namespace, e.g. credentialName: "bookinfo-tls"'],
     ['G3: two certificate sources', { servers: [GatewayServer.https({ hosts: ['a.example.com'], credentialName: 'a', credentialNames: ['b'] })] },
       '[prod/gw] servers[0].credentialName: "a" is given together with another certificate source (only one of credentialName, credentialNames, certificateFiles; ISTIO-RULES G3). Fix: keep one of them'],
     ['G3: more than two credentialNames', { servers: [GatewayServer.https({ hosts: ['a.example.com'], credentialNames: ['a', 'b', 'c'] })] },
       '[prod/gw] servers[0].credentialNames: ["a","b","c"] does not hold one or two secret names (ISTIO-RULES G3). Fix: give e.g. ["site-rsa", "site-ecdsa"], or use credentialName for one'],
+    ['a secret name with capitals', { servers: [GatewayServer.https({ hosts: ['a.example.com'], credentialName: 'Bookinfo_TLS' })] },
+      '[prod/gw] servers[0].credentialName: "Bookinfo_TLS" is not a Kubernetes Secret name (a DNS subdomain: lowercase letters, digits, "-" and ".", at most 253 characters). '
+      + 'Fix: use lowercase letters, digits, "-" and ".", e.g. "bookinfo-tls"'],
     ['a CA on a SIMPLE server', { servers: [GatewayServer.https({ hosts: ['a.example.com'], credentialName: 'a', caCertCredentialName: 'ca' })] },
-      '[prod/gw] servers[0].caCertCredentialName: "ca" is set on a SIMPLE TLS server, which verifies no client certificate. Fix: use mode: TlsMode.MUTUAL or drop it'],
+      '[prod/gw] servers[0].caCertCredentialName: "ca" is set on a SIMPLE TLS server, which verifies no client certificate. Fix: use mode: ServerTlsMode.MUTUAL or drop it'],
     ['plain HTTP and TLS on one port', { servers: [GatewayServer.http({ hosts: ['a.example.com'], port: 443 }), HTTPS] },
       '[prod/gw] servers[1].port: 443 is already a HTTP port of this gateway (server "http-443"); one port cannot serve plain HTTP and TLS. Fix: use another port number'],
     ['one host twice on one port', { servers: [HTTPS, GatewayServer.tlsPassthrough({ hosts: ['bookinfo.example.com'] })] },
@@ -305,11 +319,55 @@ describe('routes (VirtualService bound to the gateway)', () => {
     expect(thrown(() => gw.addRoute('r', { hosts: ['a.example.com', 'a.example.com'], destination: { host: 'a' } })))
       .toBe('[prod/gw/r] hosts: "a.example.com" is listed twice (ISTIO-RULES V6). Fix: list each host once');
     expect(thrown(() => gw.addRoute('r2', { hosts: ['a.example.com'], destination: { host: 'a', port: 70000 } })))
-      .toBe('[prod/gw/r2] destination.port: 70000 is not a port number 1–65535. Fix: use e.g. 80 or 443');
+      .toBe('[prod/gw/r2] destination.port: 70000 is not a port number 1–65535. Fix: use a port number such as 80 or 443');
     expect(thrown(() => gw.addRoute('r3', { hosts: ['a.example.com'], destination: { host: 'a' }, timeout: Duration.millis(0.5) })))
       .toMatch(/^\[prod\/gw\/r3\] timeout: "0\.5ms"/);
     expect(thrown(() => gw.addRoute('r4', { kind: GatewayRouteKind.TLS_PASSTHROUGH, hosts: ['a.example.com'], destination: { host: 'a' }, pathPrefix: '/x' })))
       .toBe('[prod/gw/r4] pathPrefix: "/x" applies to HTTP routes only; a passthrough route sees encrypted bytes. Fix: drop it, or terminate TLS with an HTTPS server and an HTTP route');
+  });
+});
+
+describe('route destinations: hosts and subsets like TrafficHost', () => {
+  const gatewayIn = (chart: ReturnType<typeof meshChart>) => new IngressGateway(chart, 'gw', { namespace: 'istio-ingress', servers: [HTTPS] });
+
+  test('a short host resolves in the destination\'s namespace, not the gateway\'s, and is written fully qualified', () => {
+    const chart = meshChart();
+    const gw = gatewayIn(chart);
+    const route = gw.addRoute('shop', { hosts: ['bookinfo.example.com'], destination: { host: 'cart', namespace: 'shop', port: 8080 } });
+    expect(route.destinationHost).toBe('cart.shop.svc.cluster.local');
+    const vs = find(synth(chart), 'VirtualService', 'shop', 'istio-ingress');
+    expect(vs.spec.http[0].route).toStrictEqual([{ destination: { host: 'cart.shop.svc.cluster.local', port: { number: 8080 } } }]);
+    // Without destination.namespace, the route's own namespace applies (the chart's when that is unset).
+    expect(gw.addRoute('r2', { hosts: ['bookinfo.example.com'], namespace: 'shop', destination: { host: 'cart' } }).destinationHost).toBe('cart.shop.svc.cluster.local');
+    expect(thrown(() => gw.addRoute('r3', { hosts: ['bookinfo.example.com'], destination: { host: 'cart.shop.svc.cluster.local', namespace: 'other' } })))
+      .toBe('[prod/gw/r3] destination.namespace: "other" differs from the namespace of the destination ("shop"). Fix: leave destination.namespace out or set it to "shop"');
+  });
+
+  test('IST0101: a subset name no DestinationRule defines fails at synth, naming the route', () => {
+    const chart = meshChart();
+    gatewayIn(chart).addRoute('cart', { hosts: ['bookinfo.example.com'], destination: { host: 'cart', namespace: 'shop', subset: 'nope' } });
+    expect(synthError(chart)).toContain('[prod/gw/cart] destination.subset: "nope" is not defined by any DestinationRule of host cart (istioctl analyze IST0101');
+  });
+
+  test('a subset name some other construct defines, or a Subset the route adds to the host\'s shared DestinationRule', () => {
+    const chart = meshChart();
+    const gw = gatewayIn(chart);
+    new CanaryRelease(chart, 'cart-canary', {
+      host: 'cart.shop.svc.cluster.local', stable: Subset.fromLabels('v1', { version: 'v1' }), canary: Subset.fromLabels('v2', { version: 'v2' }),
+    });
+    gw.addRoute('cart', { hosts: ['bookinfo.example.com'], destination: { host: 'cart', namespace: 'shop', subset: 'v2' } });
+    gw.addRoute('beta', { hosts: ['beta.example.com'], destination: { host: 'cart.shop.svc.cluster.local', subset: Subset.fromLabels('beta', { version: 'beta' }) } });
+    gw.addServer(GatewayServer.http({ hosts: ['beta.example.com'], port: 8080 }));
+    const objects = synth(chart);
+    expectValidManifests(objects);
+    expect(find(objects, 'DestinationRule', 'cart', 'shop').spec.subsets.map((s: { name: string }) => s.name)).toStrictEqual(['v1', 'v2', 'beta']);
+    expect(find(objects, 'VirtualService', 'beta', 'istio-ingress').spec.http[0].route[0].destination).toStrictEqual({ host: 'cart.shop.svc.cluster.local', subset: 'beta' });
+  });
+
+  test('a subset name that is no DNS label', () => {
+    const gw = gatewayIn(meshChart());
+    expect(thrown(() => gw.addRoute('r', { hosts: ['bookinfo.example.com'], destination: { host: 'cart', namespace: 'shop', subset: 'V_1' } })))
+      .toContain('[prod/gw/r] destination.subset: "V_1" is not a subset name');
   });
 });
 

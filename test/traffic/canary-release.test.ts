@@ -67,7 +67,12 @@ describe('CanaryRelease', () => {
     expect(canary.plan.map((s) => s.canaryPercent)).toStrictEqual([10, 25, 50, 75, 100]);
     expect(canary.plan[3]).toStrictEqual({ index: 3, canaryPercent: 75, stablePercent: 25 });
     expect(weights(objs)).toStrictEqual({ v1: 50, v2: 50 });
-    expect(CanaryRelease.planFor(Environment.override(Environment.DEV, { canary: { stages: [5, 100] } })).map((s) => s.canaryPercent)).toStrictEqual([5, 100]);
+    const chart = meshChart();
+    expect(CanaryRelease.planFor(chart, Environment.override(Environment.DEV, { canary: { stages: [5, 100] } })).map((s) => s.canaryPercent)).toStrictEqual([5, 100]);
+    expect(CanaryRelease.planFor(chart).map((s) => s.canaryPercent)).toStrictEqual([10, 25, 50, 75, 100]);
+    expect(errorOf(() => CanaryRelease.planFor(chart, Environment.override(Environment.DEV, { name: 'odd', canary: { stages: [50, 90] } }))))
+      .toBe('[prod] environment.canary.stages: [50,90] of environment "odd" are not whole percentages in increasing order ending at 100. '
+        + 'Fix: fix the environment profile, e.g. stages: [10, 25, 50, 75, 100]');
   });
 
   test('rollback is canaryPercent 0: everything to stable, the matched route is dropped, both subsets stay', () => {
@@ -123,7 +128,7 @@ describe('CanaryRelease', () => {
     const subset = Subset.fromWorkload('v1', d);
     expect(subset.labels).toStrictEqual(d.matchLabels);
     expect(Object.keys(subset.labels)).toStrictEqual(['cdk8s.io/metadata.addr']);
-    new CanaryRelease(chart, 'c', { host: 'web', stable: subset, canary: Subset.fromLabels('v2', { version: 'v2' }) });
+    new CanaryRelease(chart, 'c', { host: 'web', namespace: 'shop', stable: subset, canary: Subset.fromLabels('v2', { version: 'v2' }) });
     const pods = all(synthValid(chart), 'Deployment')[0].spec.template.metadata.labels;
     expect(pods['cdk8s.io/metadata.addr']).toBe(subset.labels['cdk8s.io/metadata.addr']);
   });
@@ -144,7 +149,7 @@ describe('CanaryRelease rejects', () => {
 
   test('environment stages that are no plan', () => {
     const env = Environment.override(Environment.DEV, { name: 'odd', canary: { stages: [10, 5, 100] } });
-    expect(canaryError({}, env)).toContain('[odd/reviews-canary] environment.canary.stages: [10,5,100] are not whole percentages in increasing order ending at 100');
+    expect(canaryError({}, env)).toContain('[odd/reviews-canary] environment.canary.stages: [10,5,100] of environment "odd" are not whole percentages in increasing order ending at 100');
   });
 
   test('stable and canary with one name', () => {

@@ -58,6 +58,15 @@ describe('DestinationPolicy rejects', () => {
       .toContain('[prod/policy] tls.privateKey: undefined is missing: MUTUAL TLS without credentialName needs clientCertificate and privateKey (D6)');
   });
 
+  test('a credentialName that is no Secret name, and a header or cookie name that is no HTTP token', () => {
+    expect(policyError({ tls: ClientTls.simple({ credentialName: 'Api_CA' }) }))
+      .toContain('[prod/policy] tls.credentialName: "Api_CA" is not a Kubernetes Secret name');
+    expect(policyError({ loadBalancer: LoadBalancer.consistentHashHeader('X-User') }))
+      .toContain('[prod/policy] loadBalancer.consistentHash.httpHeaderName: "X-User" is not a lowercase HTTP header name');
+    expect(policyError({ loadBalancer: LoadBalancer.consistentHashCookie({ name: 'my session' }) }))
+      .toContain('[prod/policy] loadBalancer.consistentHash.httpCookie.name: "my session" is not a cookie name');
+  });
+
   test('D6: credentialName excludes inline certificates', () => {
     expect(policyError({ tls: ClientTls.mutual({ credentialName: 'client', clientCertificate: '/c.pem' }) }))
       .toContain('[prod/policy] tls.clientCertificate: "/c.pem" is set together with credentialName, which istiod rejects (D6)');

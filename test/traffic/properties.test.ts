@@ -31,7 +31,7 @@ describe('properties', () => {
     fc.assert(fc.property(plans, (stages) => {
       const env = Environment.override(Environment.DEV, { canary: { stages, initialPercent: stages[0] } });
       const chart = meshChart(env);
-      const c = new CanaryRelease(chart, 'c', { host: 'reviews', stable: v1, canary: v2, stage: stages.length - 1 });
+      const c = new CanaryRelease(chart, 'c', { host: 'reviews', namespace: 'bookinfo', stable: v1, canary: v2, stage: stages.length - 1 });
       expect(c.plan.map((s) => s.canaryPercent + s.stablePercent)).toStrictEqual(stages.map(() => 100));
       expect(c.canaryPercent).toBe(100);
     }), { numRuns: 40 });
@@ -48,7 +48,7 @@ describe('properties', () => {
   test('any whole-millisecond duration renders to the same number of milliseconds, in ms or whole seconds', () => {
     fc.assert(fc.property(fc.integer({ min: 1, max: 10_000_000 }), (ms) => {
       const chart = meshChart(Environment.DEV);
-      new HostRoutes(chart, 'r', { host: 'ratings', routes: [{ timeout: Duration.millis(ms) }] });
+      new HostRoutes(chart, 'r', { host: 'ratings', namespace: 'bookinfo', routes: [{ timeout: Duration.millis(ms) }] });
       const timeout: string = one(synthValid(chart), 'VirtualService', 'ratings').spec.http[0].timeout;
       expect(toMs(timeout)).toBe(ms);
       expect(timeout.endsWith('ms')).toBe(ms % 1000 !== 0);

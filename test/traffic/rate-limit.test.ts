@@ -1,10 +1,11 @@
+import * as kplus from 'cdk8s-plus-27';
 import { Duration } from 'cdk8s';
 import * as fc from 'fast-check';
-import { Environment, LocalRateLimit, LocalRateLimitProps, RateLimitContext } from '../../lib';
+import { Environment, LocalRateLimit, LocalRateLimitProps, RateLimitContext, WorkloadSelector } from '../../lib';
 import { expectValidManifests } from '../support/validate';
 import { find, meshChart, synth, thrown } from '../gateway/support';
 
-const BASE: LocalRateLimitProps = { namespace: 'bookinfo', selector: { app: 'productpage' }, maxTokens: 10, fillInterval: Duration.minutes(1) };
+const BASE: LocalRateLimitProps = { namespace: 'bookinfo', selector: WorkloadSelector.labels({ app: 'productpage' }), maxTokens: 10, fillInterval: Duration.minutes(1) };
 
 function filterFor(props: Partial<LocalRateLimitProps> = {}) {
   const chart = meshChart(Environment.DEV);
@@ -53,7 +54,7 @@ describe('LocalRateLimit', () => {
   });
 
   test('GATEWAY context, tokensPerFill defaults to maxTokens, sub-second intervals in ms', () => {
-    const filter = filterFor({ namespace: 'istio-ingress', selector: { app: 'ingress-gateway', istio: 'ingress-gateway' }, context: RateLimitContext.GATEWAY, fillInterval: Duration.millis(250) });
+    const filter = filterFor({ namespace: 'istio-ingress', selector: WorkloadSelector.labels({ app: 'ingress-gateway', istio: 'ingress-gateway' }), context: RateLimitContext.GATEWAY, fillInterval: Duration.millis(250) });
     expect(filter.spec.configPatches[0].match.context).toBe('GATEWAY');
     expect(filter.spec.configPatches[0].patch.value.typed_config.value.token_bucket).toStrictEqual({ max_tokens: 10, tokens_per_fill: 10, fill_interval: '250ms' });
   });
@@ -64,8 +65,8 @@ describe('LocalRateLimit', () => {
     [{ tokensPerFill: 0 }, '[prod/rl] tokensPerFill: 0 is not a whole number of at least 1. Fix: use e.g. 10, or leave it out to refill the whole bucket'],
     [{ tokensPerFill: 11 }, '[prod/rl] tokensPerFill: 11 is above maxTokens (10); the bucket never holds more than maxTokens. Fix: use at most 10, or raise maxTokens'],
     [{ fillInterval: Duration.millis(49) }, '[prod/rl] fillInterval: "49ms" is below 50ms, which Envoy rejects ("local rate limit token bucket fill timer must be >= 50ms") and the listener would not load. Fix: use at least Duration.millis(50)'],
-    [{ selector: {} }, '[prod/rl] selector: {} selects every workload. Fix: name at least one label, e.g. { app: "reviews" }'],
-    [{ selector: { app: '*' } }, '[prod/rl] selector: {"app":"*"} has an empty key or a wildcard (Istio selectors match exact labels). Fix: use exact label keys and values'],
+    [{ selector: WorkloadSelector.labels({}) }, '[prod/rl] selector: {} selects every workload. Fix: name at least one label, e.g. { app: "reviews" }'],
+    [{ selector: WorkloadSelector.labels({ app: '*' }) }, '[prod/rl] selector: {"app":"*"} has an empty key or a wildcard (Istio selectors match exact labels). Fix: use exact label keys and values'],
     [{ context: 'SIDECAR_OUTBOUND' as RateLimitContext }, '[prod/rl] context: "SIDECAR_OUTBOUND" is not a rate limit context. Fix: use RateLimitContext.SIDECAR_INBOUND or RateLimitContext.GATEWAY'],
     [{ responseHeader: { name: 'X Bad', value: 'true' } }, '[prod/rl] responseHeader.name: "X Bad" is not a lowercase HTTP header name. Fix: use e.g. "x-local-rate-limit"'],
   ])('rejects %j', (props, message) => {
@@ -82,5 +83,15 @@ describe('LocalRateLimit', () => {
       expect(bucket.tokens_per_fill).toBe(tokensPerFill);
       expect(bucket.fill_interval).toBe(ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
     }), { numRuns: 30 });
+  });
+
+  test('the selector can be a workload: its pod labels and its namespace', () => {
+    const chart = meshChart();
+    const productpage = new kplus.Deployment(chart, 'productpage', {
+      metadata: { namespace: 'shop' }, podMetadata: { labels: { app: 'productpage' } }, containers: [{ image: 'nginx:1.27' }],
+    });
+    const rl = new LocalRateLimit(chart, 'rl', { selector: WorkloadSelector.fromWorkload(productpage), maxTokens: 10, fillInterval: Duration.seconds(1) });
+    expect(rl.namespace).toBe('shop');
+    expect(find(synth(chart), 'EnvoyFilter', 'rl', 'shop').spec.workloadSelector).toStrictEqual({ labels: { app: 'productpage' } });
   });
 });

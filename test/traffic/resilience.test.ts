@@ -1,5 +1,6 @@
 import { Duration, Testing } from 'cdk8s';
-import { Environment, FaultInjection, RetryOn, RetryPolicy, isProduction } from '../../lib';
+import { Environment, FaultInjection, RetryOn, RetryPolicy } from '../../lib';
+import { isProduction } from '../../lib/traffic/resilience';
 import { errorOf } from './support';
 
 const scope = () => Testing.chart();

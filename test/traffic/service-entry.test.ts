@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import {
-  Environment, ExternalService, ExternalServiceProps, MeshControlPlane, ServiceLocation, ServiceProtocol, ServiceResolution,
+  Environment, ExternalService, ExternalServiceProps, MeshControlPlane, ServiceLocation, ServiceProtocol, ServiceResolution, WorkloadSelector,
 } from '../../lib';
 import { expectValidManifests } from '../support/validate';
 import { find, meshChart, synth, synthError, thrown } from '../gateway/support';
@@ -39,7 +39,7 @@ describe('ExternalService', () => {
     expect(stat.spec.exportTo).toStrictEqual(['.']);
     const internal = entryFor({
       namespace: 'vms', hosts: ['legacy.vms.svc.cluster.local'], location: ServiceLocation.MESH_INTERNAL, resolution: ServiceResolution.STATIC,
-      workloadSelector: { app: 'legacy' }, ports: [{ number: 8080, protocol: ServiceProtocol.HTTP }],
+      workloadSelector: WorkloadSelector.labels({ app: 'legacy' }), ports: [{ number: 8080, protocol: ServiceProtocol.HTTP }],
     });
     expect(internal.spec.workloadSelector).toStrictEqual({ labels: { app: 'legacy' } });
   });
@@ -48,17 +48,21 @@ describe('ExternalService', () => {
     ['S1: host "*"', { hosts: ['*'] }, '[prod/ext] hosts[0]: "*" matches every host, which a ServiceEntry may not (ISTIO-RULES S1). Fix: name the hosts, e.g. "api.stripe.com" or "*.stripe.com"'],
     ['S1: duplicate port numbers', { ports: [{ number: 443, protocol: ServiceProtocol.TLS }, { number: 443, protocol: ServiceProtocol.HTTPS }] },
       '[prod/ext] ports[1].number: 443 is already a port of this service (port numbers must be unique; ISTIO-RULES S1). Fix: list each port once'],
-    ['S1: port 0', { ports: [{ number: 0, protocol: ServiceProtocol.TLS }] }, '[prod/ext] ports[0].number: 0 is not a port number 1–65535 (ISTIO-RULES S1). Fix: use e.g. 443'],
-    ['S1: port 65536', { ports: [{ number: 65536, protocol: ServiceProtocol.TLS }] }, '[prod/ext] ports[0].number: 65536 is not a port number 1–65535 (ISTIO-RULES S1). Fix: use e.g. 443'],
+    ['S1: port 0', { ports: [{ number: 0, protocol: ServiceProtocol.TLS }] }, '[prod/ext] ports[0].number: 0 is not a port number 1–65535. Fix: use e.g. 443 (ISTIO-RULES S1)'],
+    ['S1: port 65536', { ports: [{ number: 65536, protocol: ServiceProtocol.TLS }] }, '[prod/ext] ports[0].number: 65536 is not a port number 1–65535. Fix: use e.g. 443 (ISTIO-RULES S1)'],
     ['S1: endpoints with NONE', { resolution: ServiceResolution.NONE, endpoints: [{ address: '203.0.113.1' }] },
       '[prod/ext] endpoints: ["203.0.113.1"] are given with resolution NONE, which forwards to the original destination and takes no endpoints (ISTIO-RULES S1). Fix: drop the endpoints, or use STATIC or DNS resolution'],
     ['S1: two endpoints with DNS_ROUND_ROBIN', { resolution: ServiceResolution.DNS_ROUND_ROBIN, endpoints: [{ address: 'a.example.com' }, { address: 'b.example.com' }] },
       '[prod/ext] endpoints: ["a.example.com","b.example.com"] has more than one endpoint with DNS_ROUND_ROBIN resolution (ISTIO-RULES S1). Fix: give one endpoint, or use DNS resolution to balance across several'],
+    ['an IPv6 address with two "::"', { addresses: ['2001:db8::1::2'] },
+      '[prod/ext] addresses[0]: "2001:db8::1::2" is not an IP address or CIDR range. Fix: use e.g. "203.0.113.10" or "203.0.113.0/24"'],
+    ['a CIDR of colons only', { resolution: ServiceResolution.NONE, addresses: [':::/64'] },
+      '[prod/ext] addresses[0]: ":::/64" is not an IP address or CIDR range. Fix: use e.g. "203.0.113.10" or "203.0.113.0/24"'],
     ['S1: CIDR with DNS', { addresses: ['203.0.113.0/24'] },
       '[prod/ext] addresses[0]: "203.0.113.0/24" is a CIDR range, which DNS resolution does not allow (CIDR addresses only with NONE or STATIC; ISTIO-RULES S1). Fix: give single IP addresses, or use resolution NONE / STATIC'],
-    ['S1: workloadSelector with endpoints', { location: ServiceLocation.MESH_INTERNAL, workloadSelector: { app: 'x' }, endpoints: [{ address: '203.0.113.1' }] },
+    ['S1: workloadSelector with endpoints', { location: ServiceLocation.MESH_INTERNAL, workloadSelector: WorkloadSelector.labels({ app: 'x' }), endpoints: [{ address: '203.0.113.1' }] },
       '[prod/ext] workloadSelector: {"app":"x"} is given together with endpoints (only one of them; ISTIO-RULES S1). Fix: keep either the selector or the endpoints'],
-    ['a workloadSelector on MESH_EXTERNAL', { workloadSelector: { app: 'x' } },
+    ['a workloadSelector on MESH_EXTERNAL', { workloadSelector: WorkloadSelector.labels({ app: 'x' }) },
       '[prod/ext] workloadSelector: {"app":"x"} only applies to MESH_INTERNAL services. Fix: set location: ServiceLocation.MESH_INTERNAL or list endpoints'],
     ['STATIC without endpoints', { resolution: ServiceResolution.STATIC },
       '[prod/ext] endpoints: undefined is empty with STATIC resolution (there would be nowhere to send traffic). Fix: list endpoints with IP addresses, or use DNS resolution'],

@@ -1,4 +1,5 @@
-import { Environment, OutboundTraffic, ServiceProtocol, SidecarScope, SidecarScopeProps } from '../../lib';
+import * as kplus from 'cdk8s-plus-27';
+import { Environment, OutboundTraffic, ServiceProtocol, SidecarScope, SidecarScopeProps, WorkloadSelector } from '../../lib';
 import { expectValidManifests } from '../support/validate';
 import { find, meshChart, synth, synthError, thrown } from '../gateway/support';
 
@@ -21,7 +22,7 @@ describe('SidecarScope', () => {
   test('per workload: selector, port listeners before the catch-all, ALLOW_ANY on request', () => {
     const chart = meshChart(Environment.DEV);
     new SidecarScope(chart, 'reviews', {
-      namespace: 'bookinfo', selector: { app: 'reviews' }, outboundTrafficPolicy: OutboundTraffic.ALLOW_ANY,
+      namespace: 'bookinfo', selector: WorkloadSelector.labels({ app: 'reviews' }), outboundTrafficPolicy: OutboundTraffic.ALLOW_ANY,
       egress: [{ port: { number: 9080, protocol: ServiceProtocol.HTTP }, hosts: ['./ratings.bookinfo.svc.cluster.local'] }, { hosts: ['istio-system/*'] }],
     });
     const objects = synth(chart);
@@ -48,7 +49,7 @@ describe('SidecarScope', () => {
     ['no listener at all', {}, '[prod/scope] egress: undefined is empty: the Sidecar would configure nothing. Fix: give hosts, e.g. ["./*", "istio-system/*"]'],
     ['"*/*" with other hosts', { hosts: ['*/*', './*'] },
       '[prod/scope] egress[0].hosts: ["*/*","./*"] lists "*/*" (every host) together with other hosts. Fix: use "*/*" alone, or list the hosts'],
-    ['a wildcard selector', { selector: { app: '*' }, hosts: ['./*'] },
+    ['a wildcard selector', { selector: WorkloadSelector.labels({ app: '*' }), hosts: ['./*'] },
       '[prod/scope] selector: {"app":"*"} has an empty key or a wildcard (Istio selectors match exact labels). Fix: use exact label keys and values'],
   ])('rejects %s', (_what, props, message) => {
     expect(errorFor(props as Partial<SidecarScopeProps>)).toBe(message);
@@ -67,11 +68,26 @@ describe('SidecarScope', () => {
 
   test('IST0110: selectors that can pick the same pod conflict; exclusive ones do not', () => {
     const chart = meshChart();
-    new SidecarScope(chart, 'reviews', { namespace: 'bookinfo', selector: { app: 'reviews' }, hosts: ['./*'] });
-    new SidecarScope(chart, 'ratings', { namespace: 'bookinfo', selector: { app: 'ratings' }, hosts: ['./*'] });
-    new SidecarScope(chart, 'v2', { namespace: 'bookinfo', selector: { version: 'v2' }, hosts: ['./*'] });
+    new SidecarScope(chart, 'reviews', { namespace: 'bookinfo', selector: WorkloadSelector.labels({ app: 'reviews' }), hosts: ['./*'] });
+    new SidecarScope(chart, 'ratings', { namespace: 'bookinfo', selector: WorkloadSelector.labels({ app: 'ratings' }), hosts: ['./*'] });
+    new SidecarScope(chart, 'v2', { namespace: 'bookinfo', selector: WorkloadSelector.labels({ version: 'v2' }), hosts: ['./*'] });
     const error = synthError(chart);
     expect(error).toContain('[prod/v2] selector: {"version":"v2"} can select the same pods as the selector {"app":"reviews"} of prod/reviews (IST0110 ConflictingSidecarWorkloadSelectors');
     expect(error).not.toContain('[prod/ratings]');
+  });
+
+  test('a WorkloadSelector from a workload gives the labels and the namespace; a plain label map or another namespace is an error', () => {
+    const chart = meshChart();
+    const reviews = new kplus.Deployment(chart, 'reviews', {
+      metadata: { namespace: 'bookinfo' }, podMetadata: { labels: { app: 'reviews' } }, containers: [{ image: 'nginx:1.27' }],
+    });
+    const scope = new SidecarScope(chart, 'reviews-scope', { selector: WorkloadSelector.fromWorkload(reviews), hosts: ['./*'] });
+    expect([scope.namespace, scope.selectorLabels]).toStrictEqual(['bookinfo', { app: 'reviews' }]);
+    expect(find(synth(chart), 'Sidecar', 'reviews-scope', 'bookinfo').spec.workloadSelector).toStrictEqual({ labels: { app: 'reviews' } });
+    expect(thrown(() => new SidecarScope(chart, 'elsewhere', { namespace: 'shop', selector: WorkloadSelector.fromWorkload(reviews), hosts: ['./*'] })))
+      .toBe('[prod/elsewhere] namespace: "shop" differs from the namespace of the selected workload ("bookinfo"); Istio applies it in its own namespace only. '
+        + 'Fix: leave namespace out or set it to "bookinfo"');
+    expect(errorFor({ selector: { app: 'reviews' } as unknown as WorkloadSelector, hosts: ['./*'] }))
+      .toBe('[prod/scope] selector: {"app":"reviews"} is not a WorkloadSelector. Fix: use WorkloadSelector.labels({ app: "reviews" }) or WorkloadSelector.fromWorkload(deployment)');
   });
 });

@@ -1,4 +1,6 @@
 import { Chart, Duration, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
+import { DestinationRule, VirtualService } from '../../imports/networking.istio.io';
 import {
   CanaryRelease, CircuitBreaker, ClientTls, ClientTlsMode, DestinationPolicy, Environment, HostRoutes, HttpMatch, Subset, TrafficHost,
 } from '../../lib';
@@ -47,18 +49,47 @@ describe('TrafficHost: one DestinationRule and one VirtualService per host', () 
     expect(a.host).toBe('reviews.bookinfo.svc.cluster.local');
   });
 
-  test('the namespace defaults to the chart namespace, else "default"', () => {
+  test('the namespace is the one a qualified host names, else the chart namespace; never a silent "default"', () => {
     const app = Testing.app();
     const withNs = new Chart(app, 'a', { namespace: 'shop' });
     expect(TrafficHost.of(withNs, 'cart').namespace).toBe('shop');
-    expect(TrafficHost.of(Testing.chart(), 'cart').namespace).toBe('default');
+    expect(TrafficHost.of(Testing.chart(), 'cart.shop.svc.cluster.local').namespace).toBe('shop');
+    expect(TrafficHost.of(Testing.chart(), 'cart.shop.svc').namespace).toBe('shop');
+    expect(errorOf(() => TrafficHost.of(Testing.chart(), 'cart')))
+      .toBe('[test] namespace: undefined is not set, so the object would land in whatever namespace kubectl or the GitOps tool defaults to. '
+        + 'Fix: give the namespace, e.g. namespace: "bookinfo" (or set it on the chart or the workload)');
+  });
+
+  test('a CanaryRelease lands in the namespace of its qualified host or of its subsets\' workloads', () => {
+    const chart = meshChart();
+    new CanaryRelease(chart, 'by-host', { host: 'cart.shop.svc.cluster.local', stable: v1, canary: v2 });
+    const shopV1 = new kplus.Deployment(chart, 'ratings-v1', { metadata: { namespace: 'shop' }, podMetadata: { labels: { app: 'ratings', version: 'v1' } }, containers: [{ image: 'nginx:1.27' }] });
+    const shopV2 = new kplus.Deployment(chart, 'ratings-v2', { metadata: { namespace: 'shop' }, podMetadata: { labels: { app: 'ratings', version: 'v2' } }, containers: [{ image: 'nginx:1.27' }] });
+    const byWorkload = new CanaryRelease(chart, 'by-workload', { host: 'ratings', stable: Subset.fromWorkload('v1', shopV1), canary: Subset.fromWorkload('v2', shopV2) });
+    expect(byWorkload.trafficHost.canonicalHost).toBe('ratings.shop.svc.cluster.local');
+    const objs = synthValid(chart);
+    expect(one(objs, 'VirtualService', 'cart', 'shop').spec.hosts).toStrictEqual(['cart.shop.svc.cluster.local']);
+    expect(one(objs, 'DestinationRule', 'ratings', 'shop').spec.host).toBe('ratings');
+  });
+
+  test('a namespace that differs from the host\'s or the workloads\' is an error', () => {
+    const chart = meshChart();
+    expect(errorOf(() => new CanaryRelease(chart, 'c1', { host: 'cart.shop.svc.cluster.local', namespace: 'bookinfo', stable: v1, canary: v2 })))
+      .toBe('[prod/c1] namespace: "bookinfo" differs from the namespace of host cart.shop.svc.cluster.local ("shop"); Istio applies it in its own namespace only. '
+        + 'Fix: leave namespace out or set it to "shop"');
+    expect(errorOf(() => new CanaryRelease(chart, 'c2', { host: 'reviews', namespace: 'shop', stable: Subset.fromWorkload('v1', reviews(chart, 'v1')), canary: v2 })))
+      .toContain('[prod/c2] namespace: "shop" differs from the namespace of the workload prod/reviews-v1 (stable) ("bookinfo")');
+    expect(errorOf(() => new CanaryRelease(chart, 'c3', { host: 'cart.shop.svc.cluster.local', stable: Subset.fromWorkload('v1', reviews(chart, 'v1b')), canary: v2 })))
+      .toContain('[prod/c3] stable: "prod/reviews-v1b" is a workload in namespace "bookinfo", but host cart.shop.svc.cluster.local is in "shop"');
   });
 
   test('objects are named after the host', () => {
     const chart = meshChart();
-    const names = ['reviews', 'ratings.other.svc.cluster.local', 'api.example.com', '*.example.org']
+    const names = ['reviews', 'ratings.bookinfo.svc', 'api.example.com', 'API.Example.com', '*.example.org', '*.bookinfo.svc.cluster.local']
       .map((h) => TrafficHost.of(chart, h, 'bookinfo').resourceName);
-    expect(names).toStrictEqual(['reviews', 'ratings-other', 'api-example-com', 'wildcard-example-org']);
+    expect(names).toStrictEqual(['reviews', 'ratings', 'api-example-com', 'api-example-com', 'wildcard-example-org', 'wildcard-bookinfo-svc-cluster-local']);
+    // Istio compares external hosts case-insensitively: one TrafficHost for both spellings.
+    expect(TrafficHost.of(chart, 'API.Example.com', 'bookinfo')).toBe(TrafficHost.of(chart, 'api.example.com', 'bookinfo'));
   });
 
   test('nothing is emitted for a host nobody configured; the VirtualService only once a route exists', () => {
@@ -114,8 +145,8 @@ describe('TrafficHost conflicts name both constructs', () => {
 
   test('TLS is set as a whole: two different settings conflict even when the modes agree', () => {
     const chart = meshChart();
-    new DestinationPolicy(chart, 'a', { host: 'api.example.com', tls: ClientTls.simple({ credentialName: 'api-ca' }) });
-    const msg = errorOf(() => new DestinationPolicy(chart, 'b', { host: 'api.example.com', tls: ClientTls.simple({ credentialName: 'other-ca' }) }));
+    new DestinationPolicy(chart, 'a', { host: 'api.example.com', namespace: 'egress', tls: ClientTls.simple({ credentialName: 'api-ca' }) });
+    const msg = errorOf(() => new DestinationPolicy(chart, 'b', { host: 'api.example.com', namespace: 'egress', tls: ClientTls.simple({ credentialName: 'other-ca' }) }));
     expect(msg).toContain('[prod/b] tls: {"mode":"SIMPLE","credentialName":"other-ca"} conflicts with {"mode":"SIMPLE","credentialName":"api-ca"}');
     expect(msg).toContain('that [prod/a] set as tls');
   });
@@ -133,17 +164,37 @@ describe('TrafficHost rules', () => {
   test('IST0101: a route to a subset the DestinationRule does not define fails at synth', () => {
     const chart = meshChart();
     const host = TrafficHost.of(chart, 'reviews', 'bookinfo');
-    host.addHttpRoute(chart, { destinations: [{ subset: 'v3' }] }, 'route');
+    host._addHttpRoute(chart, { destinations: [{ subset: 'v3' }] }, 'route');
     const msg = errorOf(() => Testing.synth(chart));
-    expect(msg).toContain('[prod] route.destinations[0].subset: "v3" is not defined by the DestinationRule of host reviews (istioctl analyze IST0101');
+    expect(msg).toContain('[prod] route.destinations[0].subset: "v3" is not defined by any DestinationRule of host reviews (istioctl analyze IST0101');
   });
 
-  test('IST0109: one host routed from two namespaces', () => {
+  test('IST0101: a subset defined by a DestinationRule another construct wrote counts', () => {
     const chart = meshChart();
-    new HostRoutes(chart, 'a', { host: 'reviews.bookinfo.svc.cluster.local', namespace: 'bookinfo', routes: [{ timeout: Duration.seconds(1) }] });
-    new HostRoutes(chart, 'b', { host: 'reviews.bookinfo.svc.cluster.local', namespace: 'frontend', routes: [{ timeout: Duration.seconds(2) }] });
+    new DestinationRule(chart, 'hand-written', {
+      metadata: { name: 'reviews-by-hand', namespace: 'bookinfo' },
+      spec: { host: 'reviews.bookinfo.svc.cluster.local', subsets: [{ name: 'v3', labels: { version: 'v3' } }] },
+    });
+    TrafficHost.of(chart, 'reviews', 'bookinfo')._addHttpRoute(chart, { destinations: [{ subset: 'v3' }] }, 'route');
+    expect(() => Testing.synth(chart)).not.toThrow();
+  });
+
+  test('IST0109: a host routed by a mesh VirtualService of any construct, in any namespace', () => {
+    const chart = meshChart();
+    new HostRoutes(chart, 'a', { host: 'reviews.bookinfo.svc.cluster.local', routes: [{ timeout: Duration.seconds(1) }] });
+    new VirtualService(chart, 'b', {
+      metadata: { name: 'reviews-frontend', namespace: 'frontend' },
+      spec: { hosts: ['reviews.bookinfo.svc.cluster.local'], http: [{ route: [{ destination: { host: 'reviews.bookinfo.svc.cluster.local' } }] }] },
+    });
+    // Bound to a gateway only: no conflict with the mesh route.
+    new VirtualService(chart, 'c', {
+      metadata: { name: 'reviews-edge', namespace: 'frontend' },
+      spec: { hosts: ['reviews.bookinfo.svc.cluster.local'], gateways: ['istio-ingress/gw'], http: [{ route: [{ destination: { host: 'reviews.bookinfo.svc.cluster.local' } }] }] },
+    });
     const msg = errorOf(() => Testing.synth(chart));
-    expect(msg).toContain('[prod/b] host: "reviews.bookinfo.svc.cluster.local" is routed by mesh VirtualServices in namespaces bookinfo and frontend (istioctl analyze IST0109)');
+    expect(msg).toContain('[prod/b] host: "reviews.bookinfo.svc.cluster.local" is routed by mesh VirtualServices in namespaces bookinfo and frontend: '
+      + 'reviews (prod/a) and reviews-frontend (istioctl analyze IST0109');
+    expect(msg).not.toContain('reviews-edge');
   });
 
   test('V6: the host "*" is rejected', () => {
@@ -153,7 +204,18 @@ describe('TrafficHost rules', () => {
 
   test('a host that is no DNS name is rejected', () => {
     expect(errorOf(() => new CircuitBreaker(meshChart(), 'cb', { host: 'Reviews_V1' })))
-      .toContain('[prod/cb] host: "Reviews_V1" is not a service host');
+      .toContain('[prod/cb] host: "Reviews_V1" has an invalid DNS label "Reviews_V1"');
+  });
+
+  test('Service and namespace parts of a cluster host are lowercase (Kubernetes names); external hosts may use any case', () => {
+    expect(errorOf(() => new CircuitBreaker(meshChart(), 'cb', { host: 'Reviews', namespace: 'bookinfo' })))
+      .toBe('[prod/cb] host: "Reviews" names the Kubernetes Service "Reviews", which is not a DNS label (Kubernetes names are lowercase letters, digits and "-"). '
+        + 'Fix: write the Service name as Kubernetes has it, e.g. "reviews"');
+    expect(errorOf(() => new CircuitBreaker(meshChart(), 'cb', { host: 'reviews.BookInfo.svc.cluster.local' })))
+      .toContain('names the Kubernetes namespace "BookInfo"');
+    const chart = meshChart();
+    new CircuitBreaker(chart, 'cb', { host: 'API.Example.com', namespace: 'egress' });
+    expect(one(synthValid(chart), 'DestinationRule', 'api-example-com', 'egress').spec.host).toBe('API.Example.com');
   });
 
   test('a wildcard host takes policy but no routes', () => {
@@ -166,39 +228,39 @@ describe('TrafficHost rules', () => {
 
   test('an invalid namespace is rejected', () => {
     expect(errorOf(() => new CircuitBreaker(meshChart(), 'cb', { host: 'reviews', namespace: 'Book_Info' })))
-      .toContain('[prod/cb] namespace: "Book_Info" is not a namespace name');
+      .toContain('[prod/cb] namespace: "Book_Info" is not a DNS label');
   });
 
   test('V1: route weights are whole numbers ≥ 0, given for every destination, and not all 0', () => {
     const chart = meshChart();
     const host = TrafficHost.of(chart, 'reviews', 'bookinfo');
-    expect(errorOf(() => host.addHttpRoute(chart, { destinations: [{ weight: -1 }] }, 'r')))
+    expect(errorOf(() => host._addHttpRoute(chart, { destinations: [{ weight: -1 }] }, 'r')))
       .toContain('[prod] r.destinations[0].weight: -1 is not a whole number from 0');
-    expect(errorOf(() => host.addHttpRoute(chart, { destinations: [{ subset: 'a', weight: 1 }, { subset: 'b' }] }, 'r')))
+    expect(errorOf(() => host._addHttpRoute(chart, { destinations: [{ subset: 'a', weight: 1 }, { subset: 'b' }] }, 'r')))
       .toContain('[prod] r.destinations[1].weight: undefined is missing while the route has several destinations (V1)');
-    expect(errorOf(() => host.addHttpRoute(chart, { destinations: [{ subset: 'a', weight: 0 }, { subset: 'b', weight: 0 }] }, 'r')))
+    expect(errorOf(() => host._addHttpRoute(chart, { destinations: [{ subset: 'a', weight: 0 }, { subset: 'b', weight: 0 }] }, 'r')))
       .toContain('[prod] r.destinations: [0,0] weigh 0 in total, so the route sends traffic nowhere (V1)');
-    expect(errorOf(() => host.addHttpRoute(chart, { destinations: [] }, 'r')))
+    expect(errorOf(() => host._addHttpRoute(chart, { destinations: [] }, 'r')))
       .toContain('[prod] r.destinations: [] is empty: a route needs a destination');
   });
 
   test('policy for a subset the host does not have', () => {
     const chart = meshChart();
     const host = TrafficHost.of(chart, 'reviews', 'bookinfo');
-    expect(errorOf(() => host.addSubsetPolicy(chart, 'v9', { outlierDetection: { consecutive5XxErrors: 1 } }, 'subsets[0]')))
+    expect(errorOf(() => host._addSubsetPolicy(chart, 'v9', { outlierDetection: { consecutive5XxErrors: 1 } }, 'subsets[0]')))
       .toContain('[prod] subsets[0]: "v9" is not a subset of host reviews');
   });
 
   test('D1: policy parts that set nothing', () => {
     const chart = meshChart();
-    expect(errorOf(() => TrafficHost.of(chart, 'reviews', 'bookinfo').addPolicy(chart, {}))).toContain('[prod] trafficPolicy: {} sets no field (ISTIO-RULES D1)');
+    expect(errorOf(() => TrafficHost.of(chart, 'reviews', 'bookinfo')._addPolicy(chart, {}))).toContain('[prod] trafficPolicy: {} sets no field (ISTIO-RULES D1)');
   });
 
   test('two hosts that would get the same object name in one namespace', () => {
     const chart = meshChart();
-    new CircuitBreaker(chart, 'a', { host: 'ratings-other', namespace: 'bookinfo' });
-    new CircuitBreaker(chart, 'b', { host: 'ratings.other.svc.cluster.local', namespace: 'bookinfo' });
-    expect(errorOf(() => Testing.synth(chart))).toContain('metadata.name: "ratings-other" is also the name derived for host');
+    new CircuitBreaker(chart, 'a', { host: 'api.example.com', namespace: 'egress' });
+    new CircuitBreaker(chart, 'b', { host: 'api-example.com', namespace: 'egress' });
+    expect(errorOf(() => Testing.synth(chart))).toContain('metadata.name: "api-example-com" is also the name derived for host');
   });
 
   test('routes: matched routes first in the order added, the default route last', () => {
