@@ -25,7 +25,10 @@ export interface RouteResilience {
   readonly fault?: FaultInjection;
 }
 
-/** Checks and renders the resilience part of a route. */
+/**
+ * Checks and renders the resilience part of a route.
+ * @internal
+ */
 export function renderResilience(scope: IConstruct, field: string, options: RouteResilience, env: EnvironmentProfile):
 Pick<HostHttpRoute, 'timeout' | 'retries' | 'fault'> {
   const prefix = field ? `${field}.` : '';
