@@ -178,6 +178,11 @@ export interface ValuesJson {
     readonly rollingMaxUnavailable?: number | string;
     readonly traceSampling?: number;
   };
+  /** Chart values shared by every istioctl gateway component of a kind. */
+  readonly gateways?: {
+    readonly 'istio-ingressgateway'?: { readonly autoscaleEnabled: boolean };
+    readonly 'istio-egressgateway'?: { readonly autoscaleEnabled: boolean };
+  };
 }
 
 /** `spec` of the IstioOperator. */

@@ -331,6 +331,12 @@ export class MeshControlPlane extends Construct {
     const mesh = renderMeshConfig(this, props.meshConfig);
     const hpa = this.pilotSizing.autoscaling;
     const rollout = requiredSpreadRollout(this.pilotSizing);
+    const ingress = (props.ingressGateways ?? []).map((g, i) => this.gatewayComponent(`ingressGateways[${i}]`, g, env.ingressGateway));
+    const egress = (props.egressGateways ?? []).map((g, i) => this.gatewayComponent(`egressGateways[${i}]`, g, env.egressGateway));
+    const gatewayValues = {
+      ...this.gatewayAutoscaling('ingressGateways', 'istio-ingressgateway', ingress),
+      ...this.gatewayAutoscaling('egressGateways', 'istio-egressgateway', egress),
+    };
     const values: ValuesJson = {
       global: {
         proxy: { resources: sidecarResources },
@@ -342,10 +348,9 @@ export class MeshControlPlane extends Construct {
         ...(rollout ? { rollingMaxSurge: rollout.maxSurge, rollingMaxUnavailable: rollout.maxUnavailable } : {}),
         ...(mesh.providerSamplingPercent !== undefined ? { traceSampling: mesh.providerSamplingPercent } : {}),
       },
+      ...(Object.keys(gatewayValues).length ? { gateways: gatewayValues } : {}),
     };
 
-    const ingress = (props.ingressGateways ?? []).map((g, i) => this.gatewayComponent(`ingressGateways[${i}]`, g, env.ingressGateway));
-    const egress = (props.egressGateways ?? []).map((g, i) => this.gatewayComponent(`egressGateways[${i}]`, g, env.egressGateway));
     const names = [...ingress, ...egress].map((g) => g.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) {
@@ -387,6 +392,24 @@ export class MeshControlPlane extends Construct {
     const labels = sortedRecord(options.labels ?? { istio: name.replace(/^istio-/, '') });
     const sizing = resolveSizing(this, field, base, options);
     return { name, enabled: true, namespace, label: labels, k8s: kubernetesSettings(sizing, labels, true) };
+  }
+
+  /**
+   * The gateway chart's `autoscaleEnabled` for one kind of gateway component. It defaults to true and is
+   * shared by every component of the kind, so a component without an HPA (DEV) would still get the
+   * chart's default HPA unless it is written; components of one kind must therefore agree.
+   */
+  private gatewayAutoscaling(field: string, key: 'istio-ingressgateway' | 'istio-egressgateway', components: GatewayComponentJson[]) {
+    if (components.length === 0) {
+      return {};
+    }
+    const withHpa = components.filter((c) => c.k8s?.hpaSpec !== undefined);
+    if (withHpa.length !== 0 && withHpa.length !== components.length) {
+      const without = components.find((c) => c.k8s?.hpaSpec === undefined)!;
+      throw invalidInput(this, `${field}.autoscaling`, without.name, `has no HPA while ${withHpa[0].name} has one, but istioctl switches autoscaling for all ${field} at once (values.gateways.${key}.autoscaleEnabled)`,
+        'give every gateway component of this kind an HPA or none, or build gateways with the IngressGateway/EgressGateway constructs, which size each one on its own');
+    }
+    return { [key]: { autoscaleEnabled: withHpa.length > 0 } };
   }
 
   private checkToleration(t: Toleration, i: number): TolerationJson {

@@ -177,6 +177,18 @@ describe('MeshControlPlane install settings', () => {
     expect(ingress.k8s.hpaSpec.minReplicas).toBe(3);
     expect(ingress.k8s.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey).toBe('topology.kubernetes.io/zone');
     expect(op.spec.components.egressGateways[0].namespace).toBe('istio-system');
+    expect(op.spec.values.gateways).toStrictEqual({ 'istio-ingressgateway': { autoscaleEnabled: true }, 'istio-egressgateway': { autoscaleEnabled: true } });
+  });
+
+  test('DEV gateway components switch the chart\'s default gateway HPA off', () => {
+    const op = operatorFor(Environment.DEV, { profile: InstallProfile.DEFAULT, ingressGateways: [{ name: 'istio-ingressgateway' }] });
+    expect(op.spec.components.ingressGateways[0].k8s.hpaSpec).toBeUndefined();
+    expect(op.spec.values.gateways).toStrictEqual({ 'istio-ingressgateway': { autoscaleEnabled: false } });
+  });
+
+  test('gateway components of one kind must agree on autoscaling, since istioctl switches it for all of them', () => {
+    expect(errorFor({ ingressGateways: [{ name: 'public' }, { name: 'internal', autoscaling: false }] }))
+      .toMatch(/^\[prod\/cp\] ingressGateways\.autoscaling: "internal" has no HPA while public has one, but istioctl switches autoscaling for all ingressGateways at once/);
   });
 
   test('sidecar resources: the optimized preset or custom values', () => {
