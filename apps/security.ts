@@ -43,46 +43,18 @@ export function addSecurity(chart: istio.MeshChart, env: istio.EnvironmentProfil
   const ratings = istio.WorkloadSelector.labels({ app: 'ratings' });
 
   istio.AuthorizationPolicy.denyAll(chart, 'bookinfo-deny-all', { namespace: APP_NAMESPACE });
-  istio.AuthorizationPolicy.allowFrom(chart, 'productpage-from-ingress', {
-    namespace: APP_NAMESPACE,
-    from: [ingressSa],
-    to: productpage,
-    methods: [istio.HttpMethod.GET],
-    ports: [9080],
-  });
-  // The sign-in form posts to /login.
-  istio.AuthorizationPolicy.allowFrom(chart, 'productpage-login-from-ingress', {
-    namespace: APP_NAMESPACE,
-    from: [ingressSa],
-    to: productpage,
-    methods: [istio.HttpMethod.POST],
-    paths: ['/login'],
-    ports: [9080],
-  });
-  istio.AuthorizationPolicy.allowFrom(chart, 'details-from-productpage', {
-    namespace: APP_NAMESPACE,
-    from: [productpageSa],
-    to: details,
-    methods: [istio.HttpMethod.GET],
-    paths: ['/details/*'],
-    ports: [9080],
-  });
-  istio.AuthorizationPolicy.allowFrom(chart, 'ratings-from-reviews', {
-    namespace: APP_NAMESPACE,
-    from: [reviewsSa],
-    to: ratings,
-    methods: [istio.HttpMethod.GET],
-    paths: ['/ratings/*'],
-    ports: [9080],
-  });
-  istio.AuthorizationPolicy.allowFrom(chart, 'reviews-from-productpage', {
-    namespace: APP_NAMESPACE,
-    from: [productpageSa],
-    to: reviews,
-    methods: [istio.HttpMethod.GET],
-    paths: ['/reviews/*'],
-    ports: [9080],
-  });
+  // Exactly the calls Bookinfo makes, each from its caller's identity, on the app port 9080.
+  const { GET, POST } = istio.HttpMethod;
+  const allows: Array<[string, kplus.IServiceAccount, istio.WorkloadSelector, istio.HttpMethod, string[] | undefined]> = [
+    ['productpage-from-ingress', ingressSa, productpage, GET, undefined],
+    ['productpage-login-from-ingress', ingressSa, productpage, POST, ['/login']], // the sign-in form
+    ['details-from-productpage', productpageSa, details, GET, ['/details/*']],
+    ['ratings-from-reviews', reviewsSa, ratings, GET, ['/ratings/*']],
+    ['reviews-from-productpage', productpageSa, reviews, GET, ['/reviews/*']],
+  ];
+  for (const [id, from, to, method, paths] of allows) {
+    istio.AuthorizationPolicy.allowFrom(chart, id, { namespace: APP_NAMESPACE, from: [from], to, methods: [method], paths, ports: [9080] });
+  }
 
   new istio.JwtAuthentication(chart, 'productpage-jwt', {
     namespace: APP_NAMESPACE,

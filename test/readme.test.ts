@@ -10,10 +10,9 @@ import { expectValidManifests } from './support/validate';
  * (as a user's `import * as istio from 'cdk8s-istio'` would), runs it, and checks what it writes, so
  * the example cannot drift from the API.
  */
-const root = path.resolve(__dirname, '..');
-const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-const section = readme.slice(readme.indexOf('## A first example'));
-const example = /```ts\n([\s\S]*?)```/.exec(section)![1];
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { root, readmeExample, typeCheck } = require('../scripts/readme-example');
+const example: string = readmeExample();
 
 describe('README first example', () => {
   test('imports the published package name and synthesizes', () => {
@@ -22,25 +21,8 @@ describe('README first example', () => {
   });
 
   test('type-checks against the library', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-'));
-    const file = path.join(dir, 'main.ts');
-    fs.writeFileSync(file, example);
-    const program = ts.createProgram([file], {
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.CommonJS,
-      moduleResolution: ts.ModuleResolutionKind.Node10,
-      esModuleInterop: true,
-      types: [],
-      baseUrl: root,
-      paths: { 'cdk8s-istio': [path.join(root, 'lib/index.ts')], '*': [path.join(root, 'node_modules/*')] },
-    });
-    const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === file || d.file === undefined);
-    const text = diagnostics.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')).join('\n');
-    fs.rmSync(dir, { recursive: true, force: true });
-    expect(text).toBe('');
+    const { errors } = typeCheck(example, path.join(root, 'lib/index.ts'), path.join(root, 'lib'));
+    expect(errors).toBe('');
   }, 60_000);
 
   test('runs as written and writes valid manifests for every environment', () => {
