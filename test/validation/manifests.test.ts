@@ -30,14 +30,26 @@ describe('valid objects of every kind pass', () => {
     expect(formatIssues(validateManifest(make()))).toBe('no issues');
   });
 
-  it('expectValidManifests counts schema-checked objects and ignores core kinds', () => {
+  it('expectValidManifests counts the Istio and the core Kubernetes objects it checked', () => {
     const configMap = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { anything: 'goes' } };
-    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { whatever: true } };
-    expect(expectValidManifests([fx.virtualService(), fx.gateway(), configMap, deployment])).toBe(2);
+    const labels = { app: 'x' };
+    const deployment = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' },
+      spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'x', image: 'x' }] } } },
+    };
+    expect(expectValidManifests([fx.virtualService(), fx.gateway(), configMap, deployment])).toBe(4);
+  });
+
+  it('expectValidManifests checks core Kubernetes objects against the Kubernetes schema', () => {
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 'three' } };
+    expect(() => expectValidManifests([deployment])).toThrow(/Kubernetes schema problem[\s\S]*Deployment web: \/spec must have required property selector[\s\S]*\/spec\/replicas must be integer/);
+    const policy = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'np' }, spec: { podSelector: {}, ingress: [{ ports: [{ port: 80, protocol: 'TPC' }] }] } };
+    expect(() => expectValidManifests([policy])).toThrow(/NetworkPolicy np: \/spec\/ingress\/0\/ports\/0\/protocol must be equal to one of the allowed values/);
+    expect(() => expectValidManifests([{ apiVersion: 'apps/v1', kind: 'Deploymnet', metadata: { name: 'x' } }])).toThrow(/apps\/v1\/Deploymnet is not a Kubernetes kind/);
   });
 
   it('expectValidManifests refuses to pass vacuously', () => {
-    expect(() => expectValidManifests([{ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' } }])).toThrow(/nothing was validated/);
+    expect(() => expectValidManifests([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 's' } }])).toThrow(/nothing was validated/);
     expect(() => expectValidManifests([])).toThrow(/nothing was validated/);
   });
 
