@@ -8,7 +8,7 @@ describe('Environment profiles', () => {
     expect(prod.istiod.autoscaling).toStrictEqual({ minReplicas: 2, maxReplicas: 5, targetCpuUtilizationPercent: 80 });
     expect(prod.istiod.resources).toStrictEqual({ requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '4', memory: '8Gi' } });
     expect(prod.istiod.antiAffinity).toStrictEqual({ mode: AntiAffinityMode.REQUIRED, topologyKey: 'kubernetes.io/hostname' });
-    expect(prod.istiod.podDisruptionBudget).toBeDefined();
+    expect(prod.istiod.podDisruptionBudget).toStrictEqual({ minAvailable: 1 });
     expect(prod.sidecar.resources).toStrictEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } });
     expect(prod.sidecar.optimized).toStrictEqual({ requests: { cpu: '50m', memory: '64Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
     expect(prod.ingressGateway.autoscaling).toStrictEqual({ minReplicas: 3, maxReplicas: 10, targetCpuUtilizationPercent: 60 });

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { buildApp } from '../../apps/main';
 import { ChartOutput, MeshApp } from '../../lib';
+import { find, Obj } from '../support/charts';
 import { expectValidManifests } from '../support/validate';
 
 function synthTo(dir: string): ChartOutput[] {
@@ -28,6 +29,8 @@ function readTree(dir: string): Record<string, string> {
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-apps-'));
 const outputs = synthTo(path.join(tmp, 'a'));
 const byEnv = Object.fromEntries(outputs.map((o) => [o.chart, o]));
+/** The gitops (`istioctl` false) or istioctl objects of `env`. */
+const objectsOf = (env: string, istioctl = false): Obj[] => (istioctl ? byEnv[env].istioctl : byEnv[env].gitops) as Obj[];
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -53,7 +56,7 @@ describe('apps/main', () => {
   });
 
   test('PROD istiod carries the production sizing and HA', () => {
-    const op = byEnv.prod.istioctl.find((o) => o.kind === 'IstioOperator' && o.metadata.name === 'control-plane-1-30-3') as any;
+    const op = find(objectsOf('prod', true), 'IstioOperator', 'control-plane-1-30-3', 'istio-system');
     const k8s = op.spec.components.pilot.k8s;
     // PROD: an HPA with a floor of at least 2 owns the replica count (no replicaCount, no hpaSpec).
     expect(op.spec.values.pilot.autoscaleEnabled).toBe(true);
@@ -66,7 +69,7 @@ describe('apps/main', () => {
   });
 
   test('DEV istiod has no HPA, no anti-affinity and no PDB', () => {
-    const op = byEnv.dev.istioctl.find((o) => o.kind === 'IstioOperator') as any;
+    const op = find(objectsOf('dev', true), 'IstioOperator', 'control-plane-1-30-3', 'istio-system');
     const k8s = op.spec.components.pilot.k8s;
     expect(k8s.replicaCount).toBe(1);
     expect(k8s.hpaSpec).toBeUndefined();
@@ -77,10 +80,8 @@ describe('apps/main', () => {
   });
 
   test('PROD ingress gateway: HPA 3-10, zone anti-affinity, PDB, rate limited; routed to productpage', () => {
-    const objs = byEnv.prod.gitops as any[];
-    const of = (kind: string, name: string) => objs.find((o) => o.kind === kind && o.metadata.name === name);
-    const deployment = of('Deployment', 'ingress-gateway');
-    expect(deployment.metadata.namespace).toBe('istio-ingress');
+    const of = (kind: string, name: string, namespace?: string) => find(objectsOf('prod'), kind, name, namespace);
+    const deployment = of('Deployment', 'ingress-gateway', 'istio-ingress');
     expect(deployment.spec.template.metadata.labels['istio.io/rev']).toBe('1-30-3');
     const term = deployment.spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0];
     expect(term.weight).toBe(100);
@@ -98,24 +99,24 @@ describe('apps/main', () => {
     const hostsOf = (kind: string) => istioObjs.filter((o) => o.kind === kind).map((o) => (o as any).spec.host ?? (o as any).spec.hosts.join(','));
     expect(hostsOf('DestinationRule')).toStrictEqual([...new Set(hostsOf('DestinationRule'))]);
     expect(hostsOf('VirtualService')).toStrictEqual([...new Set(hostsOf('VirtualService'))]);
-    const dr = istioObjs.find((o) => o.kind === 'DestinationRule' && o.metadata.name === 'reviews' && o.metadata.namespace === 'bookinfo') as any;
+    const dr = find(objectsOf('prod'), 'DestinationRule', 'reviews', 'bookinfo');
     expect(dr.spec.host).toBe('reviews.bookinfo.svc.cluster.local');
     expect(dr.spec.subsets.map((s: any) => s.name)).toStrictEqual(['v1', 'v2']);
     expect(dr.spec.trafficPolicy.outlierDetection).toStrictEqual({ consecutive5xxErrors: 3, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 60 });
     expect(dr.spec.trafficPolicy.connectionPool.http.http2MaxRequests).toBe(400);
-    const vs = istioObjs.find((o) => o.kind === 'VirtualService' && o.metadata.name === 'reviews') as any;
+    const vs = find(objectsOf('prod'), 'VirtualService', 'reviews', 'bookinfo');
     const weighted = vs.spec.http.find((r: any) => r.name === 'reviews-canary-weighted');
     expect(weighted.route.map((d: any) => [d.destination.subset, d.weight])).toStrictEqual([['v1', 90], ['v2', 10]]);
     expect([weighted.timeout, weighted.retries.attempts]).toStrictEqual(['5s', 2]);
     // The subsets select exactly the pods of their Deployments.
     for (const version of ['v1', 'v2']) {
-      const pods = (byEnv.prod.gitops.find((o) => o.kind === 'Deployment' && o.metadata.name === `reviews-${version}`) as any).spec.template.metadata.labels;
+      const pods = find(objectsOf('prod'), 'Deployment', `reviews-${version}`, 'bookinfo').spec.template.metadata.labels;
       expect(dr.spec.subsets.find((s: any) => s.name === version).labels).toStrictEqual({ app: pods.app, version: pods.version });
     }
   });
 
   test.each([['dev', 50], ['staging', 25]])('%s reviews canary takes the environment share (%i %%)', (env, percent) => {
-    const vs = byEnv[env].gitops.find((o) => o.kind === 'VirtualService' && o.metadata.name === 'reviews') as any;
+    const vs = find(objectsOf(env), 'VirtualService', 'reviews', 'bookinfo');
     const weighted = vs.spec.http.find((r: any) => r.name === 'reviews-canary-weighted');
     expect(weighted.route.map((d: any) => d.weight)).toStrictEqual([100 - percent, percent]);
   });

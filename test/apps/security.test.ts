@@ -2,14 +2,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildApp } from '../../apps/main';
-import { ManifestObject, MeshApp } from '../../lib';
+import { MeshApp } from '../../lib';
+import { find, Obj } from '../support/charts';
 import { expectValidManifests } from '../support/validate';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-security-'));
 const outputs = buildApp(new MeshApp({ outdir: tmp })).synthOutputs();
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-type Obj = ManifestObject & { spec?: any };
 
 function objectsOf(env: string): Obj[] {
   const out = outputs.find((o) => o.chart === env);
@@ -19,12 +18,20 @@ function objectsOf(env: string): Obj[] {
   return [...out.gitops, ...out.istioctl] as Obj[];
 }
 
-function find(objects: Obj[], kind: string, name: string, namespace: string): Obj {
-  const found = objects.find((o) => o.kind === kind && o.metadata.name === name && o.metadata.namespace === namespace);
-  if (!found) {
-    throw new Error(`no ${kind} ${namespace}/${name}`);
-  }
-  return found;
+const INGRESS = 'cluster.local/ns/istio-ingress/sa/ingress-gateway';
+const PRODUCTPAGE = 'cluster.local/ns/bookinfo/sa/bookinfo-productpage';
+const REVIEWS = 'cluster.local/ns/bookinfo/sa/bookinfo-reviews';
+
+/** The spec of an ALLOW policy for `app` admitting one caller identity to `methods` (on `paths`) at port 9080. */
+function allowSpec(app: string, principal: string, methods: string[], paths?: string[]): object {
+  return {
+    selector: { matchLabels: { app } },
+    action: 'ALLOW',
+    rules: [{
+      from: [{ source: { principals: [principal] } }],
+      to: [{ operation: { methods, ...(paths ? { paths } : {}), ports: ['9080'] } }],
+    }],
+  };
 }
 
 describe('PROD is secure by default', () => {
@@ -42,39 +49,42 @@ describe('PROD is secure by default', () => {
 
   test('2. deny-all baseline in bookinfo with explicit allows by SPIFFE identity', () => {
     expect(find(prod, 'AuthorizationPolicy', 'allow-nothing', 'bookinfo').spec).toStrictEqual({});
-    expect(find(prod, 'AuthorizationPolicy', 'productpage-from-ingress', 'bookinfo').spec).toStrictEqual({
-      selector: { matchLabels: { app: 'productpage' } },
-      action: 'ALLOW',
-      rules: [{
-        from: [{ source: { principals: ['cluster.local/ns/istio-ingress/sa/ingress-gateway'] } }],
-        to: [{ operation: { methods: ['GET'], ports: ['9080'] } }],
-      }],
-    });
-    expect(find(prod, 'AuthorizationPolicy', 'reviews-from-productpage', 'bookinfo').spec).toStrictEqual({
-      selector: { matchLabels: { app: 'reviews' } },
-      action: 'ALLOW',
-      rules: [{
-        from: [{ source: { principals: ['cluster.local/ns/bookinfo/sa/bookinfo-productpage'] } }],
-        to: [{ operation: { methods: ['GET'], paths: ['/reviews/*'], ports: ['9080'] } }],
-      }],
-    });
-    expect(find(prod, 'ServiceAccount', 'bookinfo-productpage', 'bookinfo')).toBeDefined();
     // Every call Bookinfo makes has its allow, from the caller's identity only.
-    const allowed = (name: string) => {
-      const rule = find(prod, 'AuthorizationPolicy', name, 'bookinfo').spec.rules[0];
-      return [rule.from[0].source.principals[0], rule.to[0].operation.methods.join(','), (rule.to[0].operation.paths ?? []).join(',')];
-    };
-    expect(allowed('productpage-login-from-ingress')).toStrictEqual(['cluster.local/ns/istio-ingress/sa/ingress-gateway', 'POST', '/login']);
-    expect(allowed('details-from-productpage')).toStrictEqual(['cluster.local/ns/bookinfo/sa/bookinfo-productpage', 'GET', '/details/*']);
-    expect(allowed('ratings-from-reviews')).toStrictEqual(['cluster.local/ns/bookinfo/sa/bookinfo-reviews', 'GET', '/ratings/*']);
+    const allows: [string, object][] = [
+      ['productpage-from-ingress', allowSpec('productpage', INGRESS, ['GET'])],
+      ['productpage-login-from-ingress', allowSpec('productpage', INGRESS, ['POST'], ['/login'])],
+      ['details-from-productpage', allowSpec('details', PRODUCTPAGE, ['GET'], ['/details/*'])],
+      ['reviews-from-productpage', allowSpec('reviews', PRODUCTPAGE, ['GET'], ['/reviews/*'])],
+      ['ratings-from-reviews', allowSpec('ratings', REVIEWS, ['GET'], ['/ratings/*'])],
+    ];
+    for (const [name, spec] of allows) {
+      expect([name, find(prod, 'AuthorizationPolicy', name, 'bookinfo').spec]).toStrictEqual([name, spec]);
+    }
+    // The caller identities exist, without an automounted token; the pods run as them.
+    for (const name of ['bookinfo-productpage', 'bookinfo-reviews']) {
+      expect(find(prod, 'ServiceAccount', name, 'bookinfo')).toStrictEqual({
+        apiVersion: 'v1', kind: 'ServiceAccount', automountServiceAccountToken: false, metadata: { name, namespace: 'bookinfo' },
+      });
+    }
     expect(find(prod, 'Deployment', 'reviews-v2', 'bookinfo').spec.template.spec.serviceAccountName).toBe('bookinfo-reviews');
-    // No ALLOW policy admits everything, and no DENY policy overrides the explicit allows wholesale.
+    // No policy has a rule that matches every request, and the only DENY policy is the JWT requirement (test 5).
     const policies = prod.filter((o) => o.kind === 'AuthorizationPolicy');
-    expect(policies.filter((p) => JSON.stringify(p.spec.rules) === '[{}]')).toStrictEqual([]);
+    expect(policies.map((p) => p.metadata.name).sort()).toStrictEqual(
+      ['allow-nothing', 'productpage-jwt-require-token', ...allows.map(([name]) => name)].sort());
+    const rules = policies.flatMap((p) => (p.spec.rules ?? []).map((rule: Record<string, unknown[]>) => [p.metadata.name, rule] as const));
+    expect(rules).toHaveLength(allows.length + 1);
+    for (const [name, rule] of rules) {
+      const parts = Object.entries(rule);
+      expect([name, parts.length]).not.toStrictEqual([name, 0]);
+      for (const [field, entries] of parts) {
+        expect([name, field, Array.isArray(entries) && entries.length > 0]).toStrictEqual([name, field, true]);
+      }
+    }
+    expect(policies.filter((p) => p.spec.action === 'DENY').map((p) => p.metadata.name)).toStrictEqual(['productpage-jwt-require-token']);
   });
 
   test('3. REGISTRY_ONLY outbound traffic', () => {
-    const op = prod.find((o) => o.kind === 'IstioOperator') as Obj;
+    const op = find(prod, 'IstioOperator', 'control-plane-1-30-3', 'istio-system');
     expect(op.spec.meshConfig.outboundTrafficPolicy).toStrictEqual({ mode: 'REGISTRY_ONLY' });
   });
 
@@ -112,6 +122,6 @@ describe('other environments', () => {
     const dev = objectsOf('dev');
     expect(find(dev, 'PeerAuthentication', 'default', 'istio-system').spec.mtls.mode).toBe('PERMISSIVE');
     expect(find(dev, 'AuthorizationPolicy', 'allow-nothing', 'bookinfo').spec).toStrictEqual({});
-    expect(find(dev, 'NetworkPolicy', 'istiod-1-30-3', 'istio-system')).toBeDefined();
+    expect(find(dev, 'NetworkPolicy', 'istiod-1-30-3', 'istio-system').spec).toStrictEqual(find(objectsOf('prod'), 'NetworkPolicy', 'istiod-1-30-3', 'istio-system').spec);
   });
 });

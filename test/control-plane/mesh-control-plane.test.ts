@@ -1,11 +1,13 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Testing } from 'cdk8s';
 import {
   AccessLog, AntiAffinityMode, Environment, EnvironmentProfile, InstallProfile, MeshApp, MeshChart, MeshControlPlane, MeshControlPlaneProps, OutboundTraffic,
   SidecarResources, Tracing,
 } from '../../lib';
+import { find, Obj } from '../support/charts';
 import { expectValidManifests } from '../support/validate';
-
-interface Obj { apiVersion: string; kind: string; metadata: { name: string }; spec: any }
 
 /** GIVEN a MeshChart of `env` WHEN a control plane is added THEN returns its synthesized IstioOperator. */
 function operatorFor(env: EnvironmentProfile, props: MeshControlPlaneProps = {}): Obj {
@@ -14,9 +16,14 @@ function operatorFor(env: EnvironmentProfile, props: MeshControlPlaneProps = {})
   new MeshControlPlane(chart, 'control-plane', props);
   const objects = chart.toJson() as Obj[];
   expectValidManifests(objects);
-  const op = objects.find((o) => o.kind === 'IstioOperator' && o.metadata.name === (props.name ?? 'control-plane'));
-  expect(op).toBeDefined();
-  return op!;
+  return find(objects, 'IstioOperator', props.name ?? 'control-plane', 'istio-system');
+}
+
+/** The one gateway component of `kind` named `name` in the operator `op`. */
+function component(op: Obj, kind: 'ingressGateways' | 'egressGateways', name: string): any {
+  const found = (op.spec.components[kind] as { name: string }[]).filter((c) => c.name === name);
+  expect(found).toHaveLength(1);
+  return found[0];
 }
 
 /** The error a control plane with `props` throws in a PROD chart. */
@@ -119,7 +126,7 @@ describe('MeshControlPlane sizing per environment', () => {
       ingressGateways: [{ name: 'istio-ingressgateway', antiAffinity: required }],
       egressGateways: [{ name: 'istio-egressgateway', autoscaling: false, replicas: 2 }],
     });
-    const ingress = op.spec.components.ingressGateways[0].k8s;
+    const ingress = component(op, 'ingressGateways', 'istio-ingressgateway').k8s;
     expect(ingress.replicaCount).toBeUndefined();
     expect(ingress.hpaSpec).toStrictEqual({
       minReplicas: 3,
@@ -127,7 +134,7 @@ describe('MeshControlPlane sizing per environment', () => {
       metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } }],
     });
     expect(ingress.strategy).toStrictEqual({ rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
-    const egress = op.spec.components.egressGateways[0].k8s;
+    const egress = component(op, 'egressGateways', 'istio-egressgateway').k8s;
     expect(egress.replicaCount).toBe(2);
     expect(egress.hpaSpec).toBeUndefined();
     expect(egress.strategy).toBeUndefined();
@@ -170,19 +177,18 @@ describe('MeshControlPlane install settings', () => {
       ingressGateways: [{ name: 'istio-ingressgateway', namespace: 'istio-ingress' }],
       egressGateways: [{ name: 'istio-egressgateway' }],
     });
-    const [ingress] = op.spec.components.ingressGateways;
-    expect(ingress.name).toBe('istio-ingressgateway');
+    const ingress = component(op, 'ingressGateways', 'istio-ingressgateway');
     expect(ingress.namespace).toBe('istio-ingress');
     expect(ingress.label).toStrictEqual({ istio: 'ingressgateway' });
     expect(ingress.k8s.hpaSpec.minReplicas).toBe(3);
     expect(ingress.k8s.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey).toBe('topology.kubernetes.io/zone');
-    expect(op.spec.components.egressGateways[0].namespace).toBe('istio-system');
+    expect(component(op, 'egressGateways', 'istio-egressgateway').namespace).toBe('istio-system');
     expect(op.spec.values.gateways).toStrictEqual({ 'istio-ingressgateway': { autoscaleEnabled: true }, 'istio-egressgateway': { autoscaleEnabled: true } });
   });
 
   test('DEV gateway components switch the chart\'s default gateway HPA off', () => {
     const op = operatorFor(Environment.DEV, { profile: InstallProfile.DEFAULT, ingressGateways: [{ name: 'istio-ingressgateway' }] });
-    expect(op.spec.components.ingressGateways[0].k8s.hpaSpec).toBeUndefined();
+    expect(component(op, 'ingressGateways', 'istio-ingressgateway').k8s.hpaSpec).toBeUndefined();
     expect(op.spec.values.gateways).toStrictEqual({ 'istio-ingressgateway': { autoscaleEnabled: false } });
   });
 
@@ -298,12 +304,18 @@ describe('MeshControlPlane rejects bad input, naming path, field and value', () 
 
 describe('MeshApp output layout', () => {
   test('the IstioOperator goes to istioctl/, never into the GitOps set', () => {
-    const app = new MeshApp({ outdir: require('fs').mkdtempSync(require('path').join(require('os').tmpdir(), 'mesh-')) });
-    const chart = new MeshChart(app, 'prod', { environment: Environment.PROD });
-    new MeshControlPlane(chart, 'control-plane');
-    const [out] = app.synthOutputs();
-    expect(out.chart).toBe('prod');
-    expect(out.istioctl.map((o) => o.kind)).toStrictEqual(['IstioOperator']);
-    expect(out.gitops.some((o) => o.apiVersion.startsWith('install.istio.io/'))).toBe(false);
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-'));
+    try {
+      const app = new MeshApp({ outdir });
+      const chart = new MeshChart(app, 'prod', { environment: Environment.PROD });
+      new MeshControlPlane(chart, 'control-plane');
+      const outputs = app.synthOutputs();
+      expect(outputs.map((o) => o.chart)).toStrictEqual(['prod']);
+      const [out] = outputs;
+      expect(out.istioctl.map((o) => [o.kind, o.metadata.name])).toStrictEqual([['IstioOperator', 'control-plane']]);
+      expect(out.gitops.some((o) => o.apiVersion.startsWith('install.istio.io/'))).toBe(false);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });

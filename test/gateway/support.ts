@@ -1,2 +1,2 @@
 export type { Obj } from '../support/charts';
-export { meshChart, synth, find, errorOf as thrown, synthError } from '../support/charts';
+export { meshChart, synth, synthValid, find, errorOf as thrown, synthError } from '../support/charts';

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import {
-  Authorization, AuthorizationAction, AuthorizationPreset, AuthorizationPolicy, AuthorizationRule, ConditionKey, HttpMethod, PolicyTargetRef, Principal, WorkloadSelector,
+  Authorization, AuthorizationAction, AuthorizationPolicy, AuthorizationRule, ConditionKey, HttpMethod, PolicyTargetRef, Principal, WorkloadSelector,
 } from '../../lib';
 import { expectValidManifests } from '../support/validate';
 import { errorOf, find, Obj, prodChart, synthError } from './support';
@@ -53,13 +53,31 @@ describe('AuthorizationPolicy output', () => {
     });
     const objects = chart.toJson() as Obj[];
     expectValidManifests(objects);
-    const spec = find(objects, 'AuthorizationPolicy', 'full').spec;
-    expect(spec.action).toBe('AUDIT');
-    expect(spec.rules[0].to[0].operation.ports).toStrictEqual(['9080']);
-    expect(spec.rules[0].to[0].operation.hosts).toStrictEqual(['bookinfo.example.com', 'bookinfo.example.com:8080', 'api.*']);
-    expect(spec.rules[0].to[0].operation.notHosts).toStrictEqual(['*.internal', '*internal.example.com']);
-    expect(spec.rules[0].when[0]).toStrictEqual({ key: 'request.auth.claims[groups]', values: ['admins'] });
-    expect(spec.rules[0].from[1].source).toStrictEqual({ requestPrincipals: ['https://auth.example.com/*'], notRequestPrincipals: ['https://auth.example.com/banned'] });
+    expect(find(objects, 'AuthorizationPolicy', 'full', 'bookinfo').spec).toStrictEqual({
+      selector: { matchLabels: { app: 'productpage' } },
+      action: 'AUDIT',
+      rules: [{
+        from: [{
+          source: {
+            principals: ['cluster.local/ns/istio-ingress/sa/*'], notPrincipals: ['cluster.local/ns/evil/sa/x'],
+            namespaces: ['istio-ingress'], notNamespaces: ['team-*'],
+            ipBlocks: ['10.0.0.0/16'], notIpBlocks: ['10.0.9.9'], remoteIpBlocks: ['203.0.113.0/24'], notRemoteIpBlocks: ['2001:db8::/64'],
+          },
+        }, { source: { requestPrincipals: ['https://auth.example.com/*'], notRequestPrincipals: ['https://auth.example.com/banned'] } }],
+        to: [{
+          operation: {
+            methods: ['GET'], notMethods: ['DELETE'], paths: ['/api/{*}/reviews', '/static/*'], notPaths: ['*.php'], ports: ['9080'], notPorts: ['15000'],
+            hosts: ['bookinfo.example.com', 'bookinfo.example.com:8080', 'api.*'], notHosts: ['*.internal', '*internal.example.com'],
+          },
+        }],
+        when: [
+          { key: 'request.auth.claims[groups]', values: ['admins'] },
+          { key: 'request.headers[x-tenant]', notValues: ['blocked'] },
+          { key: 'source.ip', values: ['192.168.0.0/16'] },
+          { key: 'destination.port', values: ['9080'] },
+        ],
+      }],
+    });
   });
 
   test('targetRefs render with the right groups', () => {
@@ -145,9 +163,16 @@ describe('allowFrom and SPIFFE principals', () => {
     });
   });
 
-  test('the preset kinds are an enum', () => {
-    expect(Authorization.allowNothing().kind).toBe(AuthorizationPreset.ALLOW_NOTHING);
-    expect(Authorization.allowAll().kind).toBe(AuthorizationPreset.ALLOW_ALL);
+  test('a preset with a selector renders its kind\'s rules next to the selector, and refuses an action', () => {
+    const chart = prodChart();
+    new AuthorizationPolicy(chart, 'closed', { namespace: 'bookinfo', selector: productpage, preset: Authorization.allowNothing() });
+    new AuthorizationPolicy(chart, 'open', { namespace: 'bookinfo', selector: WorkloadSelector.labels({ app: 'ratings' }), preset: Authorization.allowAll() });
+    const objects = chart.toJson() as Obj[];
+    expectValidManifests(objects);
+    expect(find(objects, 'AuthorizationPolicy', 'closed', 'bookinfo').spec).toStrictEqual({ selector: { matchLabels: { app: 'productpage' } } });
+    expect(find(objects, 'AuthorizationPolicy', 'open', 'bookinfo').spec).toStrictEqual({ selector: { matchLabels: { app: 'ratings' } }, rules: [{}] });
+    expect(errorOf(() => new AuthorizationPolicy(prodChart(), 'p', { namespace: 'bookinfo', preset: Authorization.allowAll(), action: AuthorizationAction.DENY })))
+      .toMatch(/^\[prod\/p\] action: "DENY" is set together with preset allow-all\. Fix: either use the preset or give action and rules$/);
   });
 
   test('a ServiceAccount without namespace, or a workload without a ServiceAccount, has no usable identity', () => {

@@ -1,4 +1,5 @@
 import { IstiodNetworkPolicy, MeshControlPlane } from '../../lib';
+import { validateManifests } from '../../lib/validation';
 import { expectValidManifests } from '../support/validate';
 import { errorOf, find, Obj, prodChart } from './support';
 
@@ -10,6 +11,16 @@ function ruleFor(objects: Obj[], name: string, port: number) {
   const rules = ingressOf(objects, name).filter((r) => r.ports.some((p) => p.port === port));
   expect(rules).toHaveLength(1);
   return rules[0];
+}
+
+/**
+ * `objects` are exactly the default-revision istiod NetworkPolicy (a core kind, so
+ * expectValidManifests has no Istio schema to check it against) and the validator finds no issue.
+ */
+function expectOnlyDefaultPolicy(objects: Obj[]): void {
+  expect(validateManifests(objects)).toStrictEqual([]);
+  expect(objects.map((o) => [o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name])).toStrictEqual([['networking.k8s.io/v1', 'NetworkPolicy', 'istio-system', 'istiod']]);
+  expect(find(objects, 'NetworkPolicy', 'istiod', 'istio-system').spec.podSelector).toStrictEqual({ matchLabels: { app: 'istiod' } });
 }
 
 describe('IstiodNetworkPolicy', () => {
@@ -55,8 +66,8 @@ describe('IstiodNetworkPolicy', () => {
     const chart = prodChart();
     new IstiodNetworkPolicy(chart, 'np');
     const objects = chart.toJson() as Obj[];
-    const np = find(objects, 'NetworkPolicy', 'istiod');
-    expect(np.spec.podSelector).toStrictEqual({ matchLabels: { app: 'istiod' } });
+    expectOnlyDefaultPolicy(objects);
+    expect(find(objects, 'NetworkPolicy', 'istiod').spec.policyTypes).toStrictEqual(['Ingress']);
     const from = ruleFor(objects, 'istiod', 15012).from;
     expect(from).toContainEqual({ namespaceSelector: { matchLabels: { 'istio-injection': 'enabled' } } });
     expect(from).toContainEqual({ namespaceSelector: { matchExpressions: [{ key: 'istio.io/rev', operator: 'Exists' }] } });
@@ -70,6 +81,9 @@ describe('IstiodNetworkPolicy', () => {
     new IstiodNetworkPolicy(chart, 'np-old', { controlPlane: oldCp });
     new IstiodNetworkPolicy(chart, 'np-new', { controlPlane: newCp });
     const objects = chart.toJson() as Obj[];
+    expectValidManifests(objects); // the two IstioOperators are schema-checked
+    expect(find(objects, 'NetworkPolicy', 'istiod-1-29-2', 'istio-system').spec.podSelector).toStrictEqual({ matchLabels: { 'app': 'istiod', 'istio.io/rev': '1-29-2' } });
+    expect(find(objects, 'NetworkPolicy', 'istiod-1-30-3', 'istio-system').spec.podSelector).toStrictEqual({ matchLabels: { 'app': 'istiod', 'istio.io/rev': '1-30-3' } });
     expect(ruleFor(objects, 'istiod-1-29-2', 15012).from).toStrictEqual(ruleFor(objects, 'istiod-1-30-3', 15012).from);
   });
 
@@ -77,6 +91,7 @@ describe('IstiodNetworkPolicy', () => {
     const chart = prodChart();
     new IstiodNetworkPolicy(chart, 'np', { allowPlaintextXds: true });
     const objects = chart.toJson() as Obj[];
+    expectOnlyDefaultPolicy(objects);
     expect(ruleFor(objects, 'istiod', 15010).ports).toStrictEqual([{ port: 15010, protocol: 'TCP' }, { port: 15012, protocol: 'TCP' }]);
   });
 
@@ -84,6 +99,7 @@ describe('IstiodNetworkPolicy', () => {
     const chart = prodChart();
     new IstiodNetworkPolicy(chart, 'np', { apiServerCidrs: ['172.16.0.0/28', '10.0.0.1/32'], monitoringNamespaces: [] });
     const objects = chart.toJson() as Obj[];
+    expectOnlyDefaultPolicy(objects);
     expect(ruleFor(objects, 'istiod', 15017)).toStrictEqual({
       from: [{ ipBlock: { cidr: '10.0.0.1/32' } }, { ipBlock: { cidr: '172.16.0.0/28' } }],
       ports: [{ port: 15017, protocol: 'TCP' }],

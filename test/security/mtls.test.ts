@@ -72,12 +72,17 @@ describe('StrictMtls output', () => {
     });
   });
 
-  test('StrictMtls.mode and PortMtls.mode share one enum', () => {
+  test('mode is what the policy renders: STRICT by default, PERMISSIVE on request, DISABLE through insecureDisableMtls', () => {
     const chart = prodChart();
-    expect(new StrictMtls(chart, 'strict', { scope: MtlsScope.namespace('a') }).mode).toBe(PeerMtlsMode.STRICT);
-    expect(new StrictMtls(chart, 'permissive', { scope: MtlsScope.namespace('b'), mode: MtlsMode.PERMISSIVE }).mode).toBe(PeerMtlsMode.PERMISSIVE);
-    expect(new StrictMtls(chart, 'off', { scope: MtlsScope.namespace('c'), insecureDisableMtls: true }).mode).toBe(PeerMtlsMode.DISABLE);
-    expect(PortMtls.insecureDisable(8080).mode).toBe(PeerMtlsMode.DISABLE);
+    const modes = [
+      new StrictMtls(chart, 'strict', { scope: MtlsScope.namespace('a') }),
+      new StrictMtls(chart, 'permissive', { scope: MtlsScope.namespace('b'), mode: MtlsMode.PERMISSIVE }),
+      new StrictMtls(chart, 'off', { scope: MtlsScope.namespace('c'), insecureDisableMtls: true }),
+    ].map((m) => m.mode);
+    expect(modes).toStrictEqual([PeerMtlsMode.STRICT, PeerMtlsMode.PERMISSIVE, PeerMtlsMode.DISABLE]);
+    const objects = chart.toJson() as Obj[];
+    expectValidManifests(objects);
+    expect(['a', 'b', 'c'].map((ns) => find(objects, 'PeerAuthentication', 'default', ns).spec)).toStrictEqual(modes.map((mode) => ({ mtls: { mode } })));
   });
 
   test('DISABLE only through insecureDisableMtls', () => {
@@ -113,7 +118,9 @@ describe('StrictMtls rules', () => {
     // GIVEN a chart with a namespace THEN the policy lands there
     const chart = new MeshChart(Testing.app(), 'prod', { environment: Environment.PROD, namespace: 'bookinfo' });
     new StrictMtls(chart, 'w', { scope: MtlsScope.fromWorkload(deploymentIn(chart)) });
-    expect(find(chart.toJson() as Obj[], 'PeerAuthentication', 'w').metadata.namespace).toBe('bookinfo');
+    const objects = chart.toJson() as Obj[];
+    expectValidManifests(objects);
+    expect(find(objects, 'PeerAuthentication', 'w', 'bookinfo').spec).toStrictEqual({ selector: { matchLabels: { app: 'reviews' } }, mtls: { mode: 'STRICT' } });
   });
 
   test('workload scope: a namespace that differs from the selected workload\'s is an error', () => {

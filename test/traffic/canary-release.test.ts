@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-27';
 import {
   CanaryRelease, CanaryReleaseProps, Environment, EnvironmentProfile, FaultInjection, HttpMatch, RetryOn, RetryPolicy, Subset,
 } from '../../lib';
-import { all, errorOf, meshChart, Obj, one, reviews, synthValid } from './support';
+import { errorOf, meshChart, Obj, one, reviews, synthValid } from './support';
 
 const v1 = Subset.fromLabels('v1', { app: 'reviews', version: 'v1' });
 const v2 = Subset.fromLabels('v2', { app: 'reviews', version: 'v2' });
@@ -21,8 +21,15 @@ function canaryError(props: Partial<CanaryReleaseProps>, env: EnvironmentProfile
 }
 
 function weights(objs: Obj[]): Record<string, number> {
-  const weighted = one(objs, 'VirtualService', 'reviews').spec.http.find((r: { name: string }) => r.name === 'reviews-canary-weighted');
+  const weighted = routeNamed(objs, 'reviews-canary-weighted');
   return Object.fromEntries(weighted.route.map((d: { destination: { subset: string }; weight: number }) => [d.destination.subset, d.weight]));
+}
+
+/** The HTTP route named `name` of the reviews VirtualService. */
+function routeNamed(objs: Obj[], name: string): any {
+  const routes = one(objs, 'VirtualService', 'reviews').spec.http.filter((r: { name: string }) => r.name === name);
+  expect(routes).toHaveLength(1);
+  return routes[0];
 }
 
 describe('CanaryRelease', () => {
@@ -93,7 +100,9 @@ describe('CanaryRelease', () => {
       timeout: Duration.seconds(3),
       retries: RetryPolicy.of({ attempts: 2, perTryTimeout: Duration.millis(1500), retryOn: [RetryOn.GATEWAY_ERROR, RetryOn.CONNECT_FAILURE] }),
     });
-    for (const route of one(objs, 'VirtualService', 'reviews').spec.http) {
+    const http = one(objs, 'VirtualService', 'reviews').spec.http;
+    expect(http.map((r: { name: string }) => r.name)).toStrictEqual(['reviews-canary-match', 'reviews-canary-weighted']);
+    for (const route of http) {
       expect(route.timeout).toBe('3s');
       expect(route.retries).toStrictEqual({ attempts: 2, perTryTimeout: '1500ms', retryOn: 'gateway-error,connect-failure' });
     }
@@ -103,7 +112,7 @@ describe('CanaryRelease', () => {
     const fault = FaultInjection.delay({ fixedDelay: Duration.seconds(2), percent: 5 });
     expect(canaryError({ fault })).toBe('[prod/reviews-canary] fault.delay: "prod" is a production environment, where fault injection would break real requests. ' +
       'Fix: inject faults in DEV or STAGING, or set allowInProduction: true for a deliberate production chaos test');
-    const route = one(synthCanary({ fault }, Environment.STAGING).objs, 'VirtualService', 'reviews').spec.http[0];
+    const route = routeNamed(synthCanary({ fault }, Environment.STAGING).objs, 'reviews-canary-weighted');
     expect(route.fault).toStrictEqual({ delay: { fixedDelay: '2s', percentage: { value: 5 } } });
   });
 
@@ -113,13 +122,20 @@ describe('CanaryRelease', () => {
     const d2 = reviews(chart, 'v2');
     new CanaryRelease(chart, 'reviews-canary', { host: 'reviews', namespace: 'bookinfo', stable: Subset.fromWorkload('v1', d1), canary: Subset.fromWorkload('v2', d2) });
     const objs = synthValid(chart);
-    const subsets = one(objs, 'DestinationRule', 'reviews').spec.subsets;
-    for (const [i, deployment] of [d1, d2].entries()) {
-      const pods = one(objs, 'Deployment', deployment.name).spec.template.metadata.labels;
-      expect(Object.entries(subsets[i].labels).every(([k, v]) => pods[k] === v)).toBe(true);
-    }
-    const otherPods = one(objs, 'Deployment', d2.name).spec.template.metadata.labels;
-    expect(Object.entries(subsets[0].labels).every(([k, v]) => otherPods[k] === v)).toBe(false);
+    const subsets: { name: string; labels: Record<string, string> }[] = one(objs, 'DestinationRule', 'reviews').spec.subsets;
+    const labelsOf = (name: string) => {
+      const found = subsets.filter((x) => x.name === name);
+      expect(found).toHaveLength(1);
+      return found[0].labels;
+    };
+    const podsOf = (d: kplus.Deployment) => one(objs, 'Deployment', d.name, 'bookinfo').spec.template.metadata.labels;
+    expect(subsets.map((x) => x.name)).toStrictEqual(['v1', 'v2']);
+    expect(labelsOf('v1')).toStrictEqual({ app: 'reviews', version: 'v1' });
+    expect(labelsOf('v2')).toStrictEqual({ app: 'reviews', version: 'v2' });
+    expect(podsOf(d1)).toMatchObject(labelsOf('v1'));
+    expect(podsOf(d2)).toMatchObject(labelsOf('v2'));
+    expect(podsOf(d2)).not.toMatchObject(labelsOf('v1'));
+    expect(podsOf(d1)).not.toMatchObject(labelsOf('v2'));
   });
 
   test('Subset.fromWorkload falls back to the workload selector when its pods have no labels of yours', () => {
@@ -129,7 +145,7 @@ describe('CanaryRelease', () => {
     expect(subset.labels).toStrictEqual(d.matchLabels);
     expect(Object.keys(subset.labels)).toStrictEqual(['cdk8s.io/metadata.addr']);
     new CanaryRelease(chart, 'c', { host: 'web', namespace: 'shop', stable: subset, canary: Subset.fromLabels('v2', { version: 'v2' }) });
-    const pods = all(synthValid(chart), 'Deployment')[0].spec.template.metadata.labels;
+    const pods = one(synthValid(chart), 'Deployment', d.name).spec.template.metadata.labels;
     expect(pods['cdk8s.io/metadata.addr']).toBe(subset.labels['cdk8s.io/metadata.addr']);
   });
 });

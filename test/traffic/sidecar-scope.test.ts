@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Environment, OutboundTraffic, ServiceProtocol, SidecarScope, SidecarScopeProps, WorkloadSelector } from '../../lib';
 import { expectValidManifests } from '../support/validate';
-import { find, meshChart, synth, synthError, thrown } from '../gateway/support';
+import { find, meshChart, synth, synthError, synthValid, thrown } from '../gateway/support';
 
 function errorFor(props: Partial<SidecarScopeProps>): string {
   return thrown(() => new SidecarScope(meshChart(), 'scope', { namespace: 'bookinfo', ...props } as SidecarScopeProps));
@@ -83,7 +83,7 @@ describe('SidecarScope', () => {
     });
     const scope = new SidecarScope(chart, 'reviews-scope', { selector: WorkloadSelector.fromWorkload(reviews), hosts: ['./*'] });
     expect([scope.namespace, scope.selectorLabels]).toStrictEqual(['bookinfo', { app: 'reviews' }]);
-    expect(find(synth(chart), 'Sidecar', 'reviews-scope', 'bookinfo').spec.workloadSelector).toStrictEqual({ labels: { app: 'reviews' } });
+    expect(find(synthValid(chart), 'Sidecar', 'reviews-scope', 'bookinfo').spec.workloadSelector).toStrictEqual({ labels: { app: 'reviews' } });
     expect(thrown(() => new SidecarScope(chart, 'elsewhere', { namespace: 'shop', selector: WorkloadSelector.fromWorkload(reviews), hosts: ['./*'] })))
       .toBe('[prod/elsewhere] namespace: "shop" differs from the namespace of the selected workload ("bookinfo"); Istio applies it in its own namespace only. '
         + 'Fix: leave namespace out or set it to "bookinfo"');

@@ -176,7 +176,11 @@ describe('TrafficHost rules', () => {
       spec: { host: 'reviews.bookinfo.svc.cluster.local', subsets: [{ name: 'v3', labels: { version: 'v3' } }] },
     });
     TrafficHost.of(chart, 'reviews', 'bookinfo')._addHttpRoute(chart, { destinations: [{ subset: 'v3' }] }, 'route');
-    expect(() => Testing.synth(chart)).not.toThrow();
+    const objs = synthValid(chart);
+    expect(one(objs, 'VirtualService', 'reviews', 'bookinfo').spec.http).toStrictEqual([
+      { route: [{ destination: { host: 'reviews', subset: 'v3' } }] },
+    ]);
+    expect(all(objs, 'DestinationRule').map((o) => o.metadata.name)).toStrictEqual(['reviews-by-hand']);
   });
 
   test('IST0109: a host routed by a mesh VirtualService of any construct, in any namespace', () => {

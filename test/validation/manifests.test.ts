@@ -86,7 +86,9 @@ describe('structural errors', () => {
   it('reports an enum violation', () => {
     const dr = fx.destinationRule();
     set(dr, 'spec.trafficPolicy.loadBalancer.simple', 'FASTEST');
-    const [issue] = validateManifest(dr);
+    const issues = validateManifest(dr);
+    expect(issues).toHaveLength(1);
+    const [issue] = issues;
     expect(issue.path).toBe('spec.trafficPolicy.loadBalancer.simple');
     expect(issue.message).toMatch(/^"FASTEST" is not one of .*"LEAST_REQUEST"/);
   });
@@ -143,7 +145,9 @@ describe('CEL rules (x-kubernetes-validations)', () => {
   it('an unparsable duration is a failure, never a pass', () => {
     const vs = fx.virtualService();
     set(vs, 'spec.http.0.timeout', 'ten seconds');
-    const [issue] = validateManifest(vs);
+    const issues = validateManifest(vs);
+    expect(issues).toHaveLength(1);
+    const [issue] = issues;
     expect(issue.path).toBe('spec.http[0].timeout');
     expect(issue.message).toMatch(/rule could not be evaluated/);
   });
@@ -196,7 +200,9 @@ describe('CEL rules (x-kubernetes-validations)', () => {
   it('PeerAuthentication portLevelMtls key that is not a port number', () => {
     const pa = fx.peerAuthentication();
     pa.spec.portLevelMtls = { http: { mode: 'STRICT' } };
-    const [issue] = validateManifest(pa);
+    const issues = validateManifest(pa);
+    expect(issues).toHaveLength(1);
+    const [issue] = issues;
     expect(issue.path).toBe('spec.portLevelMtls');
     expect(issue.message).toMatch(/^port must be between 1-65535 \(rule could not be evaluated/);
   });

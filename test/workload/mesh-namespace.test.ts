@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { DataPlaneMode, MeshControlPlane, MeshNamespace } from '../../lib';
+import { validateManifests } from '../../lib/validation';
 import { errorOf, find, meshChart, synth, synthValid } from '../support/charts';
 
 describe('MeshNamespace', () => {
@@ -21,6 +22,10 @@ describe('MeshNamespace', () => {
     new MeshNamespace(chart, 'b', { mode: DataPlaneMode.AMBIENT });
     new MeshNamespace(chart, 'c', { mode: DataPlaneMode.NONE });
     const objects = synth(chart);
+    // Only core Namespaces, which have no Istio schema: the validator must find no issue, and the
+    // objects are checked one by one below.
+    expect(validateManifests(objects)).toStrictEqual([]);
+    expect(objects.map((o) => [o.apiVersion, o.kind, o.metadata.name])).toStrictEqual([['v1', 'Namespace', 'a'], ['v1', 'Namespace', 'b'], ['v1', 'Namespace', 'c']]);
     expect(find(objects, 'Namespace', 'a').metadata.labels).toStrictEqual({ 'istio-injection': 'enabled' });
     expect(find(objects, 'Namespace', 'b').metadata.labels).toStrictEqual({ 'istio.io/dataplane-mode': 'ambient' });
     expect(find(objects, 'Namespace', 'c').metadata.labels).toStrictEqual({ 'istio-injection': 'disabled' });
