@@ -1,6 +1,6 @@
 /**
  * DestinationPolicy rules no other test reaches: client TLS SANs and insecureSkipVerify outside
- * SIMPLE/MUTUAL, Maglev table sizes, subsets of workloads without labels, and a construct id that
+ * SIMPLE/MUTUAL, Maglev table sizes, empty query parameter hash keys, subsets of workloads without labels, and a construct id that
  * blocks the host's TrafficHost.
  */
 import * as kplus from 'cdk8s-plus-27';
@@ -44,6 +44,14 @@ describe('Maglev table size', () => {
     // GIVEN / WHEN / THEN
     expect(policyError({ loadBalancer: LoadBalancer.consistentHashHeader('x-user', { maglevTableSize }) }))
       .toBe(`[prod/policy] loadBalancer.consistentHash.maglev.tableSize: ${maglevTableSize} is not a prime below 5000011 (D5). Fix: use a prime such as 65537`);
+  });
+});
+
+describe('consistent hash keys', () => {
+  test('an empty query parameter name is an error', () => {
+    // GIVEN / WHEN / THEN
+    expect(policyError({ loadBalancer: LoadBalancer.consistentHashQueryParameter('') }))
+      .toBe('[prod/policy] loadBalancer.consistentHash.httpQueryParameterName: "" is empty. Fix: name the query parameter, e.g. "user"');
   });
 });
 

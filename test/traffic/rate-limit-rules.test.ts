@@ -1,5 +1,5 @@
 /**
- * LocalRateLimit response header rules no other test reaches.
+ * LocalRateLimit response header and stat prefix rules no other test reaches.
  */
 import { Duration } from 'cdk8s';
 import { Environment, LocalRateLimit, LocalRateLimitProps, WorkloadSelector } from '../../lib';
@@ -11,7 +11,7 @@ function limitError(props: Partial<LocalRateLimitProps>): string {
   return errorOf(() => new LocalRateLimit(meshChart(Environment.PROD), 'rl', { ...BASE, ...props }));
 }
 
-describe('LocalRateLimit responseHeader', () => {
+describe('LocalRateLimit responseHeader and statPrefix', () => {
   test('a header of your own is written on limited responses', () => {
     // GIVEN
     const chart = meshChart(Environment.PROD);
@@ -33,5 +33,11 @@ describe('LocalRateLimit responseHeader', () => {
     // GIVEN / WHEN / THEN
     expect(limitError({ responseHeader: { name: 'x-rate-limited', value: 'yes\r\nset-cookie: a=b' } }))
       .toBe('[prod/rl] responseHeader.value: "yes\\r\\nset-cookie: a=b" is not a header value. Fix: use a single-line string, e.g. "true"');
+  });
+
+  test('a stat prefix with capitals or dashes is an error', () => {
+    // GIVEN / WHEN / THEN
+    expect(limitError({ statPrefix: 'Productpage-Limiter' }))
+      .toBe('[prod/rl] statPrefix: "Productpage-Limiter" is not a stat prefix (lowercase letters, digits and "_"). Fix: use e.g. "http_local_rate_limiter"');
   });
 });

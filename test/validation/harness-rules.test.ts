@@ -93,6 +93,7 @@ describe('webhook port rule on malformed servers', () => {
   test.each([
     ['servers that are an object', { https: { port: { number: 0 } } }, 'spec.servers: must be array, got an object'],
     ['a server that is a string', ['https'], 'spec.servers[0]: must be object, got "https"'],
+    ['a server without a port', [{ hosts: ['bookinfo.example.com'] }], 'spec.servers[0].port: required field is missing'],
   ])('%s: only the type is reported (the rule finds no port)', (_case, servers, issue) => {
     // GIVEN
     const gw: any = fx.gateway();
