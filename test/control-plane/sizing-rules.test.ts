@@ -1,0 +1,69 @@
+/**
+ * Sizing rules (HPA minimum, anti-affinity, PodDisruptionBudget) reached through per-construct
+ * overrides and through Environment.override; the field is the prop the value came from.
+ */
+import { AntiAffinityMode, Environment, IngressGateway, GatewayServer, MeshChart, MeshControlPlane, PilotOptions } from '../../lib';
+import { Testing } from 'cdk8s';
+import { errorOf, meshChart } from '../support/charts';
+
+const PROD_HPA = { minReplicas: 2, maxReplicas: 5, targetCpuUtilizationPercent: 80 };
+
+function pilotError(pilot: PilotOptions): string {
+  return errorOf(() => new MeshControlPlane(meshChart(Environment.PROD), 'cp', { pilot }));
+}
+
+describe('sizing overrides of one construct', () => {
+  test.each([
+    ['HPA minReplicas 0', { autoscaling: { ...PROD_HPA, minReplicas: 0 } },
+      '[prod/cp] pilot.autoscaling.minReplicas: 0 is not a whole number of at least 1. Fix: set minReplicas to 1 or more (2 for HA)'],
+    ['fractional HPA minReplicas', { autoscaling: { ...PROD_HPA, minReplicas: 1.5 } },
+      '[prod/cp] pilot.autoscaling.minReplicas: 1.5 is not a whole number of at least 1. Fix: set minReplicas to 1 or more (2 for HA)'],
+    ['an unknown anti-affinity mode', { antiAffinity: { mode: 'sometimes' as AntiAffinityMode, topologyKey: 'kubernetes.io/hostname' } },
+      '[prod/cp] pilot.antiAffinity.mode: "sometimes" is not an anti-affinity mode. Fix: use one of none, preferred, required'],
+    ['a topology key with a space', { antiAffinity: { mode: AntiAffinityMode.REQUIRED, topologyKey: 'kubernetes.io/host name' } },
+      '[prod/cp] pilot.antiAffinity.topologyKey: "kubernetes.io/host name" is not a node label key. Fix: use "kubernetes.io/hostname" or "topology.kubernetes.io/zone"'],
+    ['an empty topology key', { antiAffinity: { mode: AntiAffinityMode.REQUIRED, topologyKey: '' } },
+      '[prod/cp] pilot.antiAffinity.topologyKey: "" is not a node label key. Fix: use "kubernetes.io/hostname" or "topology.kubernetes.io/zone"'],
+    ['weight 0', { antiAffinity: { mode: AntiAffinityMode.PREFERRED, topologyKey: 'kubernetes.io/hostname', weight: 0 } },
+      '[prod/cp] pilot.antiAffinity.weight: 0 is not a whole number 1–100. Fix: use 100 for the strongest preference'],
+    ['weight 101', { antiAffinity: { mode: AntiAffinityMode.PREFERRED, topologyKey: 'kubernetes.io/hostname', weight: 101 } },
+      '[prod/cp] pilot.antiAffinity.weight: 101 is not a whole number 1–100. Fix: use 100 for the strongest preference'],
+    ['PDB minAvailable 0', { podDisruptionBudget: { minAvailable: 0 } },
+      '[prod/cp] pilot.podDisruptionBudget.minAvailable: 0 is not a whole number of at least 1. Fix: keep at least 1 pod available, or set podDisruptionBudget: false'],
+  ])('%s is an error', (_case, pilot, message) => {
+    // GIVEN / WHEN / THEN
+    expect(pilotError(pilot)).toBe(message);
+  });
+
+  test('a gateway reports its sizing under "sizing"', () => {
+    // GIVEN / WHEN
+    const error = errorOf(() => new IngressGateway(meshChart(Environment.PROD), 'gw', {
+      servers: [GatewayServer.http({ hosts: ['bookinfo.example.com'] })],
+      sizing: { antiAffinity: { mode: AntiAffinityMode.PREFERRED, topologyKey: 'topology.kubernetes.io/zone', weight: 1000 } },
+    }));
+    // THEN
+    expect(error).toBe('[prod/gw] sizing.antiAffinity.weight: 1000 is not a whole number 1–100. Fix: use 100 for the strongest preference');
+  });
+});
+
+describe('sizing of a derived environment', () => {
+  test('an HPA minimum of 0 in Environment.override fails where a construct takes it, under the construct\'s path', () => {
+    // GIVEN an environment whose istiod HPA starts at 0
+    const env = Environment.override(Environment.PROD, { name: 'prod-eu', istiod: { autoscaling: { ...PROD_HPA, minReplicas: 0 } } });
+    const chart = new MeshChart(Testing.app(), 'prod-eu', { environment: env });
+    // WHEN
+    const error = errorOf(() => new MeshControlPlane(chart, 'cp'));
+    // THEN
+    expect(error).toBe('[prod-eu/cp] pilot.autoscaling.minReplicas: 0 is not a whole number of at least 1. Fix: set minReplicas to 1 or more (2 for HA)');
+  });
+
+  test('a PDB of 0 for the ingress gateway fails at the gateway', () => {
+    // GIVEN
+    const env = Environment.override(Environment.PROD, { name: 'prod-eu', ingressGateway: { podDisruptionBudget: { minAvailable: 0 } } });
+    const chart = new MeshChart(Testing.app(), 'prod-eu', { environment: env });
+    // WHEN
+    const error = errorOf(() => new IngressGateway(chart, 'gw', { servers: [GatewayServer.http({ hosts: ['bookinfo.example.com'] })] }));
+    // THEN
+    expect(error).toBe('[prod-eu/gw] sizing.podDisruptionBudget.minAvailable: 0 is not a whole number of at least 1. Fix: keep at least 1 pod available, or set podDisruptionBudget: false');
+  });
+});
