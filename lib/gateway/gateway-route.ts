@@ -266,7 +266,7 @@ export class GatewayRoute extends Construct {
     });
     if (rendered.every((r) => r.match !== undefined)) {
       // No default route among the host's: requests no route matches go to the whole host, as without applyHostRoutes.
-      routes.push(...(this.spec.http ?? []));
+      routes.push(...(JSON.parse(JSON.stringify(this.spec.http ?? [])) as VirtualServiceSpecHttp[]));
     }
     return routes;
   }
