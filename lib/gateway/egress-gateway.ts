@@ -3,12 +3,12 @@ import { Construct } from 'constructs';
 import { GatewayServer } from './gateway-server';
 import { GatewayServiceType, MeshGateway, MeshGatewayProps } from './mesh-gateway';
 import {
-  DestinationRule, DestinationRuleSpec, VirtualService, VirtualServiceSpec,
+  DestinationRule, DestinationRuleSpec, VirtualService, VirtualServiceSpec, VirtualServiceSpecHttp, VirtualServiceSpecTls,
 } from '../../imports/networking.istio.io';
 import { invalidInput } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
 import { checkMeshRoutes } from '../traffic/mesh-routes';
-import { ExternalService, ServiceProtocol } from '../traffic/service-entry';
+import { ExternalService, ServiceProtocol, ServiceResolution } from '../traffic/service-entry';
 
 /** Props of an {@link EgressGateway}. */
 export type EgressGatewayProps = MeshGatewayProps;
@@ -29,7 +29,8 @@ export interface EgressRouteOptions {
    */
   readonly port?: number;
   /**
-   * Name of the VirtualService (and of the gateway DestinationRule's subset for this route).
+   * Name of the gateway DestinationRule's subset for this route, and of the VirtualService when this
+   * is the first route of its host through this gateway (later routes of the host join that one).
    * @default the construct id
    */
   readonly name?: string;
@@ -44,6 +45,13 @@ export interface EgressRouteProps extends EgressRouteOptions {
 const PLAIN = [ServiceProtocol.HTTP];
 const SNI = [ServiceProtocol.TLS, ServiceProtocol.HTTPS];
 
+/** The one mesh + gateway VirtualService of an external host routed through an egress gateway. */
+interface HostVirtualService {
+  readonly virtualService: VirtualService;
+  readonly http: VirtualServiceSpecHttp[];
+  readonly tls: VirtualServiceSpecTls[];
+}
+
 /**
  * An egress gateway: the same gateway workload as {@link IngressGateway} (ClusterIP Service, the
  * environment's `egressGateway` sizing) through which {@link routeExternalHost} sends traffic for
@@ -53,6 +61,7 @@ const SNI = [ServiceProtocol.TLS, ServiceProtocol.HTTPS];
 export class EgressGateway extends MeshGateway {
   private destinationRule?: DestinationRule;
   private readonly subsets: string[] = [];
+  private readonly hostVirtualServices = new Map<string, HostVirtualService>();
 
   constructor(scope: Construct, id: string, props: EgressGatewayProps = {}) {
     super(scope, id, props, {
@@ -90,6 +99,21 @@ export class EgressGateway extends MeshGateway {
     }
   }
 
+  /**
+   * The VirtualService of `host` (one per host and gateway, holding the `http` and `tls` routes of
+   * every route of the host), made by `create` for the host's first route.
+   * @internal
+   */
+  public _hostVirtualService(host: string, create: () => VirtualService): HostVirtualService {
+    const key = host.toLowerCase();
+    let entry = this.hostVirtualServices.get(key);
+    if (!entry) {
+      entry = { virtualService: create(), http: [], tls: [] };
+      this.hostVirtualServices.set(key, entry);
+    }
+    return entry;
+  }
+
   /** The DestinationRule for the gateway Service: one subset per route. */
   public toDestinationRuleSpec(): DestinationRuleSpec {
     return { host: this.serviceHost, subsets: this.subsets.map((name) => ({ name })) };
@@ -99,12 +123,19 @@ export class EgressGateway extends MeshGateway {
 /**
  * One external host routed through an {@link EgressGateway}, as Istio's "Egress Gateways" task does it:
  * a server for the host on the gateway (HTTP on 80, or TLS passthrough on 443), a subset of the
- * gateway's DestinationRule, and a VirtualService bound to `mesh` and to the gateway — sidecars send the
- * host's traffic to the gateway, the gateway sends it on to the host. Made by
+ * gateway's DestinationRule, and routes in a VirtualService bound to `mesh` and to the gateway — sidecars
+ * send the host's traffic to the gateway, the gateway sends it on to the host. Made by
  * {@link EgressGateway.routeExternalHost}.
  *
- * The VirtualService is a mesh VirtualService for the host: another one for the same host in the chart
- * (a `HostRoutes`, another egress route) fails the synth (istioctl analyze IST0109).
+ * The routes of one host through one gateway share one VirtualService (named after the host's first
+ * route): routing both the HTTP port 80 and the TLS port 443 of a host gives one object with an `http`
+ * and a `tls` section. It is a mesh VirtualService for the host, so another one for the same host in the
+ * chart (a `HostRoutes`, a route of the host through another egress gateway) fails the synth (istioctl
+ * analyze IST0109).
+ *
+ * The service must be one the gateway can forward to: its resolution must not be NONE (the gateway
+ * would send the connection to its original destination, which is the gateway itself; use DNS, or
+ * STATIC with endpoints), and its `exportTo` must let the gateway's namespace see it.
  */
 export class EgressRoute extends Construct {
   /** The routed external host. */
@@ -113,11 +144,11 @@ export class EgressRoute extends Construct {
   public readonly port: number;
   /** The gateway port the traffic passes (80 for HTTP, 443 for TLS). */
   public readonly gatewayPort: number;
-  /** Name of the VirtualService, and of the gateway DestinationRule's subset for this route. */
+  /** Name of the gateway DestinationRule's subset for this route. */
   public readonly name: string;
   /** Namespace of the VirtualService (the gateway's). */
   public readonly namespace: string;
-  /** The VirtualService. */
+  /** The VirtualService of the host, shared by every route of the host through this gateway. */
   public readonly virtualService: VirtualService;
 
   constructor(scope: Construct, id: string, props: EgressRouteProps) {
@@ -136,6 +167,17 @@ export class EgressRoute extends Construct {
     }
     if (host.startsWith('*')) {
       throw invalidInput(this, 'host', host, 'is a wildcard; an egress gateway forwards to one named host', 'route each concrete host, e.g. "en.wikipedia.org"');
+    }
+    if (service.resolution === ServiceResolution.NONE) {
+      throw invalidInput(this, 'service', service.node.path,
+        `resolves ${host} with NONE: the gateway would forward each connection to its original destination, which is the gateway itself, in a loop (Istio's Egress Gateways task)`,
+        'give the ExternalService resolution: ServiceResolution.DNS (or STATIC with endpoints)');
+    }
+    const exportTo = service.toSpec().exportTo;
+    if (exportTo !== undefined && !exportTo.some((e) => e === '*' || e === gateway.namespace || (e === '.' && service.namespace === gateway.namespace))) {
+      throw invalidInput(this, 'service', service.node.path,
+        `has exportTo ${JSON.stringify(exportTo)} (ServiceEntry in namespace ${service.namespace}), which hides ${host} from the gateway's namespace ${gateway.namespace}, so the gateway cannot route to it`,
+        `add "${gateway.namespace}" (or "*") to the ExternalService's exportTo, or leave exportTo out`);
     }
     const port = props.port !== undefined
       ? service.ports.find((p) => p.number === props.port)
@@ -157,24 +199,27 @@ export class EgressRoute extends Construct {
 
     const toGateway = { destination: { host: gateway.serviceHost, subset: this.name, port: { number: this.gatewayPort } } };
     const toHost = { destination: { host, port: { number: port.number } } };
-    const spec: VirtualServiceSpec = tls
-      ? {
+    const shared = gateway._hostVirtualService(host, () => new VirtualService(this, 'Resource', {
+      metadata: { name: this.name, namespace: this.namespace },
+      spec: Lazy.any({ produce: () => ({
         hosts: [host],
         gateways: ['mesh', gateway.gatewayRef],
-        tls: [
-          { match: [{ gateways: ['mesh'], port: port.number, sniHosts: [host] }], route: [toGateway] },
-          { match: [{ gateways: [gateway.gatewayRef], port: this.gatewayPort, sniHosts: [host] }], route: [toHost] },
-        ],
-      }
-      : {
-        hosts: [host],
-        gateways: ['mesh', gateway.gatewayRef],
-        http: [
-          { match: [{ gateways: ['mesh'], port: port.number }], route: [toGateway] },
-          { match: [{ gateways: [gateway.gatewayRef], port: this.gatewayPort }], route: [toHost] },
-        ],
-      };
-    this.virtualService = new VirtualService(this, 'Resource', { metadata: { name: this.name, namespace: this.namespace }, spec });
+        ...(shared.http.length ? { http: shared.http } : {}),
+        ...(shared.tls.length ? { tls: shared.tls } : {}),
+      }) }) as unknown as VirtualServiceSpec,
+    }));
+    if (tls) {
+      shared.tls.push(
+        { match: [{ gateways: ['mesh'], port: port.number, sniHosts: [host] }], route: [toGateway] },
+        { match: [{ gateways: [gateway.gatewayRef], port: this.gatewayPort, sniHosts: [host] }], route: [toHost] },
+      );
+    } else {
+      shared.http.push(
+        { match: [{ gateways: ['mesh'], port: port.number }], route: [toGateway] },
+        { match: [{ gateways: [gateway.gatewayRef], port: this.gatewayPort }], route: [toHost] },
+      );
+    }
+    this.virtualService = shared.virtualService;
     checkMeshRoutes(this);
   }
 }

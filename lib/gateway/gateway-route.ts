@@ -11,6 +11,7 @@ import { checkHostname, hostCoveredBy, parseServiceHost } from '../core/hostname
 import { checkDnsLabel } from '../core/names';
 import { checkPort } from '../core/ports';
 import { checkServiceHost, checkSubsetName } from '../traffic/checks';
+import { canonicalHost } from '../traffic/mesh-routes';
 import { Subset } from '../traffic/subset';
 import { hostNamespace, TrafficHost, trafficNamespace } from '../traffic/traffic-host';
 
@@ -45,6 +46,11 @@ export interface GatewayRouteDestination {
    * Subset of the host: a `Subset` (added to the host's shared DestinationRule, see `TrafficHost`) or
    * the name of one that another construct defines. Either way synth fails when no DestinationRule of
    * the chart defines it for the host (istioctl analyze IST0101: requests would fail with 503).
+   *
+   * When the host has mesh routes to subsets (a `CanaryRelease`, a `HostRoutes` route with `to`), give
+   * a subset or `applyHostRoutes`: those routes live in the host's mesh-bound VirtualService, which a
+   * gateway does not apply, so a route with neither would send ingress traffic to every version and
+   * ignore the canary's weights and `routeToCanaryWhen` (an error at synth).
    * @default the whole host, no subset
    */
   readonly subset?: Subset | string;
@@ -81,6 +87,18 @@ export interface GatewayRouteOptions {
    * @default none (Istio's default: no timeout)
    */
   readonly timeout?: Duration;
+  /**
+   * Apply the destination host's mesh HTTP routes at the gateway too (HTTP routes, no
+   * `destination.subset`): the VirtualService gets a copy of the routes that `CanaryRelease` and
+   * `HostRoutes` wrote for the host — the canary's `routeToCanaryWhen` route and its weighted split,
+   * timeouts, retries and faults — sending to the destination (and `destination.port`). A mesh
+   * VirtualService is bound to `mesh` only, so without this ingress traffic would skip them. Copied at
+   * synth, so constructs added later count. `pathPrefix` is added to every match (a mesh route that
+   * matches on the URI itself is an error), `timeout` applies to routes without their own (a different
+   * one is an error), and when the host has no default route, one to the whole host comes last.
+   * @default false: one route to the destination
+   */
+  readonly applyHostRoutes?: boolean;
 }
 
 /** Props of a {@link GatewayRoute}. */
@@ -95,6 +113,13 @@ export interface GatewayRouteProps extends GatewayRouteOptions {
  * its hosts to one destination. Every host must be served by a server of the gateway of the matching kind
  * (HTTP/HTTPS for HTTP routes, TLS for passthrough): istioctl reports IST0132 otherwise, and the route
  * would never receive traffic. Checked at synth, so servers added later count.
+ *
+ * The VirtualService is bound to the gateway only, and a host's mesh VirtualService (`CanaryRelease`
+ * weights and matches, `HostRoutes`) to `mesh` only, so the gateway does not apply the host's routes by
+ * itself. For a host with routes to subsets, give `applyHostRoutes: true` (the gateway route copies the
+ * host's routes, so ingress traffic follows the canary), or a `destination.subset` pinning ingress
+ * traffic to one version; with neither the synth fails, since ingress traffic would reach every
+ * version whatever the weights.
  */
 export class GatewayRoute extends Construct {
   /** The VirtualService. */
@@ -109,6 +134,11 @@ export class GatewayRoute extends Construct {
   public readonly destinationHost: string;
 
   private readonly spec: VirtualServiceSpec;
+  /** With `applyHostRoutes`: the canonical destination host, whose mesh routes are copied at synth. */
+  private readonly appliedHost?: string;
+  private readonly destinationPort?: number;
+  private readonly pathPrefix?: string;
+  private readonly timeout?: string;
 
   constructor(scope: Construct, id: string, props: GatewayRouteProps) {
     super(scope, id);
@@ -138,6 +168,18 @@ export class GatewayRoute extends Construct {
       checkSubsetName(this, 'destination.subset', dest.subset);
     }
     const subsetName = dest.subset instanceof Subset ? dest.subset._check(this, 'destination.subset').name : dest.subset;
+    const applyHostRoutes = props.applyHostRoutes ?? false;
+    if (typeof applyHostRoutes !== 'boolean') {
+      throw invalidInput(this, 'applyHostRoutes', applyHostRoutes, 'is not a boolean', 'use true or false');
+    }
+    if (applyHostRoutes && kind !== GatewayRouteKind.HTTP) {
+      throw invalidInput(this, 'applyHostRoutes', true, 'applies to HTTP routes only; a passthrough route cannot see requests',
+        'drop it, or terminate TLS with an HTTPS server and an HTTP route');
+    }
+    if (applyHostRoutes && subsetName !== undefined) {
+      throw invalidInput(this, 'applyHostRoutes', true, `is set together with destination.subset ${JSON.stringify(subsetName)}; the host's routes pick the subsets`,
+        'give one of them: the subset pins every request to one version, applyHostRoutes follows the canary');
+    }
 
     const http: { -readonly [K in keyof VirtualServiceSpecHttp]: VirtualServiceSpecHttp[K] } = {};
     if (kind === GatewayRouteKind.HTTP) {
@@ -186,11 +228,69 @@ export class GatewayRoute extends Construct {
       spec: Lazy.any({ produce: () => this.toSpec() }) as unknown as VirtualServiceSpec,
     });
     this.node.addValidation({ validate: () => this.uncoveredHosts(gateway, kind) });
+    const canonical = canonicalHost(this.destinationHost, destNamespace);
+    if (applyHostRoutes) {
+      this.appliedHost = canonical;
+      this.destinationPort = dest.port;
+      this.pathPrefix = props.pathPrefix;
+      this.timeout = http.timeout;
+      this.node.addValidation({ validate: () => this.unappliableHostRoutes() });
+    } else if (subsetName === undefined) {
+      this.node.addValidation({ validate: () => this.bypassedMeshRoutes(canonical) });
+    }
   }
 
-  /** The VirtualService spec (a copy). */
+  /** The VirtualService spec (a copy); with `applyHostRoutes`, the host's mesh routes as they are now. */
   public toSpec(): VirtualServiceSpec {
-    return JSON.parse(JSON.stringify(this.spec));
+    const spec = JSON.parse(JSON.stringify(this.spec)) as VirtualServiceSpec;
+    const applied = this.appliedRoutes();
+    return applied ? { ...spec, http: applied } : spec;
+  }
+
+  /** The TrafficHost whose routes `applyHostRoutes` copies, if it has any. */
+  private appliedTrafficHost(): TrafficHost | undefined {
+    return this.appliedHost === undefined ? undefined : TrafficHost.all(this).find((h) => h.canonicalHost === this.appliedHost && h._hasRoutes);
+  }
+
+  /** The host's routes as this gateway route applies them (never throws: conflicts are reported by validation). */
+  private appliedRoutes(): VirtualServiceSpecHttp[] | undefined {
+    const host = this.appliedTrafficHost();
+    if (!host) {
+      return undefined;
+    }
+    const prefix = this.pathPrefix === undefined ? undefined : { prefix: this.pathPrefix };
+    const rendered = host._renderHttpRoutes(this.destinationHost, this.destinationPort);
+    const routes: VirtualServiceSpecHttp[] = rendered.map(({ name, match, ...rest }) => {
+      const scoped = match ? match.map((m) => (prefix && !m.uri ? { ...m, uri: prefix } : m)) : (prefix ? [{ uri: prefix }] : undefined);
+      return { ...(name ? { name } : {}), ...(scoped ? { match: scoped } : {}), ...rest, ...(this.timeout && !rest.timeout ? { timeout: this.timeout } : {}) };
+    });
+    if (rendered.every((r) => r.match !== undefined)) {
+      // No default route among the host's: requests no route matches go to the whole host, as without applyHostRoutes.
+      routes.push(...(JSON.parse(JSON.stringify(this.spec.http ?? [])) as VirtualServiceSpecHttp[]));
+    }
+    return routes;
+  }
+
+  /** Conflicts between this route's options and the host's routes it applies. */
+  private unappliableHostRoutes(): string[] {
+    const host = this.appliedTrafficHost();
+    if (!host) {
+      return [formatInputError('', 'applyHostRoutes', true, `finds no mesh routes for host ${this.destinationHost} (no CanaryRelease or HostRoutes routes it in this chart)`,
+        'drop applyHostRoutes, or add the CanaryRelease / HostRoutes for the host')];
+    }
+    const errors: string[] = [];
+    for (const r of host._renderHttpRoutes(this.destinationHost)) {
+      const label = r.name ? `route "${r.name}"` : 'a route';
+      if (this.pathPrefix !== undefined && (r.match ?? []).some((m) => m.uri !== undefined)) {
+        errors.push(formatInputError('', 'pathPrefix', this.pathPrefix, `cannot be added to ${label} of host ${this.destinationHost}, which matches on the URI itself`,
+          'drop pathPrefix, or give the gateway route no applyHostRoutes'));
+      }
+      if (this.timeout !== undefined && r.timeout !== undefined && r.timeout !== this.timeout) {
+        errors.push(formatInputError('', 'timeout', this.timeout, `conflicts with the timeout ${JSON.stringify(r.timeout)} of ${label} of host ${this.destinationHost}`,
+          'drop the gateway route\'s timeout, or set the same one'));
+      }
+    }
+    return errors;
   }
 
   /** IST0132: every host must be served by a server of the gateway, of the route's kind. */
@@ -207,6 +307,26 @@ export class GatewayRoute extends Construct {
       }
     }
     return errors;
+  }
+
+  /**
+   * A gateway route is bound to its gateway only, and a host's mesh VirtualService (a CanaryRelease's
+   * weighted and match routes) is bound to `mesh` only: a gateway route to the host without a subset
+   * sends every request to the whole Service, ignoring the weights. Refused unless the route applies
+   * the host's routes or a subset says which version ingress traffic is for.
+   */
+  private bypassedMeshRoutes(canonical: string): string[] {
+    const owners = TrafficHost.all(this)
+      .filter((h) => h.canonicalHost === canonical)
+      .flatMap((h) => h._subsetRoutes());
+    if (owners.length === 0) {
+      return [];
+    }
+    const names = [...new Set(owners.map((o) => `${o.owner.node.path} (${o.field})`))].join(', ');
+    return [formatInputError('', 'destination.subset', undefined,
+      `is missing while host ${this.destinationHost} has mesh routes to subsets from ${names}: those routes apply to sidecars only (gateways: mesh), `
+      + 'so this gateway route would send ingress traffic to every version of the Service, ignoring the canary weights and matches',
+      'set applyHostRoutes: true so the gateway applies the host\'s routes too, or give destination.subset (e.g. the stable subset) to pin ingress traffic to one version')];
   }
 
   private namespaceMatches(serverNamespace: string | undefined, gatewayNamespace: string): boolean {

@@ -39,8 +39,16 @@ export interface CircuitBreakerProps {
   /**
    * Connection-pool limits; each field left out takes its value from
    * {@link CircuitBreaker.DEFAULT_CONNECTION_POOL}.
+   *
+   * **The defaults cap each client proxy at 1024** connections, 1024 pending and 1024 active
+   * requests to the host, where Istio without a `connectionPool` sets no limit (2^32-1). The limits
+   * count per client proxy (every sidecar or gateway replica calling the host), not per host: a
+   * gateway replica feeding one busy host hits them first, and requests above them fail at once with
+   * 503 (response flag UO, `upstream_rq_pending_overflow`). Size them for your busiest client,
+   * e.g. `{ http: { http2MaxRequests: 10000 } }`.
    * @default CircuitBreaker.DEFAULT_CONNECTION_POOL: tcp maxConnections 1024, connectTimeout 5s;
-   *   http http1MaxPendingRequests 1024, http2MaxRequests 1024
+   *   http http1MaxPendingRequests 1024, http2MaxRequests 1024 (per client proxy; Istio's own
+   *   default is unlimited)
    */
   readonly connectionPool?: ConnectionPoolOptions;
   /**
@@ -85,13 +93,23 @@ function rejectEmpty(scope: Construct, field: string, value: object | undefined)
  * Connection-pool limits and outlier detection for a host (Envoy's circuit breakers), written to the
  * host's shared DestinationRule (see {@link TrafficHost}), optionally with per-subset overrides.
  *
- * Every field has a production default (see the props), so `new CircuitBreaker(chart, 'cb', { host })`
- * is a sensible start. Counters are whole numbers ≥ 0, durations ≥ 1ms (TCP idleTimeout may be 0),
+ * Every field has a default (see the props), so `new CircuitBreaker(chart, 'cb', { host })` gives a
+ * working breaker — but mind the connection pool: **by default each client proxy may hold at most
+ * 1024 connections, 1024 pending and 1024 active requests to the host**, while Istio without a
+ * `connectionPool` sets no limit. These are Envoy's own circuit-breaker thresholds, counted per client
+ * proxy (each sidecar or gateway replica) and host, and above them requests fail immediately with 503
+ * (UO). A gateway, or any client that concentrates traffic to one host, can reach them under load that
+ * the host itself would serve: set `connectionPool` from the peak concurrency of the busiest client
+ * replica. Counters are whole numbers ≥ 0, durations ≥ 1ms (TCP idleTimeout may be 0),
  * percentages 0–100, `useClientProtocol` excludes `H2UpgradePolicy.UPGRADE` (ISTIO-RULES D1–D3).
  * Another construct setting one of these fields of the same host differently is an error.
  */
 export class CircuitBreaker extends Construct {
-  /** Connection-pool values used for fields left out. */
+  /**
+   * Connection-pool values used for fields left out: 1024 connections, 1024 pending and 1024 active
+   * requests per client proxy (Istio's default without a connectionPool is unlimited; see
+   * {@link CircuitBreakerProps.connectionPool}), connect timeout 5s.
+   */
   public static readonly DEFAULT_CONNECTION_POOL: ConnectionPoolOptions = Object.freeze({
     tcp: Object.freeze({ maxConnections: 1024, connectTimeout: Duration.seconds(5) }),
     http: Object.freeze({ http1MaxPendingRequests: 1024, http2MaxRequests: 1024 }),

@@ -50,10 +50,13 @@ export interface LocalRateLimitProps {
    * @default RateLimitContext.SIDECAR_INBOUND
    */
   readonly context?: RateLimitContext;
-  /** Bucket size: the most requests admitted in a burst, at least 1. */
+  /**
+   * Bucket size: the most requests admitted in a burst, at least 1 — per filter chain of each replica
+   * (every inbound port, and mTLS and plaintext separately under PERMISSIVE; see {@link LocalRateLimit}).
+   */
   readonly maxTokens: number;
   /**
-   * Tokens added per fill, 1 to maxTokens.
+   * Tokens added per fill, 1 to maxTokens (to each bucket: per filter chain of each replica).
    * @default maxTokens (the bucket refills completely each interval)
    */
   readonly tokensPerFill?: number;
@@ -86,7 +89,23 @@ const UINT32_MAX = 4294967295;
  * `networking.istio.io/v1alpha3` EnvoyFilter: a token bucket of `maxTokens` refilled with `tokensPerFill`
  * every `fillInterval`, enforced on 100 % of requests, answering 429 with a marker header. The filter is
  * inserted before the router of every HTTP connection manager of the selected proxies, in the chosen
- * context. Each replica has its own bucket: the effective limit scales with the replica count.
+ * context.
+ *
+ * The limit is not "per replica" but per filter chain of each replica. Envoy keeps one bucket per
+ * filter instance (shared by the proxy's worker threads), and this filter is inserted into every HTTP
+ * connection manager the context matches, each with its own bucket:
+ * - `SIDECAR_INBOUND`: the inbound listener has a filter chain (and HTTP connection manager) per
+ *   inbound port, so a workload serving two HTTP ports admits `maxTokens` on each. Under PERMISSIVE
+ *   mTLS each port has separate mTLS and plaintext chains, each with a bucket, so mTLS and plaintext
+ *   clients are limited separately; ports the Service does not declare go through the passthrough
+ *   chains, which have their own buckets too.
+ * - `GATEWAY`: a bucket per server filter chain: the HTTP servers of one port share one, while each
+ *   HTTPS server (its own certificate or SNI hosts) has its own.
+ *
+ * So the most requests a workload admits per `fillInterval` is about `tokensPerFill` × replicas ×
+ * matching filter chains (plus up to `maxTokens` at once per chain). A bucket also starts full again
+ * whenever the listener is rebuilt by a config change. For one exact, shared limit use a global rate
+ * limit service instead.
  */
 export class LocalRateLimit extends Construct {
   /** The EnvoyFilter. */

@@ -394,6 +394,16 @@ export class TrafficHost extends Construct {
     this.subsetRefs.push({ subset, owner, field });
   }
 
+  /**
+   * The routes of this host's mesh VirtualService that pick subsets (a CanaryRelease's weighted and
+   * match routes, a HostRoutes route with `to`), by the construct and prop that added them. A gateway
+   * route to the host without a subset bypasses them.
+   * @internal
+   */
+  public _subsetRoutes(): Array<{ readonly owner: IConstruct; readonly field: string }> {
+    return this.routes.filter((r) => r.route.destinations.some((d) => d.subset !== undefined)).map(({ owner, field }) => ({ owner, field }));
+  }
+
   /** The construct that added the first route names the VirtualService in chart-wide errors. @internal */
   public _ownerPathOf(object: ApiObject): string | undefined {
     return object === this._virtualService && this.routes.length > 0 ? this.routes[0].owner.node.path : undefined;
@@ -422,23 +432,36 @@ export class TrafficHost extends Construct {
     if (!this._virtualService) {
       return undefined;
     }
-    const host = this.host;
+    return { hosts: [this.host], http: this._renderHttpRoutes(this.host) };
+  }
+
+  /**
+   * The HTTP routes of the host in VirtualService order (matched routes first, the default route
+   * last), sending to `host` (and `port`, when given): the mesh VirtualService's, or a gateway route's
+   * that applies them (`GatewayRouteOptions.applyHostRoutes`). Never throws.
+   * @internal
+   */
+  public _renderHttpRoutes(host: string, port?: number): VirtualServiceSpecHttp[] {
     const ordered = [
       ...this.routes.filter((r) => r.route.match && r.route.match.length > 0),
       ...this.routes.filter((r) => !r.route.match || r.route.match.length === 0),
     ];
-    const http: VirtualServiceSpecHttp[] = ordered.map(({ route }) => ({
+    return ordered.map(({ route }) => ({
       ...(route.name ? { name: route.name } : {}),
-      ...(route.match && route.match.length ? { match: route.match } : {}),
+      ...(route.match && route.match.length ? { match: route.match.map((m) => ({ ...m })) } : {}),
       route: route.destinations.map((d) => ({
-        destination: { host, ...(d.subset ? { subset: d.subset } : {}) },
+        destination: { host, ...(port !== undefined ? { port: { number: port } } : {}), ...(d.subset ? { subset: d.subset } : {}) },
         ...(d.weight !== undefined ? { weight: d.weight } : {}),
       })),
       ...(route.timeout ? { timeout: route.timeout } : {}),
       ...(route.retries ? { retries: route.retries } : {}),
       ...(route.fault ? { fault: route.fault } : {}),
     }));
-    return { hosts: [host], http };
+  }
+
+  /** Whether any construct added an HTTP route to the host. @internal */
+  public get _hasRoutes(): boolean {
+    return this.routes.length > 0;
   }
 
   private ensureDestinationRule(): void {
