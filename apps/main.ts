@@ -126,7 +126,9 @@ export function buildApp(app: istio.MeshApp = new istio.MeshApp()): istio.MeshAp
       destination: { host: 'productpage.bookinfo.svc.cluster.local', port: 9080 },
     });
     if (env === istio.Environment.PROD) {
-      // About 100 requests per second per gateway replica, bursts of 200.
+      // Envoy keeps one bucket per filter chain: each replica has one for the HTTP redirect server on
+      // port 80 and one for the HTTPS server, so HTTPS clients get about 100 requests per second per
+      // replica, bursts of 200.
       new istio.LocalRateLimit(chart, 'ingress-rate-limit', {
         namespace: ingress.namespace,
         selector: istio.WorkloadSelector.labels(ingress.selectorLabels),

@@ -390,7 +390,7 @@ export class ExternalService extends Construct {
     const seen = new Set<string>();
     for (const [i, e] of exportTo.entries()) {
       if (typeof e !== 'string' || !(e === '.' || e === '*' || e === '~' || isDnsLabel(e))) {
-        throw invalidInput(this, `exportTo[${i}]`, e, 'is not a namespace, "." , "*" or "~"', 'use e.g. "." or "bookinfo"');
+        throw invalidInput(this, `exportTo[${i}]`, e, 'is not a namespace, ".", "*" or "~"', 'use e.g. "." or "bookinfo"');
       }
       const key = e === '.' ? this.namespace : e;
       if (seen.has(key)) {

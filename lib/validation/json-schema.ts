@@ -3,6 +3,7 @@
  */
 import Ajv, { type ErrorObject, type Format, type ValidateFunction } from 'ajv';
 import { formatPath, isRecord, pointerToSegments } from './path';
+import { show } from '../core/errors';
 import type { JsonSchema, Problem } from './types';
 
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
@@ -105,7 +106,8 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
-  return JSON.stringify(value) ?? typeof value;
+  // show() also renders bigints, which JSON.stringify cannot.
+  return show(value);
 }
 
 function listValues(values: unknown): string {

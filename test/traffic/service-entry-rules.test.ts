@@ -111,7 +111,7 @@ describe('exportTo', () => {
 
   test('an entry that is not a namespace is an error', () => {
     // GIVEN / WHEN / THEN
-    expect(entryError({ exportTo: ['Payments'] })).toBe('[prod/ext] exportTo[0]: "Payments" is not a namespace, "." , "*" or "~". Fix: use e.g. "." or "bookinfo"');
+    expect(entryError({ exportTo: ['Payments'] })).toBe('[prod/ext] exportTo[0]: "Payments" is not a namespace, ".", "*" or "~". Fix: use e.g. "." or "bookinfo"');
   });
 
   test('"." and the entry\'s own namespace are one namespace listed twice', () => {

@@ -118,3 +118,12 @@ describe('CEL over values CEL cannot take', () => {
     ]);
   });
 });
+
+describe('values JSON cannot hold', () => {
+  test('a bigint (from a hand-built object) is reported, not thrown', () => {
+    const vs = fx.virtualService() as any;
+    vs.spec.http[0].route[0].weight = BigInt(10);
+    const issues: ManifestIssue[] = validateManifest(vs);
+    expect(issues.map((i) => `${i.path}: ${i.message}`)).toStrictEqual(['spec.http[0].route[0].weight: must be integer, got "10"']);
+  });
+});
