@@ -1,4 +1,4 @@
-import { Lazy } from 'cdk8s';
+import { Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { formatInputError, invalidInput } from '../core/errors';
 import * as l1 from '../../imports/security.istio.io';
@@ -8,6 +8,7 @@ import { resolveNamespace } from '../core/namespace';
 import { isIpOrCidr } from '../core/network';
 import { checkPort, isPort } from '../core/ports';
 import { isIstioStringMatch } from './common';
+import { MeshControlPlane } from '../control-plane/mesh-control-plane';
 import { WorkloadSelector } from '../workload/workload-selector';
 import { PolicyTargetRef, Principal, PrincipalOptions, PrincipalSource } from './selectors';
 
@@ -215,8 +216,12 @@ export interface AuthorizationPolicyProps {
    */
   readonly preset?: Authorization;
   /**
-   * The external authorizer of a CUSTOM policy: the name of a `meshConfig.extensionProviders` entry.
-   * Only with `AuthorizationAction.CUSTOM`, where it is required.
+   * The external authorizer of a CUSTOM policy: the name of an `ExtAuthzProvider` in the
+   * `meshConfig.extAuthzProviders` of the MeshControlPlane. Only with `AuthorizationAction.CUSTOM`,
+   * where it is required. istiod turns a CUSTOM policy whose provider it does not know into a deny of
+   * every request the policy matches, so at synth a provider that no MeshControlPlane in the chart
+   * declares is an error. A chart without any MeshControlPlane is not checked (the control plane may
+   * be managed elsewhere): then make sure its mesh config declares the provider.
    * @default none
    */
   readonly provider?: string;
@@ -596,6 +601,10 @@ export class AuthorizationPolicy extends Construct {
     if (!this.preset && this.rules.length === 0) {
       errors.push(formatInputError('', 'rules', [], this.emptyRulesProblem(), this.emptyRulesFix()));
     }
+    const providerProblem = this.unknownProvider();
+    if (providerProblem) {
+      errors.push(providerProblem);
+    }
     if (this.action === AuthorizationAction.DENY && !this.acknowledgeTcpBlocking) {
       this.rules.forEach((rule, i) => {
         if (httpOnlyDenyRule(rule)) {
@@ -606,6 +615,24 @@ export class AuthorizationPolicy extends Construct {
       });
     }
     return errors;
+  }
+
+  /**
+   * A CUSTOM policy's provider that no MeshControlPlane of the chart declares (none in the chart:
+   * not checked, the control plane may be managed elsewhere).
+   */
+  private unknownProvider(): string | undefined {
+    if (this.action !== AuthorizationAction.CUSTOM || this.provider === undefined) {
+      return undefined;
+    }
+    const planes = Chart.of(this).node.findAll().filter((c): c is MeshControlPlane => c instanceof MeshControlPlane);
+    if (planes.length === 0 || planes.some((p) => p.extAuthzProviderNames.includes(this.provider!))) {
+      return undefined;
+    }
+    const declared = planes.map((p) => `${p.node.path} declares ${p.extAuthzProviderNames.length ? p.extAuthzProviderNames.map((n) => JSON.stringify(n)).join(', ') : 'no ext-authz provider'}`).join('; ');
+    return formatInputError('', 'provider', this.provider,
+      `is not an ext-authz provider of any MeshControlPlane in the chart (${declared}), so istiod fails to process the CUSTOM action and denies every request the policy matches`,
+      `add ExtAuthzProvider.http({ name: ${JSON.stringify(this.provider)}, service, port }) (or .grpc) to meshConfig.extAuthzProviders of ${planes[0].node.path}, or name a declared provider`);
   }
 
   private renderRule(field: string, rule: AuthorizationRule): RenderedRule {
