@@ -137,6 +137,7 @@ export interface MeshConfigJson {
   readonly defaultProviders?: { readonly tracing?: readonly string[] };
   readonly outboundTrafficPolicy?: { readonly mode: 'REGISTRY_ONLY' | 'ALLOW_ANY' };
   readonly discoverySelectors?: readonly LabelSelectorJson[];
+  readonly pathNormalization?: { readonly normalization: 'BASE' | 'MERGE_SLASHES' | 'DECODE_AND_MERGE_SLASHES' | 'NONE' };
   readonly enablePrometheusMerge?: boolean;
   readonly defaultConfig?: ProxyConfigJson;
 }

@@ -405,6 +405,29 @@ function renderBody(body: ExtAuthzRequestBody): ExtAuthzBodyJson {
   };
 }
 
+/**
+ * How sidecars normalize a request path before authorization policies and routes see it
+ * (`meshConfig.pathNormalization`). Path-based AuthorizationPolicies match the normalized path, so a
+ * weaker normalization lets `//api/secret` or `/api%2Fsecret` slip past a rule on `/api/*`.
+ */
+export enum PathNormalization {
+  /**
+   * RFC 3986 normalization only (`/a/../b` → `/b`, percent-encoded unreserved characters decoded): Istio's own
+   * default. `//api/x` stays `//api/x` and does not match `/api/*`.
+   */
+  BASE = 'BASE',
+  /** BASE, then merges repeated slashes: `//api//x` → `/api/x`. */
+  MERGE_SLASHES = 'MERGE_SLASHES',
+  /**
+   * BASE, then decodes `%2F` / `%5C` to `/` / `\` and merges slashes: what Istio's security best
+   * practices recommend for path-based authorization. The application then sees the normalized path,
+   * which can break one that relies on an encoded slash (`/files/a%2Fb`).
+   */
+  DECODE_AND_MERGE_SLASHES = 'DECODE_AND_MERGE_SLASHES',
+  /** No normalization at all: only for applications that normalize and authorize paths themselves. */
+  NONE = 'NONE',
+}
+
 /** What a sidecar does with traffic to hosts the mesh does not know. */
 export class OutboundTraffic {
   /** Only hosts in the service registry (Services, ServiceEntries) are reachable: the secure default. */
@@ -485,6 +508,14 @@ export interface MeshConfigOptions {
    * @default none
    */
   readonly extAuthzProviders?: readonly ExtAuthzProvider[];
+  /**
+   * How sidecars normalize request paths before authorization and routing. The default here is
+   * stricter than Istio's own (`BASE`): it decodes `%2F` and merges slashes, so that
+   * `//api/secret` and `/api%2Fsecret` cannot slip past a path rule on `/api/*`; an application that
+   * needs encoded slashes kept must opt back into `BASE` and match paths defensively.
+   * @default PathNormalization.DECODE_AND_MERGE_SLASHES (Istio's security best practice; Istio's own default is BASE)
+   */
+  readonly pathNormalization?: PathNormalization;
   /**
    * Traffic to hosts outside the service registry.
    * @default OutboundTraffic.REGISTRY_ONLY
@@ -620,6 +651,10 @@ export function renderMeshConfig(scope: IConstruct, options: MeshConfigOptions =
     }
     providers.push(rendered);
   });
+  const pathNormalization = options.pathNormalization ?? PathNormalization.DECODE_AND_MERGE_SLASHES;
+  if (!Object.values(PathNormalization).includes(pathNormalization)) {
+    throw invalidInput(scope, 'meshConfig.pathNormalization', pathNormalization, 'is not a path normalization', `use PathNormalization.${Object.values(PathNormalization).join(', ')}`);
+  }
   const defaultConfig: ProxyConfigJson = {
     holdApplicationUntilProxyStarts: options.holdApplicationUntilProxyStarts ?? true,
     concurrency,
@@ -632,6 +667,7 @@ export function renderMeshConfig(scope: IConstruct, options: MeshConfigOptions =
     enableTracing: trace.enableTracing,
     ...(providers.length > 0 ? { extensionProviders: providers } : {}),
     ...(trace.provider ? { defaultProviders: { tracing: [trace.provider.name] } } : {}),
+    pathNormalization: { normalization: pathNormalization },
     outboundTrafficPolicy: { mode: (options.outboundTrafficPolicy ?? OutboundTraffic.REGISTRY_ONLY).mode },
     ...(options.discoverySelectors ? { discoverySelectors: checkSelectors(scope, options.discoverySelectors) } : {}),
     enablePrometheusMerge: options.enablePrometheusMerge ?? true,
