@@ -137,15 +137,46 @@ export interface MeshConfigJson {
   readonly defaultProviders?: { readonly tracing?: readonly string[] };
   readonly outboundTrafficPolicy?: { readonly mode: 'REGISTRY_ONLY' | 'ALLOW_ANY' };
   readonly discoverySelectors?: readonly LabelSelectorJson[];
+  readonly pathNormalization?: { readonly normalization: 'BASE' | 'MERGE_SLASHES' | 'DECODE_AND_MERGE_SLASHES' | 'NONE' };
   readonly enablePrometheusMerge?: boolean;
   readonly defaultConfig?: ProxyConfigJson;
 }
 
-/** A tracing extension provider. */
+/** A tracing or ext-authz extension provider (exactly one kind set). */
 export interface ExtensionProviderJson {
   readonly name: string;
   readonly zipkin?: { readonly service: string; readonly port: number };
   readonly opentelemetry?: { readonly service: string; readonly port: number };
+  readonly envoyExtAuthzHttp?: ExtAuthzHttpJson;
+  readonly envoyExtAuthzGrpc?: ExtAuthzGrpcJson;
+}
+
+/** `includeRequestBodyInCheck` of an ext-authz provider. */
+export interface ExtAuthzBodyJson {
+  readonly maxRequestBytes: number;
+  readonly allowPartialMessage?: boolean;
+  readonly packAsBytes?: boolean;
+}
+
+/** `envoyExtAuthzGrpc`: Istio's `EnvoyExternalAuthorizationGrpcProvider`. */
+export interface ExtAuthzGrpcJson {
+  readonly service: string;
+  readonly port: number;
+  readonly timeout?: string;
+  readonly failOpen?: boolean;
+  readonly statusOnError?: string;
+  readonly includeRequestBodyInCheck?: ExtAuthzBodyJson;
+  readonly clearRouteCache?: boolean;
+}
+
+/** `envoyExtAuthzHttp`: Istio's `EnvoyExternalAuthorizationHttpProvider`. */
+export interface ExtAuthzHttpJson extends ExtAuthzGrpcJson {
+  readonly pathPrefix?: string;
+  readonly includeRequestHeadersInCheck?: readonly string[];
+  readonly includeAdditionalHeadersInCheck?: { readonly [name: string]: string };
+  readonly headersToUpstreamOnAllow?: readonly string[];
+  readonly headersToDownstreamOnAllow?: readonly string[];
+  readonly headersToDownstreamOnDeny?: readonly string[];
 }
 
 /** `meshConfig.defaultConfig`: the default ProxyConfig of every sidecar. */

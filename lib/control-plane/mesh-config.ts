@@ -1,9 +1,15 @@
+import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { istioDuration } from '../core/duration';
 import { invalidInput } from '../core/errors';
+import { checkNamespacedHost } from '../core/hostnames';
+import { isHeaderName } from '../core/names';
+import { isPort } from '../core/ports';
+import { isIstioStringMatch } from '../security/common';
 import { sortedRecord } from '../core/records';
 import { checkSelectorLabels } from '../core/labels';
 import { isEnvVarName } from '../core/names';
-import { ExtensionProviderJson, LabelSelectorJson, MeshConfigJson, ProxyConfigJson } from './istio-operator';
+import { ExtAuthzBodyJson, ExtensionProviderJson, LabelSelectorJson, MeshConfigJson, ProxyConfigJson } from './istio-operator';
 
 /** What the access log rendering contributes to `meshConfig`. */
 interface AccessLogJson {
@@ -179,6 +185,249 @@ export class Tracing {
   }
 }
 
+/** How much of the request body an external authorizer receives (`includeRequestBodyInCheck`). */
+export interface ExtAuthzRequestBody {
+  /** The most body bytes buffered and sent; larger bodies get HTTP 413 unless `allowPartialMessage`. */
+  readonly maxRequestBytes: number;
+  /**
+   * Send the first `maxRequestBytes` of a larger body instead of rejecting it with 413.
+   * @default false
+   */
+  readonly allowPartialMessage?: boolean;
+  /**
+   * Send the body as raw bytes (gRPC `raw_body`) instead of a UTF-8 string.
+   * @default false
+   */
+  readonly packAsBytes?: boolean;
+}
+
+/** Options every external authorizer (gRPC or HTTP) has. */
+export interface ExtAuthzProviderOptions {
+  /** The provider name that CUSTOM AuthorizationPolicies give as `provider`, e.g. `"ext-authz"`. */
+  readonly name: string;
+  /**
+   * The authorizer's service, `[<namespace>/]<host>`: a fully qualified Service or ServiceEntry host,
+   * e.g. `ext-authz.auth.svc.cluster.local` (the namespace part only when the host is ambiguous).
+   */
+  readonly service: string;
+  /** The authorizer's port, 1–65535. */
+  readonly port: number;
+  /**
+   * How long the sidecar waits for the authorizer's answer.
+   * @default Istio's default (10 minutes; set a DestinationRule timeout or this)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Admit the request when the authorizer cannot be reached or fails (HTTP 5xx). Fail-closed
+   * (`false`) keeps an outage of the authorizer from opening every protected endpoint.
+   * @default false (requests are denied when the authorizer fails)
+   */
+  readonly failOpen?: boolean;
+  /**
+   * HTTP status returned to the caller when the authorizer fails (and `failOpen` is false).
+   * @default 403 (Envoy's default)
+   */
+  readonly statusOnError?: number;
+  /**
+   * Send (part of) the request body to the authorizer.
+   * @default the body is not sent
+   */
+  readonly includeRequestBodyInCheck?: ExtAuthzRequestBody;
+  /**
+   * Recompute the route after the authorizer changed request headers.
+   * @default false
+   */
+  readonly clearRouteCache?: boolean;
+}
+
+/** Options of an HTTP external authorizer (`envoyExtAuthzHttp`). Header lists take exact names or Istio prefix / suffix matches (`x-auth-*`). */
+export interface ExtAuthzHttpProviderOptions extends ExtAuthzProviderOptions {
+  /**
+   * Prefix of the check request's path, starting with `/`, e.g. `/authz`.
+   * @default none (the original path)
+   */
+  readonly pathPrefix?: string;
+  /**
+   * Request headers forwarded to the authorizer besides Envoy's defaults (`Host`, `Method`, `Path`,
+   * `Content-Length`, `Authorization`), e.g. `["cookie", "x-api-key"]`.
+   * @default Envoy's defaults only
+   */
+  readonly includeRequestHeadersInCheck?: readonly string[];
+  /**
+   * Fixed headers added to every check request, name → value.
+   * @default none
+   */
+  readonly includeAdditionalHeadersInCheck?: { readonly [name: string]: string };
+  /**
+   * Headers of the authorizer's OK response copied to the request forwarded to the workload,
+   * e.g. `["x-user-id"]`.
+   * @default none
+   */
+  readonly headersToUpstreamOnAllow?: readonly string[];
+  /**
+   * Headers of the authorizer's OK response copied to the response to the caller.
+   * @default none
+   */
+  readonly headersToDownstreamOnAllow?: readonly string[];
+  /**
+   * Headers of the authorizer's deny response copied to the response to the caller, e.g. `["location"]`
+   * for a login redirect.
+   * @default Envoy's (all of the authorizer's response headers)
+   */
+  readonly headersToDownstreamOnDeny?: readonly string[];
+}
+
+/** Options of a gRPC external authorizer (`envoyExtAuthzGrpc`, Envoy's `envoy.service.auth.v3.Authorization`). */
+export interface ExtAuthzGrpcProviderOptions extends ExtAuthzProviderOptions {}
+
+/** The HTTP status codes Envoy's `StatusCode` enum knows (istiod rejects any other `statusOnError`). */
+const ENVOY_STATUS_CODES = new Set([100, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308,
+  400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423, 424, 426, 428, 429, 431,
+  500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511]);
+
+const PROVIDER_NAME = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
+
+/**
+ * An external authorizer (Envoy ext_authz) that CUSTOM AuthorizationPolicies delegate to: one
+ * `meshConfig.extensionProviders` entry (`envoyExtAuthzHttp` or `envoyExtAuthzGrpc`).
+ *
+ * istiod looks the provider of a CUSTOM policy up by name among the mesh's extension providers; when
+ * none has that name it logs "failed to process CUSTOM action" and configures the selected workloads
+ * to deny every request the policy matches. Declare the provider here and the chart check of
+ * `AuthorizationPolicy` makes sure every CUSTOM policy names one.
+ */
+export class ExtAuthzProvider {
+  /** An authorizer speaking Envoy's HTTP ext_authz protocol (HTTP traffic only). */
+  public static http(options: ExtAuthzHttpProviderOptions): ExtAuthzProvider {
+    return new ExtAuthzProvider('envoyExtAuthzHttp', options);
+  }
+
+  /** An authorizer speaking Envoy's gRPC ext_authz protocol (HTTP and TCP traffic). */
+  public static grpc(options: ExtAuthzGrpcProviderOptions): ExtAuthzProvider {
+    return new ExtAuthzProvider('envoyExtAuthzGrpc', options);
+  }
+
+  /** The provider name CUSTOM policies refer to. */
+  public readonly name: string;
+
+  private constructor(
+    /** The meshConfig provider kind. */
+    private readonly kind: 'envoyExtAuthzHttp' | 'envoyExtAuthzGrpc',
+    private readonly options: ExtAuthzHttpProviderOptions,
+  ) {
+    this.name = options.name;
+  }
+
+  /** @internal */
+  public _render(scope: IConstruct, field: string): ExtensionProviderJson {
+    const o = this.options;
+    if (typeof o.name !== 'string' || !PROVIDER_NAME.test(o.name)) {
+      throw invalidInput(scope, `${field}.name`, o.name, 'is not a valid provider name', 'use lowercase letters, digits, "." and "-", e.g. "ext-authz"');
+    }
+    const host = checkNamespacedHost(scope, `${field}.service`, o.service, false);
+    if ((host.namespace !== undefined && ['*', '.', '~'].includes(host.namespace)) || host.dnsName.includes('*')) {
+      throw invalidInput(scope, `${field}.service`, o.service, 'is not one service (istiod skips wildcard hosts)',
+        'give the authorizer\'s fully qualified host, e.g. "ext-authz.auth.svc.cluster.local", optionally as "<namespace>/<host>"');
+    }
+    if (!isPort(o.port)) {
+      throw invalidInput(scope, `${field}.port`, o.port, 'is not a port number 1–65535', 'give the authorizer\'s service port, e.g. 9000');
+    }
+    if (o.statusOnError !== undefined && !ENVOY_STATUS_CODES.has(o.statusOnError)) {
+      throw invalidInput(scope, `${field}.statusOnError`, o.statusOnError, 'is not an HTTP status code Envoy knows (istiod rejects the provider)', 'use e.g. 403 or 503');
+    }
+    const body = o.includeRequestBodyInCheck;
+    if (body !== undefined && (!Number.isInteger(body.maxRequestBytes) || body.maxRequestBytes < 1 || body.maxRequestBytes > 2147483647)) {
+      throw invalidInput(scope, `${field}.includeRequestBodyInCheck.maxRequestBytes`, body.maxRequestBytes, 'is not a positive whole number of bytes', 'give the buffer size, e.g. 8192');
+    }
+    const common = {
+      service: o.service,
+      port: o.port,
+      ...(o.timeout !== undefined ? { timeout: istioDuration(scope, `${field}.timeout`, o.timeout) } : {}),
+      ...(o.failOpen !== undefined ? { failOpen: o.failOpen } : {}),
+      ...(o.statusOnError !== undefined ? { statusOnError: String(o.statusOnError) } : {}),
+      ...(body !== undefined ? { includeRequestBodyInCheck: renderBody(body) } : {}),
+      ...(o.clearRouteCache !== undefined ? { clearRouteCache: o.clearRouteCache } : {}),
+    };
+    if (this.kind === 'envoyExtAuthzGrpc') {
+      const httpOnly = (['pathPrefix', 'includeRequestHeadersInCheck', 'includeAdditionalHeadersInCheck', 'headersToUpstreamOnAllow',
+        'headersToDownstreamOnAllow', 'headersToDownstreamOnDeny'] as const).find((f) => o[f] !== undefined);
+      if (httpOnly) {
+        throw invalidInput(scope, `${field}.${httpOnly}`, o[httpOnly], 'is an option of HTTP authorizers only', 'use ExtAuthzProvider.http(...), or drop the option');
+      }
+      return { name: o.name, envoyExtAuthzGrpc: common };
+    }
+    if (o.pathPrefix !== undefined && (typeof o.pathPrefix !== 'string' || !/^\/[^\s?#]*$/.test(o.pathPrefix))) {
+      throw invalidInput(scope, `${field}.pathPrefix`, o.pathPrefix, 'does not start with "/" or is not a path (istiod rejects it)', 'give a path such as "/authz"');
+    }
+    const headers = (f: 'includeRequestHeadersInCheck' | 'headersToUpstreamOnAllow' | 'headersToDownstreamOnAllow' | 'headersToDownstreamOnDeny') => {
+      const list = o[f];
+      if (list === undefined) {
+        return {};
+      }
+      if (!Array.isArray(list) || list.length === 0) {
+        throw invalidInput(scope, `${field}.${f}`, list, 'is an empty list', `name at least one header or leave ${f} out`);
+      }
+      list.forEach((h, i) => {
+        if (typeof h !== 'string' || !isIstioStringMatch(h) || h === '*' || !isHeaderName(h.replace('*', 'x'))) {
+          throw invalidInput(scope, `${field}.${f}[${i}]`, h, 'is not a header name or prefix / suffix match', 'give e.g. "x-user-id" or "x-auth-*"');
+        }
+      });
+      return { [f]: [...list] };
+    };
+    const additional = o.includeAdditionalHeadersInCheck;
+    if (additional !== undefined) {
+      for (const name of Object.keys(additional)) {
+        if (!isHeaderName(name)) {
+          throw invalidInput(scope, `${field}.includeAdditionalHeadersInCheck`, name, 'is not a header name', 'use letters, digits and "-", e.g. "x-ext-authz"');
+        }
+      }
+    }
+    return {
+      name: o.name,
+      envoyExtAuthzHttp: {
+        ...common,
+        ...(o.pathPrefix !== undefined ? { pathPrefix: o.pathPrefix } : {}),
+        ...headers('includeRequestHeadersInCheck'),
+        ...(additional !== undefined && Object.keys(additional).length > 0 ? { includeAdditionalHeadersInCheck: sortedRecord(additional) } : {}),
+        ...headers('headersToUpstreamOnAllow'),
+        ...headers('headersToDownstreamOnAllow'),
+        ...headers('headersToDownstreamOnDeny'),
+      },
+    };
+  }
+}
+
+function renderBody(body: ExtAuthzRequestBody): ExtAuthzBodyJson {
+  return {
+    maxRequestBytes: body.maxRequestBytes,
+    ...(body.allowPartialMessage !== undefined ? { allowPartialMessage: body.allowPartialMessage } : {}),
+    ...(body.packAsBytes !== undefined ? { packAsBytes: body.packAsBytes } : {}),
+  };
+}
+
+/**
+ * How sidecars normalize a request path before authorization policies and routes see it
+ * (`meshConfig.pathNormalization`). Path-based AuthorizationPolicies match the normalized path, so a
+ * weaker normalization lets `//api/secret` or `/api%2Fsecret` slip past a rule on `/api/*`.
+ */
+export enum PathNormalization {
+  /**
+   * RFC 3986 normalization only (`/a/../b` → `/b`, percent-encoded unreserved characters decoded): Istio's own
+   * default. `//api/x` stays `//api/x` and does not match `/api/*`.
+   */
+  BASE = 'BASE',
+  /** BASE, then merges repeated slashes: `//api//x` → `/api/x`. */
+  MERGE_SLASHES = 'MERGE_SLASHES',
+  /**
+   * BASE, then decodes `%2F` / `%5C` to `/` / `\` and merges slashes: what Istio's security best
+   * practices recommend for path-based authorization. The application then sees the normalized path,
+   * which can break one that relies on an encoded slash (`/files/a%2Fb`).
+   */
+  DECODE_AND_MERGE_SLASHES = 'DECODE_AND_MERGE_SLASHES',
+  /** No normalization at all: only for applications that normalize and authorize paths themselves. */
+  NONE = 'NONE',
+}
+
 /** What a sidecar does with traffic to hosts the mesh does not know. */
 export class OutboundTraffic {
   /** Only hosts in the service registry (Services, ServiceEntries) are reachable: the secure default. */
@@ -253,6 +502,20 @@ export interface MeshConfigOptions {
    * @default Tracing.disabled()
    */
   readonly tracing?: Tracing;
+  /**
+   * External authorizers (Envoy ext_authz) that CUSTOM AuthorizationPolicies name as `provider`,
+   * written to `meshConfig.extensionProviders` next to the tracing provider (names must be unique).
+   * @default none
+   */
+  readonly extAuthzProviders?: readonly ExtAuthzProvider[];
+  /**
+   * How sidecars normalize request paths before authorization and routing. The default here is
+   * stricter than Istio's own (`BASE`): it decodes `%2F` and merges slashes, so that
+   * `//api/secret` and `/api%2Fsecret` cannot slip past a path rule on `/api/*`; an application that
+   * needs encoded slashes kept must opt back into `BASE` and match paths defensively.
+   * @default PathNormalization.DECODE_AND_MERGE_SLASHES (Istio's security best practice; Istio's own default is BASE)
+   */
+  readonly pathNormalization?: PathNormalization;
   /**
    * Traffic to hosts outside the service registry.
    * @default OutboundTraffic.REGISTRY_ONLY
@@ -334,6 +597,8 @@ export interface RenderedMeshConfig {
   readonly meshConfig: MeshConfigJson;
   /** istiod's default sampling for extension providers, when one is used. */
   readonly providerSamplingPercent?: number;
+  /** Names of the ext-authz providers, for the CUSTOM AuthorizationPolicy check. */
+  readonly extAuthzProviderNames: readonly string[];
 }
 
 /**
@@ -372,6 +637,24 @@ export function renderMeshConfig(scope: IConstruct, options: MeshConfigOptions =
   const log = (options.accessLog ?? AccessLog.disabled())._render(scope);
   const tracing = options.tracing ?? Tracing.disabled();
   const trace = tracing._render(scope);
+  const providers: ExtensionProviderJson[] = trace.provider ? [trace.provider] : [];
+  (options.extAuthzProviders ?? []).forEach((p, i) => {
+    const field = `meshConfig.extAuthzProviders[${i}]`;
+    if (!(p instanceof ExtAuthzProvider)) {
+      throw invalidInput(scope, field, p, 'is not an ExtAuthzProvider', 'use ExtAuthzProvider.http({...}) or ExtAuthzProvider.grpc({...})');
+    }
+    const rendered = p._render(scope, field);
+    const clash = providers.find((q) => q.name === rendered.name);
+    if (clash) {
+      throw invalidInput(scope, `${field}.name`, rendered.name, `is also the name of the ${clash.envoyExtAuthzHttp || clash.envoyExtAuthzGrpc ? 'ext-authz' : 'tracing'} provider (istiod requires unique extension provider names)`,
+        'give every extension provider its own name');
+    }
+    providers.push(rendered);
+  });
+  const pathNormalization = options.pathNormalization ?? PathNormalization.DECODE_AND_MERGE_SLASHES;
+  if (!Object.values(PathNormalization).includes(pathNormalization)) {
+    throw invalidInput(scope, 'meshConfig.pathNormalization', pathNormalization, 'is not a path normalization', `use PathNormalization.${Object.values(PathNormalization).join(', ')}`);
+  }
   const defaultConfig: ProxyConfigJson = {
     holdApplicationUntilProxyStarts: options.holdApplicationUntilProxyStarts ?? true,
     concurrency,
@@ -382,11 +665,17 @@ export function renderMeshConfig(scope: IConstruct, options: MeshConfigOptions =
   const meshConfig: MeshConfigJson = {
     ...log,
     enableTracing: trace.enableTracing,
-    ...(trace.provider ? { extensionProviders: [trace.provider], defaultProviders: { tracing: [trace.provider.name] } } : {}),
+    ...(providers.length > 0 ? { extensionProviders: providers } : {}),
+    ...(trace.provider ? { defaultProviders: { tracing: [trace.provider.name] } } : {}),
+    pathNormalization: { normalization: pathNormalization },
     outboundTrafficPolicy: { mode: (options.outboundTrafficPolicy ?? OutboundTraffic.REGISTRY_ONLY).mode },
     ...(options.discoverySelectors ? { discoverySelectors: checkSelectors(scope, options.discoverySelectors) } : {}),
     enablePrometheusMerge: options.enablePrometheusMerge ?? true,
     defaultConfig,
   };
-  return { meshConfig, providerSamplingPercent: tracing.usesProvider ? tracing.samplingPercent : undefined };
+  return {
+    meshConfig,
+    providerSamplingPercent: tracing.usesProvider ? tracing.samplingPercent : undefined,
+    extAuthzProviderNames: providers.filter((p) => p.envoyExtAuthzHttp || p.envoyExtAuthzGrpc).map((p) => p.name),
+  };
 }

@@ -282,6 +282,8 @@ export class MeshControlPlane extends Construct {
   public readonly pilotSizing: ComponentSizing;
   /** The IstioOperator object. */
   public readonly resource: ApiObject;
+  /** Names of the ext-authz providers in `meshConfig.extAuthzProviders`, which CUSTOM policies may name. */
+  public readonly extAuthzProviderNames: readonly string[];
 
   private readonly spec: IstioOperatorSpecJson;
 
@@ -329,6 +331,7 @@ export class MeshControlPlane extends Construct {
 
     const sidecarResources = checkResources(this, 'sidecarResources', (props.sidecarResources ?? SidecarResources.ENVIRONMENT)._pick(env));
     const mesh = renderMeshConfig(this, props.meshConfig);
+    this.extAuthzProviderNames = Object.freeze([...mesh.extAuthzProviderNames]);
     const hpa = this.pilotSizing.autoscaling;
     const rollout = requiredSpreadRollout(this.pilotSizing);
     const ingress = (props.ingressGateways ?? []).map((g, i) => this.gatewayComponent(`ingressGateways[${i}]`, g, env.ingressGateway));

@@ -114,11 +114,24 @@ export class TokenRequirement {
   public static everywhere(options: TokenRequirementOptions = {}): TokenRequirement {
     return new TokenRequirement(TokenRequirementKind.EVERYWHERE, undefined, options.principals);
   }
-  /** Requests to these paths need a valid token; others may come without one. */
+  /**
+   * Requests to these paths need a valid token; others may come without one.
+   *
+   * A prefix `/api/*` also covers the bare `/api` (added to the rule automatically: `/api/*` alone does
+   * not match it). This is fail-open: any spelling of a path that the rule does not match reaches the
+   * workload without a token. The mesh's path normalization decides how many spellings there are: with
+   * the MeshControlPlane default `PathNormalization.DECODE_AND_MERGE_SLASHES`, `//api/x` and
+   * `/api%2Fx` become `/api/x`; with Istio's own default `BASE` they slip past the rule. Case is not
+   * normalized (`/API/x` does not match). Prefer {@link TokenRequirement.exceptPaths}, which is
+   * fail-closed: everything needs a token except the public paths you list.
+   */
   public static onPaths(paths: readonly string[], options: TokenRequirementOptions = {}): TokenRequirement {
     return new TokenRequirement(TokenRequirementKind.ON_PATHS, paths, options.principals);
   }
-  /** Every request needs a valid token, except to these (public) paths, e.g. `/healthz`. */
+  /**
+   * Every request needs a valid token, except to these (public) paths, e.g. `/healthz`. The
+   * fail-closed choice: a path spelled in a way the list does not match still needs a token.
+   */
   public static exceptPaths(paths: readonly string[], options: TokenRequirementOptions = {}): TokenRequirement {
     return new TokenRequirement(TokenRequirementKind.EXCEPT_PATHS, paths, options.principals);
   }
@@ -185,6 +198,22 @@ export interface JwtAuthenticationProps {
 const HEADER = /^[-_A-Za-z0-9]+$/;
 
 /**
+ * `paths` plus the bare prefix of every `<prefix>/*` (`/api` next to `/api/*`), which the prefix match
+ * does not cover although it is the same resource to the application.
+ */
+function withBarePrefixes(paths: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    out.push(p);
+    const bare = typeof p === 'string' && p.endsWith('/*') ? p.slice(0, -2) : '';
+    if (bare.startsWith('/') && !bare.includes('*') && !paths.includes(bare) && !out.includes(bare)) {
+      out.push(bare);
+    }
+  }
+  return out;
+}
+
+/**
  * End-user authentication with JWTs: a RequestAuthentication (which tokens are valid) plus the
  * AuthorizationPolicy that makes a valid token mandatory where `requireToken` says (see
  * {@link TokenRequirement} for the pattern and why). Checks ISTIO-RULES R1 on every issuer.
@@ -241,7 +270,7 @@ export class JwtAuthentication extends Construct {
     }
     const paths = requirement.paths ? [...requirement.paths] : undefined;
     const from: RequestSource[] = [{ notRequestPrincipals: [...principals] }];
-    const to: RequestOperation[] | undefined = requirement.kind === TokenRequirementKind.ON_PATHS ? [{ paths }]
+    const to: RequestOperation[] | undefined = requirement.kind === TokenRequirementKind.ON_PATHS ? [{ paths: paths && withBarePrefixes(paths) }]
       : requirement.kind === TokenRequirementKind.EXCEPT_PATHS ? [{ notPaths: paths }]
         : undefined;
     if (to && (!Array.isArray(requirement.paths) || requirement.paths.length === 0)) {

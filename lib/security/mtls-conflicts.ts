@@ -19,11 +19,18 @@
  * - `*`, `*.svc.cluster.local`, `*.cluster.local`, `*.local` are every namespace;
  * - any other host is outside the mesh, where PeerAuthentication has no say, so DISABLE is fine there.
  *
- * Which policy decides (as in Istio, the most specific wins): a workload-scoped policy whose selector
- * can match the Service's pods (found from a `v1` Service of that name in the chart, else by the
- * `app` / `app.kubernetes.io/name` label equal to the Service name), else the namespace-wide policy,
- * else the mesh-wide one. For a port-level DISABLE the policy's mode for that port counts; port-level
- * exceptions of a PeerAuthentication name the workload port, which is taken to equal the Service port.
+ * Which policies decide (as in Istio, the most specific wins, pod by pod): the workload-scoped policies
+ * whose selector can match the Service's pods (found from a `v1` Service of that name in the chart, else
+ * by the `app` / `app.kubernetes.io/name` label equal to the Service name), plus the namespace-wide
+ * policy (else the mesh-wide one) unless one of those workload policies covers every pod of the
+ * Service (its labels are a subset of the Service selector): a policy for `{app: web, version: v2}`
+ * leaves the v1 pods to the namespace policy. A conflict with any deciding policy is reported.
+ *
+ * Ports: port-level exceptions of a PeerAuthentication name the workload (container) port, while
+ * DestinationRule `portLevelSettings` name the Service port. With the chart's Service of the host, a
+ * Service port is mapped to its `targetPort` (a named one through the container ports of the pods the
+ * Service selects; if that fails, the policy counts as STRICT when it is STRICT on any port). Without
+ * the Service, the two are taken to be equal.
  */
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
@@ -113,31 +120,120 @@ function destinationRules(chart: Chart): DestinationRuleView[] {
   return views;
 }
 
-/** Selectors of `v1` Services in the chart, by `<namespace>/<name>`. */
-function serviceSelectors(chart: Chart): Map<string, { [key: string]: string }> {
-  const out = new Map<string, { [key: string]: string }>();
+/** What the check needs of a `v1` Service in the chart. */
+interface ServiceView {
+  readonly selector: { readonly [key: string]: string };
+  readonly ports: readonly { readonly port: number; readonly targetPort?: number | string }[];
+}
+
+/** The pod template of a workload object in the chart: its labels and its named container ports. */
+interface PodView {
+  readonly namespace: string;
+  readonly labels: { readonly [key: string]: string };
+  readonly ports: readonly { readonly name?: string; readonly containerPort: number }[];
+}
+
+type Labels = { readonly [key: string]: string };
+
+function namespaceOf(metadata: Json): string {
+  return typeof metadata.namespace === 'string' ? metadata.namespace : 'default';
+}
+
+/** `v1` Services in the chart, by `<namespace>/<name>`. */
+function serviceViews(chart: Chart): Map<string, ServiceView> {
+  const out = new Map<string, ServiceView>();
   for (const c of chart.node.findAll()) {
     if (c instanceof ApiObject && c.kind === 'Service' && c.apiVersion === 'v1') {
       const json = c.toJson() as Json;
       const metadata = isJson(json.metadata) ? json.metadata : {};
       const spec = isJson(json.spec) ? json.spec : {};
       if (typeof metadata.name === 'string' && isJson(spec.selector)) {
-        out.set(`${typeof metadata.namespace === 'string' ? metadata.namespace : 'default'}/${metadata.name}`, spec.selector as { [key: string]: string });
+        const ports = (Array.isArray(spec.ports) ? spec.ports : []).filter(isJson).filter((p) => typeof p.port === 'number')
+          .map((p) => ({ port: p.port as number, targetPort: typeof p.targetPort === 'number' || typeof p.targetPort === 'string' ? p.targetPort : undefined }));
+        out.set(`${namespaceOf(metadata)}/${metadata.name}`, { selector: spec.selector as Labels, ports });
       }
     }
   }
   return out;
 }
 
-function strictFor(view: MtlsPolicyView, port: number | undefined): boolean {
-  if (port !== undefined) {
-    return (view.ports.get(port) ?? view.mode) === PeerMtlsMode.STRICT;
+const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
+
+/** Pod templates (and bare Pods) in the chart, for resolving a Service's named targetPort. */
+function podViews(chart: Chart): PodView[] {
+  const out: PodView[] = [];
+  for (const c of chart.node.findAll()) {
+    if (!(c instanceof ApiObject) || !(c.kind === 'Pod' || POD_TEMPLATE_KINDS.has(c.kind))) {
+      continue;
+    }
+    const json = c.toJson() as Json;
+    const metadata = isJson(json.metadata) ? json.metadata : {};
+    const spec = isJson(json.spec) ? json.spec : {};
+    const template = c.kind === 'Pod' ? json : isJson(spec.template) ? spec.template : {};
+    const podMeta = isJson(template.metadata) ? template.metadata : {};
+    const podSpec = isJson(template.spec) ? template.spec : {};
+    const containers = (Array.isArray(podSpec.containers) ? podSpec.containers : []).filter(isJson);
+    const ports = containers.flatMap((k) => (Array.isArray(k.ports) ? k.ports : []).filter(isJson))
+      .filter((p) => typeof p.containerPort === 'number')
+      .map((p) => ({ name: typeof p.name === 'string' ? p.name : undefined, containerPort: p.containerPort as number }));
+    out.push({ namespace: namespaceOf(metadata), labels: isJson(podMeta.labels) ? podMeta.labels as Labels : {}, ports });
   }
-  return view.mode === PeerMtlsMode.STRICT || [...view.ports.values()].some((m) => m === PeerMtlsMode.STRICT);
+  return out;
 }
 
-/** The policies that decide the mTLS mode of `target`, most specific first. */
-function decidingPolicies(target: ServiceHost, policies: MtlsPolicyView[], services: Map<string, { [key: string]: string }>): MtlsPolicyView[] {
+/** True when every pod `outer` selects also carries the labels of `inner` (inner's labels ⊆ outer's). */
+function selectorCovers(inner: Labels, outer: Labels): boolean {
+  return Object.keys(inner).every((k) => outer[k] === inner[k]);
+}
+
+/** A workload (endpoint) port, or `unknown` when a named targetPort cannot be resolved. */
+type EndpointPort = number | 'unknown';
+
+/**
+ * The workload ports a DestinationRule setting reaches: PeerAuthentication port exceptions name
+ * workload (container) ports, DestinationRule `portLevelSettings` name Service ports. With the
+ * chart's Service of the host, a Service port maps to its `targetPort` (the port itself when unset;
+ * a named one is looked up in the container ports of the pods the Service selects); a top-level
+ * setting reaches every target port. Without the Service, the Service port is taken as the workload
+ * port, and a top-level setting reaches `all` ports.
+ */
+function endpointPorts(service: ServiceView | undefined, namespace: string, port: number | undefined, pods: PodView[]): EndpointPort[] | 'all' {
+  if (!service) {
+    return port === undefined ? 'all' : [port];
+  }
+  const entries = port === undefined ? service.ports : service.ports.filter((p) => p.port === port);
+  if (entries.length === 0) {
+    return port === undefined ? 'all' : [port];
+  }
+  return entries.flatMap((e): EndpointPort[] => {
+    if (e.targetPort === undefined) {
+      return [e.port];
+    }
+    if (typeof e.targetPort === 'number') {
+      return [e.targetPort];
+    }
+    const named = pods.filter((p) => p.namespace === namespace && selectorCovers(service.selector, p.labels))
+      .flatMap((p) => p.ports.filter((q) => q.name === e.targetPort).map((q) => q.containerPort));
+    return named.length > 0 ? [...new Set(named)] : ['unknown'];
+  });
+}
+
+/** Whether `view` makes any of `ports` accept mutual TLS only (`all` / `unknown`: if it is STRICT anywhere). */
+function strictOn(view: MtlsPolicyView, ports: EndpointPort[] | 'all'): boolean {
+  const anywhere = view.mode === PeerMtlsMode.STRICT || [...view.ports.values()].some((m) => m === PeerMtlsMode.STRICT);
+  if (ports === 'all') {
+    return anywhere;
+  }
+  return ports.some((p) => (p === 'unknown' ? anywhere : (view.ports.get(p) ?? view.mode) === PeerMtlsMode.STRICT));
+}
+
+/**
+ * The policies that decide the mTLS mode of `target`'s pods, most specific first. A workload-scoped
+ * policy only replaces the namespace- or mesh-wide one for the pods it selects: unless one of them
+ * covers every pod of the Service (its labels are a subset of the Service selector), the broader
+ * policy still decides for the Service's other pods and stays in the set.
+ */
+function decidingPolicies(target: ServiceHost, policies: MtlsPolicyView[], service: ServiceView | undefined): MtlsPolicyView[] {
   if (target.namespace === '*') {
     return policies;
   }
@@ -146,14 +242,14 @@ function decidingPolicies(target: ServiceHost, policies: MtlsPolicyView[], servi
   if (target.service === '*') {
     return [...inNamespace, ...(nsWide ? [nsWide] : [])];
   }
-  const svcSelector = services.get(`${target.namespace}/${target.service}`);
-  const matching = inNamespace.filter((p) => p.selector && (svcSelector
-    ? selectorsOverlap(svcSelector, p.selector)
+  // Without the Service in the chart, its pods are taken to be those labelled app (or
+  // app.kubernetes.io/name) = the Service name.
+  const implied = (p: MtlsPolicyView): Labels => (p.selector!.app === target.service ? { app: target.service } : { 'app.kubernetes.io/name': target.service });
+  const matching = inNamespace.filter((p) => p.selector && (service
+    ? selectorsOverlap(service.selector, p.selector)
     : p.selector.app === target.service || p.selector['app.kubernetes.io/name'] === target.service));
-  if (matching.length) {
-    return matching;
-  }
-  return nsWide ? [nsWide] : [];
+  const coversAll = matching.some((p) => selectorCovers(p.selector!, service ? service.selector : implied(p)));
+  return [...matching, ...(!coversAll && nsWide ? [nsWide] : [])];
 }
 
 function describe(view: MtlsPolicyView): string {
@@ -184,21 +280,25 @@ function check(chart: Chart, collect: (chart: Chart) => MtlsPolicyView[]): strin
     }
   }
 
-  const services = serviceSelectors(chart);
+  const services = serviceViews(chart);
+  const pods = podViews(chart);
   for (const rule of destinationRules(chart)) {
     const target = parseServiceHost(rule.host, rule.namespace);
     if (!target) {
       continue;
     }
-    const deciding = decidingPolicies(target, policies, services);
+    const service = target.namespace === '*' || target.service === '*' ? undefined : services.get(`${target.namespace}/${target.service}`);
+    const deciding = decidingPolicies(target, policies, service);
     for (const site of rule.sites) {
-      const strict = deciding.find((p) => strictFor(p, site.port));
+      const ports = endpointPorts(service, target.namespace, site.port, pods);
+      const strict = deciding.find((p) => strictOn(p, ports));
       if (!strict) {
         continue;
       }
       const scopeText = target.namespace === '*' ? 'every namespace' : `namespace ${target.namespace}`;
+      const mapped = site.port !== undefined && ports !== 'all' && ports.some((p) => p !== site.port) ? ` → workload port ${ports.join('/')}` : '';
       errors.push(formatInputError('', `DestinationRule ${rule.path} ${site.field}`, 'DISABLE',
-        `sends plaintext to host ${JSON.stringify(rule.host)} (${scopeText}${site.port !== undefined ? `, port ${site.port}` : ''}), ` +
+        `sends plaintext to host ${JSON.stringify(rule.host)} (${scopeText}${site.port !== undefined ? `, port ${site.port}${mapped}` : ''}), ` +
         `but StrictMtls ${strict.construct.node.path} (${describe(strict)}) makes those workloads accept mutual TLS only, so every request fails`,
         `drop tls.mode DISABLE from the DestinationRule (sidecars then use ISTIO_MUTUAL automatically), or move ${strict.construct.node.path} to MtlsMode.PERMISSIVE while the plaintext clients remain`));
     }

@@ -108,7 +108,7 @@ describe('PROD is secure by default', () => {
     expect(find(prod, 'AuthorizationPolicy', 'productpage-jwt-require-token', 'bookinfo').spec).toStrictEqual({
       selector: { matchLabels: { app: 'productpage' } },
       action: 'DENY',
-      rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { paths: ['/api/*'] } }] }],
+      rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { paths: ['/api/*', '/api'] } }] }],
     });
   });
 });

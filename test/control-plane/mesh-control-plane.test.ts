@@ -211,6 +211,7 @@ describe('mesh config', () => {
     expect(mc).toStrictEqual({
       enableTracing: false,
       outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
+      pathNormalization: { normalization: 'DECODE_AND_MERGE_SLASHES' },
       enablePrometheusMerge: true,
       defaultConfig: { holdApplicationUntilProxyStarts: true, concurrency: 2 },
     });

@@ -276,7 +276,7 @@ describe('AuthorizationPolicy rules', () => {
   test('A3: a DENY rule with only HTTP attributes also blocks TCP: an error unless acknowledged or given ports', () => {
     const chart = prodChart();
     new AuthorizationPolicy(chart, 'deny-delete', { namespace: 'bookinfo', selector: productpage, action: AuthorizationAction.DENY, rules: [{ to: [{ methods: [HttpMethod.DELETE] }] }] });
-    expect(synthError(chart)).toContain('[prod/deny-delete] rules[0]: {"to":[{"operation":{"methods":["DELETE"]}}]} is a DENY rule with only HTTP attributes, so it also rejects every TCP connection to the selected workloads');
+    expect(synthError(chart)).toContain('[prod/deny-delete] rules[0]: {"to":[{"operation":{"methods":["DELETE"]}}]} is a DENY rule with HTTP-only attributes that istiod drops on TCP ports (to[0].operation has methods but no ports), so it also rejects TCP connections to the selected workloads');
 
     const ok = prodChart();
     new AuthorizationPolicy(ok, 'with-ports', { namespace: 'bookinfo', selector: productpage, action: AuthorizationAction.DENY, rules: [{ to: [{ methods: [HttpMethod.DELETE], ports: [9080] }] }] });

@@ -62,7 +62,7 @@ describe('JwtAuthentication output', () => {
 
   test('onPaths: only those paths need a token', () => {
     const policy = find(synth({ requireToken: TokenRequirement.onPaths(['/api/*']) }), 'AuthorizationPolicy', 'jwt-require-token');
-    expect(policy.spec.rules).toStrictEqual([{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { paths: ['/api/*'] } }] }]);
+    expect(policy.spec.rules).toStrictEqual([{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { paths: ['/api/*', '/api'] } }] }]);
   });
 
   test('exceptPaths with specific request principals', () => {
