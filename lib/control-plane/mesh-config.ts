@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { istioDuration } from '../core/duration';
 import { invalidInput } from '../core/errors';
+import { checkRegex } from '../core/regex';
 import { checkNamespacedHost } from '../core/hostnames';
 import { isHeaderName } from '../core/names';
 import { isPort } from '../core/ports';
@@ -614,12 +615,8 @@ export function renderMeshConfig(scope: IConstruct, options: MeshConfigOptions =
     throw invalidInput(scope, 'meshConfig.dnsAutoAllocate', true, 'has no effect without DNS capture', 'set dnsCapture: true as well');
   }
   const stats = options.proxyStatsMatcher;
-  for (const re of stats?.inclusionRegexps ?? []) {
-    try {
-      new RegExp(re);
-    } catch {
-      throw invalidInput(scope, 'meshConfig.proxyStatsMatcher.inclusionRegexps', re, 'is not a valid regular expression', 'fix the pattern (RE2 syntax)');
-    }
+  for (const [i, re] of (stats?.inclusionRegexps ?? []).entries()) {
+    checkRegex(scope, `meshConfig.proxyStatsMatcher.inclusionRegexps[${i}]`, re);
   }
   const proxyMetadata: { [key: string]: string } = { ...(options.proxyMetadata ?? {}) };
   for (const key of Object.keys(proxyMetadata)) {

@@ -560,11 +560,11 @@ export class AuthorizationPolicy extends Construct {
     if (this.preset) {
       throw invalidInput(this, 'rules', rule, `cannot be added to the ${this.preset.kind} preset policy`, 'create a separate AuthorizationPolicy for these rules');
     }
+    if (this.rules.length >= 512) {
+      throw invalidInput(this, 'rules', this.rules.length + 1, 'exceeds the 512 rules the CRD allows', 'split the policy');
+    }
     const field = `rules[${this.rules.length}]`;
     this.rules.push(this.renderRule(field, rule));
-    if (this.rules.length > 512) {
-      throw invalidInput(this, 'rules', this.rules.length, 'exceeds the 512 rules the CRD allows', 'split the policy');
-    }
     return this;
   }
 

@@ -3,7 +3,7 @@ import { invalidInput } from '../core/errors';
 import { isHeaderName } from '../core/names';
 import { sortedRecord } from '../core/records';
 import { VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpMatchHeaders } from '../../imports/networking.istio.io';
-import { checkRegex } from './checks';
+import { checkRegex } from '../core/regex';
 
 /** Header names as Istio wants them in matches: lowercase HTTP tokens (`x-canary`, `cookie`). */
 function isLowercaseHeaderName(name: unknown): boolean {

@@ -92,6 +92,11 @@ describe('meshConfig.proxyStatsMatcher', () => {
     // GIVEN / WHEN
     const error = errorFor({ meshConfig: { proxyStatsMatcher: { inclusionRegexps: ['.*outlier_detection.*', '(unclosed'] } } });
     // THEN
-    expect(error).toBe('[prod/cp] meshConfig.proxyStatsMatcher.inclusionRegexps: "(unclosed" is not a valid regular expression. Fix: fix the pattern (RE2 syntax)');
+    expect(error).toMatch(/^\[prod\/cp\] meshConfig\.proxyStatsMatcher\.inclusionRegexps\[1\]: "\(unclosed" is not a valid regex .*\. Fix: fix the pattern/);
+  });
+
+  test('a JavaScript-only regex (look-ahead) is refused: Envoy compiles stats matchers with RE2', () => {
+    const error = errorFor({ meshConfig: { proxyStatsMatcher: { inclusionRegexps: ['cluster(?=\\.outbound)'] } } });
+    expect(error).toMatch(/^\[prod\/cp\] meshConfig\.proxyStatsMatcher\.inclusionRegexps\[0\]: "cluster\(\?=\\\\\.outbound\)" .*RE2/);
   });
 });

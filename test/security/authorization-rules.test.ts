@@ -114,6 +114,8 @@ describe('limits of the CRD', () => {
     const error = errorOf(() => policy.addRule({ to: [{ ports: [9999] }] }));
     // THEN
     expect(error).toBe('[prod/p] rules: 513 exceeds the 512 rules the CRD allows. Fix: split the policy');
+    // AND the refused rule is not kept: a caller that catches the error still synthesizes 512 rules
+    expect(find(synthValid(chart), 'AuthorizationPolicy', 'p', 'bookinfo').spec.rules).toHaveLength(512);
   });
 });
 
