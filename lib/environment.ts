@@ -9,6 +9,7 @@
  * an `optimized` preset of 50m/64Mi and 500m/256Mi; DEV a single small istiod with no HPA; STAGING in
  * between.
  */
+import { isRecord } from './core/records';
 
 /** CPU and memory amounts, as Kubernetes quantities (`"500m"`, `"2"`, `"128Mi"`, `"2Gi"`). */
 export interface ResourceAmounts {
@@ -147,8 +148,7 @@ function merge(base: unknown, patch: unknown): unknown {
   if (patch === undefined) {
     return base;
   }
-  const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (!isPlain(base) || !isPlain(patch)) {
+  if (!isRecord(base) || !isRecord(patch)) {
     return patch;
   }
   const out: Record<string, unknown> = { ...base };

@@ -4,12 +4,12 @@ import { istioDuration } from '../core/duration';
 import { invalidInput } from '../core/errors';
 import { checkRegex } from '../core/regex';
 import { checkNamespacedHost } from '../core/hostnames';
-import { isHeaderName } from '../core/names';
-import { isPort } from '../core/ports';
+import { isEnvVarName, isHeaderName } from '../core/names';
+import { checkPort } from '../core/ports';
 import { isIstioStringMatch } from '../security/common';
 import { sortedRecord } from '../core/records';
 import { checkSelectorLabels } from '../core/labels';
-import { isEnvVarName } from '../core/names';
+import { MAX_INT32 } from '../traffic/checks';
 import { ExtAuthzBodyJson, ExtensionProviderJson, LabelSelectorJson, MeshConfigJson, ProxyConfigJson } from './istio-operator';
 
 /** What the access log rendering contributes to `meshConfig`. */
@@ -114,6 +114,9 @@ export interface TracingProviderOptions extends TracingSamplingOptions {
 
 type TracingKind = 'none' | 'zipkin' | 'otel-provider' | 'zipkin-provider';
 
+/** An extension provider name: lowercase letters, digits, "." and "-". */
+const PROVIDER_NAME = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
+
 /** Distributed tracing: none, the legacy Zipkin tracer, or a mesh-wide extension provider. */
 export class Tracing {
   /** No tracing. */
@@ -175,7 +178,7 @@ export class Tracing {
     if (!Number.isInteger(this.port) || this.port! < 1 || this.port! > 65535) {
       throw invalidInput(scope, 'meshConfig.tracing.port', this.port, 'is not a port 1–65535', 'use the collector port, e.g. 4317 for OTLP/gRPC');
     }
-    if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(this.providerName!)) {
+    if (!PROVIDER_NAME.test(this.providerName!)) {
       throw invalidInput(scope, 'meshConfig.tracing.name', this.providerName, 'is not a valid provider name', 'use lowercase letters, digits and dashes');
     }
     const endpoint = { service: this.target, port: this.port! };
@@ -286,8 +289,6 @@ const ENVOY_STATUS_CODES = new Set([100, 200, 201, 202, 203, 204, 205, 206, 207,
   400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423, 424, 426, 428, 429, 431,
   500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511]);
 
-const PROVIDER_NAME = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
-
 /**
  * An external authorizer (Envoy ext_authz) that CUSTOM AuthorizationPolicies delegate to: one
  * `meshConfig.extensionProviders` entry (`envoyExtAuthzHttp` or `envoyExtAuthzGrpc`).
@@ -330,14 +331,12 @@ export class ExtAuthzProvider {
       throw invalidInput(scope, `${field}.service`, o.service, 'is not one service (istiod skips wildcard hosts)',
         'give the authorizer\'s fully qualified host, e.g. "ext-authz.auth.svc.cluster.local", optionally as "<namespace>/<host>"');
     }
-    if (!isPort(o.port)) {
-      throw invalidInput(scope, `${field}.port`, o.port, 'is not a port number 1–65535', 'give the authorizer\'s service port, e.g. 9000');
-    }
+    checkPort(scope, `${field}.port`, o.port, 'give the authorizer\'s service port, e.g. 9000');
     if (o.statusOnError !== undefined && !ENVOY_STATUS_CODES.has(o.statusOnError)) {
       throw invalidInput(scope, `${field}.statusOnError`, o.statusOnError, 'is not an HTTP status code Envoy knows (istiod rejects the provider)', 'use e.g. 403 or 503');
     }
     const body = o.includeRequestBodyInCheck;
-    if (body !== undefined && (!Number.isInteger(body.maxRequestBytes) || body.maxRequestBytes < 1 || body.maxRequestBytes > 2147483647)) {
+    if (body !== undefined && (!Number.isInteger(body.maxRequestBytes) || body.maxRequestBytes < 1 || body.maxRequestBytes > MAX_INT32)) {
       throw invalidInput(scope, `${field}.includeRequestBodyInCheck.maxRequestBytes`, body.maxRequestBytes, 'is not a positive whole number of bytes', 'give the buffer size, e.g. 8192');
     }
     const common = {

@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { invalidInput } from './errors';
+import { sortedRecord } from './records';
 
 const KEY_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const KEY_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -36,7 +37,7 @@ export function checkSelectorLabels(scope: IConstruct, field: string, labels: { 
       throw invalidInput(scope, field, { [key]: value }, 'has a value that is not a valid label value (at most 63 characters of letters, digits, "-", "_", ".")', 'shorten or fix the value');
     }
   }
-  return Object.fromEntries(keys.map((k) => [k, labels[k]]));
+  return sortedRecord(labels);
 }
 
 /**
@@ -58,4 +59,9 @@ export function workloadLabels(workload: kplus.Workload): { [key: string]: strin
  */
 export function selectorsOverlap(a: { readonly [key: string]: string }, b: { readonly [key: string]: string }): boolean {
   return Object.keys(a).every((k) => !(k in b) || b[k] === a[k]);
+}
+
+/** True when every pod that carries the labels `outer` also carries those of `inner` (inner's labels ⊆ outer's). */
+export function labelsCover(inner: { readonly [key: string]: string }, outer: { readonly [key: string]: string }): boolean {
+  return Object.keys(inner).every((k) => outer[k] === inner[k]);
 }

@@ -68,7 +68,6 @@ export class EgressGateway extends MeshGateway {
       defaultNamespace: 'istio-egress',
       defaultServiceType: GatewayServiceType.CLUSTER_IP,
       sizingOf: (env) => env.egressGateway,
-      sizingField: 'sizing',
     });
   }
 

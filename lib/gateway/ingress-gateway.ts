@@ -35,7 +35,6 @@ export class IngressGateway extends MeshGateway {
       defaultNamespace: 'istio-ingress',
       defaultServiceType: GatewayServiceType.LOAD_BALANCER,
       sizingOf: (env) => env.ingressGateway,
-      sizingField: 'sizing',
     });
     if (props.servers !== undefined && !Array.isArray(props.servers)) {
       throw invalidInput(this, 'servers', props.servers, 'is not a list', 'pass servers: [GatewayServer.https({...})]');

@@ -93,8 +93,6 @@ export interface MeshGatewayDefaults {
   readonly defaultServiceType: GatewayServiceType;
   /** The environment's sizing of this kind of gateway. */
   readonly sizingOf: (env: EnvironmentProfile) => ComponentSizing;
-  /** The prop name sizing errors are reported under. */
-  readonly sizingField: string;
 }
 
 const GATEWAY_MARK = Symbol.for('cdk8s-istio.MeshGateway');
@@ -151,7 +149,7 @@ export abstract class MeshGateway extends Construct {
     const env = props.environment ?? MeshChart.environmentOf(this);
     this.name = checkDnsLabel(this, 'name', props.name ?? id, 'name the gateway with lowercase letters, digits and "-", e.g. "ingress-gateway"');
     this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? defaults.defaultNamespace, `use a namespace name such as "${defaults.defaultNamespace}"`);
-    this.sizing = resolveSizing(this, defaults.sizingField, defaults.sizingOf(env), props.sizing ?? {});
+    this.sizing = resolveSizing(this, 'sizing', defaults.sizingOf(env), props.sizing ?? {});
     this.gatewayRef = `${this.namespace}/${this.name}`;
     this.serviceHost = `${this.name}.${this.namespace}.svc.cluster.local`;
     const serviceType = props.serviceType ?? defaults.defaultServiceType;

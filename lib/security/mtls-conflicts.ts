@@ -36,7 +36,8 @@ import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { formatInputError } from '../core/errors';
 import { parseServiceHost, ServiceHost } from '../core/hostnames';
-import { selectorsOverlap } from '../core/labels';
+import { labelsCover, selectorsOverlap } from '../core/labels';
+import { isRecord } from '../core/records';
 import { MtlsScopeKind, PeerMtlsMode } from './mtls-modes';
 
 const REGISTERED = Symbol.for('cdk8s-istio.mtlsConflictCheck');
@@ -50,7 +51,6 @@ export interface MtlsPolicyView {
   readonly mode: PeerMtlsMode;
   readonly ports: ReadonlyMap<number, PeerMtlsMode>;
 }
-
 
 interface DisableSite {
   /** Where in the DestinationRule, e.g. `spec.subsets[0].trafficPolicy.tls.mode`. */
@@ -68,17 +68,13 @@ interface DestinationRuleView {
 
 type Json = { [key: string]: unknown };
 
-function isJson(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function tlsDisabled(policy: unknown): boolean {
-  return isJson(policy) && isJson(policy.tls) && policy.tls.mode === 'DISABLE';
+  return isRecord(policy) && isRecord(policy.tls) && policy.tls.mode === 'DISABLE';
 }
 
 /** Every place a traffic policy turns TLS off. */
 function disableSites(policy: unknown, at: string): DisableSite[] {
-  if (!isJson(policy)) {
+  if (!isRecord(policy)) {
     return [];
   }
   const sites: DisableSite[] = [];
@@ -87,7 +83,7 @@ function disableSites(policy: unknown, at: string): DisableSite[] {
   }
   const portLevel = Array.isArray(policy.portLevelSettings) ? policy.portLevelSettings : [];
   portLevel.forEach((setting: unknown, i: number) => {
-    if (tlsDisabled(setting) && isJson(setting) && isJson(setting.port) && typeof setting.port.number === 'number') {
+    if (tlsDisabled(setting) && isRecord(setting) && isRecord(setting.port) && typeof setting.port.number === 'number') {
       sites.push({ field: `${at}.portLevelSettings[${i}].tls.mode`, port: setting.port.number });
     }
   });
@@ -101,20 +97,20 @@ function destinationRules(chart: Chart): DestinationRuleView[] {
       continue;
     }
     const json = c.toJson() as Json;
-    const spec = isJson(json.spec) ? json.spec : {};
-    const metadata = isJson(json.metadata) ? json.metadata : {};
+    const spec = isRecord(json.spec) ? json.spec : {};
+    const metadata = isRecord(json.metadata) ? json.metadata : {};
     if (typeof spec.host !== 'string') {
       continue;
     }
     const sites = disableSites(spec.trafficPolicy, 'spec.trafficPolicy');
     const subsets = Array.isArray(spec.subsets) ? spec.subsets : [];
     subsets.forEach((subset: unknown, i: number) => {
-      if (isJson(subset)) {
+      if (isRecord(subset)) {
         sites.push(...disableSites(subset.trafficPolicy, `spec.subsets[${i}].trafficPolicy`));
       }
     });
     if (sites.length) {
-      views.push({ path: c.node.path, namespace: typeof metadata.namespace === 'string' ? metadata.namespace : 'default', host: spec.host, sites });
+      views.push({ path: c.node.path, namespace: namespaceOf(metadata), host: spec.host, sites });
     }
   }
   return views;
@@ -145,10 +141,10 @@ function serviceViews(chart: Chart): Map<string, ServiceView> {
   for (const c of chart.node.findAll()) {
     if (c instanceof ApiObject && c.kind === 'Service' && c.apiVersion === 'v1') {
       const json = c.toJson() as Json;
-      const metadata = isJson(json.metadata) ? json.metadata : {};
-      const spec = isJson(json.spec) ? json.spec : {};
-      if (typeof metadata.name === 'string' && isJson(spec.selector)) {
-        const ports = (Array.isArray(spec.ports) ? spec.ports : []).filter(isJson).filter((p) => typeof p.port === 'number')
+      const metadata = isRecord(json.metadata) ? json.metadata : {};
+      const spec = isRecord(json.spec) ? json.spec : {};
+      if (typeof metadata.name === 'string' && isRecord(spec.selector)) {
+        const ports = (Array.isArray(spec.ports) ? spec.ports : []).filter(isRecord).filter((p) => typeof p.port === 'number')
           .map((p) => ({ port: p.port as number, targetPort: typeof p.targetPort === 'number' || typeof p.targetPort === 'string' ? p.targetPort : undefined }));
         out.set(`${namespaceOf(metadata)}/${metadata.name}`, { selector: spec.selector as Labels, ports });
       }
@@ -167,23 +163,18 @@ function podViews(chart: Chart): PodView[] {
       continue;
     }
     const json = c.toJson() as Json;
-    const metadata = isJson(json.metadata) ? json.metadata : {};
-    const spec = isJson(json.spec) ? json.spec : {};
-    const template = c.kind === 'Pod' ? json : isJson(spec.template) ? spec.template : {};
-    const podMeta = isJson(template.metadata) ? template.metadata : {};
-    const podSpec = isJson(template.spec) ? template.spec : {};
-    const containers = (Array.isArray(podSpec.containers) ? podSpec.containers : []).filter(isJson);
-    const ports = containers.flatMap((k) => (Array.isArray(k.ports) ? k.ports : []).filter(isJson))
+    const metadata = isRecord(json.metadata) ? json.metadata : {};
+    const spec = isRecord(json.spec) ? json.spec : {};
+    const template = c.kind === 'Pod' ? json : isRecord(spec.template) ? spec.template : {};
+    const podMeta = isRecord(template.metadata) ? template.metadata : {};
+    const podSpec = isRecord(template.spec) ? template.spec : {};
+    const containers = (Array.isArray(podSpec.containers) ? podSpec.containers : []).filter(isRecord);
+    const ports = containers.flatMap((k) => (Array.isArray(k.ports) ? k.ports : []).filter(isRecord))
       .filter((p) => typeof p.containerPort === 'number')
       .map((p) => ({ name: typeof p.name === 'string' ? p.name : undefined, containerPort: p.containerPort as number }));
-    out.push({ namespace: namespaceOf(metadata), labels: isJson(podMeta.labels) ? podMeta.labels as Labels : {}, ports });
+    out.push({ namespace: namespaceOf(metadata), labels: isRecord(podMeta.labels) ? podMeta.labels as Labels : {}, ports });
   }
   return out;
-}
-
-/** True when every pod `outer` selects also carries the labels of `inner` (inner's labels ⊆ outer's). */
-function selectorCovers(inner: Labels, outer: Labels): boolean {
-  return Object.keys(inner).every((k) => outer[k] === inner[k]);
 }
 
 /** A workload (endpoint) port, or `unknown` when a named targetPort cannot be resolved. */
@@ -212,7 +203,7 @@ function endpointPorts(service: ServiceView | undefined, namespace: string, port
     if (typeof e.targetPort === 'number') {
       return [e.targetPort];
     }
-    const named = pods.filter((p) => p.namespace === namespace && selectorCovers(service.selector, p.labels))
+    const named = pods.filter((p) => p.namespace === namespace && labelsCover(service.selector, p.labels))
       .flatMap((p) => p.ports.filter((q) => q.name === e.targetPort).map((q) => q.containerPort));
     return named.length > 0 ? [...new Set(named)] : ['unknown'];
   });
@@ -248,7 +239,7 @@ function decidingPolicies(target: ServiceHost, policies: MtlsPolicyView[], servi
   const matching = inNamespace.filter((p) => p.selector && (service
     ? selectorsOverlap(service.selector, p.selector)
     : p.selector.app === target.service || p.selector['app.kubernetes.io/name'] === target.service));
-  const coversAll = matching.some((p) => selectorCovers(p.selector!, service ? service.selector : implied(p)));
+  const coversAll = matching.some((p) => labelsCover(p.selector!, service ? service.selector : implied(p)));
   return [...matching, ...(!coversAll && nsWide ? [nsWide] : [])];
 }
 

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { formatInputError, invalidInput } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
+import { checkPort } from '../core/ports';
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
 import * as l1 from '../../imports/security.istio.io';
 import { MtlsPolicyView, registerMtlsConflictCheck } from './mtls-conflicts';
@@ -195,9 +196,7 @@ export class StrictMtls extends Construct {
         if (!(p instanceof PortMtls)) {
           throw invalidInput(this, `portLevelMtls[${i}]`, p, 'is not a PortMtls', 'use PortMtls.permissive(port), PortMtls.strict(port) or PortMtls.insecureDisable(port)');
         }
-        if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) {
-          throw invalidInput(this, `portLevelMtls[${i}].port`, p.port, 'is not a port number 1–65535', 'give the workload (container) port, e.g. 8080');
-        }
+        checkPort(this, `portLevelMtls[${i}].port`, p.port, 'give the workload (container) port, e.g. 8080');
         if (this.ports.has(p.port)) {
           throw invalidInput(this, `portLevelMtls[${i}].port`, p.port, 'appears twice', 'give each port one mode');
         }

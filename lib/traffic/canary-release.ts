@@ -7,7 +7,7 @@ import { HttpMatch } from './match';
 import { RouteResilience, renderResilience } from './route-options';
 import { checkServiceHost } from './checks';
 import { Subset } from './subset';
-import { TrafficHost, trafficNamespace } from './traffic-host';
+import { TrafficHost } from './traffic-host';
 
 /** One step of a staged canary rollout. */
 export interface CanaryStage {
@@ -166,8 +166,7 @@ export class CanaryRelease extends Construct {
     const resilience = renderResilience(this, '', props, env);
 
     // All input is checked: now contribute to the shared host.
-    const namespace = trafficNamespace(this, props.host, props.namespace, [{ field: 'stable', subset: props.stable }, { field: 'canary', subset: props.canary }]);
-    this.trafficHost = TrafficHost.of(this, props.host, namespace);
+    this.trafficHost = TrafficHost.of(this, props.host, props.namespace, [{ field: 'stable', subset: props.stable }, { field: 'canary', subset: props.canary }]);
 
     this.stableSubset = this.trafficHost._addSubset(this, props.stable, 'stable');
     this.canarySubset = this.trafficHost._addSubset(this, props.canary, 'canary');

@@ -6,7 +6,6 @@ import { isDnsLabel } from '../core/names';
 /** Largest value of a protobuf int32/uint32 counter that every Istio counter field accepts. */
 export const MAX_INT32 = 2147483647;
 
-
 /** A non-negative whole number that fits Istio's 32-bit counters (ISTIO-RULES D2). */
 export function checkCounter(scope: IConstruct, field: string, value: number, min = 0): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > MAX_INT32) {

@@ -6,7 +6,7 @@ import {
 } from './policy';
 import { checkServiceHost } from './checks';
 import { Subset } from './subset';
-import { TrafficHost, trafficNamespace } from './traffic-host';
+import { TrafficHost } from './traffic-host';
 
 /** Circuit-breaker overrides for one subset of the host. */
 export interface SubsetCircuitBreaker {
@@ -164,7 +164,7 @@ export class CircuitBreaker extends Construct {
     }
     // All input is checked: now contribute to the shared host.
     const subsetSources = subsets.map((s) => ({ field: `${s.field}.subset`, subset: s.subset }));
-    this.trafficHost = TrafficHost.of(this, props.host, trafficNamespace(this, props.host, props.namespace, subsetSources));
+    this.trafficHost = TrafficHost.of(this, props.host, props.namespace, subsetSources);
     this.trafficHost._addPolicy(this, this.policy);
     for (const s of subsets) {
       const name = this.trafficHost._addSubset(this, s.subset, `${s.field}.subset`);

@@ -5,7 +5,7 @@ import {
 } from './policy';
 import { checkServiceHost } from './checks';
 import { Subset } from './subset';
-import { TrafficHost, trafficNamespace } from './traffic-host';
+import { TrafficHost } from './traffic-host';
 
 /** Traffic policy fields, for a host or one of its subsets. */
 export interface DestinationPolicyOptions {
@@ -101,7 +101,7 @@ export class DestinationPolicy extends Construct {
       throw invalidInput(this, 'props', Object.keys(props), 'set no policy (ISTIO-RULES D1)', 'set connectionPool, outlierDetection, loadBalancer, tls or subsets');
     }
     const subsetSources = subsets.map((s) => ({ field: `${s.field}.subset`, subset: s.subset }));
-    this.trafficHost = TrafficHost.of(this, props.host, trafficNamespace(this, props.host, props.namespace, subsetSources));
+    this.trafficHost = TrafficHost.of(this, props.host, props.namespace, subsetSources);
     if (Object.keys(host).length > 0) {
       this.trafficHost._addPolicy(this, host);
     }

@@ -5,7 +5,7 @@ import { HttpMatch } from './match';
 import { RouteResilience, renderResilience } from './route-options';
 import { checkServiceHost } from './checks';
 import { Subset } from './subset';
-import { HostHttpRoute, TrafficHost, trafficNamespace } from './traffic-host';
+import { HostHttpRoute, TrafficHost } from './traffic-host';
 
 /** One HTTP route of a {@link HostRoutes}. */
 export interface HttpRouteOptions extends RouteResilience {
@@ -104,7 +104,7 @@ export class HostRoutes extends Construct {
       return { field, route, to: r.to };
     });
     const subsetSources = rendered.map((r) => ({ field: `${r.field}.to`, subset: r.to }));
-    this.trafficHost = TrafficHost.of(this, props.host, trafficNamespace(this, props.host, props.namespace, subsetSources));
+    this.trafficHost = TrafficHost.of(this, props.host, props.namespace, subsetSources);
     for (const { field, route, to } of rendered) {
       const subset = to ? this.trafficHost._addSubset(this, to, `${field}.to`) : undefined;
       this.trafficHost._addHttpRoute(this, { ...route, destinations: [subset ? { subset } : {}] }, field);

@@ -205,11 +205,6 @@ export interface FaultAbortOptions extends FaultOptionsBase {
   readonly httpStatus: number;
 }
 
-/** True for environments that serve real users (`EnvironmentProfile.production`), where fault injection is refused. */
-export function isProduction(env: EnvironmentProfile): boolean {
-  return env.production;
-}
-
 /**
  * Faults a route injects on the client side (`http[].fault`): delays, aborts, or both. For chaos
  * tests in DEV and STAGING; see {@link FaultOptionsBase.allowInProduction}.
@@ -236,7 +231,7 @@ export class FaultInjection {
   public _render(scope: IConstruct, field: string, env: EnvironmentProfile): VirtualServiceSpecHttpFault {
     const fault: { delay?: VirtualServiceSpecHttpFault['delay']; abort?: VirtualServiceSpecHttpFault['abort'] } = {};
     const guard = (part: 'delay' | 'abort', o: FaultOptionsBase) => {
-      if (isProduction(env) && o.allowInProduction !== true) {
+      if (env.production && o.allowInProduction !== true) {
         throw invalidInput(scope, `${field}.${part}`, env.name, 'is a production environment, where fault injection would break real requests',
           'inject faults in DEV or STAGING, or set allowInProduction: true for a deliberate production chaos test');
       }

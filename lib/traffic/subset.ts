@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { invalidInput } from '../core/errors';
-import { checkSelectorLabels, workloadLabels } from '../core/labels';
+import { checkSelectorLabels, labelsCover, workloadLabels } from '../core/labels';
 import { checkSubsetName } from './checks';
 
 /**
@@ -68,8 +68,7 @@ export class Subset {
     if (!other.podLabels) {
       return undefined;
     }
-    const pods = other.podLabels;
-    return Object.entries(this.labelMap).every(([k, v]) => pods[k] === v);
+    return labelsCover(this.labelMap, other.podLabels);
   }
 
   /** @internal Checks name and labels; returns them with the labels sorted. */

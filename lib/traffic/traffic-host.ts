@@ -213,11 +213,13 @@ export class TrafficHost extends Construct {
    * @param namespace where the DestinationRule and VirtualService go: the namespace a fully qualified
    *   service host names (giving another is an error), else the chart's; there is no fallback to
    *   `default`
+   * @param subsets the subsets the caller adds, by the prop that holds each: a subset made from a
+   *   workload (`Subset.fromWorkload`) implies the workload's namespace
    */
-  public static of(scope: IConstruct, host: string, namespace?: string): TrafficHost {
+  public static of(scope: IConstruct, host: string, namespace?: string, subsets: ReadonlyArray<{ readonly field: string; readonly subset: unknown }> = []): TrafficHost {
     const chart = Chart.of(scope);
     checkServiceHost(scope, 'host', host);
-    const ns = trafficNamespace(scope, host, namespace);
+    const ns = trafficNamespace(scope, host, namespace, subsets);
     const canonical = canonicalHost(host, ns);
     const id = `traffic-host-${ns}-${canonical}`;
     const existing = chart.node.tryFindChild(id);

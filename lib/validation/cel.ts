@@ -45,7 +45,7 @@ type Program = (bindings: Record<string, CelInput>) => CelResult;
 const programs = new Map<string, Program | string>();
 
 /** Outcome of one rule: passed, failed (returned false), or could not be evaluated. */
-export type RuleOutcome = { readonly status: 'pass' } | { readonly status: 'fail' } | { readonly status: 'error'; readonly error: string };
+type RuleOutcome = { readonly status: 'pass' } | { readonly status: 'fail' } | { readonly status: 'error'; readonly error: string };
 
 /** True for transition rules, which compare against the previous version of the object. */
 export function isTransitionRule(rule: string): boolean {
@@ -98,7 +98,7 @@ function schemaTypes(schema: JsonSchema | undefined): readonly string[] {
 }
 
 /** Converts a JSON value to the CEL value Kubernetes would bind for a field with `schema`. */
-export function toCel(value: unknown, schema: JsonSchema | undefined): CelInput {
+function toCel(value: unknown, schema: JsonSchema | undefined): CelInput {
   if (value === null || typeof value === 'boolean' || typeof value === 'string') return value;
   if (typeof value === 'number') return toCelNumber(value, schema);
   if (Array.isArray(value)) return value.map((item) => toCel(item, schema?.items));

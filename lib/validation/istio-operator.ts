@@ -106,7 +106,7 @@ const schemas = new Map<string, JsonSchema>();
  * Helm values costs most of a second, so callers pass the sections an object actually has; a section
  * left out still fails as an unknown field, since `values` stays a closed object.
  */
-export function istioOperatorSchema(valueSections?: readonly string[]): JsonSchema {
+function istioOperatorSchema(valueSections?: readonly string[]): JsonSchema {
   const cacheKey = valueSections ? valueSections.join(',') : '*';
   const cached = schemas.get(cacheKey);
   if (cached) return cached;

@@ -1,6 +1,9 @@
 /**
  * Rendering of locations inside an object as `spec.http[0].timeout`.
  */
+import { isRecord } from '../core/records';
+
+export { isRecord };
 
 /** One step into an object: a property name or an array index. */
 export type PathSegment = string | number;
@@ -38,9 +41,4 @@ export function pointerToSegments(root: unknown, pointer: string): PathSegment[]
     }
   }
   return segments;
-}
-
-/** True for plain JSON objects (not arrays, not null). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

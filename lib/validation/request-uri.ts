@@ -16,7 +16,7 @@ const ALNUM = /[A-Za-z0-9]/;
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
 
 /** A URL accepted by `ParseRequestURI`; `scheme` is lower-cased ("" for an absolute path). */
-export interface RequestUri {
+interface RequestUri {
   readonly scheme: string;
   readonly host: string;
 }

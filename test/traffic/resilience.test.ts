@@ -1,6 +1,5 @@
 import { Duration, Testing } from 'cdk8s';
 import { Environment, FaultInjection, HostRoutes, RetryOn, RetryPolicy } from '../../lib';
-import { isProduction } from '../../lib/traffic/resilience';
 import { errorOf } from './support';
 
 const scope = () => Testing.chart();
@@ -73,12 +72,6 @@ describe('RetryPolicy rejects (ISTIO-RULES V2, V3)', () => {
 });
 
 describe('FaultInjection', () => {
-  test('isProduction follows the profile flag, which derived environments keep', () => {
-    expect([Environment.DEV, Environment.STAGING, Environment.PROD].map(isProduction)).toStrictEqual([false, false, true]);
-    expect(isProduction(Environment.override(Environment.PROD, { name: 'eu-west' }))).toBe(true);
-    expect(isProduction(Environment.override(Environment.DEV, { name: 'prod-like-sandbox' }))).toBe(false);
-  });
-
   test('percent 0 is allowed (V5)', () => {
     expect(FaultInjection.abort({ httpStatus: 503, percent: 0 })._render(scope(), 'fault', Environment.DEV))
       .toStrictEqual({ abort: { httpStatus: 503, percentage: { value: 0 } } });
