@@ -9,3 +9,4 @@ export * from './gateway';
 export * from './traffic/egress-index';
 export * from './traffic';
 export * from './validation';
+export * from './analysis';

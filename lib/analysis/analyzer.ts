@@ -1,0 +1,118 @@
+/**
+ * The analyzer's entry points: over any list of Kubernetes objects, over a cdk8s chart, and as a
+ * validation attached to a chart so that its synthesis fails on errors.
+ */
+import { ApiObject, App, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { AnalysisContext, SourcedObject } from './context';
+import { ALL_CHECKS } from './checks';
+import { ExternalResources } from './external';
+import { compareFindings, formatFinding } from './format';
+import { AnalysisReport, CheckInfo, Finding, FindingLevel, KindCount } from './types';
+
+/** Options of an analysis. */
+export interface AnalyzeOptions {
+  /**
+   * Objects that exist in the cluster but are not in the output: they satisfy references and are never
+   * reported on. Partial objects are enough (`apiVersion`, `kind`, `metadata.name`/`namespace`).
+   * @default none
+   */
+  readonly external?: any[];
+  /**
+   * The namespace of namespaced objects that name none (where `kubectl apply` would put them).
+   * @default "default"
+   */
+  readonly defaultNamespace?: string;
+  /**
+   * Codes not to report (as istioctl's `--suppress`), e.g. `["IST0102"]`.
+   * @default none
+   */
+  readonly suppress?: string[];
+}
+
+const SKIP_CHART_CHECK = new WeakSet<object>();
+
+/**
+ * The offline analyzer: reads Kubernetes objects, whoever made them (our constructs, plain
+ * `ApiObject`s, `Include`d YAML, hand-written files), and reports what would not work once applied:
+ * duplicate objects, dangling references, conflicts, policies that select nothing. Codes and levels are
+ * Istio's (`istioctl analyze`) where Istio has the check, `CDK8S-ISTIO-*` where it has none.
+ */
+export class MeshAnalyzer {
+  /** Analyzes `objects` (plain JSON Kubernetes objects). */
+  public static analyze(objects: any[], options: AnalyzeOptions = {}): AnalysisReport {
+    return run(objects.map((object) => ({ object })), options);
+  }
+
+  /**
+   * Analyzes a chart's objects (each finding names the construct that wrote the object), with the
+   * {@link ExternalResources} declared in the chart added to `options.external`.
+   */
+  public static analyzeChart(chart: Chart, options: AnalyzeOptions = {}): AnalysisReport {
+    return run(chartObjects(chart), { ...options, external: [...(options.external ?? []), ...ExternalResources._objectsUnder(chart)] });
+  }
+
+  /**
+   * Makes the chart's synthesis fail when the analyzer finds an error (warnings do not fail it; read
+   * them with {@link analyzeChart}). `MeshChart` does this by itself; call it for a plain cdk8s `Chart`.
+   */
+  public static attach(chart: Chart, options: AnalyzeOptions = {}): void {
+    chart.node.addValidation({
+      validate: () => {
+        if (SKIP_CHART_CHECK.has(App.of(chart))) return [];
+        const report = MeshAnalyzer.analyzeChart(chart, options);
+        return report.findings.filter((f) => f.level === FindingLevel.ERROR).map(formatFinding);
+      },
+    });
+  }
+
+  /** Every check, with the codes it reports. */
+  public static checks(): CheckInfo[] {
+    return ALL_CHECKS.map((c) => ({ name: c.name, codes: [...c.codes], description: c.description }));
+  }
+
+  /** Findings as istioctl prints them, one per line. */
+  public static format(findings: Finding[]): string {
+    return findings.map(formatFinding).join('\n');
+  }
+
+  /**
+   * Lets `app` run the analyzer itself (once per chart, after synthesis) instead of in every chart's
+   * validation, which cdk8s runs for the whole app each time one chart is synthesized. @internal
+   */
+  public static _deferChartChecks(app: App): void {
+    SKIP_CHART_CHECK.add(app);
+  }
+}
+
+/** A chart's API objects as JSON, each with the path of the construct that wrote it. */
+function chartObjects(chart: Chart): SourcedObject[] {
+  return chart.node.findAll()
+    .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
+    .map((o) => ({ object: o.toJson(), source: userPath(o) }));
+}
+
+/** The construct a user wrote: an L2's `Resource` child reports as its parent. */
+function userPath(o: IConstruct): string {
+  const scope = o.node.scope;
+  return o.node.id === 'Resource' && scope && scope.node.path !== '' ? scope.node.path : o.node.path;
+}
+
+function run(objects: SourcedObject[], options: AnalyzeOptions): AnalysisReport {
+  const ctx = new AnalysisContext({ objects, external: options.external ?? [], defaultNamespace: options.defaultNamespace ?? 'default' });
+  for (const check of ALL_CHECKS) check.run(ctx);
+  const suppressed = new Set(options.suppress ?? []);
+  const findings = ctx.findings.filter((f) => !suppressed.has(f.code)).sort(compareFindings);
+  const counts = new Map<string, number>();
+  for (const r of ctx.resources) {
+    if (!r.external) counts.set(`${r.apiVersion} ${r.kind}`, (counts.get(`${r.apiVersion} ${r.kind}`) ?? 0) + 1);
+  }
+  const kinds: KindCount[] = [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([kind, count]) => ({ kind, count }));
+  return {
+    findings,
+    checks: ALL_CHECKS.map((c) => c.name),
+    objects: kinds,
+    errors: findings.filter((f) => f.level === FindingLevel.ERROR).length,
+    warnings: findings.filter((f) => f.level === FindingLevel.WARNING).length,
+  };
+}

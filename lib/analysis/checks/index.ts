@@ -1,0 +1,11 @@
+/**
+ * Every check the analyzer runs, in a fixed order. A new check is a file in this folder and one line here.
+ */
+import { Check } from '../check';
+import { duplicates } from './duplicates';
+import { namespaces } from './namespaces';
+
+export const ALL_CHECKS: readonly Check[] = [
+  duplicates,
+  namespaces,
+];

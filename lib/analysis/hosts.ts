@@ -1,0 +1,131 @@
+/**
+ * Host names as Istio reads them, and the registry of services the output (or a declaration) defines:
+ * Kubernetes Services as `<name>.<namespace>.svc.cluster.local`, ServiceEntry hosts as written.
+ * Lookups are indexed: an exact host by hash, a wildcard host (`*.example.com`) by a binary search over
+ * the hosts with their labels reversed, so no check scans every service.
+ */
+import { isRecord } from '../core/records';
+import { push } from './pods';
+import { Resource } from './resources';
+
+/** The cluster domain Istio appends to short names. */
+export const CLUSTER_DOMAIN = 'cluster.local';
+
+/**
+ * A host as Istio resolves it from an object in `namespace` (`ResolveShortnameToFQDN`): a name without
+ * a dot is a Service of that namespace; anything with a dot is taken as written (so `reviews.bookinfo`
+ * is not `reviews.bookinfo.svc.cluster.local`). Lowercased, as Istio compares hosts.
+ */
+export function resolveHost(host: string, namespace: string): string {
+  const h = host.toLowerCase();
+  if (h === '*' || h.includes('.') || isIp(h)) return h;
+  return `${h}.${namespace}.svc.${CLUSTER_DOMAIN}`;
+}
+
+function isIp(host: string): boolean {
+  return /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(':');
+}
+
+/** Whether `host` is covered by the (wildcard) `pattern`: `*.example.com` covers `a.example.com`. */
+export function hostMatches(host: string, pattern: string): boolean {
+  if (pattern === '*' || host === pattern) return true;
+  if (pattern.startsWith('*.')) return host.endsWith(pattern.slice(1));
+  return false;
+}
+
+/** Whether two hosts, either possibly a wildcard, can name a common host. */
+export function hostsIntersect(a: string, b: string): boolean {
+  return hostMatches(a, b) || hostMatches(b, a);
+}
+
+/** The `exportTo` of an object: the namespaces that see it (`*` all, `.` its own, `~` none). */
+export function exportToOf(resource: Resource): string[] {
+  const spec = resource.raw.spec;
+  let list: unknown = isRecord(spec) ? spec.exportTo : undefined;
+  if (resource.groupKind === 'Service') {
+    const annotation = resource.raw.metadata?.annotations?.['networking.istio.io/exportTo'];
+    list = typeof annotation === 'string' ? annotation.split(',').map((s) => s.trim()).filter((s) => s !== '') : undefined;
+  }
+  return Array.isArray(list) && list.length > 0 ? list.map(String) : ['*'];
+}
+
+/** Whether an object in `ownNamespace` exported to `exportTo` is visible from `fromNamespace`. */
+export function visibleFrom(exportTo: readonly string[], ownNamespace: string | undefined, fromNamespace: string): boolean {
+  return exportTo.some((e) => e === '*' || (e === '.' && ownNamespace === fromNamespace) || e === fromNamespace);
+}
+
+/** A port of a service. */
+export interface ServicePort {
+  readonly number: number;
+  readonly name?: string;
+  readonly protocol?: string;
+  /** The Service's `targetPort` (number or container port name). */
+  readonly targetPort?: number | string;
+}
+
+/** One host the registry knows. */
+export interface ServiceInfo {
+  /** The host, lowercase (`reviews.bookinfo.svc.cluster.local`, `api.example.com`, `*.example.com`). */
+  readonly host: string;
+  readonly namespace?: string;
+  readonly exportTo: readonly string[];
+  readonly ports: readonly ServicePort[];
+  /** The Service, ServiceEntry or declared object that defines the host. */
+  readonly resource: Resource;
+  /** A Kubernetes Service's pod selector. */
+  readonly selector?: Readonly<Record<string, string>>;
+}
+
+function reversed(host: string): string {
+  return host.split('.').reverse().join('.');
+}
+
+/** Services by host. */
+export class ServiceRegistry {
+  private readonly exact = new Map<string, ServiceInfo[]>();
+  private readonly wildcards = new Map<string, ServiceInfo[]>();
+  private sortedReversed: string[] | undefined;
+
+  public add(info: ServiceInfo): void {
+    this.sortedReversed = undefined;
+    if (info.host === '*') push(this.wildcards, '', info);
+    else if (info.host.startsWith('*.')) push(this.wildcards, info.host.slice(1), info);
+    else push(this.exact, info.host, info);
+  }
+
+  /**
+   * The services that define `host` (a concrete or wildcard host, already resolved) and that an object in
+   * `fromNamespace` can see: exact entries, wildcard entries covering it, and for a wildcard query the
+   * concrete hosts it covers.
+   */
+  public lookup(host: string, fromNamespace?: string): ServiceInfo[] {
+    const found: ServiceInfo[] = [...(this.exact.get(host) ?? [])];
+    // Wildcard entries covering a concrete host: each label suffix ('.example.com', '.com', '').
+    for (let dot = host.indexOf('.'); ; dot = host.indexOf('.', dot + 1)) {
+      const suffix = dot < 0 ? '' : host.slice(dot);
+      if (suffix !== host) found.push(...(this.wildcards.get(suffix) ?? []));
+      if (dot < 0) break;
+    }
+    if (host === '*' || host.startsWith('*.')) found.push(...this.coveredBy(host));
+    const unique = [...new Set(found)];
+    return fromNamespace === undefined ? unique : unique.filter((s) => visibleFrom(s.exportTo, s.namespace, fromNamespace));
+  }
+
+  /** Concrete hosts covered by the wildcard `pattern`. */
+  private coveredBy(pattern: string): ServiceInfo[] {
+    if (this.sortedReversed === undefined) this.sortedReversed = [...this.exact.keys()].map(reversed).sort();
+    const keys = this.sortedReversed;
+    if (pattern === '*') return keys.flatMap((k) => this.exact.get(reversed(k)) ?? []);
+    const prefix = `${reversed(pattern.slice(2))}.`;
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (keys[mid] < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: ServiceInfo[] = [];
+    for (let i = lo; i < keys.length && keys[i].startsWith(prefix); i++) out.push(...(this.exact.get(reversed(keys[i])) ?? []));
+    return out;
+  }
+}
