@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Environment, MeshApp, MeshChart, MeshControlPlane } from '../lib';
+import { Environment, ExternalResources, MeshAnalyzer, MeshApp, MeshChart, MeshControlPlane } from '../lib';
 import { errorOf } from './support/charts';
 
 /** A fresh, empty output directory. */
@@ -38,13 +38,54 @@ describe('MeshApp chart ids', () => {
   });
 });
 
+describe('MeshApp analysis', () => {
+  test('an analyzer error stops synth, naming chart, code, object and construct, and nothing is written', () => {
+    // GIVEN a chart whose VirtualService lives in a namespace nobody creates
+    const outdir = tmpDir();
+    const app = new MeshApp({ outdir, printSummary: false });
+    const chart = new MeshChart(app, 'prod', { environment: Environment.PROD });
+    new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' } });
+    // WHEN
+    const error = errorOf(() => app.synth());
+    // THEN
+    expect(error).toBe('Synthesized objects fail their schemas, CEL rules or the analyzer; nothing was written.\n'
+      + 'chart prod:\n'
+      + '1 analyzer error:\n'
+      + '  - Error [CDK8S-ISTIO-002] (ConfigMap shop/settings) Namespace "shop" is neither created by the output nor declared existing (metadata.namespace). '
+      + 'Fix: create it (a Namespace object, e.g. MeshNamespace) or declare it existing (ExternalResources namespaces, or --external Namespace/shop); '
+      + '1 object(s) of the output are in it, first ConfigMap shop/settings [construct prod/cm]');
+    expect(filesUnder(outdir)).toStrictEqual([]);
+  });
+
+  test('the summary names each chart with its objects by kind, the checks and the findings', () => {
+    // GIVEN a valid chart
+    const outdir = tmpDir();
+    const app = new MeshApp({ outdir });
+    const chart = new MeshChart(app, 'dev', { environment: Environment.DEV });
+    new ApiObject(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+    new ApiObject(chart, 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' } });
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => { written.push(String(chunk)); return true; });
+    // WHEN
+    try {
+      app.synth();
+    } finally {
+      spy.mockRestore();
+    }
+    // THEN
+    const checks = MeshAnalyzer.checks().length;
+    expect(written.join('')).toBe(`dev: 2 objects (ConfigMap 1, Namespace 1); 0 schema-checked; ${checks} analyzer checks: 0 errors, 0 warnings\n`);
+  });
+});
+
 describe('MeshApp output validation', () => {
   /** GIVEN a PROD chart holding a hand-written VirtualService with a misspelt field. */
   function appWithBadObject(validateOutput?: boolean) {
     const outdir = tmpDir();
-    const app = new MeshApp({ outdir, ...(validateOutput === undefined ? {} : { validateOutput }) });
+    const app = new MeshApp({ outdir, printSummary: false, ...(validateOutput === undefined ? {} : { validateOutput }) });
     const chart = new MeshChart(app, 'prod', { environment: Environment.PROD });
     new MeshControlPlane(chart, 'control-plane');
+    new ExternalResources(chart, 'outside', { namespaces: ['bookinfo'], services: [{ namespace: 'bookinfo', name: 'reviews' }] });
     new ApiObject(chart, 'raw-vs', {
       apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'reviews', namespace: 'bookinfo' },
       spec: { hosts: ['reviews'], http: [{ route: [{ destination: { host: 'reviews' } }], retries: { attemps: 3 } }] },
@@ -58,7 +99,7 @@ describe('MeshApp output validation', () => {
     // WHEN
     const error = errorOf(() => app.synth());
     // THEN
-    expect(error).toBe('Synthesized objects fail the Istio 1.30 schema or CEL rules; nothing was written.\n'
+    expect(error).toBe('Synthesized objects fail their schemas, CEL rules or the analyzer; nothing was written.\n'
       + 'chart prod:\n'
       + '1 manifest issue:\n'
       + '  - VirtualService bookinfo/reviews: spec.http[0].retries.attemps: unknown field');
@@ -92,7 +133,7 @@ describe('MeshApp istioctl files', () => {
   test('two IstioOperators of one name in a chart are an error naming the chart, the name and the file, and nothing is written', () => {
     // GIVEN two control planes in different namespaces that both set name "control-plane"
     const outdir = tmpDir();
-    const app = new MeshApp({ outdir });
+    const app = new MeshApp({ outdir, printSummary: false });
     const chart = new MeshChart(app, 'prod', { environment: Environment.PROD });
     new MeshControlPlane(chart, 'stable', { name: 'control-plane' });
     new MeshControlPlane(chart, 'canary', { name: 'control-plane', namespace: 'istio-canary', revision: '1-30-3' });

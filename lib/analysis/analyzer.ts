@@ -9,6 +9,8 @@ import { ALL_CHECKS } from './checks';
 import { ExternalResources } from './external';
 import { compareFindings, formatFinding } from './format';
 import { AnalysisReport, CheckInfo, Finding, FindingLevel, KindCount } from './types';
+import { formatIssues } from '../validation/format';
+import { validateManifests } from '../validation/manifest';
 
 /** Options of an analysis. */
 export interface AnalyzeOptions {
@@ -53,15 +55,22 @@ export class MeshAnalyzer {
   }
 
   /**
-   * Makes the chart's synthesis fail when the analyzer finds an error (warnings do not fail it; read
-   * them with {@link analyzeChart}). `MeshChart` does this by itself; call it for a plain cdk8s `Chart`.
+   * Makes the chart's synthesis fail (`app.synth()`, `chart.toJson()`, `Testing.synth`) when one of its
+   * objects fails the schema check (`validateManifests`: strict schemas, CEL rules) or the analyzer finds
+   * an error; warnings do not fail it (read them with {@link analyzeChart}). This is what `MeshApp` does
+   * for every chart; call it for a chart in a plain cdk8s `App`.
    */
   public static attach(chart: Chart, options: AnalyzeOptions = {}): void {
     chart.node.addValidation({
       validate: () => {
         if (SKIP_CHART_CHECK.has(App.of(chart))) return [];
-        const report = MeshAnalyzer.analyzeChart(chart, options);
-        return report.findings.filter((f) => f.level === FindingLevel.ERROR).map(formatFinding);
+        const objects = chartObjects(chart);
+        const issues = validateManifests(objects.map((o) => o.object));
+        const report = run(objects, { ...options, external: [...(options.external ?? []), ...ExternalResources._objectsUnder(chart)] });
+        return [
+          ...(issues.length > 0 ? [formatIssues(issues)] : []),
+          ...report.findings.filter((f) => f.level === FindingLevel.ERROR).map(formatFinding),
+        ];
       },
     });
   }

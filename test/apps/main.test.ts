@@ -7,7 +7,7 @@ import { find, Obj } from '../support/charts';
 import { expectValidManifests } from '../support/validate';
 
 function synthTo(dir: string): ChartOutput[] {
-  return buildApp(new MeshApp({ outdir: dir })).synthOutputs();
+  return buildApp(new MeshApp({ outdir: dir, printSummary: false })).synthOutputs();
 }
 
 function readTree(dir: string): Record<string, string> {

@@ -7,7 +7,7 @@ import { find, Obj } from '../support/charts';
 import { expectValidManifests } from '../support/validate';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-security-'));
-const outputs = buildApp(new MeshApp({ outdir: tmp })).synthOutputs();
+const outputs = buildApp(new MeshApp({ outdir: tmp, printSummary: false })).synthOutputs();
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 function objectsOf(env: string): Obj[] {

@@ -307,7 +307,7 @@ describe('MeshApp output layout', () => {
   test('the IstioOperator goes to istioctl/, never into the GitOps set', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesh-'));
     try {
-      const app = new MeshApp({ outdir });
+      const app = new MeshApp({ outdir, printSummary: false });
       const chart = new MeshChart(app, 'prod', { environment: Environment.PROD });
       new MeshControlPlane(chart, 'control-plane');
       const outputs = app.synthOutputs();

@@ -4,7 +4,7 @@
  */
 import { Testing } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Environment, EnvironmentProfile, MeshChart } from '../../lib';
+import { AnalyzeOptions, Environment, EnvironmentProfile, MeshAnalyzer, MeshChart } from '../../lib';
 import { expectValidManifests } from './validate';
 
 /** A synthesized object, loosely typed for assertions. */
@@ -60,4 +60,14 @@ export function errorOf(fn: () => unknown): string {
 /** The validation message synthesizing `chart` fails with. */
 export function synthError(chart: Construct): string {
   return errorOf(() => synth(chart));
+}
+
+/** The analyzer's findings on `chart` (its ExternalResources included), each as istioctl prints it. */
+export function analyzed(chart: Construct, options: AnalyzeOptions = {}): string[] {
+  return MeshAnalyzer.analyzeChart(chart as MeshChart, options).findings.map((f) => MeshAnalyzer.format([f]));
+}
+
+/** The analyzer's findings with `code` on `chart`, as printed. */
+export function findingsOf(chart: Construct, code: string, options: AnalyzeOptions = {}): string[] {
+  return MeshAnalyzer.analyzeChart(chart as MeshChart, options).findings.filter((f) => f.code === code).map((f) => MeshAnalyzer.format([f]));
 }
