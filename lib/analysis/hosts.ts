@@ -111,11 +111,19 @@ export class ServiceRegistry {
     return fromNamespace === undefined ? unique : unique.filter((s) => visibleFrom(s.exportTo, s.namespace, fromNamespace));
   }
 
-  /** Concrete hosts covered by the wildcard `pattern`. */
+  /** Hosts (concrete, and narrower wildcards) covered by the wildcard `pattern`. */
   private coveredBy(pattern: string): ServiceInfo[] {
-    if (this.sortedReversed === undefined) this.sortedReversed = [...this.exact.keys()].map(reversed).sort();
+    if (this.sortedReversed === undefined) {
+      this.sortedReversed = [
+        ...[...this.exact.keys()].map((h) => `${reversed(h)}.`),
+        ...[...this.wildcards.keys()].filter((s) => s !== '').map((s) => `${reversed(s.slice(1))}.*`),
+      ].sort();
+    }
     const keys = this.sortedReversed;
-    if (pattern === '*') return keys.flatMap((k) => this.exact.get(reversed(k)) ?? []);
+    const entriesOf = (key: string): ServiceInfo[] => (key.endsWith('.*')
+      ? this.wildcards.get(`.${reversed(key.slice(0, -2))}`) ?? []
+      : this.exact.get(reversed(key.slice(0, -1))) ?? []);
+    if (pattern === '*') return keys.flatMap(entriesOf);
     const prefix = `${reversed(pattern.slice(2))}.`;
     let lo = 0;
     let hi = keys.length;
@@ -125,7 +133,10 @@ export class ServiceRegistry {
       else hi = mid;
     }
     const out: ServiceInfo[] = [];
-    for (let i = lo; i < keys.length && keys[i].startsWith(prefix); i++) out.push(...(this.exact.get(reversed(keys[i])) ?? []));
+    for (let i = lo; i < keys.length && keys[i].startsWith(prefix); i++) {
+      // `prefix` itself is the pattern's own suffix as a concrete host (`example.com` is not under `*.example.com`).
+      if (keys[i] !== prefix) out.push(...entriesOf(keys[i]));
+    }
     return out;
   }
 }
