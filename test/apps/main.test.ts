@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { buildApp } from '../../apps/main';
 import { ChartOutput, MeshApp } from '../../lib';
-import { find, Obj } from '../support/charts';
+import { all, find, Obj } from '../support/charts';
 import { expectValidManifests } from '../support/validate';
 
 function synthTo(dir: string): ChartOutput[] {
@@ -124,5 +124,87 @@ describe('apps/main', () => {
   test('synthesizing twice gives the same bytes', () => {
     synthTo(path.join(tmp, 'b'));
     expect(readTree(path.join(tmp, 'b'))).toStrictEqual(readTree(path.join(tmp, 'a')));
+  });
+});
+
+const ENVS = ['dev', 'staging', 'prod'];
+const REPLICAS: Record<string, number> = { dev: 1, staging: 2, prod: 3 };
+/** Every Bookinfo Deployment: [service, version]. */
+const BOOKINFO_DEPLOYMENTS = [['details', 'v1'], ['ratings', 'v1'], ['reviews', 'v1'], ['reviews', 'v2'], ['reviews', 'v3'], ['productpage', 'v1']];
+const BOOKINFO_SERVICES = ['details', 'ratings', 'reviews', 'productpage'];
+
+describe('apps/main: the Bookinfo workloads', () => {
+  test.each(ENVS)('%s: a ServiceAccount and a Service per Bookinfo service, as in Istio\'s sample', (env) => {
+    for (const name of BOOKINFO_SERVICES) {
+      expect(find(objectsOf(env), 'ServiceAccount', `bookinfo-${name}`, 'bookinfo')).toStrictEqual({
+        apiVersion: 'v1', kind: 'ServiceAccount', automountServiceAccountToken: false,
+        metadata: { name: `bookinfo-${name}`, namespace: 'bookinfo', labels: { account: name } },
+      });
+      expect(find(objectsOf(env), 'Service', name, 'bookinfo')).toStrictEqual({
+        apiVersion: 'v1', kind: 'Service',
+        metadata: { name, namespace: 'bookinfo', labels: { app: name, service: name } },
+        spec: { externalIPs: [], ports: [{ name: 'http', port: 9080, targetPort: 9080 }], selector: { app: name }, type: 'ClusterIP' },
+      });
+    }
+    expect(all(objectsOf(env), 'Service', undefined, 'bookinfo').map((o) => o.metadata.name).sort()).toStrictEqual([...BOOKINFO_SERVICES].sort());
+    expect(all(objectsOf(env), 'ServiceAccount', undefined, 'bookinfo').map((o) => o.metadata.name).sort())
+      .toStrictEqual(BOOKINFO_SERVICES.map((name) => `bookinfo-${name}`).sort());
+  });
+
+  test.each(ENVS)('%s: a Deployment per Bookinfo service and version, run as the service\'s account', (env) => {
+    expect(all(objectsOf(env), 'Deployment', undefined, 'bookinfo').map((o) => o.metadata.name).sort())
+      .toStrictEqual(BOOKINFO_DEPLOYMENTS.map(([name, version]) => `${name}-${version}`).sort());
+    for (const [name, version] of BOOKINFO_DEPLOYMENTS) {
+      const deployment = find(objectsOf(env), 'Deployment', `${name}-${version}`, 'bookinfo');
+      const pod = deployment.spec.template;
+      expect([name, version, deployment.metadata.labels]).toStrictEqual([name, version, { app: name, version }]);
+      expect(deployment.spec.replicas).toBe(REPLICAS[env]);
+      expect(deployment.spec.selector).toStrictEqual({ matchLabels: { app: name, version } });
+      expect(pod.metadata.labels).toMatchObject({ app: name, version });
+      expect(pod.spec.serviceAccountName).toBe(`bookinfo-${name}`);
+      expect(pod.spec.containers.map((c: any) => [c.name, c.image, c.ports]))
+        .toStrictEqual([[name, `docker.io/istio/examples-bookinfo-${name}-${version}:1.20.2`, [{ containerPort: 9080 }]]]);
+    }
+    expect(find(objectsOf(env), 'Deployment', 'productpage-v1', 'bookinfo').spec.template.metadata.annotations)
+      .toStrictEqual({ 'prometheus.io/path': '/metrics', 'prometheus.io/port': '9080', 'prometheus.io/scrape': 'true' });
+  });
+
+  test('PROD: each container can start on a read-only root filesystem as its image\'s non-root user', () => {
+    // What each image writes to (Istio's sample and the images' Dockerfiles), and the user it declares.
+    const expected: Record<string, { user: number; writable: string[] }> = {
+      details: { user: 1000, writable: ['/tmp'] },
+      ratings: { user: 1000, writable: ['/tmp'] },
+      productpage: { user: 1000, writable: ['/tmp'] },
+      reviews: { user: 1001, writable: ['/tmp', '/opt/ol/wlp/output'] },
+    };
+    for (const [name, version] of BOOKINFO_DEPLOYMENTS) {
+      const pod = find(objectsOf('prod'), 'Deployment', `${name}-${version}`, 'bookinfo').spec.template.spec;
+      const [container] = pod.containers;
+      expect([name, version, container.securityContext]).toStrictEqual([name, version, {
+        allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: expected[name].user,
+      }]);
+      expect(container.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toStrictEqual(expected[name].writable);
+      for (const mount of container.volumeMounts) {
+        expect([name, version, pod.volumes.find((v: { name: string }) => v.name === mount.name)]).toStrictEqual([name, version, { name: mount.name, emptyDir: {} }]);
+      }
+      // Ready once the application answers, not merely once the port is open.
+      expect(container.readinessProbe.httpGet).toStrictEqual({ path: '/health', port: 9080, scheme: 'HTTP' });
+      expect(container.startupProbe.httpGet).toStrictEqual({ path: '/health', port: 9080, scheme: 'HTTP' });
+      expect(Object.keys(container.resources).sort()).toStrictEqual(['limits', 'requests']);
+    }
+    const liberty = find(objectsOf('prod'), 'Deployment', 'reviews-v1', 'bookinfo').spec.template.spec.containers[0];
+    expect(liberty.env).toStrictEqual([{ name: 'LOG_DIR', value: '/tmp/logs' }]);
+    expect(liberty.startupProbe.failureThreshold * liberty.startupProbe.periodSeconds).toBe(120);
+  });
+
+  test('reviews v3 is deployed but no route leads to it; v1 stable, v2 canary on the test-user cookie', () => {
+    for (const env of ENVS) {
+      const vs = find(objectsOf(env), 'VirtualService', 'reviews', 'bookinfo');
+      expect(vs.spec.http.flatMap((r: any) => r.route.map((d: any) => d.destination.subset))).not.toContain('v3');
+      expect(find(objectsOf(env), 'DestinationRule', 'reviews', 'bookinfo').spec.subsets.map((s: any) => s.name)).toStrictEqual(['v1', 'v2']);
+      const match = vs.spec.http.find((r: any) => r.name === 'reviews-canary-match');
+      expect(match.match).toStrictEqual([{ headers: { cookie: { regex: '^(.*?;)?[ \\t]*test-user=true(;.*)?$' } } }]);
+      expect(match.route.map((d: any) => d.destination)).toStrictEqual([{ host: 'reviews.bookinfo.svc.cluster.local', subset: 'v2' }]);
+    }
   });
 });
