@@ -4,6 +4,7 @@ import * as path from 'path';
 import { buildApp } from '../../apps/main';
 import { ChartOutput, MeshApp } from '../../lib';
 import { all, find, Obj } from '../support/charts';
+import { destinationRuleProblems, referenceProblems, serviceSelectorProblems, virtualServiceDestinations, virtualServiceProblems } from '../support/references';
 import { expectValidManifests } from '../support/validate';
 
 function synthTo(dir: string): ChartOutput[] {
@@ -133,6 +134,9 @@ const REPLICAS: Record<string, number> = { dev: 1, staging: 2, prod: 3 };
 const BOOKINFO_DEPLOYMENTS = [['details', 'v1'], ['ratings', 'v1'], ['reviews', 'v1'], ['reviews', 'v2'], ['reviews', 'v3'], ['productpage', 'v1']];
 const BOOKINFO_SERVICES = ['details', 'ratings', 'reviews', 'productpage'];
 
+/** The gitops and istioctl objects of `env`. */
+const everything = (env: string): Obj[] => [...objectsOf(env), ...objectsOf(env, true)];
+
 describe('apps/main: the Bookinfo workloads', () => {
   test.each(ENVS)('%s: a ServiceAccount and a Service per Bookinfo service, as in Istio\'s sample', (env) => {
     for (const name of BOOKINFO_SERVICES) {
@@ -206,5 +210,63 @@ describe('apps/main: the Bookinfo workloads', () => {
       expect(match.match).toStrictEqual([{ headers: { cookie: { regex: '^(.*?;)?[ \\t]*test-user=true(;.*)?$' } } }]);
       expect(match.route.map((d: any) => d.destination)).toStrictEqual([{ host: 'reviews.bookinfo.svc.cluster.local', subset: 'v2' }]);
     }
+  });
+});
+
+describe('apps/main: every reference is inside the output', () => {
+  test.each(ENVS)('%s: Services select pods, routes reach Services and defined subsets, subsets select pods', (env) => {
+    expect(referenceProblems(everything(env))).toStrictEqual([]);
+    // Not vacuous: the ingress route to productpage and the reviews routes were checked.
+    const hosts = virtualServiceDestinations(everything(env)).map((d) => `${d.host}${d.subset ? `/${d.subset}` : ''}`);
+    expect([...new Set(hosts)].sort()).toStrictEqual([
+      'productpage.bookinfo.svc.cluster.local', 'reviews.bookinfo.svc.cluster.local/v1', 'reviews.bookinfo.svc.cluster.local/v2',
+    ]);
+    expect(all(everything(env), 'Service').length).toBeGreaterThanOrEqual(5);
+  });
+
+  describe('the checks find dangling references', () => {
+    const base = (): Obj[] => JSON.parse(JSON.stringify(everything('prod')));
+
+    test('a route to a Service that is not in the output', () => {
+      const objs = base().filter((o) => !(o.kind === 'Service' && o.metadata.name === 'productpage'));
+      expect(virtualServiceProblems(objs)).toStrictEqual([
+        'VirtualService bookinfo/bookinfo http[0] routes to productpage.bookinfo.svc.cluster.local, which is no Service in the output',
+      ]);
+    });
+
+    test('a route to a port the Service does not have, and to a subset no DestinationRule defines', () => {
+      const objs = base();
+      const vs = find(objs, 'VirtualService', 'reviews', 'bookinfo');
+      vs.spec.http[0].route[0].destination.subset = 'v3';
+      find(objs, 'VirtualService', 'bookinfo', 'bookinfo').spec.http[0].route[0].destination.port.number = 8080;
+      expect(virtualServiceProblems(objs)).toStrictEqual([
+        'VirtualService bookinfo/reviews http[0] routes to subset v3 of reviews.bookinfo.svc.cluster.local, which no DestinationRule defines (subsets: ["v1","v2"])',
+        'VirtualService bookinfo/bookinfo http[0] routes to port 8080 of productpage.bookinfo.svc.cluster.local, which the Service does not have',
+      ]);
+    });
+
+    test('a short host resolves in the VirtualService\'s namespace, a qualified one in its own', () => {
+      const objs = base();
+      find(objs, 'VirtualService', 'reviews', 'bookinfo').spec.http.forEach((r: any) => r.route.forEach((d: any) => { d.destination.host = 'reviews'; }));
+      find(objs, 'VirtualService', 'bookinfo', 'bookinfo').spec.http[0].route[0].destination.host = 'productpage.bookinfo';
+      expect(virtualServiceProblems(objs)).toStrictEqual([]);
+      find(objs, 'VirtualService', 'bookinfo', 'bookinfo').spec.http[0].route[0].destination.host = 'productpage.istio-ingress.svc';
+      expect(virtualServiceProblems(objs)).toStrictEqual([
+        'VirtualService bookinfo/bookinfo http[0] routes to productpage.istio-ingress.svc, which is no Service in the output',
+      ]);
+    });
+
+    test('a subset whose labels no Deployment carries', () => {
+      const objs = base().filter((o) => !(o.kind === 'Deployment' && o.metadata.name === 'reviews-v2'));
+      expect(destinationRuleProblems(objs)).toStrictEqual([
+        'DestinationRule bookinfo/reviews subset v2 selects {"app":"reviews","version":"v2"}, which no Deployment behind Service bookinfo/reviews carries',
+      ]);
+    });
+
+    test('a Service whose selector no Deployment\'s pods carry', () => {
+      const objs = base();
+      find(objs, 'Service', 'details', 'bookinfo').spec.selector = { app: 'detail' };
+      expect(serviceSelectorProblems(objs)).toStrictEqual(['Service bookinfo/details selects {"app":"detail"}, which no Deployment\'s pods carry']);
+    });
   });
 });
