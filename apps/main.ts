@@ -1,79 +1,37 @@
-import { Duration, Size } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import { Duration } from 'cdk8s';
 import * as istio from '../lib';
+import { BOOKINFO_NAMESPACE, BOOKINFO_PORT, BookinfoService, bookinfoServices } from './bookinfo';
 import { addSecurity } from './security';
 
 /** The reviews service of Bookinfo, fully qualified so that every object names it the same way. */
-const REVIEWS_HOST = 'reviews.bookinfo.svc.cluster.local';
+const REVIEWS_HOST = `reviews.${BOOKINFO_NAMESPACE}.svc.cluster.local`;
 
-/** The OpenTelemetry collector the sidecars send spans to. */
+/**
+ * The OpenTelemetry collector the sidecars send spans to. It is not part of this output: it runs in
+ * the `observability` namespace, installed with the cluster's observability stack.
+ */
 const OTEL_COLLECTOR = 'otel-collector.observability.svc.cluster.local';
 
-const REVIEWS_REPLICAS: Record<string, number> = { dev: 1, staging: 2, prod: 3 };
-
 /**
- * One version of the Bookinfo reviews workload. The image is built on Open Liberty, which writes its
- * work area under /opt/ol/wlp/output and logs under LOG_DIR: both get an emptyDir, since cdk8s-plus
- * makes the root filesystem read-only. The Deployment selects its pods by `app` and `version`, not by
- * cdk8s-plus's construct-path label, because a Deployment selector can never change after creation.
+ * Bookinfo's reviews traffic: v1 stable, v2 as a canary at the environment's initial share (PROD 10 %),
+ * with a circuit breaker, timeouts and retries. Both constructs write to one DestinationRule. v3 is the
+ * next release: deployed and ready, but no route leads to it until it takes the canary's place.
  */
-function reviewsDeployment(scope: Construct, version: string, env: istio.EnvironmentProfile, serviceAccount: kplus.IServiceAccount): kplus.Deployment {
-  const tmp = kplus.Volume.fromEmptyDir(scope, `reviews-${version}-tmp`, 'tmp');
-  const wlpOutput = kplus.Volume.fromEmptyDir(scope, `reviews-${version}-wlp-output`, 'wlp-output');
-  const deployment = new kplus.Deployment(scope, `reviews-${version}`, {
-    metadata: { name: `reviews-${version}`, namespace: 'bookinfo', labels: { app: 'reviews', version } },
-    podMetadata: { labels: { app: 'reviews', version } },
-    select: false,
-    serviceAccount,
-    replicas: REVIEWS_REPLICAS[env.name] ?? 1,
-    containers: [{
-      name: 'reviews',
-      image: `docker.io/istio/examples-bookinfo-reviews-${version}:1.20.2`,
-      imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
-      portNumber: 9080,
-      // Liberty takes tens of seconds to start: allow up to 2 minutes before the kubelet restarts it.
-      startup: kplus.Probe.fromTcpSocket({ port: 9080, periodSeconds: Duration.seconds(5), failureThreshold: 24 }),
-      readiness: kplus.Probe.fromTcpSocket({ port: 9080, periodSeconds: Duration.seconds(10) }),
-      envVariables: { LOG_DIR: kplus.EnvValue.fromValue('/tmp/logs') },
-      resources: {
-        cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
-        memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
-      },
-      volumeMounts: [{ path: '/tmp', volume: tmp }, { path: '/opt/ol/wlp/output', volume: wlpOutput }],
-    }],
-  });
-  deployment.select(kplus.LabelSelector.of({ labels: { app: 'reviews', version } }));
-  return deployment;
-}
-
-/**
- * Bookinfo's reviews service: v1 stable, v2 as a canary at the environment's initial share (PROD 10 %),
- * with a circuit breaker, timeouts and retries. Both constructs write to one DestinationRule.
- */
-function reviewsApp(chart: istio.MeshChart): kplus.ServiceAccount {
-  const serviceAccount = new kplus.ServiceAccount(chart, 'reviews-sa', { metadata: { name: 'bookinfo-reviews', namespace: 'bookinfo' } });
-  const v1 = reviewsDeployment(chart, 'v1', chart.environment, serviceAccount);
-  const v2 = reviewsDeployment(chart, 'v2', chart.environment, serviceAccount);
-  const service = new kplus.Service(chart, 'reviews', {
-    metadata: { name: 'reviews', namespace: 'bookinfo', labels: { app: 'reviews', service: 'reviews' } },
-    ports: [{ name: 'http', port: 9080, targetPort: 9080 }],
-  });
-  service.selectLabel('app', 'reviews');
+function reviewsTraffic(chart: istio.MeshChart, reviews: BookinfoService): void {
   new istio.CircuitBreaker(chart, 'reviews-circuit-breaker', {
     host: REVIEWS_HOST,
-    namespace: 'bookinfo',
+    namespace: BOOKINFO_NAMESPACE,
     connectionPool: { tcp: { maxConnections: 200 }, http: { http1MaxPendingRequests: 100, http2MaxRequests: 400, maxRetries: 20 } },
     outlierDetection: { consecutive5xxErrors: 3, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30), maxEjectionPercent: 60 },
   });
   new istio.CanaryRelease(chart, 'reviews-canary', {
     host: REVIEWS_HOST,
-    namespace: 'bookinfo',
-    stable: istio.Subset.fromWorkload('v1', v1),
-    canary: istio.Subset.fromWorkload('v2', v2),
+    namespace: BOOKINFO_NAMESPACE,
+    stable: istio.Subset.fromWorkload('v1', reviews.deployments.v1),
+    canary: istio.Subset.fromWorkload('v2', reviews.deployments.v2),
     // productpage forwards the cookie header to reviews (but not custom headers such as x-canary), so
     // testers opt into the canary with a cookie.
-    routeToCanaryWhen: [istio.HttpMatch.cookieRegex('^(.*?;)?(test-user=true)(;.*)?$')],
+    routeToCanaryWhen: [istio.HttpMatch.cookie('test-user', 'true')],
     timeout: Duration.seconds(5),
     retries: istio.RetryPolicy.of({
       attempts: 2,
@@ -81,7 +39,6 @@ function reviewsApp(chart: istio.MeshChart): kplus.ServiceAccount {
       retryOn: [istio.RetryOn.GATEWAY_ERROR, istio.RetryOn.CONNECT_FAILURE, istio.RetryOn.REFUSED_STREAM],
     }),
   });
-  return serviceAccount;
 }
 
 /**
@@ -111,19 +68,22 @@ export function buildApp(app: istio.MeshApp = new istio.MeshApp()): istio.MeshAp
         dnsCapture: true,
       },
     });
-    new istio.MeshNamespace(chart, 'bookinfo', { controlPlane });
-    const reviewsServiceAccount = reviewsApp(chart);
+    new istio.MeshNamespace(chart, BOOKINFO_NAMESPACE, { controlPlane });
+    const bookinfo = bookinfoServices(chart);
+    reviewsTraffic(chart, bookinfo.reviews);
 
     // North-south: the ingress gateway in its own namespace, injected by the control plane's revision.
+    // The certificate Secret `bookinfo-tls` is not part of this output: it is issued into the gateway's
+    // namespace by the cluster's certificate tooling.
     const ingress = new istio.IngressGateway(chart, 'ingress-gateway', {
       namespace: 'istio-ingress',
       controlPlane,
       servers: [istio.GatewayServer.https({ hosts: ['bookinfo.example.com'], credentialName: 'bookinfo-tls', redirectHttp: true })],
     });
     ingress.addRoute('bookinfo', {
-      namespace: 'bookinfo',
+      namespace: BOOKINFO_NAMESPACE,
       hosts: ['bookinfo.example.com'],
-      destination: { host: 'productpage.bookinfo.svc.cluster.local', port: 9080 },
+      destination: { host: `productpage.${BOOKINFO_NAMESPACE}.svc.cluster.local`, port: BOOKINFO_PORT },
     });
     if (env === istio.Environment.PROD) {
       // Envoy keeps one bucket per filter chain: each replica has one for the HTTP redirect server on
@@ -147,12 +107,14 @@ export function buildApp(app: istio.MeshApp = new istio.MeshApp()): istio.MeshAp
       ports: [{ number: 443, protocol: istio.ServiceProtocol.TLS }],
       resolution: istio.ServiceResolution.DNS,
     });
+    // One scope for the namespace: every Bookinfo call (productpage → details and reviews, reviews →
+    // ratings) stays in `./*`.
     new istio.SidecarScope(chart, 'bookinfo-sidecar', {
-      namespace: 'bookinfo',
+      namespace: BOOKINFO_NAMESPACE,
       hosts: ['./*', 'istio-system/*', 'istio-ingress/*', '*/api.stripe.com', `observability/${OTEL_COLLECTOR}`],
     });
 
-    addSecurity(chart, env, controlPlane, ingress, reviewsServiceAccount);
+    addSecurity(chart, env, controlPlane, ingress, bookinfo);
   }
   return app;
 }

@@ -1,8 +1,9 @@
 import * as kplus from 'cdk8s-plus-27';
 import * as istio from '../lib';
+import { BOOKINFO_NAMESPACE, BOOKINFO_PORT, BookinfoService, BookinfoServiceName } from './bookinfo';
 
 /** The application namespace the security baseline protects. */
-export const APP_NAMESPACE = 'bookinfo';
+export const APP_NAMESPACE = BOOKINFO_NAMESPACE;
 
 /**
  * The secure-by-default layer of one environment:
@@ -23,7 +24,7 @@ export const APP_NAMESPACE = 'bookinfo';
  * STAGING and PROD are STRICT; a DestinationRule that sends plaintext into them fails the synth.
  */
 export function addSecurity(chart: istio.MeshChart, env: istio.EnvironmentProfile, controlPlane: istio.MeshControlPlane,
-  ingress: istio.IngressGateway, reviewsSa: kplus.IServiceAccount): void {
+  ingress: istio.IngressGateway, bookinfo: Readonly<Record<BookinfoServiceName, BookinfoService>>): void {
   const relaxedMtls = env.name === istio.Environment.DEV.name;
   new istio.StrictMtls(chart, 'mesh-mtls', {
     scope: istio.MtlsScope.mesh({ controlPlane }),
@@ -31,12 +32,11 @@ export function addSecurity(chart: istio.MeshChart, env: istio.EnvironmentProfil
     mode: relaxedMtls ? istio.MtlsMode.PERMISSIVE : istio.MtlsMode.STRICT,
   });
 
-  // Identities. The productpage pods run as this service account; the ingress gateway's account is
-  // the one the IngressGateway construct created, so its SPIFFE principal follows any rename.
-  const productpageSa = new kplus.ServiceAccount(chart, 'productpage-sa', {
-    metadata: { name: 'bookinfo-productpage', namespace: APP_NAMESPACE },
-  });
+  // Identities: each Bookinfo service's pods run as its own service account; the ingress gateway's
+  // account is the one the IngressGateway construct created, so its SPIFFE principal follows any rename.
   const ingressSa = ingress.serviceAccount;
+  const productpageSa = bookinfo.productpage.serviceAccount;
+  const reviewsSa = bookinfo.reviews.serviceAccount;
   const productpage = istio.WorkloadSelector.labels({ app: 'productpage' });
   const reviews = istio.WorkloadSelector.labels({ app: 'reviews' });
   const details = istio.WorkloadSelector.labels({ app: 'details' });
@@ -53,7 +53,7 @@ export function addSecurity(chart: istio.MeshChart, env: istio.EnvironmentProfil
     ['reviews-from-productpage', productpageSa, reviews, GET, ['/reviews/*']],
   ];
   for (const [id, from, to, method, paths] of allows) {
-    istio.AuthorizationPolicy.allowFrom(chart, id, { namespace: APP_NAMESPACE, from: [from], to, methods: [method], paths, ports: [9080] });
+    istio.AuthorizationPolicy.allowFrom(chart, id, { namespace: APP_NAMESPACE, from: [from], to, methods: [method], paths, ports: [BOOKINFO_PORT] });
   }
 
   new istio.JwtAuthentication(chart, 'productpage-jwt', {

@@ -158,7 +158,7 @@ export class CanaryRelease extends Construct {
       }
       matches = props.routeToCanaryWhen.map((m, i) => {
         if (!(m instanceof HttpMatch)) {
-          throw invalidInput(this, `routeToCanaryWhen[${i}]`, m, 'is not an HttpMatch', 'use HttpMatch.header(), HttpMatch.cookieRegex() and the like');
+          throw invalidInput(this, `routeToCanaryWhen[${i}]`, m, 'is not an HttpMatch', 'use HttpMatch.header(), HttpMatch.cookie() and the like');
         }
         return m._render(this, `routeToCanaryWhen[${i}]`);
       });

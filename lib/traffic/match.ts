@@ -10,8 +10,22 @@ function isLowercaseHeaderName(name: unknown): boolean {
   return isHeaderName(name) && name === name.toLowerCase();
 }
 
+/**
+ * A cookie-value (RFC 6265 section 4.1.1): cookie-octets (printable US-ASCII except whitespace, DQUOTE,
+ * comma, semicolon and backslash), optionally inside double quotes.
+ */
+const COOKIE_VALUE = /^("?)[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*\1$/;
+
+/** Escapes the characters that are special in an RE2 (and JavaScript) regex outside a character class. */
+function escapeRegex(text: string): string {
+  return text.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&');
+}
+
+type HeaderCondition = { readonly kind: 'header'; readonly name: string; readonly how: 'exact' | 'prefix' | 'regex'; readonly value: string };
+
 type Condition =
-  | { readonly kind: 'header'; readonly name: string; readonly how: 'exact' | 'prefix' | 'regex'; readonly value: string }
+  | HeaderCondition
+  | { readonly kind: 'cookie'; readonly name: string; readonly value: string }
   | { readonly kind: 'uri'; readonly how: 'exact' | 'prefix' | 'regex'; readonly value: string };
 
 /**
@@ -40,10 +54,44 @@ export class HttpMatch {
   }
 
   /**
-   * The `cookie` header matches the RE2 `regex` (the whole header, so surround your cookie with
-   * `^(.*?;)?` and `(;.*)?$`).
+   * The request carries the cookie `name` with exactly `value`, wherever it sits in the `cookie`
+   * header. Browsers separate cookies with `"; "` (semicolon and space), so the match accepts the
+   * cookie at the start of the header or after a `;` and optional spaces or tabs, and requires it to
+   * end at the next `;` or at the end of the header: `session=x; test-user=true` and
+   * `test-user=true;theme=dark` match, `xtest-user=true` and `test-user=truex` do not.
    *
-   * @example HttpMatch.cookieRegex('^(.*?;)?(test-user=true)(;.*)?$')
+   * It renders as an RE2 regex on the `cookie` header, with the regex characters of `name` and `value`
+   * escaped: `HttpMatch.cookie('test-user', 'true')` is
+   * `headers: { cookie: { regex: '^(.*?;)?[ \t]*test-user=true(;.*)?$' } }`.
+   *
+   * `name` must be an RFC 6265 cookie name (an HTTP token: letters, digits and
+   * ``!#$%&'*+-.^_`|~``) and `value` a cookie value (printable ASCII without whitespace, `"`, `,`,
+   * `;` and `\`, optionally in double quotes, which then are part of the value to match); the
+   * construct that renders the match rejects anything else.
+   *
+   * @example
+   * new CanaryRelease(chart, 'reviews-canary', {
+   *   host: 'reviews.bookinfo.svc.cluster.local',
+   *   stable: Subset.fromWorkload('v1', v1),
+   *   canary: Subset.fromWorkload('v2', v2),
+   *   routeToCanaryWhen: [HttpMatch.cookie('test-user', 'true')],
+   * });
+   */
+  public static cookie(name: string, value: string): HttpMatch {
+    return new HttpMatch([{ kind: 'cookie', name, value }]);
+  }
+
+  /**
+   * The `cookie` header matches the RE2 `regex`. The regex must match the whole header, all cookies
+   * included; to match one cookie's value, prefer {@link HttpMatch.cookie}, which gets the separators
+   * right.
+   *
+   * Pitfall: the pattern of Istio's guides, `^(.*?;)?(test-user=true)(;.*)?$`, misses the cookie
+   * anywhere but first, because browsers separate cookies with `"; "` (semicolon and space) and the
+   * pattern allows no space after the `;`: it matches `test-user=true; session=x` but not
+   * `session=x; test-user=true`.
+   *
+   * @example HttpMatch.cookieRegex('^(.*?;)?[ ]*(theme=(dark|light))(;.*)?$')
    */
   public static cookieRegex(regex: string): HttpMatch {
     return HttpMatch.headerRegex('cookie', regex);
@@ -80,7 +128,8 @@ export class HttpMatch {
   public _render(scope: IConstruct, field: string): VirtualServiceSpecHttpMatch {
     const headers: { [name: string]: VirtualServiceSpecHttpMatchHeaders } = {};
     let uri: VirtualServiceSpecHttpMatchHeaders | undefined;
-    for (const c of this.conditions) {
+    for (const condition of this.conditions) {
+      const c = condition.kind === 'cookie' ? cookieCondition(scope, field, condition.name, condition.value) : condition;
       if (c.kind === 'header') {
         const where = `${field}.headers`;
         if (!isLowercaseHeaderName(c.name)) {
@@ -120,4 +169,22 @@ export class HttpMatch {
     }
     return { [how]: value };
   }
+}
+
+/**
+ * The `cookie` header condition of {@link HttpMatch.cookie}: checks the cookie name and value, then
+ * builds the regex that matches the cookie with exactly that value in any position of the header.
+ */
+function cookieCondition(scope: IConstruct, field: string, name: unknown, value: unknown): HeaderCondition {
+  if (!isHeaderName(name)) {
+    throw invalidInput(scope, `${field}.cookie.name`, name,
+      'is not a cookie name (an RFC 6265 token: letters, digits and !#$%&\'*+-.^_`|~, at least one)',
+      'use the name the application sets, e.g. "test-user"');
+  }
+  if (typeof value !== 'string' || !COOKIE_VALUE.test(value)) {
+    throw invalidInput(scope, `${field}.cookie.value`, value,
+      'is not a cookie value (RFC 6265: printable ASCII without whitespace, ", comma, ; and \\, optionally in double quotes)',
+      'use the value the application sets, e.g. "true"; a browser cannot send anything else');
+  }
+  return { kind: 'header', name: 'cookie', how: 'regex', value: `^(.*?;)?[ \\t]*${escapeRegex(name)}=${escapeRegex(value)}(;.*)?$` };
 }

@@ -3,7 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { buildApp } from '../../apps/main';
 import { ChartOutput, MeshApp } from '../../lib';
-import { find, Obj } from '../support/charts';
+import { all, find, Obj } from '../support/charts';
+import { destinationRuleProblems, referenceProblems, serviceSelectorProblems, virtualServiceDestinations, virtualServiceProblems } from '../support/references';
 import { expectValidManifests } from '../support/validate';
 
 function synthTo(dir: string): ChartOutput[] {
@@ -124,5 +125,148 @@ describe('apps/main', () => {
   test('synthesizing twice gives the same bytes', () => {
     synthTo(path.join(tmp, 'b'));
     expect(readTree(path.join(tmp, 'b'))).toStrictEqual(readTree(path.join(tmp, 'a')));
+  });
+});
+
+const ENVS = ['dev', 'staging', 'prod'];
+const REPLICAS: Record<string, number> = { dev: 1, staging: 2, prod: 3 };
+/** Every Bookinfo Deployment: [service, version]. */
+const BOOKINFO_DEPLOYMENTS = [['details', 'v1'], ['ratings', 'v1'], ['reviews', 'v1'], ['reviews', 'v2'], ['reviews', 'v3'], ['productpage', 'v1']];
+const BOOKINFO_SERVICES = ['details', 'ratings', 'reviews', 'productpage'];
+
+/** The gitops and istioctl objects of `env`. */
+const everything = (env: string): Obj[] => [...objectsOf(env), ...objectsOf(env, true)];
+
+describe('apps/main: the Bookinfo workloads', () => {
+  test.each(ENVS)('%s: a ServiceAccount and a Service per Bookinfo service, as in Istio\'s sample', (env) => {
+    for (const name of BOOKINFO_SERVICES) {
+      expect(find(objectsOf(env), 'ServiceAccount', `bookinfo-${name}`, 'bookinfo')).toStrictEqual({
+        apiVersion: 'v1', kind: 'ServiceAccount', automountServiceAccountToken: false,
+        metadata: { name: `bookinfo-${name}`, namespace: 'bookinfo', labels: { account: name } },
+      });
+      expect(find(objectsOf(env), 'Service', name, 'bookinfo')).toStrictEqual({
+        apiVersion: 'v1', kind: 'Service',
+        metadata: { name, namespace: 'bookinfo', labels: { app: name, service: name } },
+        spec: { externalIPs: [], ports: [{ name: 'http', port: 9080, targetPort: 9080 }], selector: { app: name }, type: 'ClusterIP' },
+      });
+    }
+    expect(all(objectsOf(env), 'Service', undefined, 'bookinfo').map((o) => o.metadata.name).sort()).toStrictEqual([...BOOKINFO_SERVICES].sort());
+    expect(all(objectsOf(env), 'ServiceAccount', undefined, 'bookinfo').map((o) => o.metadata.name).sort())
+      .toStrictEqual(BOOKINFO_SERVICES.map((name) => `bookinfo-${name}`).sort());
+  });
+
+  test.each(ENVS)('%s: a Deployment per Bookinfo service and version, run as the service\'s account', (env) => {
+    expect(all(objectsOf(env), 'Deployment', undefined, 'bookinfo').map((o) => o.metadata.name).sort())
+      .toStrictEqual(BOOKINFO_DEPLOYMENTS.map(([name, version]) => `${name}-${version}`).sort());
+    for (const [name, version] of BOOKINFO_DEPLOYMENTS) {
+      const deployment = find(objectsOf(env), 'Deployment', `${name}-${version}`, 'bookinfo');
+      const pod = deployment.spec.template;
+      expect([name, version, deployment.metadata.labels]).toStrictEqual([name, version, { app: name, version }]);
+      expect(deployment.spec.replicas).toBe(REPLICAS[env]);
+      expect(deployment.spec.selector).toStrictEqual({ matchLabels: { app: name, version } });
+      expect(pod.metadata.labels).toMatchObject({ app: name, version });
+      expect(pod.spec.serviceAccountName).toBe(`bookinfo-${name}`);
+      expect(pod.spec.containers.map((c: any) => [c.name, c.image, c.ports]))
+        .toStrictEqual([[name, `docker.io/istio/examples-bookinfo-${name}-${version}:1.20.2`, [{ containerPort: 9080 }]]]);
+    }
+    expect(find(objectsOf(env), 'Deployment', 'productpage-v1', 'bookinfo').spec.template.metadata.annotations)
+      .toStrictEqual({ 'prometheus.io/path': '/metrics', 'prometheus.io/port': '9080', 'prometheus.io/scrape': 'true' });
+  });
+
+  test('PROD: each container can start on a read-only root filesystem as its image\'s non-root user', () => {
+    // What each image writes to (Istio's sample and the images' Dockerfiles), and the user it declares.
+    const expected: Record<string, { user: number; writable: string[] }> = {
+      details: { user: 1000, writable: ['/tmp'] },
+      ratings: { user: 1000, writable: ['/tmp'] },
+      productpage: { user: 1000, writable: ['/tmp'] },
+      reviews: { user: 1001, writable: ['/tmp', '/opt/ol/wlp/output'] },
+    };
+    for (const [name, version] of BOOKINFO_DEPLOYMENTS) {
+      const pod = find(objectsOf('prod'), 'Deployment', `${name}-${version}`, 'bookinfo').spec.template.spec;
+      const [container] = pod.containers;
+      expect([name, version, container.securityContext]).toStrictEqual([name, version, {
+        allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true, runAsUser: expected[name].user,
+      }]);
+      expect(container.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).toStrictEqual(expected[name].writable);
+      for (const mount of container.volumeMounts) {
+        expect([name, version, pod.volumes.find((v: { name: string }) => v.name === mount.name)]).toStrictEqual([name, version, { name: mount.name, emptyDir: {} }]);
+      }
+      // Ready once the application answers, not merely once the port is open.
+      expect(container.readinessProbe.httpGet).toStrictEqual({ path: '/health', port: 9080, scheme: 'HTTP' });
+      expect(container.startupProbe.httpGet).toStrictEqual({ path: '/health', port: 9080, scheme: 'HTTP' });
+      expect(Object.keys(container.resources).sort()).toStrictEqual(['limits', 'requests']);
+    }
+    const liberty = find(objectsOf('prod'), 'Deployment', 'reviews-v1', 'bookinfo').spec.template.spec.containers[0];
+    expect(liberty.env).toStrictEqual([{ name: 'LOG_DIR', value: '/tmp/logs' }]);
+    expect(liberty.startupProbe.failureThreshold * liberty.startupProbe.periodSeconds).toBe(120);
+  });
+
+  test('reviews v3 is deployed but no route leads to it; v1 stable, v2 canary on the test-user cookie', () => {
+    for (const env of ENVS) {
+      const vs = find(objectsOf(env), 'VirtualService', 'reviews', 'bookinfo');
+      expect(vs.spec.http.flatMap((r: any) => r.route.map((d: any) => d.destination.subset))).not.toContain('v3');
+      expect(find(objectsOf(env), 'DestinationRule', 'reviews', 'bookinfo').spec.subsets.map((s: any) => s.name)).toStrictEqual(['v1', 'v2']);
+      const match = vs.spec.http.find((r: any) => r.name === 'reviews-canary-match');
+      expect(match.match).toStrictEqual([{ headers: { cookie: { regex: '^(.*?;)?[ \\t]*test-user=true(;.*)?$' } } }]);
+      expect(match.route.map((d: any) => d.destination)).toStrictEqual([{ host: 'reviews.bookinfo.svc.cluster.local', subset: 'v2' }]);
+    }
+  });
+});
+
+describe('apps/main: every reference is inside the output', () => {
+  test.each(ENVS)('%s: Services select pods, routes reach Services and defined subsets, subsets select pods', (env) => {
+    expect(referenceProblems(everything(env))).toStrictEqual([]);
+    // Not vacuous: the ingress route to productpage and the reviews routes were checked.
+    const hosts = virtualServiceDestinations(everything(env)).map((d) => `${d.host}${d.subset ? `/${d.subset}` : ''}`);
+    expect([...new Set(hosts)].sort()).toStrictEqual([
+      'productpage.bookinfo.svc.cluster.local', 'reviews.bookinfo.svc.cluster.local/v1', 'reviews.bookinfo.svc.cluster.local/v2',
+    ]);
+    expect(all(everything(env), 'Service').length).toBeGreaterThanOrEqual(5);
+  });
+
+  describe('the checks find dangling references', () => {
+    const base = (): Obj[] => JSON.parse(JSON.stringify(everything('prod')));
+
+    test('a route to a Service that is not in the output', () => {
+      const objs = base().filter((o) => !(o.kind === 'Service' && o.metadata.name === 'productpage'));
+      expect(virtualServiceProblems(objs)).toStrictEqual([
+        'VirtualService bookinfo/bookinfo http[0] routes to productpage.bookinfo.svc.cluster.local, which is no Service in the output',
+      ]);
+    });
+
+    test('a route to a port the Service does not have, and to a subset no DestinationRule defines', () => {
+      const objs = base();
+      const vs = find(objs, 'VirtualService', 'reviews', 'bookinfo');
+      vs.spec.http[0].route[0].destination.subset = 'v3';
+      find(objs, 'VirtualService', 'bookinfo', 'bookinfo').spec.http[0].route[0].destination.port.number = 8080;
+      expect(virtualServiceProblems(objs)).toStrictEqual([
+        'VirtualService bookinfo/reviews http[0] routes to subset v3 of reviews.bookinfo.svc.cluster.local, which no DestinationRule defines (subsets: ["v1","v2"])',
+        'VirtualService bookinfo/bookinfo http[0] routes to port 8080 of productpage.bookinfo.svc.cluster.local, which the Service does not have',
+      ]);
+    });
+
+    test('a short host resolves in the VirtualService\'s namespace, a qualified one in its own', () => {
+      const objs = base();
+      find(objs, 'VirtualService', 'reviews', 'bookinfo').spec.http.forEach((r: any) => r.route.forEach((d: any) => { d.destination.host = 'reviews'; }));
+      find(objs, 'VirtualService', 'bookinfo', 'bookinfo').spec.http[0].route[0].destination.host = 'productpage.bookinfo';
+      expect(virtualServiceProblems(objs)).toStrictEqual([]);
+      find(objs, 'VirtualService', 'bookinfo', 'bookinfo').spec.http[0].route[0].destination.host = 'productpage.istio-ingress.svc';
+      expect(virtualServiceProblems(objs)).toStrictEqual([
+        'VirtualService bookinfo/bookinfo http[0] routes to productpage.istio-ingress.svc, which is no Service in the output',
+      ]);
+    });
+
+    test('a subset whose labels no Deployment carries', () => {
+      const objs = base().filter((o) => !(o.kind === 'Deployment' && o.metadata.name === 'reviews-v2'));
+      expect(destinationRuleProblems(objs)).toStrictEqual([
+        'DestinationRule bookinfo/reviews subset v2 selects {"app":"reviews","version":"v2"}, which no Deployment behind Service bookinfo/reviews carries',
+      ]);
+    });
+
+    test('a Service whose selector no Deployment\'s pods carry', () => {
+      const objs = base();
+      find(objs, 'Service', 'details', 'bookinfo').spec.selector = { app: 'detail' };
+      expect(serviceSelectorProblems(objs)).toStrictEqual(['Service bookinfo/details selects {"app":"detail"}, which no Deployment\'s pods carry']);
+    });
   });
 });

@@ -34,6 +34,15 @@ function allowSpec(app: string, principal: string, methods: string[], paths?: st
   };
 }
 
+/** Every call Bookinfo makes, as the name and whole spec of its ALLOW policy. */
+const ALLOWS: [string, object][] = [
+  ['productpage-from-ingress', allowSpec('productpage', INGRESS, ['GET'])],
+  ['productpage-login-from-ingress', allowSpec('productpage', INGRESS, ['POST'], ['/login'])],
+  ['details-from-productpage', allowSpec('details', PRODUCTPAGE, ['GET'], ['/details/*'])],
+  ['reviews-from-productpage', allowSpec('reviews', PRODUCTPAGE, ['GET'], ['/reviews/*'])],
+  ['ratings-from-reviews', allowSpec('ratings', REVIEWS, ['GET'], ['/ratings/*'])],
+];
+
 describe('PROD is secure by default', () => {
   const prod = objectsOf('prod');
 
@@ -50,29 +59,27 @@ describe('PROD is secure by default', () => {
   test('2. deny-all baseline in bookinfo with explicit allows by SPIFFE identity', () => {
     expect(find(prod, 'AuthorizationPolicy', 'allow-nothing', 'bookinfo').spec).toStrictEqual({});
     // Every call Bookinfo makes has its allow, from the caller's identity only.
-    const allows: [string, object][] = [
-      ['productpage-from-ingress', allowSpec('productpage', INGRESS, ['GET'])],
-      ['productpage-login-from-ingress', allowSpec('productpage', INGRESS, ['POST'], ['/login'])],
-      ['details-from-productpage', allowSpec('details', PRODUCTPAGE, ['GET'], ['/details/*'])],
-      ['reviews-from-productpage', allowSpec('reviews', PRODUCTPAGE, ['GET'], ['/reviews/*'])],
-      ['ratings-from-reviews', allowSpec('ratings', REVIEWS, ['GET'], ['/ratings/*'])],
-    ];
-    for (const [name, spec] of allows) {
+    for (const [name, spec] of ALLOWS) {
       expect([name, find(prod, 'AuthorizationPolicy', name, 'bookinfo').spec]).toStrictEqual([name, spec]);
     }
-    // The caller identities exist, without an automounted token; the pods run as them.
-    for (const name of ['bookinfo-productpage', 'bookinfo-reviews']) {
+    // The identities exist, without an automounted token, and each service's pods run as its own.
+    for (const app of ['productpage', 'details', 'reviews', 'ratings']) {
+      const name = `bookinfo-${app}`;
       expect(find(prod, 'ServiceAccount', name, 'bookinfo')).toStrictEqual({
-        apiVersion: 'v1', kind: 'ServiceAccount', automountServiceAccountToken: false, metadata: { name, namespace: 'bookinfo' },
+        apiVersion: 'v1', kind: 'ServiceAccount', automountServiceAccountToken: false, metadata: { name, namespace: 'bookinfo', labels: { account: app } },
       });
+      const deployments = prod.filter((o) => o.kind === 'Deployment' && o.spec.template.metadata.labels.app === app);
+      expect(deployments.length).toBeGreaterThan(0);
+      for (const deployment of deployments) {
+        expect([deployment.metadata.name, deployment.spec.template.spec.serviceAccountName]).toStrictEqual([deployment.metadata.name, name]);
+      }
     }
-    expect(find(prod, 'Deployment', 'reviews-v2', 'bookinfo').spec.template.spec.serviceAccountName).toBe('bookinfo-reviews');
     // No policy has a rule that matches every request, and the only DENY policy is the JWT requirement (test 5).
     const policies = prod.filter((o) => o.kind === 'AuthorizationPolicy');
     expect(policies.map((p) => p.metadata.name).sort()).toStrictEqual(
-      ['allow-nothing', 'productpage-jwt-require-token', ...allows.map(([name]) => name)].sort());
+      ['allow-nothing', 'productpage-jwt-require-token', ...ALLOWS.map(([name]) => name)].sort());
     const rules = policies.flatMap((p) => (p.spec.rules ?? []).map((rule: Record<string, unknown[]>) => [p.metadata.name, rule] as const));
-    expect(rules).toHaveLength(allows.length + 1);
+    expect(rules).toHaveLength(ALLOWS.length + 1);
     for (const [name, rule] of rules) {
       const parts = Object.entries(rule);
       expect([name, parts.length]).not.toStrictEqual([name, 0]);
@@ -110,6 +117,29 @@ describe('PROD is secure by default', () => {
       action: 'DENY',
       rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { paths: ['/api/*', '/api'] } }] }],
     });
+  });
+});
+
+describe('every environment', () => {
+  test.each(['dev', 'staging', 'prod'])('%s: one ALLOW per Bookinfo call, from the caller\'s identity, GET (or the sign-in POST) on 9080', (env) => {
+    const objs = objectsOf(env);
+    for (const [name, spec] of ALLOWS) {
+      expect([name, find(objs, 'AuthorizationPolicy', name, 'bookinfo').spec]).toStrictEqual([name, spec]);
+    }
+    expect(objs.filter((o) => o.kind === 'AuthorizationPolicy' && o.spec.action === 'ALLOW').map((o) => o.metadata.name).sort())
+      .toStrictEqual(ALLOWS.map(([name]) => name).sort());
+    // Every workload an ALLOW admits exists, and every caller identity is the account of a Deployment's pods.
+    const principals = new Set(objs.filter((o) => o.kind === 'Deployment')
+      .map((d) => `cluster.local/ns/${d.metadata.namespace}/sa/${d.spec.template.spec.serviceAccountName}`));
+    for (const [name] of ALLOWS) {
+      const policy = find(objs, 'AuthorizationPolicy', name, 'bookinfo');
+      const selected = objs.filter((o) => o.kind === 'Deployment' && o.metadata.namespace === 'bookinfo'
+        && Object.entries(policy.spec.selector.matchLabels).every(([k, v]) => o.spec.template.metadata.labels[k] === v));
+      expect([name, selected.length > 0]).toStrictEqual([name, true]);
+      for (const principal of policy.spec.rules[0].from[0].source.principals) {
+        expect([name, principals.has(principal)]).toStrictEqual([name, true]);
+      }
+    }
   });
 });
 
