@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, AppProps, Chart, Yaml } from 'cdk8s';
 import { MeshAnalyzer } from './analysis/analyzer';
+import { ExternalResources } from './analysis/external';
 import { AnalysisReport, FindingLevel } from './analysis/types';
 import { formatIssues, validateManifestsDetailed } from './validation';
 
@@ -23,6 +24,8 @@ export interface ChartOutput {
   readonly istioctl: readonly ManifestObject[];
   /** What the analyzer found in the chart (undefined when `validateOutput` is false). */
   readonly analysis?: AnalysisReport;
+  /** The chart's `ExternalResources` declarations (`<outdir>/<chart>/external/declared.yaml`), never applied. */
+  readonly external?: readonly ManifestObject[];
 }
 
 /**
@@ -55,6 +58,7 @@ export function splitChart(chart: Chart): ChartOutput {
     chart: chart.node.id,
     gitops: objects.filter((o) => !isInstallOnly(o)),
     istioctl: objects.filter(isInstallOnly),
+    external: ExternalResources._objectsUnder(chart) as ManifestObject[],
   };
 }
 
@@ -82,6 +86,7 @@ export interface MeshAppProps extends Omit<AppProps, 'yamlOutputType'> {
  * ```
  * <outdir>/<chart>/gitops/manifests.yaml     what Argo CD / Flux apply (Kubernetes and Istio CRs)
  * <outdir>/<chart>/istioctl/<name>.yaml      IstioOperator for `istioctl install -f`; never applied
+ * <outdir>/<chart>/external/declared.yaml    the chart's ExternalResources, for `cdk8s-istio analyze`; never applied
  * ```
  *
  * Output is deterministic: resource names carry no hashes (MeshChart), objects keep a stable order, and
@@ -157,6 +162,10 @@ export class MeshApp extends App {
         for (const op of out.istioctl) {
           fs.writeFileSync(path.join(dir, 'istioctl', `${op.metadata.name}.yaml`), Yaml.stringify(op));
         }
+      }
+      if (out.external && out.external.length > 0) {
+        fs.mkdirSync(path.join(dir, 'external'), { recursive: true });
+        fs.writeFileSync(path.join(dir, 'external', 'declared.yaml'), Yaml.stringify(...out.external));
       }
     }
     if (this.printSummary) {

@@ -124,8 +124,12 @@ describe('MeshApp output validation', () => {
     // WHEN
     app.synth();
     // THEN
-    expect(filesUnder(outdir)).toStrictEqual([path.join('prod', 'gitops', 'manifests.yaml'), path.join('prod', 'istioctl', 'control-plane.yaml')]);
+    expect(filesUnder(outdir)).toStrictEqual([path.join('prod', 'external', 'declared.yaml'), path.join('prod', 'gitops', 'manifests.yaml'), path.join('prod', 'istioctl', 'control-plane.yaml')]);
     expect(fs.readFileSync(path.join(outdir, 'prod', 'gitops', 'manifests.yaml'), 'utf8')).toContain('attemps: 3');
+    // The chart's declarations go apart from what GitOps applies, annotated for the analyzer.
+    expect(fs.readFileSync(path.join(outdir, 'prod', 'external', 'declared.yaml'), 'utf8')).toBe('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bookinfo\n'
+      + '  annotations:\n    cdk8s-istio.io/external: "true"\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: reviews\n  namespace: bookinfo\n'
+      + '  annotations:\n    cdk8s-istio.io/external: "true"\nspec:\n  ports: []\n');
   });
 });
 

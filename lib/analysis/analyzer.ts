@@ -6,7 +6,8 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { AnalysisContext, SourcedObject } from './context';
 import { ALL_CHECKS } from './checks';
-import { ExternalResources } from './external';
+import { isRecord } from '../core/records';
+import { EXTERNAL_ANNOTATION, ExternalResources } from './external';
 import { compareFindings, formatFinding } from './format';
 import { AnalysisReport, CheckInfo, Finding, FindingLevel, KindCount } from './types';
 import { formatIssues } from '../validation/format';
@@ -16,7 +17,8 @@ import { validateManifests } from '../validation/manifest';
 export interface AnalyzeOptions {
   /**
    * Objects that exist in the cluster but are not in the output: they satisfy references and are never
-   * reported on. Partial objects are enough (`apiVersion`, `kind`, `metadata.name`/`namespace`).
+   * reported on. Partial objects are enough (`apiVersion`, `kind`, `metadata.name`/`namespace`). Objects
+   * annotated `cdk8s-istio.io/external: "true"` among the analyzed ones count as external too.
    * @default none
    */
   readonly external?: any[];
@@ -107,8 +109,15 @@ function userPath(o: IConstruct): string {
   return o.node.id === 'Resource' && scope && scope.node.path !== '' ? scope.node.path : o.node.path;
 }
 
-function run(objects: SourcedObject[], options: AnalyzeOptions): AnalysisReport {
-  const ctx = new AnalysisContext({ objects, external: options.external ?? [], defaultNamespace: options.defaultNamespace ?? 'default' });
+/** Whether an object is annotated as a declaration of something outside the output. */
+function isDeclaredExternal(o: unknown): boolean {
+  return isRecord(o) && isRecord(o.metadata) && isRecord(o.metadata.annotations) && o.metadata.annotations[EXTERNAL_ANNOTATION] === 'true';
+}
+
+function run(input: SourcedObject[], options: AnalyzeOptions): AnalysisReport {
+  const objects = input.filter((o) => !isDeclaredExternal(o.object));
+  const external = [...(options.external ?? []), ...input.filter((o) => isDeclaredExternal(o.object)).map((o) => o.object)];
+  const ctx = new AnalysisContext({ objects, external, defaultNamespace: options.defaultNamespace ?? 'default' });
   for (const check of ALL_CHECKS) check.run(ctx);
   const suppressed = new Set(options.suppress ?? []);
   const findings = ctx.findings.filter((f) => !suppressed.has(f.code)).sort(compareFindings);

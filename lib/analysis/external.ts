@@ -84,6 +84,14 @@ export interface ExternalResourcesProps {
 const EXTERNAL = Symbol.for('cdk8s-istio.ExternalResources');
 
 /**
+ * The annotation that marks an object as a declaration of something that exists outside the output:
+ * the analyzer (`MeshAnalyzer.analyze`, the CLI) reads such objects as external, whatever list they come
+ * in. `MeshApp` writes a chart's declarations with it to `<outdir>/<chart>/external/declared.yaml`, so
+ * `cdk8s-istio analyze dist/<env>` sees what the chart declared.
+ */
+export const EXTERNAL_ANNOTATION = 'cdk8s-istio.io/external';
+
+/**
  * What the chart's objects may reference without the output creating it. The analyzer reads these
  * declarations as objects that exist in the cluster: they satisfy references and are never reported
  * on. Nothing is synthesized.
@@ -116,7 +124,7 @@ export class ExternalResources extends Construct {
         metadata: objectMeta(this, `services[${i}]`, s),
         spec: { ports: list(this, `services[${i}].ports`, s.ports).map((p, j) => ({ port: port(this, `services[${i}].ports[${j}]`, p) })) },
       })),
-      ...(props.hosts !== undefined ? [{ apiVersion: 'cdk8s-istio.io/v1', kind: 'ExternalHost', hosts: list(this, 'hosts', props.hosts).map((h, i) => str(this, `hosts[${i}]`, h)) }] : []),
+      ...(props.hosts !== undefined ? [{ apiVersion: 'cdk8s-istio.io/v1', kind: 'ExternalHost', metadata: { name: 'hosts' }, hosts: list(this, 'hosts', props.hosts).map((h, i) => str(this, `hosts[${i}]`, h)) }] : []),
       ...list(this, 'secrets', props.secrets).map((s, i) => ({ apiVersion: 'v1', kind: 'Secret', metadata: objectMeta(this, `secrets[${i}]`, s) })),
       ...list(this, 'gateways', props.gateways).map((g, i) => ({ apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: objectMeta(this, `gateways[${i}]`, g) })),
       ...list(this, 'workloads', props.workloads).map((w, i) => workloadObject(this, i, w)),
@@ -129,9 +137,16 @@ export class ExternalResources extends Construct {
     ];
   }
 
-  /** The declarations as (partial) Kubernetes objects, as the analyzer reads them. */
+  /**
+   * The declarations as (partial) Kubernetes objects, as the analyzer reads them, each annotated
+   * `cdk8s-istio.io/external: "true"`.
+   */
   public toObjects(): any[] {
-    return this.objects.map((o) => JSON.parse(JSON.stringify(o)));
+    return this.objects.map((o) => {
+      const copy = JSON.parse(JSON.stringify(o));
+      copy.metadata = { ...copy.metadata, annotations: { ...(copy.metadata?.annotations ?? {}), [EXTERNAL_ANNOTATION]: 'true' } };
+      return copy;
+    });
   }
 }
 

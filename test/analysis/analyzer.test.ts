@@ -43,6 +43,19 @@ describe('MeshAnalyzer.analyze', () => {
   });
 });
 
+describe('declarations in the analyzed list', () => {
+  test('objects annotated cdk8s-istio.io/external: "true" count as existing and are never reported on', () => {
+    // GIVEN a ConfigMap in "shop" and a declared Namespace "shop" in the same list, plus a declared duplicate
+    const declared = (o: any) => ({ ...o, metadata: { ...o.metadata, annotations: { 'cdk8s-istio.io/external': 'true' } } });
+    const objects = [cm('a', 'shop'), declared({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }), declared(cm('b', 'nowhere')), declared(cm('b', 'nowhere'))];
+    // WHEN
+    const report = MeshAnalyzer.analyze(objects);
+    // THEN
+    expect(report.findings).toStrictEqual([]);
+    expect(report.objects).toStrictEqual([{ kind: 'v1 ConfigMap', count: 1 }]);
+  });
+});
+
 describe('MeshAnalyzer.attach', () => {
   test('a plain cdk8s Chart fails its synthesis on an analyzer error, naming code, object and construct', () => {
     // GIVEN a plain chart with an object in a namespace nobody creates
@@ -93,14 +106,15 @@ describe('ExternalResources', () => {
     });
     // WHEN / THEN
     expect(Testing.synth(chart)).toStrictEqual([]);
+    const ann = { annotations: { 'cdk8s-istio.io/external': 'true' } };
     expect(ext.toObjects()).toStrictEqual([
-      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'observability' } },
-      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'otel-collector', namespace: 'observability' }, spec: { ports: [{ port: 4317 }] } },
-      { apiVersion: 'cdk8s-istio.io/v1', kind: 'ExternalHost', hosts: ['api.example.com'] },
-      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'tls', namespace: 'istio-ingress' } },
-      { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'public', namespace: 'istio-ingress' } },
-      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'external-workload-0', namespace: 'istio-ingress', labels: { istio: 'ingressgateway' } }, spec: { serviceAccountName: 'gw', containers: [] } },
-      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'x' } },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'observability', ...ann } },
+      { apiVersion: 'v1', kind: 'Service', metadata: { name: 'otel-collector', namespace: 'observability', ...ann }, spec: { ports: [{ port: 4317 }] } },
+      { apiVersion: 'cdk8s-istio.io/v1', kind: 'ExternalHost', metadata: { name: 'hosts', ...ann }, hosts: ['api.example.com'] },
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'tls', namespace: 'istio-ingress', ...ann } },
+      { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'public', namespace: 'istio-ingress', ...ann } },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'external-workload-0', namespace: 'istio-ingress', labels: { istio: 'ingressgateway' }, ...ann }, spec: { serviceAccountName: 'gw', containers: [] } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'x', ...ann } },
     ]);
   });
 

@@ -36,12 +36,12 @@ const objectsOf = (env: string, istioctl = false): Obj[] => (istioctl ? byEnv[en
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe('apps/main', () => {
-  test('writes dev, staging and prod, each split into gitops/ and istioctl/', () => {
+  test('writes dev, staging and prod, each split into gitops/, istioctl/ and external/ (declarations)', () => {
     expect(outputs.map((o) => o.chart)).toStrictEqual(['dev', 'staging', 'prod']);
     expect(Object.keys(readTree(path.join(tmp, 'a')))).toStrictEqual([
-      'dev/gitops/manifests.yaml', 'dev/istioctl/control-plane-1-30-3.yaml',
-      'prod/gitops/manifests.yaml', 'prod/istioctl/control-plane-1-30-3.yaml',
-      'staging/gitops/manifests.yaml', 'staging/istioctl/control-plane-1-30-3.yaml',
+      'dev/external/declared.yaml', 'dev/gitops/manifests.yaml', 'dev/istioctl/control-plane-1-30-3.yaml',
+      'prod/external/declared.yaml', 'prod/gitops/manifests.yaml', 'prod/istioctl/control-plane-1-30-3.yaml',
+      'staging/external/declared.yaml', 'staging/gitops/manifests.yaml', 'staging/istioctl/control-plane-1-30-3.yaml',
     ]);
     for (const out of outputs) {
       expect(out.gitops.filter((o) => o.apiVersion.startsWith('install.istio.io/'))).toStrictEqual([]);
