@@ -34,7 +34,7 @@ export const USAGE = `Usage:
   cdk8s-istio validate [options] <file|dir|->...
   cdk8s-istio --help | --version
 
-Reads Kubernetes objects from YAML or JSON files (several documents per file, a kind: List),
+Reads Kubernetes objects from YAML or JSON files (several documents per file; a kind: List item by item),
 directories (recursively, in sorted order: *.yaml, *.yml and *.json, names starting with "." skipped)
 and standard input (-).
 
@@ -66,9 +66,9 @@ Options of analyze:
                           Deployment, StatefulSet, DaemonSet (apps/v1) or an Istio kind (Gateway is
                           networking.istio.io/v1).
   -S, --suppress <code>[=<object>]
-                          do not report <code>, or only not on objects matching <object>, written
-                          as printed ("Kind namespace/name"; * matches anything), e.g. -S IST0102,
-                          -S "CDK8S-ISTIO-002=* legacy/*" (repeatable)
+                          do not report <code>; with =<object>, only on the objects it matches,
+                          written as printed ("Kind namespace/name", * matches anything), e.g.
+                          -S IST0102, -S "CDK8S-ISTIO-002=* legacy/*" (repeatable)
   -n, --namespace <ns>    the namespace of namespaced objects that name none (default: default)
       --fail-on <level>   lowest level that makes the exit status 1: error (default), warning or info
   -L, --list-checks       print the checks and the codes they report, and exit

@@ -320,7 +320,7 @@ describe('cdk8s-istio analyze', () => {
     expect(result.stderr).toMatch(/^Analyzed 4 objects from 1 file/);
   });
 
-  test.todo('ist0101-missing-subset.yaml: IST0101 on VirtualService shop/reviews (spec.http[0].route[0].destination.subset, line 37) once the VirtualService checks land');
+  test.todo('ist0101-missing-subset.yaml: IST0101 on VirtualService shop/reviews (spec.http[0].route[0].destination.subset, line 42) once the VirtualService checks land');
 });
 
 describe('cdk8s-istio validate', () => {
