@@ -49,6 +49,14 @@ export class MeshAnalyzer {
   }
 
   /**
+   * Like {@link analyze}, for objects that each say where they were read (`source`, e.g. `file:line`);
+   * findings carry it as their `source`. @internal
+   */
+  public static _analyzeSourced(objects: SourcedObject[], options: AnalyzeOptions = {}): AnalysisReport {
+    return run(objects, options);
+  }
+
+  /**
    * Analyzes a chart's objects (each finding names the construct that wrote the object), with the
    * {@link ExternalResources} declared in the chart added to `options.external`.
    */
