@@ -57,9 +57,9 @@ export function splitChart(chart: Chart): ChartOutput {
 /** Props of a {@link MeshApp}. */
 export interface MeshAppProps extends Omit<AppProps, 'yamlOutputType'> {
   /**
-   * Check every synthesized object against the Istio 1.30 CRD schemas (unknown fields are errors) and
-   * their CEL rules, and the IstioOperator against istioctl's mesh config and values schemas, before
-   * anything is written. A failure lists every problem by chart, object and field, and writes nothing.
+   * Check every synthesized object against the schema of its kind (Istio 1.30 CRDs, core Kubernetes 1.32
+   * kinds, the other vendored CRDs; unknown fields are errors) and their CEL rules, and the IstioOperator
+   * against istioctl's mesh config and values schemas, before anything is written. A failure lists every problem by chart, object and field, and writes nothing.
    * @default true
    */
   readonly validateOutput?: boolean;
@@ -107,7 +107,7 @@ export class MeshApp extends App {
         return issues.length ? [`chart ${out.chart}:\n${formatIssues(issues)}`] : [];
       });
       if (problems.length) {
-        throw new Error(`Synthesized objects fail the Istio 1.30 schema or CEL rules; nothing was written.\n${problems.join('\n')}`);
+        throw new Error(`Synthesized objects fail their schema or CEL rules; nothing was written.\n${problems.join('\n')}`);
       }
     }
     for (const out of outputs) {

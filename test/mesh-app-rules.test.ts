@@ -1,5 +1,5 @@
 /**
- * MeshApp's whole-app rules: chart ids that would share an output folder, objects that fail the Istio
+ * MeshApp's whole-app rules: chart ids that would share an output folder, objects that fail their
  * schema (nothing may be written then), and two IstioOperators that would share one istioctl file.
  */
 import * as fs from 'fs';
@@ -58,10 +58,10 @@ describe('MeshApp output validation', () => {
     // WHEN
     const error = errorOf(() => app.synth());
     // THEN
-    expect(error).toBe('Synthesized objects fail the Istio 1.30 schema or CEL rules; nothing was written.\n'
+    expect(error).toBe('Synthesized objects fail their schema or CEL rules; nothing was written.\n'
       + 'chart prod:\n'
       + '1 manifest issue:\n'
-      + '  - VirtualService bookinfo/reviews: spec.http[0].retries.attemps: unknown field');
+      + '  - VirtualService bookinfo/reviews: spec.http[0].retries.attemps: unknown field (did you mean "attempts"?)');
     expect(filesUnder(outdir)).toStrictEqual([]);
   });
 
