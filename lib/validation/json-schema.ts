@@ -34,13 +34,25 @@ const FORMATS: Record<string, Format> = {
 };
 
 /**
+ * OpenAPI `pattern`s are Go (RE2) regular expressions. The one RE2 feature the vendored schemas use
+ * that JavaScript lacks is a case-insensitive flag group at the start (`^(?i)(abort|warn)?$`).
+ */
+const goRegExp = Object.assign(
+  (pattern: string, flags: string): RegExp => {
+    const caseless = /^(\^?)\(\?i\)/.exec(pattern);
+    return caseless ? new RegExp(caseless[1] + pattern.slice(caseless[0].length), `${flags}i`) : new RegExp(pattern, flags);
+  },
+  { code: 'goRegExp' },
+);
+
+/**
  * One ajv instance for everything. `strict: false` lets the Kubernetes `x-kubernetes-*`
  * keywords through (they are handled elsewhere); `verbose` keeps the failing sub-schema on
  * each error so messages can name the mutually exclusive fields of a `oneOf`. Compiling is
  * what costs time here (each schema is compiled once, then run on a few objects), so ajv
  * neither inlines `$ref`s nor optimizes the generated code: that halves compile times.
  */
-const ajv = new Ajv({ strict: false, allErrors: true, verbose: true, formats: FORMATS, inlineRefs: false, code: { optimize: false } });
+const ajv = new Ajv({ strict: false, allErrors: true, verbose: true, formats: FORMATS, inlineRefs: false, code: { optimize: false, regExp: goRegExp } });
 const validators = new Map<string, ValidateFunction>();
 
 /** Returns the compiled validator for `schema`, compiling it on first use only. */
