@@ -13,7 +13,7 @@ import type { ManifestIssue, Problem, SchemaFile, ValidationReport } from './typ
 /** What checking one object produced. */
 interface ObjectResult {
   readonly issues: ManifestIssue[];
-  /** Whether a schema was applied (false for objects accepted as-is). */
+  /** Whether a schema was applied (false for objects without one, which are not checked). */
   readonly checked: boolean;
 }
 
