@@ -65,10 +65,11 @@ export function splitChart(chart: Chart): ChartOutput {
 /** Props of a {@link MeshApp}. */
 export interface MeshAppProps extends Omit<AppProps, 'yamlOutputType'> {
   /**
-   * Before anything is written, check every synthesized object against its strict schema (unknown
-   * fields are errors) and CEL rules, and run the analyzer (`MeshAnalyzer`) over each chart's objects with
-   * the chart's `ExternalResources`. A schema problem or an analyzer error lists every problem by
-   * chart, object and field, and writes nothing; warnings are printed.
+   * Before anything is written, check every synthesized object against the schema of its kind (Istio
+   * 1.30 CRDs, core Kubernetes 1.32 kinds, the other vendored CRDs; unknown fields are errors) and its CEL
+   * rules, the IstioOperator against istioctl's mesh config and values schemas, and run the analyzer
+   * (`MeshAnalyzer`) over each chart's objects with the chart's `ExternalResources`. A schema problem or an
+   * analyzer error lists every problem by chart, object and field, and writes nothing; warnings are printed.
    * @default true
    */
   readonly validateOutput?: boolean;

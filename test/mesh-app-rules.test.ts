@@ -1,5 +1,5 @@
 /**
- * MeshApp's whole-app rules: chart ids that would share an output folder, objects that fail the Istio
+ * MeshApp's whole-app rules: chart ids that would share an output folder, objects that fail their
  * schema (nothing may be written then), and two IstioOperators that would share one istioctl file.
  */
 import * as fs from 'fs';
@@ -74,7 +74,7 @@ describe('MeshApp analysis', () => {
     }
     // THEN
     const checks = MeshAnalyzer.checks().length;
-    expect(written.join('')).toBe(`dev: 2 objects (ConfigMap 1, Namespace 1); 0 schema-checked; ${checks} analyzer checks: 0 errors, 0 warnings\n`);
+    expect(written.join('')).toBe(`dev: 2 objects (ConfigMap 1, Namespace 1); 2 schema-checked; ${checks} analyzer checks: 0 errors, 0 warnings\n`);
   });
 });
 
@@ -102,7 +102,7 @@ describe('MeshApp output validation', () => {
     expect(error).toBe('Synthesized objects fail their schemas, CEL rules or the analyzer; nothing was written.\n'
       + 'chart prod:\n'
       + '1 manifest issue:\n'
-      + '  - VirtualService bookinfo/reviews: spec.http[0].retries.attemps: unknown field');
+      + '  - VirtualService bookinfo/reviews: spec.http[0].retries.attemps: unknown field (did you mean "attempts"?)');
     expect(filesUnder(outdir)).toStrictEqual([]);
   });
 

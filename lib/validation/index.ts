@@ -1,6 +1,7 @@
 /**
- * Offline validation of synthesized manifests against the Istio 1.30 CRDs (including their
- * CEL rules) and of IstioOperator resources against Istio's mesh config and Helm values schemas.
+ * Offline validation of synthesized manifests against strict schemas (the Istio 1.30 CRDs, core
+ * Kubernetes 1.32 kinds and the other vendored CRDs, CEL rules included) and of IstioOperator
+ * resources against Istio's mesh config and Helm values schemas.
  */
 export { validateManifest, validateManifests, validateManifestsDetailed, validateIstioOperator } from './manifest';
 export { formatIssues } from './format';

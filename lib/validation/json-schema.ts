@@ -1,18 +1,23 @@
 /**
  * Structural validation (types, enums, required and unknown fields, formats, ranges) with ajv.
  */
+import { isIPv4, isIPv6 } from 'net';
 import Ajv, { type ErrorObject, type Format, type ValidateFunction } from 'ajv';
 import { formatPath, isRecord, pointerToSegments } from './path';
 import { show } from '../core/errors';
-import type { JsonSchema, Problem } from './types';
+import type { JsonSchema, Problem, SchemaFile } from './types';
 
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** A Kubernetes resource quantity: a signed decimal number and a binary (Ki…Ei), decimal (n…E) or exponent suffix. */
+const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?(\d+(\.\d*)?|\.\d+))?$/;
+const ANY: Format = { validate: () => true };
 
 /**
- * The OpenAPI formats used by the Istio and Sail CRDs. `int32` is range-checked (istiod
- * could not load an out-of-range value even if the apiserver stored it).
+ * The OpenAPI formats used by the vendored schemas. `int32` is range-checked (istiod could not
+ * load an out-of-range value even if the apiserver stored it). Formats the apiserver does not
+ * check (`string`, `url`) are accepted as they are.
  */
 const FORMATS: Record<string, Format> = {
   int32: { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= INT32.min && n <= INT32.max },
@@ -21,14 +26,33 @@ const FORMATS: Record<string, Format> = {
   float: { type: 'number', validate: () => true },
   byte: { type: 'string', validate: (s: string) => BASE64.test(s) },
   'date-time': { type: 'string', validate: (s: string) => RFC3339.test(s) && !Number.isNaN(Date.parse(s)) },
+  ipv4: { type: 'string', validate: (s: string) => isIPv4(s) },
+  ipv6: { type: 'string', validate: (s: string) => isIPv6(s) },
+  quantity: { type: 'string', validate: (s: string) => QUANTITY.test(s) },
+  string: ANY,
+  url: ANY,
 };
+
+/**
+ * OpenAPI `pattern`s are Go (RE2) regular expressions. The one RE2 feature the vendored schemas use
+ * that JavaScript lacks is a case-insensitive flag group at the start (`^(?i)(abort|warn)?$`).
+ */
+const goRegExp = Object.assign(
+  (pattern: string, flags: string): RegExp => {
+    const caseless = /^(\^?)\(\?i\)/.exec(pattern);
+    return caseless ? new RegExp(caseless[1] + pattern.slice(caseless[0].length), `${flags}i`) : new RegExp(pattern, flags);
+  },
+  { code: 'goRegExp' },
+);
 
 /**
  * One ajv instance for everything. `strict: false` lets the Kubernetes `x-kubernetes-*`
  * keywords through (they are handled elsewhere); `verbose` keeps the failing sub-schema on
- * each error so messages can name the mutually exclusive fields of a `oneOf`.
+ * each error so messages can name the mutually exclusive fields of a `oneOf`. Compiling is
+ * what costs time here (each schema is compiled once, then run on a few objects), so ajv
+ * neither inlines `$ref`s nor optimizes the generated code: that halves compile times.
  */
-const ajv = new Ajv({ strict: false, allErrors: true, verbose: true, formats: FORMATS });
+const ajv = new Ajv({ strict: false, allErrors: true, verbose: true, formats: FORMATS, inlineRefs: false, code: { optimize: false, regExp: goRegExp } });
 const validators = new Map<string, ValidateFunction>();
 
 /** Returns the compiled validator for `schema`, compiling it on first use only. */
@@ -36,6 +60,29 @@ export function compiledValidator(cacheKey: string, schema: JsonSchema): Validat
   let validate = validators.get(cacheKey);
   if (!validate) {
     validate = ajv.compile(schema as object);
+    validators.set(cacheKey, validate);
+  }
+  return validate;
+}
+
+/** Files whose `definitions` ajv knows (under the file's name). */
+const registeredFiles = new Set<string>();
+
+/**
+ * Returns the compiled validator of `schemas[key]` of a schema file, compiling it on first use only.
+ * A file with `definitions` is handed to ajv once, so the definitions its kinds share (pod specs,
+ * object metadata, ...) are compiled once too.
+ */
+export function fileValidator(fileName: string, file: SchemaFile, key: string): ValidateFunction {
+  if (!file.definitions) return compiledValidator(key, file.schemas[key]);
+  const cacheKey = `${fileName}#${key}`;
+  let validate = validators.get(cacheKey);
+  if (!validate) {
+    if (!registeredFiles.has(fileName)) {
+      ajv.addSchema({ definitions: file.definitions, schemas: file.schemas }, fileName);
+      registeredFiles.add(fileName);
+    }
+    validate = ajv.compile({ $ref: `${fileName}#/schemas/${key.replace(/~/g, '~0').replace(/\//g, '~1')}` });
     validators.set(cacheKey, validate);
   }
   return validate;
@@ -51,19 +98,24 @@ export function schemaProblems(validate: ValidateFunction, value: unknown): Prob
 
 /**
  * With `allErrors`, ajv also reports why every branch of a failed `oneOf`/`anyOf` failed.
- * Those inner errors are noise next to the combinator's own error, so they are dropped.
+ * Those inner errors are noise next to the combinator's own error, so they are dropped. A failed
+ * `if`/`then`/`else` is the other way round: the errors of the branch say what is wrong.
  */
 function withoutBranchNoise(errors: readonly ErrorObject[]): ErrorObject[] {
   const combinators = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => `${e.schemaPath}/`);
-  return errors.filter((e) => !combinators.some((prefix) => e.schemaPath.startsWith(prefix)));
+  return errors.filter((e) => e.keyword !== 'if' && !combinators.some((prefix) => e.schemaPath.startsWith(prefix)));
 }
 
 function toProblem(error: ErrorObject, root: unknown): Problem {
   const segments = pointerToSegments(root, error.instancePath);
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
-    case 'additionalProperties':
-      return { path: formatPath([...segments, String(params.additionalProperty)]), message: 'unknown field' };
+    case 'additionalProperties': {
+      const field = String(params.additionalProperty);
+      const known = isRecord(error.parentSchema) && isRecord(error.parentSchema.properties) ? Object.keys(error.parentSchema.properties) : [];
+      const guess = closest(field, known);
+      return { path: formatPath([...segments, field]), message: `unknown field${guess !== undefined ? ` (did you mean "${guess}"?)` : ''}` };
+    }
     case 'required':
       return { path: formatPath([...segments, String(params.missingProperty)]), message: 'required field is missing' };
     case 'enum':
@@ -100,6 +152,31 @@ function anyOfMessage(error: ErrorObject): string {
   const types = branches.map((b) => (isRecord(b) && typeof b.type === 'string' ? b.type : undefined));
   if (types.length > 0 && types.every((t) => t !== undefined)) return `must be ${types.join(' or ')}, got ${describe(error.data)}`;
   return error.message ?? 'must match a schema in anyOf';
+}
+
+/** The known name a misspelt `name` most likely meant: at most 1 edit away (2 for names longer than 4). */
+function closest(name: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = name.length > 4 ? 3 : 2;
+  for (const candidate of known) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+/** Edits (insert, delete, substitute, swap two neighbours) that turn `a` into `b`. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
 }
 
 function describe(value: unknown): string {

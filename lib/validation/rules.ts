@@ -4,9 +4,9 @@
  * `x-kubernetes-list-type: set | map`.
  *
  * The schema and the value are walked together through `properties`, `additionalProperties`
- * and `items`, as the apiserver does. Subtrees whose JSON type does not match the schema are
- * skipped: the structural validator already reports them, and a rule would only fail with a
- * confusing type error. Null values are skipped too (only `nullable` fields may hold null).
+ * and `items`, as the apiserver does, after filling in the schema's `default`s. Subtrees whose
+ * JSON type does not match the schema are skipped: the structural validator already reports
+ * them, and a rule would only fail with a confusing type error. Null values are skipped too (only `nullable` fields may hold null).
  *
  * A failed rule is reported with its `message` (or `failed rule: <rule>`, as the apiserver
  * does). `messageExpression`, `reason` and `fieldPath` are not used by the vendored CRDs and
@@ -16,11 +16,31 @@ import { evaluateRule, isTransitionRule } from './cel';
 import { formatPath, isRecord, type PathSegment } from './path';
 import type { CelRule, JsonSchema, Problem } from './types';
 
-/** Evaluates every rule declared in `schema` (and below) against `value`. */
+/** Evaluates every rule declared in `schema` (and below) against `value`, defaulted as the apiserver would. */
 export function ruleProblems(schema: JsonSchema, value: unknown, path: readonly PathSegment[] = []): Problem[] {
   const problems: Problem[] = [];
-  visit(schema, value, [...path], problems);
+  visit(schema, withDefaults(schema, value), [...path], problems);
   return problems;
+}
+
+/**
+ * `value` with the `default` of every absent declared property filled in, at every level. The
+ * apiserver defaults an object before it evaluates CEL rules, and rules rely on it (a Gateway API
+ * backendRef's `self.group` has no value unless defaulted). The input is not modified.
+ */
+function withDefaults(schema: JsonSchema, value: unknown): unknown {
+  if (Array.isArray(value)) return schema.items ? value.map((item) => withDefaults(schema.items as JsonSchema, item)) : value;
+  if (!isRecord(value)) return value;
+  const extra = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    const child = schema.properties?.[key] ?? extra;
+    out[key] = child ? withDefaults(child, item) : item;
+  }
+  for (const [key, child] of Object.entries(schema.properties ?? {})) {
+    if (out[key] === undefined && child.default !== undefined) out[key] = withDefaults(child, structuredClone(child.default));
+  }
+  return out;
 }
 
 function visit(schema: JsonSchema, value: unknown, path: PathSegment[], out: Problem[]): void {

@@ -22,10 +22,12 @@ export interface ManifestIssue {
 export interface ValidationReport {
   /** Every problem found, in input order. */
   readonly issues: ManifestIssue[];
-  /** How many objects were checked against a schema (Istio CRDs and IstioOperator). */
+  /** How many objects were checked against a schema. */
   readonly checked: number;
-  /** How many objects were accepted without a schema (e.g. core Kubernetes kinds). */
+  /** How many objects were not checked (no schema for their kind, or not a manifest at all). */
   readonly unchecked: number;
+  /** The kinds of the objects that were not checked, as `<apiVersion> <kind>`, sorted, each once. */
+  readonly uncheckedKinds: string[];
 }
 
 /** A problem located inside one object, before the object's identity is attached. */
@@ -65,14 +67,29 @@ export interface JsonSchema {
   readonly [keyword: string]: unknown;
 }
 
-/** Shape of `schemas/istio-<version>.json` (written by scripts/gen-schemas.js). */
-export interface IstioSchemaFile {
+/** Shape of the generated `schemas/<source>.json` files (written by scripts/gen-schemas.js). */
+export interface SchemaFile {
+  /** Who defines the kinds: `Istio`, `Kubernetes`, `Gateway API`, ... */
+  readonly title: string;
+  /** Release of `title` the schemas come from. */
+  readonly version: string;
+  /** Served versions, keyed by `<group>/<Kind>` (the group of apiVersion `v1` is `core`). */
+  readonly versions: Readonly<Record<string, { readonly served: readonly string[]; readonly storage?: string | null }>>;
+  /** Manifest schemas keyed by `<apiVersion>/<Kind>`, one entry per served version. */
+  readonly schemas: Readonly<Record<string, JsonSchema>>;
+  /** What the schemas refer to with `$ref: #/definitions/<name>` (only the Kubernetes file has any). */
+  readonly definitions?: Readonly<Record<string, JsonSchema>>;
+}
+
+/** Shape of `schemas/istio-<version>.json`. */
+export interface IstioSchemaFile extends SchemaFile {
   readonly istioVersion: string;
   readonly objectMeta: JsonSchema;
-  /** Keyed by `<group>/<Kind>`. */
-  readonly versions: Readonly<Record<string, { readonly served: readonly string[]; readonly storage: string | null }>>;
-  /** Keyed by `<group>/<version>/<Kind>`, one entry per served version. */
-  readonly schemas: Readonly<Record<string, JsonSchema>>;
+}
+
+/** Shape of `schemas/index.json`: the schema file of each API group. */
+export interface SchemaIndex {
+  readonly groups: Readonly<Record<string, string>>;
 }
 
 /** Shape of `schemas/sail-istio-values.json` (written by scripts/gen-schemas.js). */

@@ -48,7 +48,7 @@ describe('apps/main', () => {
     }
   });
 
-  test.each(['dev', 'staging', 'prod'])('every %s object passes the Istio 1.30 schema and CEL rules', (env) => {
+  test.each(['dev', 'staging', 'prod'])('every %s object passes its schema (Istio 1.30, Kubernetes 1.32) and CEL rules', (env) => {
     expectValidManifests([...byEnv[env].gitops, ...byEnv[env].istioctl]);
   });
 

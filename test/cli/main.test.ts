@@ -375,13 +375,13 @@ describe('cdk8s-istio validate', () => {
     expect(run(['validate', '--level', 'error', `${F}/widget.yaml`]).stdout).toBe('');
   });
 
-  test('pdb-typo.yaml (minAvailabel): not checked while the validator has no Kubernetes schemas', () => {
+  test('pdb-typo.yaml (minAvailabel): the strict policy/v1 schema reports the unknown field at its line, exit 1', () => {
     // GIVEN a PodDisruptionBudget with the typo `minAvailabel` WHEN validated
-    // THEN today it is listed as not checked (a strict policy/v1 schema will report the unknown field)
+    // THEN the unknown field is an error with the closest known field
     expect(run(['validate', `${F}/pdb-typo.yaml`])).toStrictEqual({
-      code: 0,
-      stdout: `Info (PodDisruptionBudget shop/reviews ${F}/pdb-typo.yaml:2) not checked: the validator has no schema for policy/v1 PodDisruptionBudget\n`,
-      stderr: 'Validated 1 object from 1 file: 0 checked against a schema, 1 not checked; 0 issues.\n',
+      code: 1,
+      stdout: `Error (PodDisruptionBudget shop/reviews ${F}/pdb-typo.yaml:8) spec.minAvailabel: unknown field (did you mean "minAvailable"?)\n`,
+      stderr: 'Validated 1 object from 1 file: 1 checked against a schema, 0 not checked; 1 issue.\n',
     });
   });
 

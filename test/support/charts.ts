@@ -26,7 +26,7 @@ export function synth(chart: Construct): Obj[] {
   return (chart as MeshChart).toJson() as Obj[];
 }
 
-/** Synthesizes `chart`, checks every object against the Istio 1.30 schema + CEL rules, returns them. */
+/** Synthesizes `chart`, checks every object against its strict schema + CEL rules, returns them. */
 export function synthValid(chart: Construct): Obj[] {
   const objs = synth(chart);
   expectValidManifests(objs);

@@ -13,7 +13,7 @@ describe('IstioOperator', () => {
     const io = istioOperator();
     (io.spec.meshConfig as Record<string, unknown>).accessLogFormatt = '%START_TIME%';
     expect(validateManifest(io)).toEqual([
-      { kind: 'IstioOperator', name: 'control-plane', namespace: 'istio-system', path: 'spec.meshConfig.accessLogFormatt', message: 'unknown field' },
+      { kind: 'IstioOperator', name: 'control-plane', namespace: 'istio-system', path: 'spec.meshConfig.accessLogFormatt', message: 'unknown field (did you mean "accessLogFormat"?)' },
     ]);
   });
 
@@ -30,8 +30,8 @@ describe('IstioOperator', () => {
     (io.spec.components as { pilot: { k8s: Record<string, unknown> } }).pilot.k8s.replicas = 2;
     expect(where(validateManifest(io))).toEqual([
       'spec.components.pilot.k8s.replicas: unknown field',
-      'spec.meshconfig: unknown field',
-      'spec.values.globals: unknown field',
+      'spec.meshconfig: unknown field (did you mean "meshConfig"?)',
+      'spec.values.globals: unknown field (did you mean "global"?)',
     ]);
   });
 
