@@ -4,8 +4,10 @@
 import { Check } from '../check';
 import { duplicates } from './duplicates';
 import { namespaces } from './namespaces';
+import { sidecarSelector } from './sidecar-selector';
 
 export const ALL_CHECKS: readonly Check[] = [
   duplicates,
   namespaces,
+  sidecarSelector,
 ];
