@@ -5,9 +5,15 @@ import { Check } from '../check';
 import { duplicates } from './duplicates';
 import { namespaces } from './namespaces';
 import { sidecarSelector } from './sidecar-selector';
+import { telemetryDefaultSelector } from './telemetry-default-selector';
+import { telemetryProviders } from './telemetry-providers';
+import { telemetrySelector } from './telemetry-selector';
 
 export const ALL_CHECKS: readonly Check[] = [
   duplicates,
   namespaces,
   sidecarSelector,
+  telemetryProviders,
+  telemetrySelector,
+  telemetryDefaultSelector,
 ];
