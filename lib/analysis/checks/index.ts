@@ -3,6 +3,7 @@
  */
 import { Check } from '../check';
 import { duplicates } from './duplicates';
+import { envoyFilterPatch } from './envoyfilter-patch';
 import { namespaces } from './namespaces';
 import { sidecarSelector } from './sidecar-selector';
 import { telemetryDefaultSelector } from './telemetry-default-selector';
@@ -16,4 +17,5 @@ export const ALL_CHECKS: readonly Check[] = [
   telemetryProviders,
   telemetrySelector,
   telemetryDefaultSelector,
+  envoyFilterPatch,
 ];
