@@ -5,6 +5,7 @@ import { Check } from '../check';
 import { duplicates } from './duplicates';
 import { envoyFilterPatch } from './envoyfilter-patch';
 import { namespaces } from './namespaces';
+import { servicePortName } from './service-port-name';
 import { sidecarSelector } from './sidecar-selector';
 import { telemetryDefaultSelector } from './telemetry-default-selector';
 import { telemetryProviders } from './telemetry-providers';
@@ -18,4 +19,5 @@ export const ALL_CHECKS: readonly Check[] = [
   telemetrySelector,
   telemetryDefaultSelector,
   envoyFilterPatch,
+  servicePortName,
 ];
