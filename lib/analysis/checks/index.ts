@@ -2,6 +2,8 @@
  * Every check the analyzer runs, in a fixed order. A new check is a file in this folder and one line here.
  */
 import { Check } from '../check';
+import { applicationUid } from './application-uid';
+import { deploymentServices } from './deployment-services';
 import { duplicates } from './duplicates';
 import { envoyFilterPatch } from './envoyfilter-patch';
 import { namespaces } from './namespaces';
@@ -20,4 +22,6 @@ export const ALL_CHECKS: readonly Check[] = [
   telemetryDefaultSelector,
   envoyFilterPatch,
   servicePortName,
+  deploymentServices,
+  applicationUid,
 ];
