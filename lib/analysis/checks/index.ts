@@ -6,6 +6,8 @@ import { applicationUid } from './application-uid';
 import { deploymentServices } from './deployment-services';
 import { duplicates } from './duplicates';
 import { envoyFilterPatch } from './envoyfilter-patch';
+import { imageAuto } from './image-auto';
+import { injectionNamespaces } from './injection-namespaces';
 import { namespaces } from './namespaces';
 import { servicePortName } from './service-port-name';
 import { sidecarSelector } from './sidecar-selector';
@@ -24,4 +26,6 @@ export const ALL_CHECKS: readonly Check[] = [
   servicePortName,
   deploymentServices,
   applicationUid,
+  injectionNamespaces,
+  imageAuto,
 ];
