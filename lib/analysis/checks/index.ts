@@ -14,6 +14,7 @@ import { sidecarSelector } from './sidecar-selector';
 import { telemetryDefaultSelector } from './telemetry-default-selector';
 import { telemetryProviders } from './telemetry-providers';
 import { telemetrySelector } from './telemetry-selector';
+import { webhooks } from './webhooks';
 
 export const ALL_CHECKS: readonly Check[] = [
   duplicates,
@@ -28,4 +29,5 @@ export const ALL_CHECKS: readonly Check[] = [
   applicationUid,
   injectionNamespaces,
   imageAuto,
+  webhooks,
 ];
