@@ -4,6 +4,7 @@
 import { Check } from '../check';
 import { applicationUid } from './application-uid';
 import { deploymentServices } from './deployment-services';
+import { discoverySelectors } from './discovery-selectors';
 import { duplicates } from './duplicates';
 import { envoyFilterPatch } from './envoyfilter-patch';
 import { imageAuto } from './image-auto';
@@ -30,4 +31,5 @@ export const ALL_CHECKS: readonly Check[] = [
   injectionNamespaces,
   imageAuto,
   webhooks,
+  discoverySelectors,
 ];
