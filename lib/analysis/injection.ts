@@ -121,8 +121,8 @@ export function containersOf(pod: PodInfo): Record<string, any>[] {
 /**
  * Whether the pod gets a sidecar, the way Istio's analyzers decide it (`util.DeploymentInMesh`): an
  * `istio-proxy` container, else the pod's `sidecar.istio.io/inject` label or annotation (`"true"`),
- * else its namespace's `istio-injection=enabled`. Revision injection counts too, which Istio's helper
- * leaves out: an `istio.io/rev` label on the namespace (without `istio-injection`) or on the pod.
+ * else its namespace's `istio-injection=enabled`. Revision injection counts too, which Istio's
+ * `DeploymentInMesh` leaves out: an `istio.io/rev` label on the namespace (without `istio-injection`) or on the pod.
  */
 export function podInMesh(ctx: AnalysisContext, pod: PodInfo): boolean {
   if (hasProxyContainer(pod)) return true;
@@ -239,8 +239,3 @@ function readWebhooks(ctx: AnalysisContext, cps: readonly ControlPlane[]): Injec
 
 /** A selector no labels satisfy (what an unreadable selector amounts to: Kubernetes rejects it). */
 const NOTHING: LabelSelector = { matchExpressions: [{ key: '', operator: 'Invalid' }] };
-
-/** The control planes a namespace or pod with `revision` (its `istio.io/rev`, or `default`) belongs to. */
-export function controlPlanesOfRevision(ctx: AnalysisContext, revision: string): ControlPlane[] {
-  return controlPlanes(ctx).filter((cp) => cp.names.includes(revision));
-}

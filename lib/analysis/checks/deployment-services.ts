@@ -18,7 +18,7 @@ interface SelectingPort {
  * listener per port), and one target port behind two different service ports (IST0137). Waypoint
  * Deployments are skipped. A Deployment has a sidecar as Istio's analyzers decide it (an `istio-proxy`
  * container, the `sidecar.istio.io/inject` label or annotation, `istio-injection=enabled` on the
- * namespace), and also with an `istio.io/rev` label on its namespace or pods, which Istio's helper leaves out.
+ * namespace), and also with an `istio.io/rev` label on its namespace or pods, which Istio's `DeploymentInMesh` leaves out.
  */
 export const deploymentServices: Check = {
   name: 'deployment.multiservice',
