@@ -85,7 +85,7 @@ export const MESSAGES = {
   'CDK8S-ISTIO-005': row('CDK8S-ISTIO-005', 'NamespaceOutsideDiscovery', E, 'Namespace %q %s, but the discoverySelectors of %s leave it out: its workloads get no configuration and its Istio objects are ignored'),
   'CDK8S-ISTIO-006': row('CDK8S-ISTIO-006', 'PolicySelectsNothing', W, 'The %s selector %s matches no workload in namespace %q, so it has no effect'),
   'CDK8S-ISTIO-007': row('CDK8S-ISTIO-007', 'ExtensionProviderNotFound', E, 'CUSTOM action names the extension provider %q, which no meshConfig in the output or declared defines'),
-  'CDK8S-ISTIO-008': row('CDK8S-ISTIO-008', 'InstallOnlyObject', E, '%s is read by istioctl only (no cluster serves this kind since Istio 1.24): a GitOps tool that applies it fails'),
+  'CDK8S-ISTIO-040': row('CDK8S-ISTIO-040', 'TelemetryProviderNotFound', E, 'The provider %q is not among the extensionProviders of %s, so istiod skips it and this telemetry is not sent'),
 } as const;
 
 /** A code of the table. */

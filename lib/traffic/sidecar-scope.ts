@@ -1,12 +1,11 @@
-import { Chart, Lazy } from 'cdk8s';
+import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   Sidecar, SidecarSpec, SidecarSpecEgress, SidecarSpecOutboundTrafficPolicyMode,
 } from '../../imports/networking.istio.io';
 import { OutboundTraffic } from '../control-plane/mesh-config';
-import { formatInputError, invalidInput } from '../core/errors';
+import { invalidInput } from '../core/errors';
 import { checkNamespacedHost } from '../core/hostnames';
-import { selectorsOverlap } from '../core/labels';
 import { checkDnsLabel, isDnsLabel } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
 import { checkPort } from '../core/ports';
@@ -75,16 +74,15 @@ export interface SidecarScopeProps {
   readonly outboundTrafficPolicy?: OutboundTraffic;
 }
 
-const SCOPE_MARK = Symbol.for('cdk8s-istio.SidecarScope');
-
 /**
  * A `networking.istio.io/v1` Sidecar that narrows what the proxies of a namespace (or of selected
  * workloads) see and may reach: only the listed `namespace/dnsName` hosts are pushed to them, which cuts
  * proxy memory and, with REGISTRY_ONLY, blocks every other destination.
  *
  * Checks ISTIO-RULES C1 at construction (each listener has a host, in `namespace/dnsName` form; at most
- * one listener without a port, and it comes last) and, at synth, IST0111 (two namespace-wide Sidecars
- * in one namespace) and IST0110 (two Sidecars whose selectors can select the same pod).
+ * one listener without a port, and it comes last). The analyzer checks the Sidecars against each other
+ * and the pods (`sidecar.selector`): IST0111 (two namespace-wide Sidecars in one namespace), IST0110 (two
+ * Sidecars that select the same pod) and IST0101 (a selector that selects no pod).
  */
 export class SidecarScope extends Construct {
   /** Name of the Sidecar. */
@@ -100,7 +98,6 @@ export class SidecarScope extends Construct {
 
   constructor(scope: Construct, id: string, props: SidecarScopeProps) {
     super(scope, id);
-    Object.defineProperty(this, SCOPE_MARK, { value: true });
     this.selectorLabels = props.selector === undefined ? undefined : Object.freeze(renderSelector(this, 'selector', props.selector));
     this.namespace = resolveNamespace(this, { given: props.namespace, target: props.selector?.namespace, targetName: 'the selected workload' });
     this.name = checkDnsLabel(this, 'name', props.name ?? (this.selectorLabels ? id : 'default'), 'use e.g. "default"');
@@ -127,7 +124,6 @@ export class SidecarScope extends Construct {
       metadata: { name: this.name, namespace: this.namespace },
       spec: Lazy.any({ produce: () => this.toSpec() }) as unknown as SidecarSpec,
     });
-    this.node.addValidation({ validate: () => this.conflicts() });
   }
 
   /** The Sidecar spec (a copy). */
@@ -168,26 +164,5 @@ export class SidecarScope extends Construct {
       throw invalidInput(this, `${field}.port.name`, name, 'is not a port name (a DNS label)', 'use e.g. "tls-443"');
     }
     return { hosts, port: { number: p.number, protocol: p.protocol, name } };
-  }
-
-  /** IST0111 and IST0110 against the Sidecar scopes before this one in the chart. */
-  private conflicts(): string[] {
-    const all = Chart.of(this).node.findAll().filter((c): c is SidecarScope => (c as unknown as Record<symbol, unknown>)[SCOPE_MARK] === true);
-    const errors: string[] = [];
-    for (const other of all.slice(0, all.indexOf(this))) {
-      if (other.namespace !== this.namespace) {
-        continue;
-      }
-      if (!this.selectorLabels && !other.selectorLabels) {
-        errors.push(formatInputError('', 'selector', undefined,
-          `is unset, like that of ${other.node.path} in namespace "${this.namespace}": only one Sidecar without a workload selector may exist per namespace (IST0111 MultipleSidecarsWithoutWorkloadSelectors)`,
-          'keep one namespace-wide SidecarScope and give the others a selector'));
-      } else if (this.selectorLabels && other.selectorLabels && selectorsOverlap(this.selectorLabels, other.selectorLabels)) {
-        errors.push(formatInputError('', 'selector', this.selectorLabels,
-          `can select the same pods as the selector ${JSON.stringify(other.selectorLabels)} of ${other.node.path} (IST0110 ConflictingSidecarWorkloadSelectors: which one applies is undefined)`,
-          'make the selectors exclusive (a common label with different values), or merge the scopes'));
-      }
-    }
-    return errors;
   }
 }

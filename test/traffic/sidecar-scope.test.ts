@@ -1,7 +1,8 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Environment, OutboundTraffic, ServiceProtocol, SidecarScope, SidecarScopeProps, WorkloadSelector } from '../../lib';
 import { expectValidManifests } from '../support/validate';
-import { find, meshChart, synth, synthError, synthValid, thrown } from '../gateway/support';
+import { find, meshChart, synth, synthValid, thrown } from '../gateway/support';
+import { analyzed, findingsOf } from '../support/charts';
 
 function errorFor(props: Partial<SidecarScopeProps>): string {
   return thrown(() => new SidecarScope(meshChart(), 'scope', { namespace: 'bookinfo', ...props } as SidecarScopeProps));
@@ -55,25 +56,58 @@ describe('SidecarScope', () => {
     expect(errorFor(props as Partial<SidecarScopeProps>)).toBe(message);
   });
 
-  test('IST0111: two namespace-wide scopes in one namespace', () => {
+  test('IST0111: two namespace-wide scopes in one namespace are an analyzer error on both', () => {
+    // GIVEN two namespace-wide scopes in bookinfo and one in other
     const chart = meshChart();
     new SidecarScope(chart, 'a', { namespace: 'bookinfo', hosts: ['./*'] });
     new SidecarScope(chart, 'b', { namespace: 'bookinfo', name: 'second', hosts: ['./*'] });
     new SidecarScope(chart, 'c', { namespace: 'other', hosts: ['./*'] });
-    const error = synthError(chart);
-    expect(error).toContain('[prod/b] selector: undefined is unset, like that of prod/a in namespace "bookinfo": only one Sidecar without a workload selector may exist per namespace '
-      + '(IST0111 MultipleSidecarsWithoutWorkloadSelectors). Fix: keep one namespace-wide SidecarScope and give the others a selector');
-    expect(error).not.toContain('[prod/c]');
+
+    // WHEN
+    const found = findingsOf(chart, 'IST0111');
+
+    // THEN
+    const message = 'The Sidecars [default second] in namespace "bookinfo" have no workload selector, which can lead to undefined behavior. '
+      + 'Fix: keep one Sidecar without workloadSelector per namespace (the namespace default) and give the others a workloadSelector';
+    expect(found).toStrictEqual([
+      `Error [IST0111] (Sidecar bookinfo/default) ${message} [construct prod/a]`,
+      `Error [IST0111] (Sidecar bookinfo/second) ${message} [construct prod/b]`,
+    ]);
   });
 
-  test('IST0110: selectors that can pick the same pod conflict; exclusive ones do not', () => {
+  test('IST0110: selectors that select the same pod conflict; selectors without a common pod do not', () => {
+    // GIVEN reviews v2 pods (app=reviews, version=v2) and ratings pods, and scopes on app=reviews, app=ratings and version=v2
     const chart = meshChart();
+    for (const [name, labels] of [['reviews-v2', { app: 'reviews', version: 'v2' }], ['ratings-v1', { app: 'ratings', version: 'v1' }]] as const) {
+      new kplus.Deployment(chart, name, { metadata: { name, namespace: 'bookinfo' }, podMetadata: { labels }, containers: [{ image: 'nginx:1.27' }] });
+    }
     new SidecarScope(chart, 'reviews', { namespace: 'bookinfo', selector: WorkloadSelector.labels({ app: 'reviews' }), hosts: ['./*'] });
     new SidecarScope(chart, 'ratings', { namespace: 'bookinfo', selector: WorkloadSelector.labels({ app: 'ratings' }), hosts: ['./*'] });
     new SidecarScope(chart, 'v2', { namespace: 'bookinfo', selector: WorkloadSelector.labels({ version: 'v2' }), hosts: ['./*'] });
-    const error = synthError(chart);
-    expect(error).toContain('[prod/v2] selector: {"version":"v2"} can select the same pods as the selector {"app":"reviews"} of prod/reviews (IST0110 ConflictingSidecarWorkloadSelectors');
-    expect(error).not.toContain('[prod/ratings]');
+
+    // WHEN
+    const found = analyzed(chart).filter((f) => !f.includes('[CDK8S-ISTIO-002]'));
+
+    // THEN reviews and v2 both select the reviews-v2 pods; ratings is alone on its pods
+    const message = 'The Sidecars [reviews v2] in namespace "bookinfo" select the same workload pod "reviews-v2", which can lead to undefined behavior (spec.workloadSelector.labels). '
+      + 'Fix: make the selectors exclusive (a label both select on, with different values), or merge the Sidecars into one';
+    expect(found).toStrictEqual([
+      `Error [IST0110] (Sidecar bookinfo/reviews) ${message} [construct prod/reviews]`,
+      `Error [IST0110] (Sidecar bookinfo/v2) ${message} [construct prod/v2]`,
+    ]);
+  });
+
+  test('IST0101: a scope whose selector selects no pod of its namespace', () => {
+    // GIVEN a scope for app=reviews and no such pods
+    const chart = meshChart();
+    new SidecarScope(chart, 'reviews', { namespace: 'bookinfo', selector: WorkloadSelector.labels({ app: 'reviews' }), hosts: ['./*'] });
+
+    // WHEN / THEN
+    expect(findingsOf(chart, 'IST0101')).toStrictEqual([
+      'Error [IST0101] (Sidecar bookinfo/reviews) Referenced selector not found: "app=reviews" (spec.workloadSelector.labels). '
+        + 'Fix: give the pods this Sidecar is for the labels app=reviews, or correct the selector: no pod of namespace "bookinfo" in the output or declared has them '
+        + '(declare pods that run elsewhere as ExternalResources workloads) [construct prod/reviews]',
+    ]);
   });
 
   test('a WorkloadSelector from a workload gives the labels and the namespace; a plain label map or another namespace is an error', () => {

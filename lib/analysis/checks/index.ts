@@ -2,10 +2,34 @@
  * Every check the analyzer runs, in a fixed order. A new check is a file in this folder and one line here.
  */
 import { Check } from '../check';
+import { applicationUid } from './application-uid';
+import { deploymentServices } from './deployment-services';
+import { discoverySelectors } from './discovery-selectors';
 import { duplicates } from './duplicates';
+import { envoyFilterPatch } from './envoyfilter-patch';
+import { imageAuto } from './image-auto';
+import { injectionNamespaces } from './injection-namespaces';
 import { namespaces } from './namespaces';
+import { servicePortName } from './service-port-name';
+import { sidecarSelector } from './sidecar-selector';
+import { telemetryDefaultSelector } from './telemetry-default-selector';
+import { telemetryProviders } from './telemetry-providers';
+import { telemetrySelector } from './telemetry-selector';
+import { webhooks } from './webhooks';
 
 export const ALL_CHECKS: readonly Check[] = [
   duplicates,
   namespaces,
+  sidecarSelector,
+  telemetryProviders,
+  telemetrySelector,
+  telemetryDefaultSelector,
+  envoyFilterPatch,
+  servicePortName,
+  deploymentServices,
+  applicationUid,
+  injectionNamespaces,
+  imageAuto,
+  webhooks,
+  discoverySelectors,
 ];
