@@ -81,6 +81,9 @@ const LOCAL_RATE_LIMIT = 'type.googleapis.com/envoy.extensions.filters.http.loca
 /** Envoy rejects a token bucket that fills faster (`local rate limit token bucket fill timer must be >= 50ms`). */
 const MIN_FILL_MS = 50;
 const STAT_PREFIX = /^[a-z0-9_]+$/;
+/** The EnvoyFilter priority of the relative patch (see the class doc: IST0151). */
+const RELATIVE_PATCH_PRIORITY = 10;
+
 /** Envoy's token counts are uint32. */
 const UINT32_MAX = 4294967295;
 
@@ -106,6 +109,11 @@ const UINT32_MAX = 4294967295;
  * matching filter chains (plus up to `maxTokens` at once per chain). A bucket also starts full again
  * whenever the listener is rebuilt by a config change. For one exact, shared limit use a global rate
  * limit service instead.
+ *
+ * The EnvoyFilter has `priority: 10`: its patch is relative (INSERT_BEFORE the router), and Istio applies
+ * EnvoyFilters without a priority in creation order, so an unordered relative patch may run before a
+ * filter it depends on (`istioctl analyze` IST0151). A positive priority applies it after the
+ * EnvoyFilters of default priority 0.
  */
 export class LocalRateLimit extends Construct {
   /** The EnvoyFilter. */
@@ -159,6 +167,7 @@ export class LocalRateLimit extends Construct {
     const percent = (runtimeKey: string) => ({ runtime_key: runtimeKey, default_value: { numerator: 100, denominator: 'HUNDRED' } });
     this.spec = {
       workloadSelector: { labels: selector },
+      priority: RELATIVE_PATCH_PRIORITY,
       configPatches: [{
         applyTo: EnvoyFilterSpecConfigPatchesApplyTo.HTTP_UNDERSCORE_FILTER,
         match: {

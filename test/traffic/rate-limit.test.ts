@@ -25,6 +25,7 @@ describe('LocalRateLimit', () => {
     expect(filter.apiVersion).toBe('networking.istio.io/v1alpha3');
     expect(filter.spec).toStrictEqual({
       workloadSelector: { labels: { app: 'productpage' } },
+      priority: 10,
       configPatches: [{
         applyTo: 'HTTP_FILTER',
         match: {
