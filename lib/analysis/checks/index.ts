@@ -2,10 +2,16 @@
  * Every check the analyzer runs, in a fixed order. A new check is a file in this folder and one line here.
  */
 import { Check } from '../check';
+import { destinationRuleCaCertificates } from './destinationrule-ca-certificates';
+import { destinationRuleUnknownHost } from './destinationrule-host';
+import { destinationRuleSubsets } from './destinationrule-subsets';
 import { duplicates } from './duplicates';
 import { namespaces } from './namespaces';
 
 export const ALL_CHECKS: readonly Check[] = [
   duplicates,
   namespaces,
+  destinationRuleCaCertificates,
+  destinationRuleUnknownHost,
+  destinationRuleSubsets,
 ];
