@@ -7,6 +7,7 @@ import { destinationRuleUnknownHost } from './destinationrule-host';
 import { destinationRuleSubsets } from './destinationrule-subsets';
 import { duplicates } from './duplicates';
 import { namespaces } from './namespaces';
+import { serviceEntryAddresses } from './serviceentry-addresses';
 
 export const ALL_CHECKS: readonly Check[] = [
   duplicates,
@@ -14,4 +15,5 @@ export const ALL_CHECKS: readonly Check[] = [
   destinationRuleCaCertificates,
   destinationRuleUnknownHost,
   destinationRuleSubsets,
+  serviceEntryAddresses,
 ];
