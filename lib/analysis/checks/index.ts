@@ -6,6 +6,10 @@ import { destinationRuleCaCertificates } from './destinationrule-ca-certificates
 import { destinationRuleUnknownHost } from './destinationrule-host';
 import { destinationRuleSubsets } from './destinationrule-subsets';
 import { duplicates } from './duplicates';
+import { gatewayCertificates } from './gateway-certificates';
+import { gatewayConflicts } from './gateway-conflicts';
+import { gatewayPorts } from './gateway-ports';
+import { gatewaySecrets } from './gateway-secrets';
 import { namespaces } from './namespaces';
 import { serviceEntryAddresses } from './serviceentry-addresses';
 
@@ -16,4 +20,8 @@ export const ALL_CHECKS: readonly Check[] = [
   destinationRuleUnknownHost,
   destinationRuleSubsets,
   serviceEntryAddresses,
+  gatewayPorts,
+  gatewaySecrets,
+  gatewayConflicts,
+  gatewayCertificates,
 ];

@@ -1,0 +1,52 @@
+/**
+ * What the Gateway checks share: a Gateway's selector, the pods it picks, and istiod's
+ * PILOT_SCOPE_GATEWAY_TO_NAMESPACE setting, which limits a Gateway to the pods of its own namespace.
+ */
+import { isRecord } from '../../core/records';
+import { labelsOf, specOf } from '../check';
+import { AnalysisContext } from '../context';
+import { PodInfo, showLabels } from '../pods';
+import { GK, Resource } from '../resources';
+
+/** A Gateway (`networking.istio.io`) with its selector and the pods the selector picks. */
+export interface GatewayWorkload {
+  readonly gateway: Resource;
+  readonly selector: Readonly<Record<string, string>>;
+  /** The selector as istioctl prints it: `app=x,istio=y`. */
+  readonly selectorText: string;
+  /** The pods picked (empty when not asked for). */
+  readonly pods: PodInfo[];
+}
+
+/**
+ * Whether istiod runs with PILOT_SCOPE_GATEWAY_TO_NAMESPACE=true (a Gateway then applies only to the
+ * gateway pods of its own namespace), as an IstioOperator or Sail `Istio` of the output or declared sets it.
+ */
+export function scopeGatewayToNamespace(ctx: AnalysisContext): boolean {
+  return ctx.meshConfigs.some(({ resource }) => {
+    const spec = specOf(resource.raw);
+    const values = isRecord(spec.values) ? spec.values : {};
+    const pilotValues = isRecord(values.pilot) && isRecord(values.pilot.env) ? values.pilot.env : {};
+    if (String(pilotValues.PILOT_SCOPE_GATEWAY_TO_NAMESPACE) === 'true') return true;
+    const components = isRecord(spec.components) ? spec.components : {};
+    const k8s = isRecord(components.pilot) && isRecord(components.pilot.k8s) ? components.pilot.k8s : {};
+    return Array.isArray(k8s.env) && k8s.env.some((e: unknown) => isRecord(e) && e.name === 'PILOT_SCOPE_GATEWAY_TO_NAMESPACE' && String(e.value) === 'true');
+  });
+}
+
+/**
+ * Every Gateway (of the output and declared) with the pods its selector picks: in every namespace, or
+ * in its own namespace with PILOT_SCOPE_GATEWAY_TO_NAMESPACE. A Gateway without a selector picks every pod.
+ */
+export function gatewayWorkloads(ctx: AnalysisContext, withPods = true): GatewayWorkload[] {
+  const scoped = withPods && scopeGatewayToNamespace(ctx);
+  return ctx.all(GK.Gateway).map((gateway) => {
+    const selector = labelsOf(specOf(gateway.raw).selector);
+    return { gateway, selector, selectorText: showLabels(selector), pods: withPods ? ctx.pods.matching(scoped ? gateway.namespace : undefined, selector) : [] };
+  });
+}
+
+/** The namespaces of `pods`, sorted. */
+export function namespacesOf(pods: readonly PodInfo[]): string[] {
+  return [...new Set(pods.map((p) => p.namespace))].sort();
+}
