@@ -10,6 +10,8 @@ import { gatewayCertificates } from './gateway-certificates';
 import { gatewayConflicts } from './gateway-conflicts';
 import { gatewayPorts } from './gateway-ports';
 import { gatewaySecrets } from './gateway-secrets';
+import { k8sGatewayCrdVersion } from './k8sgateway-crd-version';
+import { k8sGatewaySelector } from './k8sgateway-selector';
 import { namespaces } from './namespaces';
 import { serviceEntryAddresses } from './serviceentry-addresses';
 
@@ -24,4 +26,6 @@ export const ALL_CHECKS: readonly Check[] = [
   gatewaySecrets,
   gatewayConflicts,
   gatewayCertificates,
+  k8sGatewaySelector,
+  k8sGatewayCrdVersion,
 ];
