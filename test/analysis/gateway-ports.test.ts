@@ -83,6 +83,22 @@ describe('gateway.ingressgatewayport (IST0101 selector, IST0162)', () => {
     expect(portFindings(objects, [sail])).toHaveLength(1);
   });
 
+  test('the gateways an IstioOperator installs (by its profile or components) are gateway pods, whose ports are not checked', () => {
+    const operator = (spec: Record<string, unknown>) => [{ apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', metadata: { name: 'cp', namespace: 'istio-system' }, spec }];
+    const ingress = gateway('gw', '{ istio: ingressgateway }', [8443]);
+    const egress = gateway('egress', '{ app: istio-egressgateway }', [443]);
+    const edge = gateway('edge', '{ istio: edge }', [443]);
+    expect(portFindings(ingress, operator({}))).toStrictEqual([]);
+    expect(portFindings(ingress + egress, operator({ profile: 'demo' }))).toStrictEqual([]);
+    expect(portFindings(ingress, operator({ profile: 'minimal' }))).toHaveLength(1);
+    expect(portFindings(ingress + edge, operator({ profile: 'default', components: { ingressGateways: [{ name: 'edge', enabled: true, namespace: 'istio-ingress', label: { istio: 'edge' } }] } })))
+      .toStrictEqual([
+        'Error [IST0101] (Gateway default/gw) Referenced selector not found: "istio=ingressgateway" (spec.selector). Fix: run the gateway pods (labels istio=ingressgateway) in the '
+        + 'output, e.g. an IngressGateway, or declare them existing (ExternalResources workloads: { namespace, labels }); or select the labels of the gateway pods',
+      ]);
+    expect(portFindings(ingress, operator({ components: { ingressGateways: [{ name: 'istio-ingressgateway', enabled: false }] } }))).toHaveLength(1);
+  });
+
   test('a server port the Service does not expose: IST0162 (Istio\'s testdata)', () => {
     expect(portFindings(gateway('httpbin-gateway', '{ myapp: private-ingressgateway }', [8004]) + pod('my-ingressgateway', '{ myapp: private-ingressgateway }')
       + service('my-ingressgateway', '{ myapp: private-ingressgateway }', '[{ name: http2, nodePort: 31380, port: 80, protocol: TCP }]'))).toStrictEqual([

@@ -89,6 +89,13 @@ describe('gateway.secret (IST0101 credentialName, IST0161)', () => {
     ]);
   });
 
+  test('the gateway an IstioOperator installs reads the Secret in its component\'s namespace', () => {
+    const operator = { apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', metadata: { name: 'cp', namespace: 'istio-system' },
+      spec: { profile: 'minimal', components: { ingressGateways: [{ name: 'istio-ingressgateway', namespace: 'custom' }] } } };
+    expect(secretFindings([operator, VALID_SECRET, gateway('gw', { istio: 'ingressgateway' }, { mode: 'SIMPLE', credentialName: 'httpbin-credential' })]))
+      .toStrictEqual([missing('gw', 'httpbin-credential', ['custom'])]);
+  });
+
   test('a selector that picks pods in two namespaces needs the Secret in both', () => {
     const second = { ...INGRESS_POD, metadata: { ...INGRESS_POD.metadata, namespace: 'custom' } };
     expect(secretFindings([INGRESS_POD, second, VALID_SECRET, gateway('gw', { istio: 'ingressgateway' }, { mode: 'SIMPLE', credentialName: 'httpbin-credential' })]))

@@ -4,14 +4,14 @@ import { AnalysisContext } from '../context';
 import { ServiceInfo } from '../hosts';
 import { PodInfo } from '../pods';
 import { GK } from '../resources';
-import { gatewayWorkloads, scopeGatewayToNamespace } from './gateway-workloads';
+import { gatewayWorkloads, isOperatorGatewayPod, scopeGatewayToNamespace } from './gateway-workloads';
 
 /**
  * A Gateway (`networking.istio.io`) configures the gateway pods its selector picks: none picked (in the
  * output or declared) means it configures nothing (IST0101). A server port that no Service selecting
  * those pods exposes (as `port` or numeric `targetPort`) is listened on but unreachable through the
- * gateway's Service (IST0162). Pods declared external are not checked for ports: their Services are
- * not known.
+ * gateway's Service (IST0162). Pods declared external, or installed by an IstioOperator, are not
+ * checked for ports: their Services are not in the output.
  */
 export const gatewayPorts: Check = {
   name: 'gateway.ingressgatewayport',
@@ -29,7 +29,7 @@ export const gatewayPorts: Check = {
           + 'e.g. an IngressGateway, or declare them existing (ExternalResources workloads: { namespace, labels }); or select the labels of the gateway pods');
         continue;
       }
-      if (pods.some((p) => p.owner.external)) continue;
+      if (pods.some((p) => p.owner.external || isOperatorGatewayPod(p))) continue;
       // Gateways of one selector (and, when scoped, namespace) share their pods, so their ports.
       const key = `${scoped ? gateway.namespace : ''}\u0000${selectorText}`;
       let ports = portsBySelector.get(key);
