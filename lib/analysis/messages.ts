@@ -76,6 +76,7 @@ export const MESSAGES = {
   IST0173: row('IST0173', 'DestinationRuleSubsetNotSelectPods', E, 'The Subset %s defined in the DestinationRule does not select any pods. Which may lead to 503 UH (NoHealthyUpstream).'),
   IST0174: row('IST0174', 'UnknownDestinationRuleHost', W, 'The host %s defined in the DestinationRule does not match any services in the mesh.'),
   IST0175: row('IST0175', 'JwksUriFetchUnrestricted', W, 'BLOCKED_CIDRS_IN_JWKS_URIS is not configured but %d RequestAuthentication resource(s) exist (%s). Consider configuring it to restrict JWKS URI fetches to prevent SSRF attacks.'),
+  IST0176: row('IST0176', 'GatewayAPICRDVersionBelowMinimum', W, 'Gateway API CRD %q is at version %q but Istio requires at least %q; resources of this kind will not be processed. Upgrade the Gateway API CRDs to satisfy the minimum version.'),
 
   // Ours: checks Istio does not have.
   'CDK8S-ISTIO-001': row('CDK8S-ISTIO-001', 'DuplicateObject', E, '%s %s is written %d times (%s); a cluster keeps only the last one applied'),

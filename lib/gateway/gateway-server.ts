@@ -175,8 +175,6 @@ export interface RenderedServer {
   readonly tlsBased: boolean;
   /** Hosts, split. */
   readonly hosts: readonly NamespacedHost[];
-  /** Credentials (secret names or certificate paths) the server presents. */
-  readonly credentials: readonly string[];
 }
 
 interface ServerConfig {
@@ -233,7 +231,6 @@ export class GatewayServer {
         protocol: ServerProtocol.TLS,
         tlsBased: true,
         hosts,
-        credentials: [],
       }];
     }
     const o = c.https!;
@@ -246,7 +243,6 @@ export class GatewayServer {
       protocol: ServerProtocol.HTTPS,
       tlsBased: true,
       hosts,
-      credentials: tls.credentials,
     };
     if (o.redirectHttp === undefined || o.redirectHttp === false) {
       if (o.httpPort !== undefined) {
@@ -264,7 +260,7 @@ export class GatewayServer {
     return [https, plain(scope, field, o.hosts, httpPort, undefined, takeName, true)];
   }
 
-  private renderTls(scope: IConstruct, field: string, o: HttpsServerOptions): { spec: GatewaySpecServersTls; credentials: string[] } {
+  private renderTls(scope: IConstruct, field: string, o: HttpsServerOptions): { spec: GatewaySpecServersTls } {
     const mode = o.mode ?? ServerTlsMode.SIMPLE;
     if (!Object.values(ServerTlsMode).includes(mode)) {
       throw invalidInput(scope, `${field}.mode`, mode, 'is not a TLS mode for an HTTPS server', `use one of ${Object.values(ServerTlsMode).join(', ')} (ServerTlsMode.*)`);
@@ -278,16 +274,14 @@ export class GatewayServer {
       throw invalidInput(scope, `${field}.credentialName`, o.credentialName ?? o.credentialNames,
         'is given together with another certificate source (only one of credentialName, credentialNames, certificateFiles; ISTIO-RULES G3)', 'keep one of them');
     }
-    let credentials: string[];
     const spec: { -readonly [K in keyof GatewaySpecServersTls]: GatewaySpecServersTls[K] } = { mode: mode as unknown as GatewaySpecServersTlsMode };
     if (o.credentialName !== undefined) {
-      credentials = [checkSecretName(scope, `${field}.credentialName`, o.credentialName)];
-      spec.credentialName = credentials[0];
+      spec.credentialName = checkSecretName(scope, `${field}.credentialName`, o.credentialName);
     } else if (o.credentialNames !== undefined) {
       if (!Array.isArray(o.credentialNames) || o.credentialNames.length < 1 || o.credentialNames.length > 2) {
         throw invalidInput(scope, `${field}.credentialNames`, o.credentialNames, 'does not hold one or two secret names (ISTIO-RULES G3)', 'give e.g. ["site-rsa", "site-ecdsa"], or use credentialName for one');
       }
-      credentials = o.credentialNames.map((n, i) => checkSecretName(scope, `${field}.credentialNames[${i}]`, n));
+      const credentials = o.credentialNames.map((n, i) => checkSecretName(scope, `${field}.credentialNames[${i}]`, n));
       if (credentials[0] === credentials[1]) {
         throw invalidInput(scope, `${field}.credentialNames`, o.credentialNames, 'names the same secret twice', 'give two different secrets or use credentialName');
       }
@@ -307,7 +301,6 @@ export class GatewayServer {
         throw invalidInput(scope, `${field}.certificateFiles.caCertificates`, undefined, `is missing: ${mode} TLS needs a CA bundle to verify clients (ISTIO-RULES G3)`,
           'give the path of the client CA bundle, or use credentialName with a secret holding ca.crt');
       }
-      credentials = [`${files.serverCertificate}|${files.privateKey}`];
       spec.serverCertificate = files.serverCertificate;
       spec.privateKey = files.privateKey;
       if (files.caCertificates !== undefined) {
@@ -346,7 +339,7 @@ export class GatewayServer {
     if (o.maxProtocolVersion !== undefined) {
       spec.maxProtocolVersion = o.maxProtocolVersion as unknown as GatewaySpecServersTlsMaxProtocolVersion;
     }
-    return { spec, credentials };
+    return { spec };
   }
 }
 
@@ -360,7 +353,6 @@ function plain(scope: IConstruct, field: string, rawHosts: string[], port: numbe
     protocol: ServerProtocol.HTTP,
     tlsBased: false,
     hosts,
-    credentials: [],
   };
 }
 

@@ -1,12 +1,10 @@
 import { ApiObject, Chart, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { GatewayServer, RenderedServer } from './gateway-server';
 import { Gateway, GatewaySpec } from '../../imports/networking.istio.io';
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
 import { formatInputError, invalidInput } from '../core/errors';
-import { hostsOverlap } from '../core/hostnames';
-import { selectorsOverlap } from '../core/labels';
 import { checkDnsLabel } from '../core/names';
 import { podAntiAffinity, resolveSizing, SizingOverrides } from '../core/sizing';
 import { ComponentSizing, EnvironmentProfile } from '../environment';
@@ -95,7 +93,6 @@ export interface MeshGatewayDefaults {
   readonly sizingOf: (env: EnvironmentProfile) => ComponentSizing;
 }
 
-const GATEWAY_MARK = Symbol.for('cdk8s-istio.MeshGateway');
 /** The pilot-agent status port (health checks of load balancers). */
 const STATUS_PORT = 15021;
 
@@ -107,11 +104,6 @@ const STATUS_PORT = 15021;
  * whose selector is, by construction, the labels of the Deployment's pods.
  */
 export abstract class MeshGateway extends Construct {
-  /** The gateway in `scope`'s chart, for chart-level checks. @internal */
-  public static _isMeshGateway(x: IConstruct): x is MeshGateway {
-    return (x as unknown as Record<symbol, unknown>)[GATEWAY_MARK] === true;
-  }
-
   /** Name of the workload objects and the Gateway. */
   public readonly name: string;
   /** Namespace the gateway runs in. */
@@ -145,7 +137,6 @@ export abstract class MeshGateway extends Construct {
 
   protected constructor(scope: Construct, id: string, props: MeshGatewayProps, defaults: MeshGatewayDefaults) {
     super(scope, id);
-    Object.defineProperty(this, GATEWAY_MARK, { value: true });
     const env = props.environment ?? MeshChart.environmentOf(this);
     this.name = checkDnsLabel(this, 'name', props.name ?? id, 'name the gateway with lowercase letters, digits and "-", e.g. "ingress-gateway"');
     this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? defaults.defaultNamespace, `use a namespace name such as "${defaults.defaultNamespace}"`);
@@ -170,14 +161,9 @@ export abstract class MeshGateway extends Construct {
     if (props.createNamespace ?? true) {
       const existing = Chart.of(this).node.findAll().find((c): c is MeshNamespace => c instanceof MeshNamespace && c.name === this.namespace);
       if (!existing) {
-        const created = new MeshNamespace(this, 'Namespace', { name: this.namespace, controlPlane: props.controlPlane });
-        // A MeshNamespace of the same name added to the chart later would be a second Namespace object.
-        this.node.addValidation({
-          validate: () => Chart.of(this).node.findAll().some((c) => c instanceof MeshNamespace && c !== created && c.name === this.namespace)
-            ? [formatInputError('', 'namespace', this.namespace, `is created both by this gateway and by another MeshNamespace of the chart`,
-              'create the gateway after the MeshNamespace (it is then reused), or set createNamespace: false')]
-            : [],
-        });
+        // A MeshNamespace of the same name added to the chart later is a second Namespace object, which
+        // the analyzer reports (CDK8S-ISTIO-001).
+        new MeshNamespace(this, 'Namespace', { name: this.namespace, controlPlane: props.controlPlane });
       }
     }
 
@@ -282,8 +268,6 @@ export abstract class MeshGateway extends Construct {
         spec: { minAvailable: kplus.k8s.IntOrString.fromNumber(pdb.minAvailable), selector: { matchLabels: { ...this.selectorLabels } } },
       });
     }
-
-    this.node.addValidation({ validate: () => this.conflicts() });
   }
 
   /**
@@ -365,40 +349,6 @@ export abstract class MeshGateway extends Construct {
     }
     this.servicePorts.add(port);
     this.service.bind(port, { name: `${entry.protocol.toLowerCase()}-${port}`, targetPort: port, protocol: kplus.Protocol.TCP });
-  }
-
-  /**
-   * IST0145 (ConflictingGateways) and IST0138 (GatewayDuplicateCertificate) against the gateways before
-   * this one in the chart whose selectors can select the same pods. Gateway selectors all have the keys
-   * `app` and `istio`, so this is istioctl analyze's rule (one selector a subset of the other).
-   */
-  private conflicts(): string[] {
-    const errors: string[] = [];
-    const gateways = Chart.of(this).node.findAll().filter(MeshGateway._isMeshGateway);
-    for (const other of gateways.slice(0, gateways.indexOf(this))) {
-      if (!selectorsOverlap(this.selectorLabels, other.selectorLabels)) {
-        continue;
-      }
-      for (const mine of this.rendered) {
-        for (const theirs of other.rendered) {
-          if (mine.spec.port.number === theirs.spec.port.number) {
-            const host = mine.hosts.find((h) => theirs.hosts.some((t) => hostsOverlap(h.dnsName, t.dnsName)));
-            if (host) {
-              errors.push(formatInputError('', `servers["${mine.spec.port.name}"].hosts`, host.dnsName,
-                `is also served on port ${mine.spec.port.number} by gateway ${other.gatewayRef}, whose pods carry the same selector labels ${JSON.stringify(this.selectorLabels)} (IST0145 ConflictingGateways)`,
-                'give one of the gateways another name (its selector labels follow the name) or serve the host from one gateway only'));
-            }
-          }
-          const shared = mine.credentials.find((c) => theirs.credentials.includes(c));
-          if (shared) {
-            errors.push(formatInputError('', `servers["${mine.spec.port.name}"].tls`, shared.split('|')[0],
-              `is also the certificate of gateway ${other.gatewayRef}, which selects the same pods (IST0138 GatewayDuplicateCertificate: HTTP/2 connection reuse across them returns 404s)`,
-              'serve those hosts from one Gateway, or give each its own certificate'));
-          }
-        }
-      }
-    }
-    return errors;
   }
 
   /** @internal */

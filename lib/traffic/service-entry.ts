@@ -1,10 +1,9 @@
-import { Chart, Lazy } from 'cdk8s';
+import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   ServiceEntry, ServiceEntrySpec, ServiceEntrySpecEndpoints, ServiceEntrySpecLocation, ServiceEntrySpecPorts, ServiceEntrySpecResolution,
 } from '../../imports/networking.istio.io';
-import { MeshControlPlane } from '../control-plane/mesh-control-plane';
-import { formatInputError, invalidInput } from '../core/errors';
+import { invalidInput } from '../core/errors';
 import { checkHostname } from '../core/hostnames';
 import { sortedRecord } from '../core/records';
 import { checkSelectorLabels } from '../core/labels';
@@ -153,8 +152,8 @@ function isIp(value: string): boolean {
 /**
  * A host outside the mesh (or not on Kubernetes) registered with Istio as a `networking.istio.io/v1`
  * ServiceEntry, so that a REGISTRY_ONLY mesh may reach it. Enforces ISTIO-RULES S1 and the webhook's
- * resolution rules at construction, and IST0134 (TCP ports need addresses unless the mesh auto-allocates
- * them) at synth.
+ * resolution rules at construction. The analyzer reports a TCP port without addresses (IST0134) unless
+ * the mesh allocates them.
  */
 export class ExternalService extends Construct {
   /** Name of the ServiceEntry. */
@@ -262,7 +261,6 @@ export class ExternalService extends Construct {
       metadata: { name: this.name, namespace: this.namespace },
       spec: Lazy.any({ produce: () => this.toSpec() }) as unknown as ServiceEntrySpec,
     });
-    this.node.addValidation({ validate: () => this.addressesRequired() });
   }
 
   /** The ServiceEntry spec (a copy). */
@@ -273,30 +271,6 @@ export class ExternalService extends Construct {
   /** `namespace/host` entries for a Sidecar's egress hosts, one per host. */
   public get sidecarHosts(): string[] {
     return this.hosts.map((h) => `${this.namespace}/${h}`);
-  }
-
-  /**
-   * IST0134: a TCP port needs `addresses` (the proxy routes TCP by destination IP), unless the mesh
-   * allocates virtual IPs (MeshControlPlane `dnsCapture` + `dnsAutoAllocate` in this chart).
-   */
-  private addressesRequired(): string[] {
-    if (this.spec.addresses || this.resolution === ServiceResolution.NONE) {
-      return [];
-    }
-    const tcp = this.ports.find((p) => p.protocol === ServiceProtocol.TCP);
-    if (!tcp) {
-      return [];
-    }
-    const autoAllocated = Chart.of(this).node.findAll().some((c) => {
-      if (!(c instanceof MeshControlPlane)) {
-        return false;
-      }
-      const meta = (c.toSpec().meshConfig as { defaultConfig?: { proxyMetadata?: Record<string, string> } } | undefined)?.defaultConfig?.proxyMetadata ?? {};
-      return meta.ISTIO_META_DNS_CAPTURE === 'true' && meta.ISTIO_META_DNS_AUTO_ALLOCATE === 'true';
-    });
-    return autoAllocated ? [] : [formatInputError('', `ports["${tcp.name}"]`, tcp.number,
-      'is a TCP port of a ServiceEntry without addresses: sidecars cannot tell which host a TCP connection is for (IST0134 ServiceEntryAddressesRequired)',
-      'give addresses, or enable meshConfig dnsCapture and dnsAutoAllocate on the MeshControlPlane')];
   }
 
   private checkPorts(ports: unknown): ServiceEntrySpecPorts[] {

@@ -36,7 +36,7 @@ describe('MeshAnalyzer.analyze', () => {
 
   test('every check has a name, codes from the table and a description', () => {
     for (const check of MeshAnalyzer.checks()) {
-      expect(check.name).toMatch(/^[a-z]+\.[a-z-]+$/);
+      expect(check.name).toMatch(/^[a-z0-9]+\.[a-z0-9-]+$/);
       expect(check.codes.length).toBeGreaterThan(0);
       expect(check.description.length).toBeGreaterThan(10);
     }

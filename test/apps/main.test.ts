@@ -8,7 +8,8 @@ import { destinationRuleProblems, referenceProblems, serviceSelectorProblems, vi
 import { expectValidManifests } from '../support/validate';
 
 function synthTo(dir: string): ChartOutput[] {
-  return buildApp(new MeshApp({ outdir: dir, printSummary: false })).synthOutputs();
+  const app = buildApp(new MeshApp({ outdir: dir, printSummary: false }));
+  return app.synthOutputs();
 }
 
 function readTree(dir: string): Record<string, string> {

@@ -3,7 +3,8 @@ import {
   Environment, ExternalService, ExternalServiceProps, MeshControlPlane, ServiceLocation, ServiceProtocol, ServiceResolution, WorkloadSelector,
 } from '../../lib';
 import { expectValidManifests } from '../support/validate';
-import { find, meshChart, synth, synthError, thrown } from '../gateway/support';
+import { findingsOf } from '../support/charts';
+import { find, meshChart, synth, thrown } from '../gateway/support';
 
 const STRIPE: ExternalServiceProps = { namespace: 'istio-system', hosts: ['api.stripe.com'], ports: [{ number: 443, protocol: ServiceProtocol.TLS }] };
 
@@ -80,17 +81,25 @@ describe('ExternalService', () => {
     expect(errorFor(props as Partial<ExternalServiceProps>)).toBe(message);
   });
 
-  test('IST0134: a TCP port without addresses fails at synth unless the mesh auto-allocates addresses', () => {
+  test('IST0134: the analyzer warns about a TCP port without addresses unless the mesh auto-allocates addresses', () => {
+    // GIVEN a TCP ExternalService without addresses
     const tcp: ExternalServiceProps = { namespace: 'istio-system', hosts: ['db.example.com'], ports: [{ number: 5432, protocol: ServiceProtocol.TCP }] };
     const chart = meshChart();
     new ExternalService(chart, 'db', tcp);
-    expect(synthError(chart)).toContain('[prod/db] ports["tcp-5432"]: 5432 is a TCP port of a ServiceEntry without addresses: sidecars cannot tell which host a TCP connection is for '
-      + '(IST0134 ServiceEntryAddressesRequired). Fix: give addresses, or enable meshConfig dnsCapture and dnsAutoAllocate on the MeshControlPlane');
+    // WHEN synthesized and analyzed THEN it synthesizes, and the analyzer warns
+    expectValidManifests(synth(chart));
+    expect(findingsOf(chart, 'IST0134')).toStrictEqual([
+      'Warning [IST0134] (ServiceEntry istio-system/db) ServiceEntry addresses are required for this protocol (spec.ports[0]). Fix: give the entry addresses '
+      + '(the IPs or CIDRs its hosts resolve to), or let the mesh allocate addresses: meshConfig.defaultConfig.proxyMetadata ISTIO_META_DNS_CAPTURE and '
+      + 'ISTIO_META_DNS_AUTO_ALLOCATE "true" (MeshControlPlane meshConfig dnsCapture and dnsAutoAllocate) [construct prod/db]',
+    ]);
 
+    // GIVEN a control plane that captures DNS and allocates addresses THEN no warning
     const allocating = meshChart();
     new MeshControlPlane(allocating, 'control-plane', { meshConfig: { dnsCapture: true, dnsAutoAllocate: true } });
     new ExternalService(allocating, 'db', tcp);
     expectValidManifests(synth(allocating));
+    expect(findingsOf(allocating, 'IST0134')).toStrictEqual([]);
   });
 
   test('property: unique port numbers in range always validate', () => {

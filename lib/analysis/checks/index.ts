@@ -4,12 +4,22 @@
 import { Check } from '../check';
 import { applicationUid } from './application-uid';
 import { deploymentServices } from './deployment-services';
+import { destinationRuleCaCertificates } from './destinationrule-ca-certificates';
+import { destinationRuleSubsets } from './destinationrule-subsets';
+import { destinationRuleUnknownHost } from './destinationrule-host';
 import { discoverySelectors } from './discovery-selectors';
 import { duplicates } from './duplicates';
 import { envoyFilterPatch } from './envoyfilter-patch';
+import { gatewayCertificates } from './gateway-certificates';
+import { gatewayConflicts } from './gateway-conflicts';
+import { gatewayPorts } from './gateway-ports';
+import { gatewaySecrets } from './gateway-secrets';
 import { imageAuto } from './image-auto';
 import { injectionNamespaces } from './injection-namespaces';
+import { k8sGatewayCrdVersion } from './k8sgateway-crd-version';
+import { k8sGatewaySelector } from './k8sgateway-selector';
 import { namespaces } from './namespaces';
+import { serviceEntryAddresses } from './serviceentry-addresses';
 import { servicePortName } from './service-port-name';
 import { sidecarSelector } from './sidecar-selector';
 import { telemetryDefaultSelector } from './telemetry-default-selector';
@@ -32,4 +42,14 @@ export const ALL_CHECKS: readonly Check[] = [
   imageAuto,
   webhooks,
   discoverySelectors,
+  destinationRuleCaCertificates,
+  destinationRuleUnknownHost,
+  destinationRuleSubsets,
+  serviceEntryAddresses,
+  gatewayPorts,
+  gatewaySecrets,
+  gatewayConflicts,
+  gatewayCertificates,
+  k8sGatewaySelector,
+  k8sGatewayCrdVersion,
 ];
