@@ -2,10 +2,16 @@
  * Every check the analyzer runs, in a fixed order. A new check is a file in this folder and one line here.
  */
 import { Check } from '../check';
+import { authorizationPolicies } from './authorization-policies';
 import { duplicates } from './duplicates';
+import { ineffectivePolicies } from './ineffective-policies';
 import { namespaces } from './namespaces';
+import { policySelectors } from './policy-selectors';
 
 export const ALL_CHECKS: readonly Check[] = [
   duplicates,
   namespaces,
+  authorizationPolicies,
+  policySelectors,
+  ineffectivePolicies,
 ];
