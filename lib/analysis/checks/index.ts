@@ -5,7 +5,9 @@ import { Check } from '../check';
 import { authorizationPolicies } from './authorization-policies';
 import { duplicates } from './duplicates';
 import { ineffectivePolicies } from './ineffective-policies';
+import { mtlsConflicts } from './mtls-conflicts';
 import { namespaces } from './namespaces';
+import { peerAuthenticationScope } from './peer-authentication-scope';
 import { policySelectors } from './policy-selectors';
 
 export const ALL_CHECKS: readonly Check[] = [
@@ -14,4 +16,6 @@ export const ALL_CHECKS: readonly Check[] = [
   authorizationPolicies,
   policySelectors,
   ineffectivePolicies,
+  mtlsConflicts,
+  peerAuthenticationScope,
 ];
