@@ -3,7 +3,9 @@
  */
 import { Check } from '../check';
 import { authorizationPolicies } from './authorization-policies';
+import { denyWidensOnTcp } from './deny-widens-on-tcp';
 import { duplicates } from './duplicates';
+import { extensionProviders } from './extension-providers';
 import { ineffectivePolicies } from './ineffective-policies';
 import { mtlsConflicts } from './mtls-conflicts';
 import { namespaces } from './namespaces';
@@ -18,4 +20,6 @@ export const ALL_CHECKS: readonly Check[] = [
   ineffectivePolicies,
   mtlsConflicts,
   peerAuthenticationScope,
+  denyWidensOnTcp,
+  extensionProviders,
 ];
