@@ -3,6 +3,7 @@
  */
 import { Check } from '../check';
 import { authorizationPolicies } from './authorization-policies';
+import { blockedCidrs } from './blocked-cidrs';
 import { denyWidensOnTcp } from './deny-widens-on-tcp';
 import { duplicates } from './duplicates';
 import { extensionProviders } from './extension-providers';
@@ -22,4 +23,5 @@ export const ALL_CHECKS: readonly Check[] = [
   peerAuthenticationScope,
   denyWidensOnTcp,
   extensionProviders,
+  blockedCidrs,
 ];
