@@ -2,7 +2,8 @@
  * auth.authorizationpolicies: IST0127 (selector matches no workload in the mesh) and IST0101 (a source
  * namespace that does not exist), after istioctl's testdata/authorizationpolicies.yaml.
  */
-import { FindingLevel, MeshAnalyzer } from '../../lib';
+import { AuthorizationPolicy, Environment, FindingLevel, MeshAnalyzer, MeshNamespace, Principal, WorkloadSelector } from '../../lib';
+import { findingsOf, meshChart } from '../support/charts';
 
 const ns = (name: string, labels: Record<string, string> = { 'istio-injection': 'enabled' }) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
 const deployment = (namespace: string, name: string, labels: Record<string, string>, podAnnotations: Record<string, string> = {}) => ({
@@ -141,5 +142,19 @@ describe('IST0101 source namespaces', () => {
       policy('httpbin', 'b', { rules: [null, { from: [{ source: { namespaces: 'httpbin' } }, null] }] }),
       { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'c', namespace: 'httpbin' } }];
     expect(findings(objects)).toStrictEqual([]);
+  });
+});
+
+describe('through the constructs', () => {
+  test('allowFrom to workloads the chart does not run warns; declaring them clears it', () => {
+    // GIVEN a mesh namespace and an allow policy for app=cart, whose pods run elsewhere
+    const chart = meshChart(Environment.PROD);
+    new MeshNamespace(chart, 'shop');
+    AuthorizationPolicy.allowFrom(chart, 'cart-from-web', { namespace: 'shop', from: [Principal.of('shop', 'web')], to: WorkloadSelector.labels({ app: 'cart' }) });
+    // THEN
+    expect(findingsOf(chart, 'IST0127')).toStrictEqual(['Warning [IST0127] (AuthorizationPolicy shop/cart-from-web) No matching workloads for this resource with the following labels: app=cart '
+      + '(spec.selector.matchLabels). Fix: correct the labels to those of the pods it should protect, or declare the workloads (ExternalResources workloads): '
+      + 'no pod of the output or declared workload in namespace "shop" carries these labels [construct prod/cart-from-web]']);
+    expect(findingsOf(chart, 'IST0127', { external: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'cart', namespace: 'shop', labels: { app: 'cart' } } }] })).toStrictEqual([]);
   });
 });
