@@ -50,6 +50,9 @@ export function buildApp(app: istio.MeshApp = new istio.MeshApp()): istio.MeshAp
     const chart = new istio.MeshChart(app, env.name, { environment: env });
     const controlPlane = new istio.MeshControlPlane(chart, 'control-plane', {
       revision: '1-30-3',
+      // istiod fetches the JWKS of every RequestAuthentication: keep those fetches off the cluster's own
+      // and link-local networks, so a jwksUri cannot be turned against internal services (IST0175).
+      pilot: { env: { BLOCKED_CIDRS_IN_JWKS_URIS: '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,127.0.0.0/8,169.254.0.0/16,::1/128,fc00::/7,fe80::/10' } },
       meshConfig: {
         accessLog: istio.AccessLog.json(),
         outboundTrafficPolicy: istio.OutboundTraffic.REGISTRY_ONLY,

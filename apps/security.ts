@@ -66,6 +66,7 @@ export function addSecurity(chart: istio.MeshChart, env: istio.EnvironmentProfil
       fromHeaders: [{ name: 'Authorization', prefix: 'Bearer ' }],
     }],
     requireToken: istio.TokenRequirement.onPaths(['/api/*']),
+    ports: [9080], // productpage's HTTP port: the token rule applies there only
   });
 
   new istio.IstiodNetworkPolicy(chart, 'istiod-network-policy', {

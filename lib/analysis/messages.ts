@@ -75,17 +75,19 @@ export const MESSAGES = {
   IST0167: row('IST0167', 'IneffectivePolicy', W, 'The policy has no impact: %s.'),
   IST0173: row('IST0173', 'DestinationRuleSubsetNotSelectPods', E, 'The Subset %s defined in the DestinationRule does not select any pods. Which may lead to 503 UH (NoHealthyUpstream).'),
   IST0174: row('IST0174', 'UnknownDestinationRuleHost', W, 'The host %s defined in the DestinationRule does not match any services in the mesh.'),
-  IST0175: row('IST0175', 'JwksUriFetchUnrestricted', W, 'BLOCKED_CIDRS_IN_JWKS_URIS is not configured but %d RequestAuthentication resource(s) exist (%s). Consider configuring it to restrict JWKS URI fetches to prevent SSRF attacks.'),
+  IST0175: row('IST0175', 'JwksUriFetchUnrestricted', W, 'BLOCKED_CIDRS_IN_JWKS_URIS is not configured but %d RequestAuthentication resource(s) exist (%s). Consider configuring it to restrict JWKS URI fetches to trusted networks.'),
   IST0176: row('IST0176', 'GatewayAPICRDVersionBelowMinimum', W, 'Gateway API CRD %q is at version %q but Istio requires at least %q; resources of this kind will not be processed. Upgrade the Gateway API CRDs to satisfy the minimum version.'),
 
   // Ours: checks Istio does not have.
   'CDK8S-ISTIO-001': row('CDK8S-ISTIO-001', 'DuplicateObject', E, '%s %s is written %d times (%s); a cluster keeps only the last one applied'),
   'CDK8S-ISTIO-002': row('CDK8S-ISTIO-002', 'NamespaceNotFound', E, 'Namespace %q is neither created by the output nor declared existing'),
-  'CDK8S-ISTIO-003': row('CDK8S-ISTIO-003', 'MtlsConflict', E, 'DestinationRule sends plaintext (tls.mode DISABLE) to %s, whose workloads accept mutual TLS only (%s)'),
-  'CDK8S-ISTIO-004': row('CDK8S-ISTIO-004', 'DenyWidensOnTcp', E, 'DENY rule %d only matches %s, which a TCP connection does not carry: on a non-HTTP port istiod widens it to deny every connection'),
+  'CDK8S-ISTIO-003': row('CDK8S-ISTIO-003', 'MtlsConflict', E, 'DestinationRule sends plaintext (tls.mode DISABLE) to %s, but PeerAuthentication %s (%s) makes those workloads accept mutual TLS only, so every request fails'),
+  'CDK8S-ISTIO-004': row('CDK8S-ISTIO-004', 'DenyWidensOnTcp', E, 'DENY rule %d has HTTP-only attributes that istiod drops on non-HTTP ports (%s): there it matches more connections than written, up to every one'),
   'CDK8S-ISTIO-005': row('CDK8S-ISTIO-005', 'NamespaceOutsideDiscovery', E, 'Namespace %q %s, but the discoverySelectors of %s leave it out: its workloads get no configuration and its Istio objects are ignored'),
-  'CDK8S-ISTIO-006': row('CDK8S-ISTIO-006', 'PolicySelectsNothing', W, 'The %s selector %s matches no workload in namespace %q, so it has no effect'),
-  'CDK8S-ISTIO-007': row('CDK8S-ISTIO-007', 'ExtensionProviderNotFound', E, 'CUSTOM action names the extension provider %q, which no meshConfig in the output or declared defines'),
+  'CDK8S-ISTIO-006': row('CDK8S-ISTIO-006', 'PolicySelectsNothing', W, 'The %s selector %s matches no workload in the mesh (%s), so it has no effect'),
+  'CDK8S-ISTIO-007': row('CDK8S-ISTIO-007', 'ExtensionProviderNotFound', E, 'CUSTOM action names the extension provider %q, which no meshConfig in the output or declared defines as an authorizer (%s)'),
+  'CDK8S-ISTIO-030': row('CDK8S-ISTIO-030', 'MultipleNamespacePeerAuthentications', E, 'The PeerAuthentications %v in namespace %q have no workload selector: istiod applies only the oldest as the %s policy and ignores the others'),
+  'CDK8S-ISTIO-031': row('CDK8S-ISTIO-031', 'ExtensionProviderUnverified', W, 'CUSTOM action names the extension provider %q, but no meshConfig is in the output or declared, so whether istiod knows it cannot be checked'),
   'CDK8S-ISTIO-040': row('CDK8S-ISTIO-040', 'TelemetryProviderNotFound', E, 'The provider %q is not among the extensionProviders of %s, so istiod skips it and this telemetry is not sent'),
 } as const;
 

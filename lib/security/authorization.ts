@@ -1,4 +1,4 @@
-import { Chart, Lazy } from 'cdk8s';
+import { Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { formatInputError, invalidInput } from '../core/errors';
 import * as l1 from '../../imports/security.istio.io';
@@ -8,7 +8,7 @@ import { resolveNamespace } from '../core/namespace';
 import { isIpOrCidr } from '../core/network';
 import { checkPort, isPort } from '../core/ports';
 import { isIstioStringMatch } from './common';
-import { MeshControlPlane } from '../control-plane/mesh-control-plane';
+import { ACKNOWLEDGED, DENY_WIDENS_ON_TCP_ANNOTATION } from '../analysis/checks/deny-widens-on-tcp';
 import { WorkloadSelector } from '../workload/workload-selector';
 import { PolicyTargetRef, Principal, PrincipalOptions, PrincipalSource } from './selectors';
 
@@ -219,9 +219,9 @@ export interface AuthorizationPolicyProps {
    * The external authorizer of a CUSTOM policy: the name of an `ExtAuthzProvider` in the
    * `meshConfig.extAuthzProviders` of the MeshControlPlane. Only with `AuthorizationAction.CUSTOM`,
    * where it is required. istiod turns a CUSTOM policy whose provider it does not know into a deny of
-   * every request the policy matches, so at synth a provider that no MeshControlPlane in the chart
-   * declares is an error. A chart without any MeshControlPlane is not checked (the control plane may
-   * be managed elsewhere): then make sure its mesh config declares the provider.
+   * every request the policy matches, so the analyzer reports a provider that no mesh config in the
+   * output (or declared) defines as an error (CDK8S-ISTIO-007), and warns when there is no mesh config
+   * to check it against (CDK8S-ISTIO-031: declare the control plane's with ExternalResources).
    * @default none
    */
   readonly provider?: string;
@@ -241,8 +241,10 @@ export interface AuthorizationPolicyProps {
    * paths, hosts, request principals, `request.*` conditions) from a DENY rule on TCP filter chains,
    * so a source, an operation or a condition made only of them matches every TCP connection: the rule
    * is flagged if any `to` operation has HTTP attributes but no `ports`, if any `from` source has only
-   * request principals, or if its HTTP conditions are all that narrows it. istiod only warns; this
-   * library makes it an error unless acknowledged, because it silently cuts off TCP services.
+   * request principals, or if its HTTP conditions are all that narrows it. istiod only warns; the
+   * analyzer makes it an error (CDK8S-ISTIO-004) unless acknowledged, because it silently cuts off TCP
+   * services. Acknowledging writes the annotation `cdk8s-istio.io/deny-widens-on-tcp: acknowledged` on
+   * a DENY policy, which the analyzer reads (so a hand-written policy can say the same).
    * The better fix is `ports` (the HTTP ports) in every operation of the rule's `to`.
    * @default false
    */
@@ -301,8 +303,6 @@ export interface AllowFromProps {
 const SOURCE_FIELDS = ['principals', 'notPrincipals', 'requestPrincipals', 'notRequestPrincipals', 'namespaces', 'notNamespaces',
   'ipBlocks', 'notIpBlocks', 'remoteIpBlocks', 'notRemoteIpBlocks'] as const;
 const OPERATION_FIELDS = ['methods', 'notMethods', 'paths', 'notPaths', 'ports', 'notPorts', 'hosts', 'notHosts'] as const;
-/** Source fields that also apply to TCP traffic (istiod's `tcpRulesInFrom`). */
-const TCP_SOURCE_FIELDS = new Set(['principals', 'notPrincipals', 'namespaces', 'notNamespaces', 'ipBlocks', 'notIpBlocks', 'remoteIpBlocks', 'notRemoteIpBlocks']);
 /** Source fields istiod rejects in a CUSTOM policy. */
 const CUSTOM_UNSUPPORTED_SOURCE = new Set(['principals', 'notPrincipals', 'requestPrincipals', 'notRequestPrincipals', 'namespaces', 'notNamespaces']);
 
@@ -428,9 +428,10 @@ function checkConditionValue(key: string): Check {
  *   an empty ALLOW rule are errors.
  * - **DENY rules that widen on TCP**: istiod drops HTTP-only attributes from DENY rules on TCP ports,
  *   so an operation with methods/paths/hosts but no ports, a source with only request principals, or
- *   a rule narrowed only by `request.*` conditions denies every TCP connection (istiod warns). Each
- *   source, operation and condition is judged on its own; any of them is an error here unless
- *   `acknowledgeTcpBlocking: true`. The better fix is `ports` in every operation of the rule's `to`.
+ *   a rule narrowed only by `request.*` conditions denies every TCP connection (istiod warns). The
+ *   analyzer reports it on any AuthorizationPolicy object (CDK8S-ISTIO-004) unless the policy carries
+ *   `cdk8s-istio.io/deny-widens-on-tcp: acknowledged`, which `acknowledgeTcpBlocking: true` writes.
+ *   The better fix is `ports` in every operation of the rule's `to`.
  * - **Empty lists are errors** (`from: []`, `principals: []`): Istio reads them as "not set", which
  *   widens the rule instead of narrowing it.
  * - The output always uses `targetRefs` (the singular `targetRef` is its older form).
@@ -548,8 +549,9 @@ export class AuthorizationPolicy extends Construct {
       props.rules.forEach((r) => this.addRule(r));
     }
 
+    const acknowledged = this.acknowledgeTcpBlocking && this.action === AuthorizationAction.DENY;
     this.resource = new l1.AuthorizationPolicy(this, 'Resource', {
-      metadata: { name, namespace: this.namespace },
+      metadata: { name, namespace: this.namespace, ...(acknowledged ? { annotations: { [DENY_WIDENS_ON_TCP_ANNOTATION]: ACKNOWLEDGED } } : {}) },
       spec: Lazy.any({ produce: () => this.toSpec() }) as unknown as l1.AuthorizationPolicySpec,
     });
     this.node.addValidation({ validate: () => this.validatePolicy() });
@@ -602,44 +604,10 @@ export class AuthorizationPolicy extends Construct {
   }
 
   private validatePolicy(): string[] {
-    const errors: string[] = [];
     if (!this.preset && this.rules.length === 0) {
-      errors.push(formatInputError('', 'rules', [], this.emptyRulesProblem(), this.emptyRulesFix()));
+      return [formatInputError('', 'rules', [], this.emptyRulesProblem(), this.emptyRulesFix())];
     }
-    const providerProblem = this.unknownProvider();
-    if (providerProblem) {
-      errors.push(providerProblem);
-    }
-    if (this.action === AuthorizationAction.DENY && !this.acknowledgeTcpBlocking) {
-      this.rules.forEach((rule, i) => {
-        const reasons = tcpWideningOfDeny(rule);
-        if (reasons.length > 0) {
-          errors.push(formatInputError('', `rules[${i}]`, rule,
-            `is a DENY rule with HTTP-only attributes that istiod drops on TCP ports (${reasons.join('; ')}), so it also rejects TCP connections to the selected workloads that it was not meant to, ` +
-            'up to every one (istiod warns: "will deny all traffic to TCP ports under its scope")',
-            'add the HTTP ports to every operation (to[].ports), or set acknowledgeTcpBlocking: true if the workloads serve HTTP only'));
-        }
-      });
-    }
-    return errors;
-  }
-
-  /**
-   * A CUSTOM policy's provider that no MeshControlPlane of the chart declares (none in the chart:
-   * not checked, the control plane may be managed elsewhere).
-   */
-  private unknownProvider(): string | undefined {
-    if (this.action !== AuthorizationAction.CUSTOM || this.provider === undefined) {
-      return undefined;
-    }
-    const planes = Chart.of(this).node.findAll().filter((c): c is MeshControlPlane => c instanceof MeshControlPlane);
-    if (planes.length === 0 || planes.some((p) => p.extAuthzProviderNames.includes(this.provider!))) {
-      return undefined;
-    }
-    const declared = planes.map((p) => `${p.node.path} declares ${p.extAuthzProviderNames.length ? p.extAuthzProviderNames.map((n) => JSON.stringify(n)).join(', ') : 'no ext-authz provider'}`).join('; ');
-    return formatInputError('', 'provider', this.provider,
-      `is not an ext-authz provider of any MeshControlPlane in the chart (${declared}), so istiod fails to process the CUSTOM action and denies every request the policy matches`,
-      `add ExtAuthzProvider.http({ name: ${JSON.stringify(this.provider)}, service, port }) (or .grpc) to meshConfig.extAuthzProviders of ${planes[0].node.path}, or name a declared provider`);
+    return [];
   }
 
   private renderRule(field: string, rule: AuthorizationRule): RenderedRule {
@@ -749,51 +717,4 @@ export class AuthorizationPolicy extends Construct {
       ...(c.notValues !== undefined ? { notValues: checkStrings(this, `${field}.notValues`, c.notValues, check) } : {}),
     };
   }
-}
-
-/** Operation fields istiod can only evaluate on HTTP (dropped from a DENY rule on TCP filter chains). */
-const HTTP_OPERATION_FIELDS = ['methods', 'notMethods', 'paths', 'notPaths', 'hosts', 'notHosts'] as const;
-/** `when` keys evaluated on TCP too, on the permission (destination) side. */
-const TCP_PERMISSION_KEYS = new Set<string>([ConditionKey.DESTINATION_IP, ConditionKey.DESTINATION_PORT, ConditionKey.CONNECTION_SNI]);
-/** `when` keys evaluated on TCP too, on the principal (source) side. */
-const TCP_PRINCIPAL_KEYS = new Set<string>([ConditionKey.SOURCE_IP, ConditionKey.REMOTE_IP, ConditionKey.SOURCE_NAMESPACE, ConditionKey.SOURCE_PRINCIPAL]);
-
-/**
- * Where a DENY rule gets wider on TCP filter chains, as istiod builds it (`model.go`: on TCP every
- * HTTP-only attribute of a DENY rule is dropped, so the source, operation or condition holding it
- * matches more). Each source, operation and `when` key is judged on its own, because sources and
- * operations are OR-ed: one widened to "any" widens the whole rule. Ports (`to[].ports` /
- * `notPorts` in every operation, or a `destination.port` condition) confine the widening to those
- * ports, which the author declares HTTP; that is the escape istiod's own warning accepts.
- *
- * Returns the reasons, empty when the rule keeps its meaning on TCP.
- */
-function tcpWideningOfDeny(rule: RenderedRule): string[] {
-  const when = rule.when ?? [];
-  const portCondition = when.some((c) => c.key === ConditionKey.DESTINATION_PORT);
-  const tcpPrincipalCondition = when.some((c) => TCP_PRINCIPAL_KEYS.has(c.key));
-  const tcpCondition = when.some((c) => TCP_PRINCIPAL_KEYS.has(c.key) || TCP_PERMISSION_KEYS.has(c.key));
-  const hasPorts = (op: l1.AuthorizationPolicySpecRulesToOperation | undefined) => op?.ports !== undefined || op?.notPorts !== undefined || portCondition;
-  const portConfined = portCondition || ((rule.to?.length ?? 0) > 0 && (rule.to ?? []).every((t) => hasPorts(t.operation)));
-  const reasons: string[] = [];
-  (rule.to ?? []).forEach((t, j) => {
-    const http = HTTP_OPERATION_FIELDS.filter((f) => t.operation?.[f] !== undefined);
-    if (http.length > 0 && !hasPorts(t.operation)) {
-      reasons.push(`to[${j}].operation has ${http.join('/')} but no ports`);
-    }
-  });
-  if (!portConfined && !tcpPrincipalCondition) {
-    (rule.from ?? []).forEach((f, j) => {
-      const keys = Object.keys(f.source ?? {});
-      if (keys.length > 0 && !keys.some((k) => TCP_SOURCE_FIELDS.has(k))) {
-        reasons.push(`from[${j}].source has only ${keys.join('/')}`);
-      }
-    });
-  }
-  const httpConditions = when.filter((c) => c.key.startsWith('request.')).map((c) => c.key);
-  const tcpSources = (rule.from?.length ?? 0) > 0 && (rule.from ?? []).every((f) => Object.keys(f.source ?? {}).some((k) => TCP_SOURCE_FIELDS.has(k)));
-  if (httpConditions.length > 0 && !portConfined && !tcpCondition && !tcpSources) {
-    reasons.push(`when has only HTTP conditions (${httpConditions.join(', ')}) and nothing narrows the rule on TCP`);
-  }
-  return reasons;
 }

@@ -6,6 +6,7 @@ import * as l1 from '../../imports/security.istio.io';
 import { AuthorizationAction, AuthorizationPolicy, RequestOperation, RequestSource } from './authorization';
 import { checkDnsLabel } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
+import { checkPort } from '../core/ports';
 import { WorkloadSelector } from '../workload/workload-selector';
 
 /** A header a JWT is read from. */
@@ -189,6 +190,20 @@ export interface JwtAuthenticationProps {
    */
   readonly requireToken?: TokenRequirement;
   /**
+   * The workload (container) ports of the selected pods that serve the HTTP requests needing a token.
+   *
+   * The token-requirement policy is a DENY rule made of HTTP attributes (request principals, paths).
+   * On a port istiod does not treat as HTTP it drops them, and the rule then rejects every connection.
+   * With `ports`, every operation of the rule names them: the rule means exactly what it says there,
+   * and the workloads' other ports are left alone. Required with `TokenRequirement.onPaths` (denying
+   * every connection on a TCP port is far wider than "a token on these paths"). Without it,
+   * `everywhere()` and `exceptPaths()` also reject every connection on non-HTTP ports, which is what
+   * they mean (a connection that cannot carry a token gets no access), so their policy is written
+   * acknowledged (`acknowledgeTcpBlocking`).
+   * @default every port of the selected workloads (not allowed with onPaths)
+   */
+  readonly ports?: number[];
+  /**
    * Name of the RequestAuthentication; the AuthorizationPolicy is `<name>-require-token`.
    * @default the construct id
    */
@@ -218,9 +233,10 @@ function withBarePrefixes(paths: readonly string[]): string[] {
  * AuthorizationPolicy that makes a valid token mandatory where `requireToken` says (see
  * {@link TokenRequirement} for the pattern and why). Checks ISTIO-RULES R1 on every issuer.
  *
- * The requirement policy is a DENY policy with only HTTP attributes, so it also rejects every TCP
- * connection to the selected workloads; that is acknowledged here (`acknowledgeTcpBlocking`) because
- * a workload that demands tokens serves HTTP, and no token should mean no access.
+ * The requirement policy is a DENY policy with HTTP attributes, which istiod drops on non-HTTP ports
+ * (see {@link JwtAuthenticationProps.ports}): with `ports` the rule is confined to the HTTP ports;
+ * without them (`everywhere()`, `exceptPaths()` only) it also rejects every connection on the
+ * workloads' other ports, deliberately, and says so with `acknowledgeTcpBlocking`.
  */
 export class JwtAuthentication extends Construct {
   /** The namespace of both policies. */
@@ -252,7 +268,10 @@ export class JwtAuthentication extends Construct {
     if (!(requirement instanceof TokenRequirement)) {
       throw invalidInput(this, 'requireToken', requirement, 'is not a TokenRequirement', 'use TokenRequirement.everywhere(), .onPaths([...]), .exceptPaths([...]) or .optional()');
     }
-    this.requirement = requirement.kind === TokenRequirementKind.OPTIONAL ? undefined : this.requirementPolicy(`${name}-require-token`, requirement, props.selector);
+    if (requirement.kind === TokenRequirementKind.OPTIONAL && props.ports !== undefined) {
+      throw invalidInput(this, 'ports', props.ports, 'is set, but TokenRequirement.optional() writes no policy for them to confine', 'leave ports out, or require a token');
+    }
+    this.requirement = requirement.kind === TokenRequirementKind.OPTIONAL ? undefined : this.requirementPolicy(`${name}-require-token`, requirement, props.selector, props.ports);
   }
 
   /** The RequestAuthentication spec. */
@@ -263,26 +282,51 @@ export class JwtAuthentication extends Construct {
     };
   }
 
-  private requirementPolicy(name: string, requirement: TokenRequirement, selector: WorkloadSelector | undefined): AuthorizationPolicy {
+  /** The HTTP ports of `ports`, checked; required with `onPaths`. */
+  private renderPorts(ports: number[] | undefined, requirement: TokenRequirement): number[] | undefined {
+    if (ports === undefined) {
+      if (requirement.kind === TokenRequirementKind.ON_PATHS) {
+        throw invalidInput(this, 'ports', undefined, 'is not set, but TokenRequirement.onPaths needs it: on a port istiod does not treat as HTTP it drops the paths and the token check from the DENY rule, which then rejects every connection',
+          'give the workload ports that serve HTTP, e.g. ports: [9080]');
+      }
+      return undefined;
+    }
+    if (!Array.isArray(ports) || ports.length === 0) {
+      throw invalidInput(this, 'ports', ports, 'is empty', 'give the workload ports that serve HTTP, e.g. [9080], or leave ports out');
+    }
+    const out = ports.map((p, i) => checkPort(this, `ports[${i}]`, p, 'give the workload (container) port, e.g. 9080'));
+    const twice = out.find((p, i) => out.indexOf(p) !== i);
+    if (twice !== undefined) {
+      throw invalidInput(this, 'ports', ports, `names port ${twice} twice`, 'give each port once');
+    }
+    return out;
+  }
+
+  private requirementPolicy(name: string, requirement: TokenRequirement, selector: WorkloadSelector | undefined, givenPorts: number[] | undefined): AuthorizationPolicy {
     const principals = requirement.principals ?? ['*'];
     if (principals.length === 0) {
       throw invalidInput(this, 'requireToken.principals', principals, 'is empty', 'leave principals out (any valid token) or name the accepted <iss>/<sub>');
     }
-    const paths = requirement.paths ? [...requirement.paths] : undefined;
-    const from: RequestSource[] = [{ notRequestPrincipals: [...principals] }];
-    const to: RequestOperation[] | undefined = requirement.kind === TokenRequirementKind.ON_PATHS ? [{ paths: paths && withBarePrefixes(paths) }]
-      : requirement.kind === TokenRequirementKind.EXCEPT_PATHS ? [{ notPaths: paths }]
-        : undefined;
-    if (to && (!Array.isArray(requirement.paths) || requirement.paths.length === 0)) {
+    const byPath = requirement.kind === TokenRequirementKind.ON_PATHS || requirement.kind === TokenRequirementKind.EXCEPT_PATHS;
+    if (byPath && (!Array.isArray(requirement.paths) || requirement.paths.length === 0)) {
       throw invalidInput(this, 'requireToken.paths', requirement.paths, 'is empty', 'give the paths, e.g. ["/api/*"], or use TokenRequirement.everywhere()');
     }
+    const ports = this.renderPorts(givenPorts, requirement);
+    const paths = requirement.paths ? [...requirement.paths] : [];
+    const from: RequestSource[] = [{ notRequestPrincipals: [...principals] }];
+    const onPorts = ports ? { ports: [...ports] } : {};
+    const to: RequestOperation[] | undefined = requirement.kind === TokenRequirementKind.ON_PATHS ? [{ paths: withBarePrefixes(paths), ...onPorts }]
+      : requirement.kind === TokenRequirementKind.EXCEPT_PATHS ? [{ notPaths: paths, ...onPorts }]
+        : ports ? [onPorts] : undefined;
     return new AuthorizationPolicy(this, 'RequireToken', {
       name,
       namespace: this.namespace,
       selector,
       action: AuthorizationAction.DENY,
       rules: [{ from, ...(to ? { to } : {}) }],
-      acknowledgeTcpBlocking: true,
+      // Without ports (everywhere / exceptPaths only): rejecting the connections of non-HTTP ports,
+      // which can carry no token, is what "a token is required" means there.
+      acknowledgeTcpBlocking: ports === undefined,
     });
   }
 

@@ -1,4 +1,4 @@
-/* The enums of StrictMtls, apart so that the chart-wide mTLS checks can use them too. */
+/* The enums of StrictMtls. */
 
 /**
  * The mTLS mode a StrictMtls policy enforces: one value that walks a migration forward.

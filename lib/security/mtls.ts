@@ -7,7 +7,6 @@ import { resolveNamespace } from '../core/namespace';
 import { checkPort } from '../core/ports';
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
 import * as l1 from '../../imports/security.istio.io';
-import { MtlsPolicyView, registerMtlsConflictCheck } from './mtls-conflicts';
 import { MtlsMode, MtlsScopeKind, PeerMtlsMode } from './mtls-modes';
 import { WorkloadSelector } from '../workload/workload-selector';
 
@@ -126,11 +125,15 @@ const STRICT_MTLS = Symbol.for('cdk8s-istio.StrictMtls');
  *
  * Checks at construction: the scope rules (P1: port exceptions only with a workload selector, ports
  * 1–65535; P2: the mesh-wide policy sits in the root namespace and has no selector) and the selector
- * labels (A4). Checks at synth, across the chart:
- * - a mesh-wide policy whose namespace is not the root namespace of a MeshControlPlane in the chart;
- * - two mesh-wide policies, or two namespace-wide ones for the same namespace (Istio keeps the oldest);
- * - the conflict `istioctl analyze` no longer reports: STRICT for a host while a DestinationRule in
- *   the chart (made by any construct) sends it plaintext (`tls.mode: DISABLE`). See `mtls-conflicts.ts`.
+ * labels (A4). Checked at synth: the scope against the chart's MeshControlPlanes (a mesh-wide policy
+ * outside the control plane's root namespace covers one namespace only; a namespace-wide one in the
+ * root namespace is mesh-wide and must say so). That compares this construct's intent with the
+ * control plane, which the objects do not carry, so it stays here.
+ *
+ * The analyzer (`MeshAnalyzer`, run by `MeshApp`) checks the PeerAuthentication objects, whoever
+ * wrote them: two mesh-wide or two namespace-wide policies in one namespace (CDK8S-ISTIO-030, istiod
+ * keeps the oldest), a DestinationRule that sends plaintext (`tls.mode: DISABLE`) to workloads a
+ * STRICT policy covers (CDK8S-ISTIO-003), a selector that matches no workload (CDK8S-ISTIO-006).
  */
 export class StrictMtls extends Construct {
   /** True if `x` is a StrictMtls (works across copies of this library). */
@@ -211,7 +214,6 @@ export class StrictMtls extends Construct {
     });
 
     this.node.addValidation({ validate: () => this.validateRootNamespace() });
-    registerMtlsConflictCheck(Chart.of(this), (chart) => chart.node.findAll().filter(StrictMtls.isStrictMtls).map((m) => m._view()));
   }
 
   /** The PeerAuthentication spec. */
@@ -224,11 +226,6 @@ export class StrictMtls extends Construct {
         portLevelMtls: Object.fromEntries(ports.map((p) => [String(p), { mode: this.ports.get(p) as unknown as l1.PeerAuthenticationSpecPortLevelMtlsMode }])),
       } : {}),
     };
-  }
-
-  /** @internal */
-  public _view(): MtlsPolicyView {
-    return { construct: this, scope: this.scopeKind, namespace: this.namespace, selector: this.selector, mode: this.mode, ports: this.ports };
   }
 
   private validateRootNamespace(): string[] {

@@ -135,7 +135,7 @@ metadata: { name: ratings, namespace: default, labels: { app: ratings-app, myapp
     ]);
   });
 
-  test('ambient: Sidecars in an ambient namespace have no impact (IST0167) instead of conflicting', () => {
+  test('ambient: Sidecars in an ambient namespace are no conflict (IST0110/IST0111); they have no impact (IST0167)', () => {
     // GIVEN an ambient namespace with two namespace-wide Sidecars and one selecting an ambient pod,
     // and a pod that opts out of ambient (its Sidecar is effective)
     const objs = [
@@ -151,12 +151,12 @@ metadata: { name: ratings, namespace: default, labels: { app: ratings-app, myapp
     // WHEN
     const found = lines(objs);
 
-    // THEN
-    const fix = 'Fix: delete the Sidecar: ambient workloads have no sidecar (configure their waypoint instead), or take the workloads out of ambient mode';
+    // THEN no IST0110/IST0111 conflict; policy.ineffective reports each as IST0167
+    const fix = 'Fix: delete the Sidecar (ztunnel and waypoints do not read it)';
     expect(found).toStrictEqual([
-      `Warning [IST0167] (Sidecar ns-ambient/namespace-scoped) The policy has no impact: namespace is in ambient mode, the policy has no impact. ${fix}`,
-      `Warning [IST0167] (Sidecar ns-ambient/namespace-scoped-2) The policy has no impact: namespace is in ambient mode, the policy has no impact. ${fix}`,
-      `Warning [IST0167] (Sidecar ns-ambient/pod-scoped) The policy has no impact: selected workload is in ambient mode, the policy has no impact. ${fix}`,
+      `Warning [IST0167] (Sidecar ns-ambient/namespace-scoped) The policy has no impact: namespace is in ambient mode, the policy has no impact. ${fix}, or label namespace "ns-ambient" for sidecar injection if its workloads need sidecars`,
+      `Warning [IST0167] (Sidecar ns-ambient/namespace-scoped-2) The policy has no impact: namespace is in ambient mode, the policy has no impact. ${fix}, or label namespace "ns-ambient" for sidecar injection if its workloads need sidecars`,
+      `Warning [IST0167] (Sidecar ns-ambient/pod-scoped) The policy has no impact: selected workload is in ambient mode, the policy has no impact (spec.workloadSelector.labels). ${fix}, or take the workload out of ambient mode (istio.io/dataplane-mode: none) if it needs a sidecar`,
     ]);
   });
 

@@ -110,14 +110,14 @@ describe('PROD is secure by default', () => {
     expect(rules.find((r) => r.ports.some((p) => p.port === 15017))).toStrictEqual({ ports: [{ port: 15017, protocol: 'TCP' }] });
   });
 
-  test('5. JWT on productpage: RequestAuthentication plus a token requirement on /api/*', () => {
+  test('5. JWT on productpage: RequestAuthentication plus a token requirement on /api/* of its HTTP port', () => {
     const ra = find(prod, 'RequestAuthentication', 'productpage-jwt', 'bookinfo');
     expect(ra.spec.selector).toStrictEqual({ matchLabels: { app: 'productpage' } });
     expect(ra.spec.jwtRules[0]).toMatchObject({ issuer: 'https://auth.example.com', jwks_uri: 'https://auth.example.com/.well-known/jwks.json' });
     expect(find(prod, 'AuthorizationPolicy', 'productpage-jwt-require-token', 'bookinfo').spec).toStrictEqual({
       selector: { matchLabels: { app: 'productpage' } },
       action: 'DENY',
-      rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { paths: ['/api/*', '/api'] } }] }],
+      rules: [{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { paths: ['/api/*', '/api'], ports: ['9080'] } }] }],
     });
   });
 });

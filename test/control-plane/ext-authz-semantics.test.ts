@@ -2,7 +2,7 @@ import { Duration, Testing } from 'cdk8s';
 import {
   AuthorizationAction, AuthorizationPolicy, Environment, ExtAuthzProvider, MeshChart, MeshControlPlane, MeshControlPlaneProps, Tracing, WorkloadSelector,
 } from '../../lib';
-import { errorOf, find, synthError, synthValid } from '../support/charts';
+import { errorOf, find, findingsOf, synthValid } from '../support/charts';
 
 const productpage = WorkloadSelector.labels({ app: 'productpage' });
 
@@ -126,33 +126,41 @@ describe('ext-authz providers in meshConfig', () => {
   });
 });
 
-describe('CUSTOM AuthorizationPolicy provider vs the control plane', () => {
-  test('a provider no MeshControlPlane declares is a synth error naming both', () => {
+describe('CUSTOM AuthorizationPolicy provider vs the control plane (the analyzer: CDK8S-ISTIO-007, CDK8S-ISTIO-031)', () => {
+  const FIX = 'Fix: add an extension provider named "ext-authz" with envoyExtAuthzHttp or envoyExtAuthzGrpc to meshConfig.extensionProviders '
+    + '(MeshControlPlane meshConfig.extAuthzProviders: ExtAuthzProvider.http / .grpc), or name a defined one: istiod denies every request a CUSTOM policy with an unknown provider matches';
+
+  test('a provider no MeshControlPlane declares is an error naming both', () => {
     const chart = prodChart();
     new MeshControlPlane(chart, 'cp', { meshConfig: { extAuthzProviders: [ExtAuthzProvider.grpc({ name: 'opa', service: 'opa.auth.svc.cluster.local', port: 9191 })] } });
     customPolicy(chart, 'ext-authz');
-    expect(synthError(chart)).toContain('[prod/ext] provider: "ext-authz" is not an ext-authz provider of any MeshControlPlane in the chart (prod/cp declares "opa"), '
-      + 'so istiod fails to process the CUSTOM action and denies every request the policy matches. '
-      + 'Fix: add ExtAuthzProvider.http({ name: "ext-authz", service, port }) (or .grpc) to meshConfig.extAuthzProviders of prod/cp, or name a declared provider');
+    expect(findingsOf(chart, 'CDK8S-ISTIO-007')).toStrictEqual(['Error [CDK8S-ISTIO-007] (AuthorizationPolicy bookinfo/ext) CUSTOM action names the extension provider "ext-authz", '
+      + 'which no meshConfig in the output or declared defines as an authorizer (IstioOperator istio-system/control-plane defines "opa") (spec.provider.name). ' + FIX + ' [construct prod/ext]']);
   });
 
   test('a tracing provider is no authorizer', () => {
     const chart = prodChart();
     new MeshControlPlane(chart, 'cp', { meshConfig: { tracing: Tracing.openTelemetry({ service: 'otel.observability.svc.cluster.local', port: 4317 }) } });
     customPolicy(chart, 'otel');
-    expect(synthError(chart)).toContain('[prod/ext] provider: "otel" is not an ext-authz provider of any MeshControlPlane in the chart (prod/cp declares no ext-authz provider)');
+    expect(findingsOf(chart, 'CDK8S-ISTIO-007')).toStrictEqual([expect.stringContaining('CUSTOM action names the extension provider "otel", which no meshConfig in the output or declared defines as an authorizer '
+      + '(IstioOperator istio-system/control-plane defines no ext-authz provider, and its "otel" is not an ext-authz provider)')]);
   });
 
-  test('a declared provider passes, as does a chart without a MeshControlPlane (control plane managed elsewhere)', () => {
+  test('a declared provider passes; without any control plane the name cannot be checked: a warning', () => {
     const chart = prodChart();
     new MeshControlPlane(chart, 'cp', { meshConfig: { extAuthzProviders: [ExtAuthzProvider.http({ name: 'ext-authz', service: 'ext-authz.auth.svc.cluster.local', port: 8000 })] } });
     customPolicy(chart, 'ext-authz');
     const objects = synthValid(chart);
     expect(find(objects, 'AuthorizationPolicy', 'ext').spec.provider).toStrictEqual({ name: 'ext-authz' });
+    expect([...findingsOf(chart, 'CDK8S-ISTIO-007'), ...findingsOf(chart, 'CDK8S-ISTIO-031')]).toStrictEqual([]);
 
     const elsewhere = prodChart();
     customPolicy(elsewhere, 'ext-authz');
     expect(find(synthValid(elsewhere), 'AuthorizationPolicy', 'ext').spec.action).toBe('CUSTOM');
+    expect(findingsOf(elsewhere, 'CDK8S-ISTIO-031')).toStrictEqual(['Warning [CDK8S-ISTIO-031] (AuthorizationPolicy bookinfo/ext) CUSTOM action names the extension provider "ext-authz", '
+      + 'but no meshConfig is in the output or declared, so whether istiod knows it cannot be checked (spec.provider.name). '
+      + 'Fix: declare the mesh config of the control plane that serves this namespace (ExternalResources objects: its IstioOperator, or the istio ConfigMap, with meshConfig.extensionProviders) '
+      + 'so the name is checked: istiod denies every request a CUSTOM policy with an unknown provider matches [construct prod/ext]']);
   });
 
   test('with two control planes (revisions), either may declare the provider', () => {
@@ -161,5 +169,6 @@ describe('CUSTOM AuthorizationPolicy provider vs the control plane', () => {
     new MeshControlPlane(chart, 'canary', { revision: '1-30-3', meshConfig: { extAuthzProviders: [ExtAuthzProvider.grpc({ name: 'opa', service: 'opa.auth.svc.cluster.local', port: 9191 })] } });
     customPolicy(chart, 'opa');
     expect(synthValid(chart).filter((o) => o.kind === 'IstioOperator')).toHaveLength(2);
+    expect(findingsOf(chart, 'CDK8S-ISTIO-007')).toStrictEqual([]);
   });
 });

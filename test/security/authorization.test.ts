@@ -2,6 +2,7 @@ import * as kplus from 'cdk8s-plus-27';
 import {
   Authorization, AuthorizationAction, AuthorizationPolicy, AuthorizationRule, ConditionKey, HttpMethod, PolicyTargetRef, Principal, WorkloadSelector,
 } from '../../lib';
+import { findingsOf } from '../support/charts';
 import { expectValidManifests } from '../support/validate';
 import { errorOf, find, Obj, prodChart, synthError } from './support';
 
@@ -273,16 +274,17 @@ describe('AuthorizationPolicy rules', () => {
     expect(policyError([rule])).toMatch(message);
   });
 
-  test('A3: a DENY rule with only HTTP attributes also blocks TCP: an error unless acknowledged or given ports', () => {
+  test('A3: a DENY rule with only HTTP attributes also blocks TCP: an analyzer error (CDK8S-ISTIO-004) unless acknowledged or given ports', () => {
     const chart = prodChart();
     new AuthorizationPolicy(chart, 'deny-delete', { namespace: 'bookinfo', selector: productpage, action: AuthorizationAction.DENY, rules: [{ to: [{ methods: [HttpMethod.DELETE] }] }] });
-    expect(synthError(chart)).toContain('[prod/deny-delete] rules[0]: {"to":[{"operation":{"methods":["DELETE"]}}]} is a DENY rule with HTTP-only attributes that istiod drops on TCP ports (to[0].operation has methods but no ports), so it also rejects TCP connections to the selected workloads');
+    expect(findingsOf(chart, 'CDK8S-ISTIO-004')).toStrictEqual([expect.stringMatching(/^Error \[CDK8S-ISTIO-004\] \(AuthorizationPolicy bookinfo\/deny-delete\) DENY rule 0 has HTTP-only attributes that istiod drops on non-HTTP ports \(to\[0\]\.operation has methods but no ports\)/)]);
 
     const ok = prodChart();
     new AuthorizationPolicy(ok, 'with-ports', { namespace: 'bookinfo', selector: productpage, action: AuthorizationAction.DENY, rules: [{ to: [{ methods: [HttpMethod.DELETE], ports: [9080] }] }] });
     new AuthorizationPolicy(ok, 'acknowledged', { namespace: 'bookinfo', selector: productpage, action: AuthorizationAction.DENY, acknowledgeTcpBlocking: true, rules: [{ to: [{ methods: [HttpMethod.DELETE] }] }] });
     new AuthorizationPolicy(ok, 'tcp-source', { namespace: 'bookinfo', selector: productpage, action: AuthorizationAction.DENY, rules: [{ from: [{ notNamespaces: ['bookinfo'] }] }] });
     expectValidManifests(ok.toJson());
+    expect(findingsOf(ok, 'CDK8S-ISTIO-004')).toStrictEqual([]);
   });
 
   test('A4: selector labels', () => {

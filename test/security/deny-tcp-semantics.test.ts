@@ -1,5 +1,5 @@
 import { AuthorizationAction, AuthorizationPolicy, AuthorizationRule, ConditionKey, HttpMethod, WorkloadSelector } from '../../lib';
-import { synthError, synthValid } from '../support/charts';
+import { find, findingsOf, synthValid } from '../support/charts';
 import { prodChart } from './support';
 
 const productpage = WorkloadSelector.labels({ app: 'productpage' });
@@ -10,7 +10,14 @@ function denyChart(rule: AuthorizationRule, acknowledgeTcpBlocking?: boolean) {
   return chart;
 }
 
-const FIX = 'Fix: add the HTTP ports to every operation (to[].ports), or set acknowledgeTcpBlocking: true if the workloads serve HTTP only';
+const FIX = 'Fix: add the HTTP ports to every operation (to[].operation.ports), or, if the selected workloads serve HTTP only, '
+  + 'annotate the policy cdk8s-istio.io/deny-widens-on-tcp: acknowledged (AuthorizationPolicy acknowledgeTcpBlocking: true)';
+
+/** The CDK8S-ISTIO-004 findings of `chart`, which synthesizes and passes the schemas. */
+function widening(chart: ReturnType<typeof prodChart>): string[] {
+  synthValid(chart);
+  return findingsOf(chart, 'CDK8S-ISTIO-004');
+}
 
 describe('DENY rules that istiod widens on TCP ports: each source, operation and condition on its own', () => {
   test.each<[string, AuthorizationRule, string]>([
@@ -27,14 +34,13 @@ describe('DENY rules that istiod widens on TCP ports: each source, operation and
       { from: [{ namespaces: ['legacy'] }], to: [{ methods: [HttpMethod.DELETE], hosts: ['api.example.com'] }] },
       'to[0].operation has methods/hosts but no ports'],
   ])('%s is an error naming the part', (_name, rule, reason) => {
-    const message = synthError(denyChart(rule));
-    expect(message).toContain(`[prod/deny] rules[0]: ${JSON.stringify(renderedRule(rule))} is a DENY rule with HTTP-only attributes that istiod drops on TCP ports (${reason}), `
-      + 'so it also rejects TCP connections to the selected workloads that it was not meant to, up to every one (istiod warns: "will deny all traffic to TCP ports under its scope"). ' + FIX);
+    expect(widening(denyChart(rule))).toStrictEqual([`Error [CDK8S-ISTIO-004] (AuthorizationPolicy bookinfo/deny) DENY rule 0 has HTTP-only attributes that istiod drops on non-HTTP ports (${reason}): `
+      + `there it matches more connections than written, up to every one (spec.rules[0]). ${FIX} [construct prod/deny]`]);
   });
 
   test('every widening part is listed', () => {
-    const message = synthError(denyChart({ from: [{ requestPrincipals: ['*'] }], to: [{ paths: ['/a'] }, { methods: [HttpMethod.POST] }] }));
-    expect(message).toContain('(to[0].operation has paths but no ports; to[1].operation has methods but no ports; from[0].source has only requestPrincipals)');
+    const found = widening(denyChart({ from: [{ requestPrincipals: ['*'] }], to: [{ paths: ['/a'] }, { methods: [HttpMethod.POST] }] }));
+    expect(found).toStrictEqual([expect.stringContaining('(to[0].operation has paths but no ports; to[1].operation has methods but no ports; from[0].source has only requestPrincipals)')]);
   });
 
   test.each<[string, AuthorizationRule]>([
@@ -48,16 +54,18 @@ describe('DENY rules that istiod widens on TCP ports: each source, operation and
     ['paths next to a destination.port condition', { to: [{ paths: ['/x'] }], when: [{ key: ConditionKey.DESTINATION_PORT, values: ['9080'] }] }],
     ['TCP attributes only', { from: [{ ipBlocks: ['203.0.113.0/24'] }], to: [{ ports: [5432] }] }],
   ])('%s passes', (_name, rule) => {
-    synthValid(denyChart(rule));
+    expect(widening(denyChart(rule))).toStrictEqual([]);
   });
 
-  test('acknowledgeTcpBlocking accepts every reproduction', () => {
+  test('acknowledgeTcpBlocking accepts every reproduction: the policy carries the annotation the analyzer reads', () => {
     for (const rule of [
       { when: [{ key: ConditionKey.header('x-debug'), values: ['1'] }] },
       { from: [{ principals: ['cluster.local/ns/a/sa/b'] }, { notRequestPrincipals: ['*'] }] },
       { to: [{ ports: [8080] }, { paths: ['/x'] }] },
     ]) {
-      synthValid(denyChart(rule, true));
+      const chart = denyChart(rule, true);
+      expect(widening(chart)).toStrictEqual([]);
+      expect(find(synthValid(chart), 'AuthorizationPolicy', 'deny').metadata.annotations).toStrictEqual({ 'cdk8s-istio.io/deny-widens-on-tcp': 'acknowledged' });
     }
   });
 
@@ -65,15 +73,6 @@ describe('DENY rules that istiod widens on TCP ports: each source, operation and
     const chart = prodChart();
     new AuthorizationPolicy(chart, 'allow', { namespace: 'bookinfo', selector: productpage, rules: [{ to: [{ ports: [8080] }, { paths: ['/x'] }] }] });
     new AuthorizationPolicy(chart, 'audit', { namespace: 'bookinfo', selector: productpage, action: AuthorizationAction.AUDIT, rules: [{ when: [{ key: ConditionKey.header('x-debug'), values: ['1'] }] }] });
-    synthValid(chart);
+    expect(widening(chart)).toStrictEqual([]);
   });
 });
-
-/** The rule as the policy writes it (from/to wrapped in source/operation, ports as strings). */
-function renderedRule(rule: AuthorizationRule): unknown {
-  return {
-    ...(rule.from ? { from: rule.from.map((source) => ({ source })) } : {}),
-    ...(rule.to ? { to: rule.to.map((o) => ({ operation: Object.fromEntries(Object.entries(o).map(([k, v]) => [k, k.endsWith('orts') ? (v as number[]).map(String) : v])) })) } : {}),
-    ...(rule.when ? { when: rule.when } : {}),
-  };
-}

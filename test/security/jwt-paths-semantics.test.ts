@@ -9,6 +9,7 @@ function requirementRules(requireToken: TokenRequirement): unknown {
     selector: WorkloadSelector.labels({ app: 'productpage' }),
     issuers: [{ issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/jwks.json' }],
     requireToken,
+    ports: [9080],
   });
   return find(synthValid(chart), 'AuthorizationPolicy', 'jwt-require-token').spec.rules;
 }
@@ -16,7 +17,7 @@ function requirementRules(requireToken: TokenRequirement): unknown {
 describe('TokenRequirement.onPaths covers the bare prefix', () => {
   test('/api/* also protects /api', () => {
     expect(requirementRules(TokenRequirement.onPaths(['/api/*']))).toStrictEqual([
-      { from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { paths: ['/api/*', '/api'] } }] },
+      { from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { paths: ['/api/*', '/api'], ports: ['9080'] } }] },
     ]);
   });
 
@@ -24,13 +25,13 @@ describe('TokenRequirement.onPaths covers the bare prefix', () => {
     expect(requirementRules(TokenRequirement.onPaths(['/admin/*', '/admin', '/v1/users/*', '/login', '*.json', '/*', '/api/{*}/x'])))
       .toStrictEqual([{
         from: [{ source: { notRequestPrincipals: ['*'] } }],
-        to: [{ operation: { paths: ['/admin/*', '/admin', '/v1/users/*', '/v1/users', '/login', '*.json', '/*', '/api/{*}/x'] } }],
+        to: [{ operation: { paths: ['/admin/*', '/admin', '/v1/users/*', '/v1/users', '/login', '*.json', '/*', '/api/{*}/x'], ports: ['9080'] } }],
       }]);
   });
 
   test('exceptPaths (the fail-closed choice) is written as given', () => {
     expect(requirementRules(TokenRequirement.exceptPaths(['/public/*']))).toStrictEqual([
-      { from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { notPaths: ['/public/*'] } }] },
+      { from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { notPaths: ['/public/*'], ports: ['9080'] } }] },
     ]);
   });
 });

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { JwtAuthentication, JwtAuthenticationProps, JwtIssuer, TokenRequirement, TokenRequirementKind, WorkloadSelector } from '../../lib';
+import { findingsOf } from '../support/charts';
 import { expectValidManifests } from '../support/validate';
 import { errorOf, find, Obj, prodChart } from './support';
 
@@ -60,9 +61,10 @@ describe('JwtAuthentication output', () => {
     });
   });
 
-  test('onPaths: only those paths need a token', () => {
-    const policy = find(synth({ requireToken: TokenRequirement.onPaths(['/api/*']) }), 'AuthorizationPolicy', 'jwt-require-token');
-    expect(policy.spec.rules).toStrictEqual([{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { paths: ['/api/*', '/api'] } }] }]);
+  test('onPaths: only those paths of the HTTP ports need a token', () => {
+    const policy = find(synth({ requireToken: TokenRequirement.onPaths(['/api/*']), ports: [9080, 8080] }), 'AuthorizationPolicy', 'jwt-require-token');
+    expect(policy.spec.rules).toStrictEqual([{ from: [{ source: { notRequestPrincipals: ['*'] } }], to: [{ operation: { paths: ['/api/*', '/api'], ports: ['9080', '8080'] } }] }]);
+    expect(policy.metadata.annotations).toBeUndefined();
   });
 
   test('exceptPaths with specific request principals', () => {
@@ -93,6 +95,50 @@ describe('JwtAuthentication output', () => {
     const jwks = JSON.stringify({ keys: [{ kty: 'RSA', e: 'AQAB', n: 'xyz', kid: 'k1' }] });
     const ra = find(synth({ issuers: [{ issuer: 'https://auth.example.com', jwks }] }), 'RequestAuthentication', 'jwt');
     expect(ra.spec.jwtRules[0].jwks).toBe(jwks);
+  });
+});
+
+describe('JwtAuthentication and DENY rules that widen on TCP (CDK8S-ISTIO-004)', () => {
+  /** GIVEN a JwtAuthentication with `props` WHEN analyzed THEN its CDK8S-ISTIO-004 findings, and its policy. */
+  function analyzedPolicy(props: Partial<JwtAuthenticationProps>): { findings: string[]; policy: Obj } {
+    const chart = prodChart();
+    new JwtAuthentication(chart, 'jwt', { namespace: 'bookinfo', selector: productpage, issuers: [issuer], ...props });
+    const objects = chart.toJson() as Obj[];
+    expectValidManifests(objects);
+    return { findings: findingsOf(chart, 'CDK8S-ISTIO-004'), policy: find(objects, 'AuthorizationPolicy', 'jwt-require-token') };
+  }
+
+  test('with ports every operation is confined to them: nothing to acknowledge', () => {
+    for (const requireToken of [TokenRequirement.everywhere(), TokenRequirement.onPaths(['/api/*']), TokenRequirement.exceptPaths(['/healthz'])]) {
+      const { findings, policy } = analyzedPolicy({ requireToken, ports: [9080] });
+      expect(findings).toStrictEqual([]);
+      expect(policy.metadata.annotations).toBeUndefined();
+      expect(policy.spec.rules[0].to.map((t: any) => t.operation.ports)).toStrictEqual([['9080']]);
+    }
+  });
+
+  test('without ports, everywhere() and exceptPaths() deny every connection of non-HTTP ports on purpose, and say so', () => {
+    for (const requireToken of [TokenRequirement.everywhere(), TokenRequirement.exceptPaths(['/healthz'])]) {
+      const { findings, policy } = analyzedPolicy({ requireToken });
+      expect(findings).toStrictEqual([]);
+      expect(policy.metadata.annotations).toStrictEqual({ 'cdk8s-istio.io/deny-widens-on-tcp': 'acknowledged' });
+    }
+  });
+
+  test('onPaths() needs the HTTP ports', () => {
+    expect(errorOf(() => new JwtAuthentication(prodChart(), 'jwt', { namespace: 'bookinfo', issuers: [issuer], requireToken: TokenRequirement.onPaths(['/api/*']) })))
+      .toBe('[prod/jwt] ports: undefined is not set, but TokenRequirement.onPaths needs it: on a port istiod does not treat as HTTP it drops the paths and the token check from the DENY rule, '
+        + 'which then rejects every connection. Fix: give the workload ports that serve HTTP, e.g. ports: [9080]');
+  });
+
+  test.each<[string, Partial<JwtAuthenticationProps>, string]>([
+    ['an empty list', { ports: [] }, '[prod/jwt] ports: [] is empty. Fix: give the workload ports that serve HTTP, e.g. [9080], or leave ports out'],
+    ['a port out of range', { ports: [0] }, '[prod/jwt] ports[0]: 0 is not a port number 1–65535. Fix: give the workload (container) port, e.g. 9080'],
+    ['a port twice', { ports: [80, 80] }, '[prod/jwt] ports: [80,80] names port 80 twice. Fix: give each port once'],
+    ['ports without a policy', { ports: [80], requireToken: TokenRequirement.optional() },
+      '[prod/jwt] ports: [80] is set, but TokenRequirement.optional() writes no policy for them to confine. Fix: leave ports out, or require a token'],
+  ])('ports: %s is refused', (_name, props, message) => {
+    expect(errorOf(() => new JwtAuthentication(prodChart(), 'jwt', { namespace: 'bookinfo', issuers: [issuer], ...props }))).toBe(message);
   });
 });
 

@@ -1,13 +1,15 @@
 /**
- * The chart-wide StrictMtls / DestinationRule DISABLE check in two cases no other test reaches: a
+ * The mTLS conflict (CDK8S-ISTIO-003) through the constructs, in two cases no other test reaches: a
  * workload policy that is STRICT on one port only, and a DestinationRule host that covers every
  * namespace.
  */
 import * as net from '../../imports/networking.istio.io';
 import { Environment, MtlsMode, MtlsScope, PortMtls, StrictMtls, WorkloadSelector } from '../../lib';
-import { meshChart, synthError } from '../support/charts';
+import { findingsOf, meshChart } from '../support/charts';
 
 const tlsOff = { tls: { mode: net.DestinationRuleSpecTrafficPolicyTlsMode.DISABLE } };
+const FIX = (pa: string) => `Fix: drop tls.mode DISABLE from the DestinationRule (sidecars then use ISTIO_MUTUAL automatically), or make PeerAuthentication ${pa} PERMISSIVE `
+  + '(StrictMtls mode: MtlsMode.PERMISSIVE) while plaintext clients remain';
 
 describe('StrictMtls vs DestinationRule DISABLE', () => {
   test('a PERMISSIVE workload policy with one STRICT port conflicts with a DISABLE for every port of its service', () => {
@@ -19,9 +21,9 @@ describe('StrictMtls vs DestinationRule DISABLE', () => {
     // WHEN a DestinationRule turns TLS off for all of reviews' ports
     new net.DestinationRule(chart, 'reviews-dr', { metadata: { name: 'reviews', namespace: 'bookinfo' }, spec: { host: 'reviews', trafficPolicy: tlsOff } });
     // THEN
-    expect(synthError(chart)).toContain('[prod] DestinationRule prod/reviews-dr spec.trafficPolicy.tls.mode: "DISABLE" sends plaintext to host "reviews" (namespace bookinfo), '
-      + 'but StrictMtls prod/reviews-mtls (for workloads {"app":"reviews"} in bookinfo) makes those workloads accept mutual TLS only, so every request fails. '
-      + 'Fix: drop tls.mode DISABLE from the DestinationRule (sidecars then use ISTIO_MUTUAL automatically), or move prod/reviews-mtls to MtlsMode.PERMISSIVE while the plaintext clients remain');
+    expect(findingsOf(chart, 'CDK8S-ISTIO-003')).toStrictEqual(['Error [CDK8S-ISTIO-003] (DestinationRule bookinfo/reviews) DestinationRule sends plaintext (tls.mode DISABLE) '
+      + 'to host "reviews" (namespace bookinfo), but PeerAuthentication bookinfo/reviews-mtls (STRICT on port 9080 for workloads app=reviews) makes those workloads accept mutual TLS only, '
+      + `so every request fails (spec.trafficPolicy.tls.mode). ${FIX('bookinfo/reviews-mtls')} [construct prod/reviews-dr]`]);
   });
 
   test.each(['*', '*.svc.cluster.local'])('a DISABLE for host %s meets a STRICT policy of any namespace', (host) => {
@@ -31,8 +33,8 @@ describe('StrictMtls vs DestinationRule DISABLE', () => {
     // WHEN a DestinationRule in another namespace disables TLS for every host
     new net.DestinationRule(chart, 'all-dr', { metadata: { name: 'all', namespace: 'legacy' }, spec: { host, trafficPolicy: tlsOff } });
     // THEN
-    expect(synthError(chart)).toContain(`[prod] DestinationRule prod/all-dr spec.trafficPolicy.tls.mode: "DISABLE" sends plaintext to host ${JSON.stringify(host)} (every namespace), `
-      + 'but StrictMtls prod/bookinfo-mtls (for namespace bookinfo) makes those workloads accept mutual TLS only, so every request fails. '
-      + 'Fix: drop tls.mode DISABLE from the DestinationRule (sidecars then use ISTIO_MUTUAL automatically), or move prod/bookinfo-mtls to MtlsMode.PERMISSIVE while the plaintext clients remain');
+    expect(findingsOf(chart, 'CDK8S-ISTIO-003')).toStrictEqual([`Error [CDK8S-ISTIO-003] (DestinationRule legacy/all) DestinationRule sends plaintext (tls.mode DISABLE) to host ${JSON.stringify(host)} (every namespace), `
+      + 'but PeerAuthentication bookinfo/default (STRICT for namespace bookinfo) makes those workloads accept mutual TLS only, so every request fails (spec.trafficPolicy.tls.mode). '
+      + `${FIX('bookinfo/default')} [construct prod/all-dr]`]);
   });
 });

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as net from '../../imports/networking.istio.io';
 import { MeshChart, MtlsMode, MtlsScope, PortMtls, StrictMtls, WorkloadSelector } from '../../lib';
-import { synthError, synthValid } from '../support/charts';
+import { findingsOf, synthValid } from '../support/charts';
 import { prodChart } from './support';
 
 const web = WorkloadSelector.labels({ app: 'web' });
@@ -14,6 +14,12 @@ function webService(chart: MeshChart, ports: { port: number; targetPort?: number
 }
 
 /** A DestinationRule for `web` that turns TLS off on Service port 80 only. */
+/** The CDK8S-ISTIO-003 findings of `chart`, which must synthesize and pass the schemas. */
+function conflicts(chart: MeshChart): string[] {
+  synthValid(chart);
+  return findingsOf(chart, 'CDK8S-ISTIO-003');
+}
+
 function disablePort80(chart: MeshChart): void {
   new net.DestinationRule(chart, 'web-dr', {
     metadata: { name: 'web', namespace: 'bookinfo' },
@@ -27,8 +33,10 @@ describe('mTLS conflicts: PeerAuthentication ports are workload ports, Destinati
     new StrictMtls(chart, 'web-mtls', { scope: MtlsScope.workload('bookinfo', web), mode: MtlsMode.PERMISSIVE, portLevelMtls: [PortMtls.strict(8080)] });
     webService(chart, [{ port: 80, targetPort: 8080 }]);
     disablePort80(chart);
-    expect(synthError(chart)).toContain('[prod] DestinationRule prod/web-dr spec.trafficPolicy.portLevelSettings[0].tls.mode: "DISABLE" sends plaintext to host "web" '
-      + '(namespace bookinfo, port 80 → workload port 8080), but StrictMtls prod/web-mtls (for workloads {"app":"web"} in bookinfo) makes those workloads accept mutual TLS only');
+    expect(conflicts(chart)).toStrictEqual(['Error [CDK8S-ISTIO-003] (DestinationRule bookinfo/web) DestinationRule sends plaintext (tls.mode DISABLE) to host "web" '
+      + '(namespace bookinfo, port 80 → workload port 8080), but PeerAuthentication bookinfo/web-mtls (STRICT on port 8080 for workloads app=web) makes those workloads accept mutual TLS only, '
+      + 'so every request fails (spec.trafficPolicy.portLevelSettings[0].tls.mode). Fix: drop tls.mode DISABLE from the DestinationRule (sidecars then use ISTIO_MUTUAL automatically), '
+      + 'or make PeerAuthentication bookinfo/web-mtls PERMISSIVE (StrictMtls mode: MtlsMode.PERMISSIVE) while plaintext clients remain [construct prod/web-dr]']);
   });
 
   test('STRICT with workload port 8080 PERMISSIVE does not conflict with DISABLE on Service port 80 → 8080 (also at the top level)', () => {
@@ -41,7 +49,7 @@ describe('mTLS conflicts: PeerAuthentication ports are workload ports, Destinati
       metadata: { name: 'web-legacy', namespace: 'legacy' },
       spec: { host: 'web.bookinfo.svc.cluster.local', trafficPolicy: { tls: { mode: net.DestinationRuleSpecTrafficPolicyTlsMode.DISABLE } } },
     });
-    synthValid(chart);
+    expect(conflicts(chart)).toStrictEqual([]);
   });
 
   test('without targetPort the Service port is the workload port', () => {
@@ -49,7 +57,7 @@ describe('mTLS conflicts: PeerAuthentication ports are workload ports, Destinati
     new StrictMtls(chart, 'web-mtls', { scope: MtlsScope.workload('bookinfo', web), portLevelMtls: [PortMtls.permissive(8080)] });
     webService(chart, [{ port: 80 }]);
     disablePort80(chart);
-    expect(synthError(chart)).toContain('sends plaintext to host "web" (namespace bookinfo, port 80), but StrictMtls prod/web-mtls');
+    expect(conflicts(chart)).toStrictEqual([expect.stringContaining('to host "web" (namespace bookinfo, port 80), but PeerAuthentication bookinfo/web-mtls (STRICT for workloads app=web)')]);
   });
 
   test('a named targetPort is resolved through the container ports of the selected pods', () => {
@@ -63,7 +71,7 @@ describe('mTLS conflicts: PeerAuthentication ports are workload ports, Destinati
     }).select(kplus.LabelSelector.of({ labels: { app: 'web' } }));
     webService(chart, [{ port: 80, targetPort: 'http' }]);
     disablePort80(chart);
-    synthValid(chart);
+    expect(conflicts(chart)).toStrictEqual([]);
   });
 
   test('an unresolvable named targetPort is compared conservatively: STRICT anywhere conflicts', () => {
@@ -71,7 +79,7 @@ describe('mTLS conflicts: PeerAuthentication ports are workload ports, Destinati
     new StrictMtls(chart, 'web-mtls', { scope: MtlsScope.workload('bookinfo', web), portLevelMtls: [PortMtls.permissive(8080)] });
     webService(chart, [{ port: 80, targetPort: 'http' }]);
     disablePort80(chart);
-    expect(synthError(chart)).toContain('(namespace bookinfo, port 80 → workload port unknown), but StrictMtls prod/web-mtls');
+    expect(conflicts(chart)).toStrictEqual([expect.stringContaining('(namespace bookinfo, port 80 → workload port unknown), but PeerAuthentication bookinfo/web-mtls (STRICT for workloads app=web)')]);
   });
 });
 
@@ -89,12 +97,12 @@ describe('mTLS conflicts: a workload policy hides the broader one only for the p
   }
 
   test('PERMISSIVE for {app: web, version: v2} leaves the other pods of Service web to the namespace STRICT policy', () => {
-    expect(synthError(chartWith(WorkloadSelector.labels({ app: 'web', version: 'v2' }))))
-      .toContain('DestinationRule prod/web-dr spec.trafficPolicy.tls.mode: "DISABLE" sends plaintext to host "web" (namespace bookinfo), but StrictMtls prod/bookinfo-mtls (for namespace bookinfo)');
+    expect(conflicts(chartWith(WorkloadSelector.labels({ app: 'web', version: 'v2' }))))
+      .toStrictEqual([expect.stringContaining('(DestinationRule bookinfo/web) DestinationRule sends plaintext (tls.mode DISABLE) to host "web" (namespace bookinfo), but PeerAuthentication bookinfo/default (STRICT for namespace bookinfo)')]);
   });
 
   test('PERMISSIVE for {app: web}, covering every pod the Service selects, decides alone', () => {
-    synthValid(chartWith(web));
+    expect(conflicts(chartWith(web))).toStrictEqual([]);
   });
 
   test('without the Service in the chart, a selector of exactly app=<service> covers it, a narrower one does not', () => {
@@ -105,7 +113,7 @@ describe('mTLS conflicts: a workload policy hides the broader one only for the p
       metadata: { name: 'reviews', namespace: 'bookinfo' },
       spec: { host: 'reviews', trafficPolicy: { tls: { mode: net.DestinationRuleSpecTrafficPolicyTlsMode.DISABLE } } },
     });
-    expect(synthError(narrow)).toContain('but StrictMtls prod/mesh (mesh-wide (root namespace istio-system))');
+    expect(conflicts(narrow)).toStrictEqual([expect.stringContaining('but PeerAuthentication istio-system/default (mesh-wide STRICT, root namespace istio-system)')]);
 
     const whole = prodChart();
     new StrictMtls(whole, 'mesh');
@@ -114,6 +122,6 @@ describe('mTLS conflicts: a workload policy hides the broader one only for the p
       metadata: { name: 'reviews', namespace: 'bookinfo' },
       spec: { host: 'reviews', trafficPolicy: { tls: { mode: net.DestinationRuleSpecTrafficPolicyTlsMode.DISABLE } } },
     });
-    synthValid(whole);
+    expect(conflicts(whole)).toStrictEqual([]);
   });
 });

@@ -5,6 +5,7 @@ import {
   Environment, MeshChart, MeshControlPlane, MtlsMode, MtlsScope, PeerMtlsMode, PortMtls, StrictMtls, WorkloadSelector,
 } from '../../lib';
 import { expectValidManifests } from '../support/validate';
+import { findingsOf } from '../support/charts';
 import { errorOf, find, Obj, prodChart, synthError } from './support';
 
 const reviews = WorkloadSelector.labels({ app: 'reviews' });
@@ -168,19 +169,24 @@ describe('StrictMtls rules', () => {
       .toBe('[prod/w] scope.selector: {"app":"*"} has an empty key or a wildcard (Istio selectors match exact labels). Fix: use exact label keys and values');
   });
 
-  test('two mesh-wide or two namespace-wide policies conflict', () => {
+  test('two mesh-wide or two namespace-wide policies conflict (CDK8S-ISTIO-030)', () => {
     const chart = prodChart();
     new StrictMtls(chart, 'a');
     new StrictMtls(chart, 'b', { name: 'other' });
     new StrictMtls(chart, 'c', { scope: MtlsScope.namespace('bookinfo') });
     new StrictMtls(chart, 'd', { scope: MtlsScope.namespace('bookinfo'), name: 'second' });
-    const msg = synthError(chart);
-    expect(msg).toContain('StrictMtls: ["prod/a","prod/b"] are two mesh-wide policies; Istio applies only the oldest one');
-    expect(msg).toContain('StrictMtls: ["prod/c","prod/d"] are two namespace-wide policies for "bookinfo"; Istio applies only the oldest one');
+    expect(findingsOf(chart, 'CDK8S-ISTIO-030')).toStrictEqual([
+      ...['c:default', 'd:second'].map((x) => x.split(':')).map(([id, name]) => 'Error [CDK8S-ISTIO-030] (PeerAuthentication bookinfo/' + name + ') '
+        + 'The PeerAuthentications [default second] in namespace "bookinfo" have no workload selector: istiod applies only the oldest as the namespace-wide policy and ignores the others. '
+        + 'Fix: keep one namespace-wide PeerAuthentication in namespace "bookinfo" (merge their modes into one), or give the others a selector [construct prod/' + id + ']'),
+      ...['a:default', 'b:other'].map((x) => x.split(':')).map(([id, name]) => 'Error [CDK8S-ISTIO-030] (PeerAuthentication istio-system/' + name + ') '
+        + 'The PeerAuthentications [default other] in namespace "istio-system" have no workload selector: istiod applies only the oldest as the mesh-wide policy and ignores the others. '
+        + 'Fix: keep one mesh-wide PeerAuthentication in namespace "istio-system" (merge their modes into one), or give the others a selector [construct prod/' + id + ']'),
+    ]);
   });
 });
 
-describe('StrictMtls vs DestinationRule tls DISABLE (chart-wide check)', () => {
+describe('StrictMtls vs DestinationRule tls DISABLE (the analyzer, CDK8S-ISTIO-003)', () => {
   function disablingRule(chart: ReturnType<typeof prodChart>, id: string, spec: net.DestinationRuleSpec, namespace = 'bookinfo'): net.DestinationRule {
     return new net.DestinationRule(chart, id, { metadata: { name: id, namespace }, spec });
   }
@@ -192,9 +198,11 @@ describe('StrictMtls vs DestinationRule tls DISABLE (chart-wide check)', () => {
     // WHEN
     disablingRule(chart, 'reviews-dr', { host: 'reviews', trafficPolicy: { tls: { mode: net.DestinationRuleSpecTrafficPolicyTlsMode.DISABLE } } });
     // THEN
-    expect(synthError(chart)).toContain('[prod] DestinationRule prod/reviews-dr spec.trafficPolicy.tls.mode: "DISABLE" sends plaintext to host "reviews" (namespace bookinfo), ' +
-      'but StrictMtls prod/mtls (mesh-wide (root namespace istio-system)) makes those workloads accept mutual TLS only, so every request fails. ' +
-      'Fix: drop tls.mode DISABLE from the DestinationRule (sidecars then use ISTIO_MUTUAL automatically), or move prod/mtls to MtlsMode.PERMISSIVE while the plaintext clients remain');
+    expect(findingsOf(chart, 'CDK8S-ISTIO-003')).toStrictEqual(['Error [CDK8S-ISTIO-003] (DestinationRule bookinfo/reviews-dr) '
+      + 'DestinationRule sends plaintext (tls.mode DISABLE) to host "reviews" (namespace bookinfo), but PeerAuthentication istio-system/default (mesh-wide STRICT, root namespace istio-system) '
+      + 'makes those workloads accept mutual TLS only, so every request fails (spec.trafficPolicy.tls.mode). '
+      + 'Fix: drop tls.mode DISABLE from the DestinationRule (sidecars then use ISTIO_MUTUAL automatically), or make PeerAuthentication istio-system/default PERMISSIVE '
+      + '(StrictMtls mode: MtlsMode.PERMISSIVE) while plaintext clients remain [construct prod/reviews-dr]']);
   });
 
   test('port-level and subset DISABLE are found too, with FQDN hosts', () => {
@@ -205,9 +213,12 @@ describe('StrictMtls vs DestinationRule tls DISABLE (chart-wide check)', () => {
       trafficPolicy: { portLevelSettings: [{ port: { number: 9080 }, tls: { mode: net.DestinationRuleSpecTrafficPolicyPortLevelSettingsTlsMode.DISABLE } }] },
       subsets: [{ name: 'v1', labels: { version: 'v1' }, trafficPolicy: { tls: { mode: net.DestinationRuleSpecSubsetsTrafficPolicyTlsMode.DISABLE } } }],
     }, 'frontend');
-    const msg = synthError(chart);
-    expect(msg).toContain('DestinationRule prod/ratings-dr spec.trafficPolicy.portLevelSettings[0].tls.mode: "DISABLE" sends plaintext to host "ratings.bookinfo.svc.cluster.local" (namespace bookinfo, port 9080), but StrictMtls prod/bookinfo-mtls (for namespace bookinfo)');
-    expect(msg).toContain('DestinationRule prod/ratings-dr spec.subsets[0].trafficPolicy.tls.mode: "DISABLE"');
+    const found = findingsOf(chart, 'CDK8S-ISTIO-003');
+    expect(found).toHaveLength(2);
+    expect(found[0]).toContain('(DestinationRule frontend/ratings-dr) DestinationRule sends plaintext (tls.mode DISABLE) to host "ratings.bookinfo.svc.cluster.local" (namespace bookinfo), '
+      + 'but PeerAuthentication bookinfo/default (STRICT for namespace bookinfo) makes those workloads accept mutual TLS only, so every request fails (spec.subsets[0].trafficPolicy.tls.mode).');
+    expect(found[1]).toContain('to host "ratings.bookinfo.svc.cluster.local" (namespace bookinfo, port 9080), but PeerAuthentication bookinfo/default (STRICT for namespace bookinfo) '
+      + 'makes those workloads accept mutual TLS only, so every request fails (spec.trafficPolicy.portLevelSettings[0].tls.mode).');
   });
 
   test('a DestinationRule made by any construct (plain ApiObject) is checked', () => {
@@ -217,7 +228,8 @@ describe('StrictMtls vs DestinationRule tls DISABLE (chart-wide check)', () => {
       apiVersion: 'networking.istio.io/v1beta1', kind: 'DestinationRule', metadata: { name: 'all', namespace: 'bookinfo' },
       spec: { host: '*.bookinfo.svc.cluster.local', trafficPolicy: { tls: { mode: 'DISABLE' } } },
     } as never);
-    expect(synthError(chart)).toContain('DestinationRule prod/raw-dr spec.trafficPolicy.tls.mode: "DISABLE" sends plaintext to host "*.bookinfo.svc.cluster.local" (namespace bookinfo)');
+    expect(findingsOf(chart, 'CDK8S-ISTIO-003')).toStrictEqual([expect.stringContaining('(DestinationRule bookinfo/all) DestinationRule sends plaintext (tls.mode DISABLE) '
+      + 'to host "*.bookinfo.svc.cluster.local" (namespace bookinfo), but PeerAuthentication istio-system/default (mesh-wide STRICT, root namespace istio-system)')]);
   });
 
   test('no conflict: PERMISSIVE, a more specific non-STRICT policy, a port exception, or a host outside the mesh', () => {
@@ -237,6 +249,7 @@ describe('StrictMtls vs DestinationRule tls DISABLE (chart-wide check)', () => {
     const objects = chart.toJson() as Obj[];
     expectValidManifests(objects);
     expect(objects.filter((o) => o.kind === 'DestinationRule')).toHaveLength(4);
+    expect(findingsOf(chart, 'CDK8S-ISTIO-003')).toStrictEqual([]);
   });
 
   test('a STRICT workload policy still conflicts under a PERMISSIVE mesh, matched through the chart\'s Service', () => {
@@ -249,6 +262,7 @@ describe('StrictMtls vs DestinationRule tls DISABLE (chart-wide check)', () => {
       ports: [{ port: 9080 }],
     });
     disablingRule(chart, 'details-dr', { host: 'details', trafficPolicy: { tls: { mode: net.DestinationRuleSpecTrafficPolicyTlsMode.DISABLE } } });
-    expect(synthError(chart)).toContain('DestinationRule prod/details-dr spec.trafficPolicy.tls.mode: "DISABLE" sends plaintext to host "details" (namespace bookinfo), but StrictMtls prod/details (for workloads {"component":"details","tier":"backend"} in bookinfo)');
+    expect(findingsOf(chart, 'CDK8S-ISTIO-003')).toStrictEqual([expect.stringContaining('(DestinationRule bookinfo/details-dr) DestinationRule sends plaintext (tls.mode DISABLE) to host "details" (namespace bookinfo), '
+      + 'but PeerAuthentication bookinfo/details (STRICT for workloads component=details,tier=backend)')]);
   });
 });

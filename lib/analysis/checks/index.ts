@@ -3,6 +3,9 @@
  */
 import { Check } from '../check';
 import { applicationUid } from './application-uid';
+import { authorizationPolicies } from './authorization-policies';
+import { blockedCidrs } from './blocked-cidrs';
+import { denyWidensOnTcp } from './deny-widens-on-tcp';
 import { deploymentServices } from './deployment-services';
 import { destinationRuleCaCertificates } from './destinationrule-ca-certificates';
 import { destinationRuleSubsets } from './destinationrule-subsets';
@@ -10,15 +13,20 @@ import { destinationRuleUnknownHost } from './destinationrule-host';
 import { discoverySelectors } from './discovery-selectors';
 import { duplicates } from './duplicates';
 import { envoyFilterPatch } from './envoyfilter-patch';
+import { extensionProviders } from './extension-providers';
 import { gatewayCertificates } from './gateway-certificates';
 import { gatewayConflicts } from './gateway-conflicts';
 import { gatewayPorts } from './gateway-ports';
 import { gatewaySecrets } from './gateway-secrets';
 import { imageAuto } from './image-auto';
+import { ineffectivePolicies } from './ineffective-policies';
 import { injectionNamespaces } from './injection-namespaces';
 import { k8sGatewayCrdVersion } from './k8sgateway-crd-version';
 import { k8sGatewaySelector } from './k8sgateway-selector';
+import { mtlsConflicts } from './mtls-conflicts';
 import { namespaces } from './namespaces';
+import { peerAuthenticationScope } from './peer-authentication-scope';
+import { policySelectors } from './policy-selectors';
 import { serviceEntryAddresses } from './serviceentry-addresses';
 import { servicePortName } from './service-port-name';
 import { sidecarSelector } from './sidecar-selector';
@@ -52,4 +60,12 @@ export const ALL_CHECKS: readonly Check[] = [
   gatewayCertificates,
   k8sGatewaySelector,
   k8sGatewayCrdVersion,
+  authorizationPolicies,
+  policySelectors,
+  ineffectivePolicies,
+  mtlsConflicts,
+  peerAuthenticationScope,
+  denyWidensOnTcp,
+  extensionProviders,
+  blockedCidrs,
 ];
