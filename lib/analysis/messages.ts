@@ -86,6 +86,7 @@ export const MESSAGES = {
   'CDK8S-ISTIO-006': row('CDK8S-ISTIO-006', 'PolicySelectsNothing', W, 'The %s selector %s matches no workload in namespace %q, so it has no effect'),
   'CDK8S-ISTIO-007': row('CDK8S-ISTIO-007', 'ExtensionProviderNotFound', E, 'CUSTOM action names the extension provider %q, which no meshConfig in the output or declared defines'),
   'CDK8S-ISTIO-008': row('CDK8S-ISTIO-008', 'InstallOnlyObject', E, '%s is read by istioctl only (no cluster serves this kind since Istio 1.24): a GitOps tool that applies it fails'),
+  'CDK8S-ISTIO-010': row('CDK8S-ISTIO-010', 'GatewayServerRouteKindMismatch', W, 'Gateway %s serves host %s with %s only, but the VirtualService has no %s routes: that traffic matches none of its rules'),
 } as const;
 
 /** A code of the table. */

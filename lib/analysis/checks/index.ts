@@ -4,8 +4,10 @@
 import { Check } from '../check';
 import { duplicates } from './duplicates';
 import { namespaces } from './namespaces';
+import { virtualServiceGateways } from './virtualservice-gateways';
 
 export const ALL_CHECKS: readonly Check[] = [
   duplicates,
   namespaces,
+  virtualServiceGateways,
 ];
