@@ -4,10 +4,12 @@
 import { Check } from '../check';
 import { duplicates } from './duplicates';
 import { namespaces } from './namespaces';
+import { virtualServiceDestinationHosts } from './virtualservice-destinationhosts';
 import { virtualServiceGateways } from './virtualservice-gateways';
 
 export const ALL_CHECKS: readonly Check[] = [
   duplicates,
   namespaces,
   virtualServiceGateways,
+  virtualServiceDestinationHosts,
 ];
