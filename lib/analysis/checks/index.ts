@@ -5,6 +5,7 @@ import { Check } from '../check';
 import { duplicates } from './duplicates';
 import { namespaces } from './namespaces';
 import { virtualServiceDestinationHosts } from './virtualservice-destinationhosts';
+import { virtualServiceDestinationRules } from './virtualservice-destinationrules';
 import { virtualServiceGateways } from './virtualservice-gateways';
 
 export const ALL_CHECKS: readonly Check[] = [
@@ -12,4 +13,5 @@ export const ALL_CHECKS: readonly Check[] = [
   namespaces,
   virtualServiceGateways,
   virtualServiceDestinationHosts,
+  virtualServiceDestinationRules,
 ];
