@@ -4,6 +4,7 @@
 import { Check } from '../check';
 import { duplicates } from './duplicates';
 import { namespaces } from './namespaces';
+import { virtualServiceConflictingMeshGatewayHosts } from './virtualservice-conflictingmeshgatewayhosts';
 import { virtualServiceDestinationHosts } from './virtualservice-destinationhosts';
 import { virtualServiceDestinationRules } from './virtualservice-destinationrules';
 import { virtualServiceGateways } from './virtualservice-gateways';
@@ -14,4 +15,5 @@ export const ALL_CHECKS: readonly Check[] = [
   virtualServiceGateways,
   virtualServiceDestinationHosts,
   virtualServiceDestinationRules,
+  virtualServiceConflictingMeshGatewayHosts,
 ];
