@@ -8,6 +8,7 @@ import { virtualServiceConflictingMeshGatewayHosts } from './virtualservice-conf
 import { virtualServiceDestinationHosts } from './virtualservice-destinationhosts';
 import { virtualServiceDestinationRules } from './virtualservice-destinationrules';
 import { virtualServiceGateways } from './virtualservice-gateways';
+import { virtualServiceUnreachableRules } from './virtualservice-unreachablerules';
 
 export const ALL_CHECKS: readonly Check[] = [
   duplicates,
@@ -16,4 +17,5 @@ export const ALL_CHECKS: readonly Check[] = [
   virtualServiceDestinationHosts,
   virtualServiceDestinationRules,
   virtualServiceConflictingMeshGatewayHosts,
+  virtualServiceUnreachableRules,
 ];
