@@ -8,6 +8,7 @@ import { virtualServiceConflictingMeshGatewayHosts } from './virtualservice-conf
 import { virtualServiceDestinationHosts } from './virtualservice-destinationhosts';
 import { virtualServiceDestinationRules } from './virtualservice-destinationrules';
 import { virtualServiceGateways } from './virtualservice-gateways';
+import { virtualServiceJwtClaimRoute } from './virtualservice-jwtclaimroute';
 import { virtualServiceUnreachableRules } from './virtualservice-unreachablerules';
 
 export const ALL_CHECKS: readonly Check[] = [
@@ -18,4 +19,5 @@ export const ALL_CHECKS: readonly Check[] = [
   virtualServiceDestinationRules,
   virtualServiceConflictingMeshGatewayHosts,
   virtualServiceUnreachableRules,
+  virtualServiceJwtClaimRoute,
 ];
