@@ -105,6 +105,9 @@ describe('EgressRoute: HTTP 80 and TLS 443 of one host', () => {
     expect(find(objects, 'DestinationRule', 'egress-gateway', 'istio-egress').spec.subsets).toStrictEqual([{ name: 'cnn-http' }, { name: 'cnn-tls' }]);
     expect(find(objects, 'Gateway', 'egress-gateway', 'istio-egress').spec.servers.map((s: any) => [s.port.number, s.hosts]))
       .toStrictEqual([[80, ['edition.cnn.com']], [443, ['edition.cnn.com']]]);
+    expect(findingsOf(chart, 'IST0109')).toStrictEqual([]);
+    // The VirtualService's hosts are served by the gateway, with the route kinds its servers take.
+    expect([...findingsOf(chart, 'IST0132'), ...findingsOf(chart, 'CDK8S-ISTIO-010')]).toStrictEqual([]);
   });
 
   test('the same host through two egress gateways is still two mesh VirtualServices (IST0109)', () => {

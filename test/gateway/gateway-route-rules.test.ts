@@ -58,6 +58,7 @@ describe('GatewayRoute and "./host" servers', () => {
     gw.addRoute('r', { hosts: ['bookinfo.example.com'], destination: { host: 'productpage.bookinfo.svc.cluster.local' } });
     // THEN
     expect(find(synthValid(chart), 'VirtualService', 'r', 'istio-ingress').spec.hosts).toStrictEqual(['bookinfo.example.com']);
+    expect(findingsOf(chart, 'IST0132')).toStrictEqual([]);
   });
 
   test('a route in another namespace is not (IST0132)', () => {

@@ -290,6 +290,8 @@ describe('routes (VirtualService bound to the gateway)', () => {
     gw.addRoute('b', { hosts: ['b.example.org'], destination: { host: 'b.apps.svc.cluster.local' } });
     gw.addServer(GatewayServer.http({ hosts: ['b.example.org'] }));
     expectValidManifests(synth(chart));
+    expect(findingsOf(chart, 'IST0132')).toStrictEqual([]);
+    expect(findingsOf(chart, 'CDK8S-ISTIO-010')).toStrictEqual([]);
   });
 
   test('IST0132: the analyzer warns about a host no server serves', () => {
@@ -380,6 +382,7 @@ describe('route destinations: hosts and subsets like TrafficHost', () => {
     expectValidManifests(objects);
     expect(find(objects, 'DestinationRule', 'cart', 'shop').spec.subsets.map((s: { name: string }) => s.name)).toStrictEqual(['v1', 'v2', 'beta']);
     expect(find(objects, 'VirtualService', 'beta', 'istio-ingress').spec.http[0].route[0].destination).toStrictEqual({ host: 'cart.shop.svc.cluster.local', subset: 'beta' });
+    expect(findingsOf(chart, 'IST0101').filter((f) => f.includes('host+subset'))).toStrictEqual([]);
   });
 
   test('a subset name that is no DNS label', () => {
