@@ -86,6 +86,7 @@ export const MESSAGES = {
   'CDK8S-ISTIO-005': row('CDK8S-ISTIO-005', 'NamespaceOutsideDiscovery', E, 'Namespace %q %s, but the discoverySelectors of %s leave it out: its workloads get no configuration and its Istio objects are ignored'),
   'CDK8S-ISTIO-006': row('CDK8S-ISTIO-006', 'PolicySelectsNothing', W, 'The %s selector %s matches no workload in the mesh (%s), so it has no effect'),
   'CDK8S-ISTIO-007': row('CDK8S-ISTIO-007', 'ExtensionProviderNotFound', E, 'CUSTOM action names the extension provider %q, which no meshConfig in the output or declared defines as an authorizer (%s)'),
+  'CDK8S-ISTIO-010': row('CDK8S-ISTIO-010', 'GatewayServerRouteKindMismatch', W, 'Gateway %s serves host %s with %s only, but the VirtualService has no %s routes: that traffic matches none of its rules'),
   'CDK8S-ISTIO-030': row('CDK8S-ISTIO-030', 'MultipleNamespacePeerAuthentications', E, 'The PeerAuthentications %v in namespace %q have no workload selector: istiod applies only the oldest as the %s policy and ignores the others'),
   'CDK8S-ISTIO-031': row('CDK8S-ISTIO-031', 'ExtensionProviderUnverified', W, 'CUSTOM action names the extension provider %q, but no meshConfig is in the output or declared, so whether istiod knows it cannot be checked'),
   'CDK8S-ISTIO-040': row('CDK8S-ISTIO-040', 'TelemetryProviderNotFound', E, 'The provider %q is not among the extensionProviders of %s, so istiod skips it and this telemetry is not sent'),

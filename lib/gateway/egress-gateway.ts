@@ -7,7 +7,6 @@ import {
 } from '../../imports/networking.istio.io';
 import { invalidInput } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
-import { checkMeshRoutes } from '../traffic/mesh-routes';
 import { ExternalService, ServiceProtocol, ServiceResolution } from '../traffic/service-entry';
 
 /** Props of an {@link EgressGateway}. */
@@ -128,9 +127,8 @@ export class EgressGateway extends MeshGateway {
  *
  * The routes of one host through one gateway share one VirtualService (named after the host's first
  * route): routing both the HTTP port 80 and the TLS port 443 of a host gives one object with an `http`
- * and a `tls` section. It is a mesh VirtualService for the host, so another one for the same host in the
- * chart (a `HostRoutes`, a route of the host through another egress gateway) fails the synth (istioctl
- * analyze IST0109).
+ * and a `tls` section. It is a mesh VirtualService for the host, so another one for the same host (a
+ * `HostRoutes`, a route of the host through another egress gateway) is an analyzer error (IST0109).
  *
  * The service must be one the gateway can forward to: its resolution must not be NONE (the gateway
  * would send the connection to its original destination, which is the gateway itself; use DNS, or
@@ -219,6 +217,5 @@ export class EgressRoute extends Construct {
       );
     }
     this.virtualService = shared.virtualService;
-    checkMeshRoutes(this);
   }
 }

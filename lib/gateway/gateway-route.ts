@@ -1,13 +1,12 @@
 import { Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ServerProtocol } from './gateway-server';
 import type { IngressGateway } from './ingress-gateway';
 import {
   VirtualService, VirtualServiceSpec, VirtualServiceSpecHttp, VirtualServiceSpecTls,
 } from '../../imports/networking.istio.io';
 import { istioDuration } from '../core/duration';
 import { formatInputError, invalidInput } from '../core/errors';
-import { checkHostname, hostCoveredBy, parseServiceHost } from '../core/hostnames';
+import { checkHostname, parseServiceHost } from '../core/hostnames';
 import { checkDnsLabel } from '../core/names';
 import { checkPort } from '../core/ports';
 import { checkServiceHost, checkSubsetName } from '../traffic/checks';
@@ -44,8 +43,8 @@ export interface GatewayRouteDestination {
   readonly port?: number;
   /**
    * Subset of the host: a `Subset` (added to the host's shared DestinationRule, see `TrafficHost`) or
-   * the name of one that another construct defines. Either way synth fails when no DestinationRule of
-   * the chart defines it for the host (istioctl analyze IST0101: requests would fail with 503).
+   * the name of one that another construct (or object) defines. The analyzer reports a subset no
+   * DestinationRule of the host defines (IST0101, an error: requests would fail with 503).
    *
    * When the host has mesh routes to subsets (a `CanaryRelease`, a `HostRoutes` route with `to`), give
    * a subset or `applyHostRoutes`: those routes live in the host's mesh-bound VirtualService, which a
@@ -58,7 +57,10 @@ export interface GatewayRouteDestination {
 
 /** Options of {@link IngressGateway.addRoute}. */
 export interface GatewayRouteOptions {
-  /** Hosts routed; each must be served by a server of the gateway (IST0132). */
+  /**
+   * Hosts routed; each should be served by a server of the gateway for this kind of route (the
+   * analyzer warns otherwise: IST0132, CDK8S-ISTIO-010).
+   */
   readonly hosts: string[];
   /** Where the traffic goes. */
   readonly destination: GatewayRouteDestination;
@@ -110,9 +112,10 @@ export interface GatewayRouteProps extends GatewayRouteOptions {
 
 /**
  * A `networking.istio.io/v1` VirtualService bound to one gateway (`gateways: [<ns>/<name>]`) that routes
- * its hosts to one destination. Every host must be served by a server of the gateway of the matching kind
- * (HTTP/HTTPS for HTTP routes, TLS for passthrough): istioctl reports IST0132 otherwise, and the route
- * would never receive traffic. Checked at synth, so servers added later count.
+ * its hosts to one destination. Every host should be served by a server of the gateway of the matching
+ * kind (HTTP/HTTPS for HTTP routes, TLS passthrough for passthrough routes), else the route never
+ * receives traffic: the analyzer (`MeshAnalyzer`, run by `MeshApp`) reads the Gateway object as
+ * synthesized and warns (IST0132, CDK8S-ISTIO-010), so servers added later, and escape hatches, count.
  *
  * The VirtualService is bound to the gateway only, and a host's mesh VirtualService (`CanaryRelease`
  * weights and matches, `HostRoutes`) to `mesh` only, so the gateway does not apply the host's routes by
@@ -206,14 +209,9 @@ export class GatewayRoute extends Construct {
     const destNamespace = trafficNamespace(this, dest.host, dest.namespace ?? (implied === undefined ? props.namespace : undefined),
       [{ field: 'destination.subset', subset: dest.subset }]);
     this.destinationHost = parseServiceHost(dest.host, destNamespace)?.fqdn ?? dest.host;
-    if (subsetName !== undefined) {
-      // The subset belongs to the host's shared DestinationRule, which checks IST0101 for this route too.
-      const trafficHost = TrafficHost.of(this, dest.host, destNamespace);
-      if (dest.subset instanceof Subset) {
-        trafficHost._addSubset(this, dest.subset, 'destination.subset');
-      } else {
-        trafficHost._requireSubset(this, subsetName, 'destination.subset');
-      }
+    if (dest.subset instanceof Subset) {
+      // The subset belongs to the host's shared DestinationRule.
+      TrafficHost.of(this, dest.host, destNamespace)._addSubset(this, dest.subset, 'destination.subset');
     }
     const destination = { host: this.destinationHost, ...port, ...(subsetName !== undefined ? { subset: subsetName } : {}) };
     if (kind === GatewayRouteKind.HTTP) {
@@ -227,7 +225,6 @@ export class GatewayRoute extends Construct {
       metadata: { name: this.name, namespace: this.namespace },
       spec: Lazy.any({ produce: () => this.toSpec() }) as unknown as VirtualServiceSpec,
     });
-    this.node.addValidation({ validate: () => this.uncoveredHosts(gateway, kind) });
     const canonical = canonicalHost(this.destinationHost, destNamespace);
     if (applyHostRoutes) {
       this.appliedHost = canonical;
@@ -293,22 +290,6 @@ export class GatewayRoute extends Construct {
     return errors;
   }
 
-  /** IST0132: every host must be served by a server of the gateway, of the route's kind. */
-  private uncoveredHosts(gateway: IngressGateway, kind: GatewayRouteKind): string[] {
-    const servers = gateway._servers.filter((s) => (kind === GatewayRouteKind.HTTP ? s.protocol !== ServerProtocol.TLS : s.protocol === ServerProtocol.TLS));
-    const errors: string[] = [];
-    for (const host of this.hosts) {
-      const covered = servers.some((s) => s.hosts.some((h) => this.namespaceMatches(h.namespace, gateway.namespace) && hostCoveredBy(host, h.dnsName)));
-      if (!covered) {
-        const served = servers.flatMap((s) => s.spec.hosts);
-        errors.push(formatInputError('', 'hosts', host,
-          `is not served by any ${kind === GatewayRouteKind.HTTP ? 'HTTP/HTTPS' : 'TLS passthrough'} server of gateway ${gateway.gatewayRef} for a VirtualService in namespace "${this.namespace}" (IST0132 VirtualServiceHostNotFoundInGateway; served: ${JSON.stringify(served)})`,
-          `add a server for "${host}" to the gateway, or route only hosts it serves`));
-      }
-    }
-    return errors;
-  }
-
   /**
    * A gateway route is bound to its gateway only, and a host's mesh VirtualService (a CanaryRelease's
    * weighted and match routes) is bound to `mesh` only: a gateway route to the host without a subset
@@ -327,15 +308,5 @@ export class GatewayRoute extends Construct {
       `is missing while host ${this.destinationHost} has mesh routes to subsets from ${names}: those routes apply to sidecars only (gateways: mesh), `
       + 'so this gateway route would send ingress traffic to every version of the Service, ignoring the canary weights and matches',
       'set applyHostRoutes: true so the gateway applies the host\'s routes too, or give destination.subset (e.g. the stable subset) to pin ingress traffic to one version')];
-  }
-
-  private namespaceMatches(serverNamespace: string | undefined, gatewayNamespace: string): boolean {
-    if (serverNamespace === undefined || serverNamespace === '*') {
-      return true;
-    }
-    if (serverNamespace === '.') {
-      return this.namespace === gatewayNamespace;
-    }
-    return serverNamespace === this.namespace;
   }
 }

@@ -323,15 +323,6 @@ export abstract class MeshGateway extends Construct {
     }
   }
 
-  /**
-   * The servers added so far, as rendered into the Gateway (copies); `toGatewaySpec()` shows them as
-   * synthesized.
-   * @internal
-   */
-  public get _servers(): RenderedServer[] {
-    return this.rendered.map((s) => JSON.parse(JSON.stringify(s)));
-  }
-
   /** The Gateway resource, once a server has been added. */
   public get gateway(): Gateway | undefined {
     return this.gatewayResource;

@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Lazy } from 'cdk8s';
+import { Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { formatInputError, invalidInput, show } from '../core/errors';
 import { parseServiceHost } from '../core/hostnames';
@@ -8,7 +8,7 @@ import {
   VirtualService, VirtualServiceSpec, VirtualServiceSpecHttp, VirtualServiceSpecHttpFault, VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpRetries,
 } from '../../imports/networking.istio.io';
 import { checkCounter, checkServiceHost } from './checks';
-import { canonicalHost, checkMeshRoutes, definedSubsets } from './mesh-routes';
+import { canonicalHost } from './mesh-routes';
 import { ClientTlsMode, TrafficPolicyParts } from './policy';
 import { Subset } from './subset';
 
@@ -18,7 +18,7 @@ import { Subset } from './subset';
  */
 export interface HostRouteDestination {
   /**
-   * The subset; it must be one that was added to the host (analyzer IST0101).
+   * The subset; a DestinationRule of the host must define it (the analyzer reports IST0101 otherwise).
    * @default the whole host, no subset
    */
   readonly subset?: string;
@@ -78,13 +78,6 @@ interface SubsetEntry {
 
 interface RouteEntry {
   readonly route: HostHttpRoute;
-  readonly owner: IConstruct;
-  readonly field: string;
-}
-
-/** A subset some construct sends traffic to (a route here, or a gateway route), which must be defined. */
-interface SubsetRef {
-  readonly subset: string;
   readonly owner: IConstruct;
   readonly field: string;
 }
@@ -198,10 +191,11 @@ export function trafficNamespace(scope: IConstruct, host: string, given: string 
  * - HTTP routes: matched routes in the order they were added, then the one default (catch-all) route
  *   last, so no route is unreachable (IST0130). A second default route is an error.
  *
- * The DestinationRule exists once a subset or policy is added; the VirtualService once a route is. At
- * synth, every subset a route (or a gateway route) targets must be defined (IST0101), and no other mesh
- * VirtualService of the chart may route the host (IST0109). Both objects are named after the host:
- * `reviews` for `reviews.<its namespace>.svc.cluster.local`, `api-example-com` for `api.example.com`.
+ * The DestinationRule exists once a subset or policy is added; the VirtualService once a route is. Both
+ * objects are named after the host: `reviews` for `reviews.<its namespace>.svc.cluster.local`,
+ * `api-example-com` for `api.example.com`. What other objects say about the host (a subset a route
+ * names that no DestinationRule defines, IST0101; another mesh VirtualService for the host, IST0109) is
+ * the analyzer's to find (`MeshAnalyzer`, run by `MeshApp`), since it sees every object of the output.
  */
 export class TrafficHost extends Construct {
   /**
@@ -257,7 +251,6 @@ export class TrafficHost extends Construct {
   private readonly hostPolicy = new Map<string, Leaf>();
   private readonly subsetEntries = new Map<string, SubsetEntry>();
   private readonly routes: RouteEntry[] = [];
-  private readonly subsetRefs: SubsetRef[] = [];
   private _destinationRule?: DestinationRule;
   private _virtualService?: VirtualService;
 
@@ -268,7 +261,6 @@ export class TrafficHost extends Construct {
     this.resourceName = resourceNameFor(canonical, namespace);
     this.spellings.add(host);
     this.node.addValidation({ validate: () => this.validateHost() });
-    checkMeshRoutes(chart);
   }
 
   /**
@@ -388,15 +380,6 @@ export class TrafficHost extends Construct {
   }
 
   /**
-   * Records that `owner` sends traffic to subset `subset` of this host (e.g. a gateway route), so that
-   * synth fails when no DestinationRule of the chart defines it (IST0101).
-   * @internal
-   */
-  public _requireSubset(owner: IConstruct, subset: string, field: string): void {
-    this.subsetRefs.push({ subset, owner, field });
-  }
-
-  /**
    * The routes of this host's mesh VirtualService that pick subsets (a CanaryRelease's weighted and
    * match routes, a HostRoutes route with `to`), by the construct and prop that added them. A gateway
    * route to the host without a subset bypasses them.
@@ -404,11 +387,6 @@ export class TrafficHost extends Construct {
    */
   public _subsetRoutes(): Array<{ readonly owner: IConstruct; readonly field: string }> {
     return this.routes.filter((r) => r.route.destinations.some((d) => d.subset !== undefined)).map(({ owner, field }) => ({ owner, field }));
-  }
-
-  /** The construct that added the first route names the VirtualService in chart-wide errors. @internal */
-  public _ownerPathOf(object: ApiObject): string | undefined {
-    return object === this._virtualService && this.routes.length > 0 ? this.routes[0].owner.node.path : undefined;
   }
 
   /** The DestinationRule spec as synthesized, or undefined when nothing asked for one. */
@@ -498,25 +476,9 @@ export class TrafficHost extends Construct {
     }
   }
 
+  /** Two hosts of the chart whose objects would get one name in one namespace. */
   private validateHost(): string[] {
     const errors: string[] = [];
-    // IST0101: a route to a subset no DestinationRule defines fails every request with 503 (NR).
-    const refs: SubsetRef[] = [
-      ...this.routes.flatMap(({ route, owner, field }) => route.destinations.flatMap((d, i) =>
-        d.subset === undefined ? [] : [{ subset: d.subset, owner, field: `${field}.destinations[${i}].subset` }])),
-      ...this.subsetRefs,
-    ];
-    const missing = refs.filter((r) => !this.subsetEntries.has(r.subset));
-    if (missing.length > 0) {
-      // A DestinationRule another construct (or an L1 object) wrote for the host counts too.
-      const elsewhere = new Set(definedSubsets(Chart.of(this), this.canonicalHost));
-      const defined = [...new Set([...this.subsetNames, ...elsewhere])];
-      for (const r of missing.filter((m) => !elsewhere.has(m.subset))) {
-        errors.push(formatInputError(r.owner.node.path, r.field, r.subset,
-          `is not defined by any DestinationRule of host ${this.host} (istioctl analyze IST0101; requests would fail with 503)`,
-          `add the subset to the host (defined: ${defined.join(', ') || 'none'})`));
-      }
-    }
     for (const other of TrafficHost.all(this)) {
       if (other !== this && other.namespace === this.namespace && other.resourceName === this.resourceName) {
         errors.push(formatInputError(this.node.path, 'metadata.name', this.resourceName,

@@ -58,7 +58,7 @@ describe('bin/cdk8s-istio.js', () => {
     const found = cli(['analyze', 'test/cli/fixtures/duplicate.yaml']);
     expect(found.status).toBe(1);
     expect(found.stdout).toMatch(/^Error \[CDK8S-ISTIO-001\] \(VirtualService shop\/reviews test\/cli\/fixtures\/duplicate\.yaml:18\) /);
-    expect(found.stderr).toMatch(/^Analyzed 3 objects from 1 file with \d+ checks: 1 error, 0 warnings, 0 info\.\n$/);
+    expect(found.stderr).toMatch(/^Analyzed 4 objects from 1 file with \d+ checks: 1 error, 0 warnings, 0 info\.\n$/);
 
     const clean = cli(['validate', '-o', 'json', '-'], 'apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: { name: default, namespace: istio-system }\nspec: { mtls: { mode: STRICT } }\n');
     expect(clean.status).toBe(0);

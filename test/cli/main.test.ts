@@ -122,7 +122,7 @@ describe('cdk8s-istio: reading files', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('Error [CDK8S-ISTIO-001] (VirtualService shop/reviews <stdin>:18) VirtualService shop/reviews is written 2 times (<stdin>:7, <stdin>:18); a cluster keeps only the last one applied. '
       + 'Fix: give each object its own name, or let one construct own it (two constructs that configure one host share one TrafficHost)\n');
-    expect(result.stderr).toBe(`Analyzed 5 objects from 2 files with ${CHECKS} checks: 1 error, 0 warnings, 0 info.\n`);
+    expect(result.stderr).toBe(`Analyzed 6 objects from 2 files with ${CHECKS} checks: 1 error, 0 warnings, 0 info.\n`);
     // AND - given twice is an input error
     expect(run(['analyze', '-', '-'], '').stderr).toContain('cdk8s-istio: -: standard input is given twice\n');
   });
@@ -179,7 +179,7 @@ describe('cdk8s-istio analyze', () => {
       code: 1,
       stdout: `Error [CDK8S-ISTIO-001] (VirtualService shop/reviews ${F}/duplicate.yaml:18) VirtualService shop/reviews is written 2 times (${F}/duplicate.yaml:7, ${F}/duplicate.yaml:18); `
         + 'a cluster keeps only the last one applied. Fix: give each object its own name, or let one construct own it (two constructs that configure one host share one TrafficHost)\n',
-      stderr: `Analyzed 3 objects from 1 file with ${CHECKS} checks: 1 error, 0 warnings, 0 info.\n`,
+      stderr: `Analyzed 4 objects from 1 file with ${CHECKS} checks: 1 error, 0 warnings, 0 info.\n`,
     });
   });
 
@@ -320,7 +320,14 @@ describe('cdk8s-istio analyze', () => {
     expect(result.stderr).toMatch(/^Analyzed 4 objects from 1 file/);
   });
 
-  test.todo('ist0101-missing-subset.yaml: IST0101 on VirtualService shop/reviews (spec.http[0].route[0].destination.subset, line 42) once the VirtualService checks land');
+  test('ist0101-missing-subset.yaml: IST0101 on the route to subset v3, at its line; exit 1', () => {
+    // GIVEN the fixture WHEN analyzed (its subsets select no pods either: IST0173, suppressed here)
+    const result = run(['analyze', '--suppress', 'IST0173', `${F}/ist0101-missing-subset.yaml`]);
+    // THEN
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe(`Error [IST0101] (VirtualService shop/reviews ${F}/ist0101-missing-subset.yaml:42) Referenced host+subset in destinationrule not found: "reviews+v3" `
+      + '(spec.http[0].route[0].destination.subset). Fix: add subset "v3" to the DestinationRule of reviews.shop.svc.cluster.local (defined: v1, v2), or route to one it defines\n');
+  });
 });
 
 describe('cdk8s-istio validate', () => {

@@ -1,7 +1,8 @@
 import { Duration } from 'cdk8s';
 import { EgressGateway, EgressRoute, Environment, ExternalService, HostRoutes, MeshControlPlane, ServiceProtocol } from '../../lib';
 import { expectValidManifests } from '../support/validate';
-import { find, meshChart, synth, synthError, thrown } from './support';
+import { find, meshChart, synth, thrown } from './support';
+import { findingsOf } from '../support/charts';
 
 function setup(env = Environment.PROD) {
   const chart = meshChart(env);
@@ -77,8 +78,16 @@ describe('EgressGateway', () => {
     expect([route.host, route.port, route.gatewayPort, route.name, route.namespace]).toStrictEqual(['api.stripe.com', 443, 443, 'stripe', 'istio-egress']);
     expect(route.virtualService.name).toBe('stripe');
     new HostRoutes(chart, 'stripe-timeouts', { host: 'api.stripe.com', namespace: 'payments', routes: [{ timeout: Duration.seconds(3) }] });
-    expect(synthError(chart)).toContain('host: "api.stripe.com" is routed by mesh VirtualServices in namespaces istio-egress and payments: '
-      + 'stripe (prod/egress-gateway/stripe) and api-stripe-com (istioctl analyze IST0109');
+    expect(findingsOf(chart, 'IST0109')).toStrictEqual([
+      'Error [IST0109] (VirtualService istio-egress/stripe) The VirtualServices istio-egress/stripe,payments/api-stripe-com associated with mesh gateway '
+        + 'define the same host */api.stripe.com which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a '
+        + 'single resource (spec.hosts[0]). Fix: route api.stripe.com from one VirtualService (merge the rules of payments/api-stripe-com into it), or bind all '
+        + 'but one to gateways or give them exportTo that do not overlap [construct prod/egress-gateway/stripe]',
+      'Error [IST0109] (VirtualService payments/api-stripe-com) The VirtualServices istio-egress/stripe,payments/api-stripe-com associated with mesh gateway '
+        + 'define the same host */api.stripe.com which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a '
+        + 'single resource (spec.hosts[0]). Fix: route api.stripe.com from one VirtualService (merge the rules of istio-egress/stripe into it), or bind all but '
+        + 'one to gateways or give them exportTo that do not overlap [construct prod/traffic-host-payments-api.stripe.com/VirtualService]',
+    ]);
   });
 
   test('rejects a host routed twice, an unknown port, an opaque TCP port and a wildcard host', () => {

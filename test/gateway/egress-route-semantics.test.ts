@@ -1,5 +1,5 @@
 import { EgressGateway, Environment, ExternalService, MeshControlPlane, ServiceProtocol, ServiceResolution } from '../../lib';
-import { all, find, meshChart, synthValid, errorOf } from '../support/charts';
+import { all, find, findingsOf, meshChart, synthValid, errorOf } from '../support/charts';
 
 function setup() {
   const chart = meshChart(Environment.PROD);
@@ -105,6 +105,9 @@ describe('EgressRoute: HTTP 80 and TLS 443 of one host', () => {
     expect(find(objects, 'DestinationRule', 'egress-gateway', 'istio-egress').spec.subsets).toStrictEqual([{ name: 'cnn-http' }, { name: 'cnn-tls' }]);
     expect(find(objects, 'Gateway', 'egress-gateway', 'istio-egress').spec.servers.map((s: any) => [s.port.number, s.hosts]))
       .toStrictEqual([[80, ['edition.cnn.com']], [443, ['edition.cnn.com']]]);
+    expect(findingsOf(chart, 'IST0109')).toStrictEqual([]);
+    // The VirtualService's hosts are served by the gateway, with the route kinds its servers take.
+    expect([...findingsOf(chart, 'IST0132'), ...findingsOf(chart, 'CDK8S-ISTIO-010')]).toStrictEqual([]);
   });
 
   test('the same host through two egress gateways is still two mesh VirtualServices (IST0109)', () => {
@@ -112,6 +115,15 @@ describe('EgressRoute: HTTP 80 and TLS 443 of one host', () => {
     const other = new EgressGateway(chart, 'egress-b', { namespace: 'istio-egress-b' });
     egress.routeExternalHost('cnn-http', { service, port: 80 });
     other.routeExternalHost('cnn-tls', { service, port: 443 });
-    expect(errorOf(() => synthValid(chart))).toContain('host: "edition.cnn.com" is routed by mesh VirtualServices in namespaces istio-egress and istio-egress-b');
+    expect(findingsOf(chart, 'IST0109')).toStrictEqual([
+      'Error [IST0109] (VirtualService istio-egress/cnn-http) The VirtualServices istio-egress-b/cnn-tls,istio-egress/cnn-http associated with mesh gateway '
+        + 'define the same host */edition.cnn.com which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a '
+        + 'single resource (spec.hosts[0]). Fix: route edition.cnn.com from one VirtualService (merge the rules of istio-egress-b/cnn-tls into it), or bind all '
+        + 'but one to gateways or give them exportTo that do not overlap [construct prod/egress-gateway/cnn-http]',
+      'Error [IST0109] (VirtualService istio-egress-b/cnn-tls) The VirtualServices istio-egress-b/cnn-tls,istio-egress/cnn-http associated with mesh gateway '
+        + 'define the same host */edition.cnn.com which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a '
+        + 'single resource (spec.hosts[0]). Fix: route edition.cnn.com from one VirtualService (merge the rules of istio-egress/cnn-http into it), or bind all '
+        + 'but one to gateways or give them exportTo that do not overlap [construct prod/egress-b/cnn-tls]',
+    ]);
   });
 });

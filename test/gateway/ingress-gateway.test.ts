@@ -293,15 +293,19 @@ describe('routes (VirtualService bound to the gateway)', () => {
     gw.addRoute('b', { hosts: ['b.example.org'], destination: { host: 'b.apps.svc.cluster.local' } });
     gw.addServer(GatewayServer.http({ hosts: ['b.example.org'] }));
     expectValidManifests(synth(chart));
+    expect(findingsOf(chart, 'IST0132')).toStrictEqual([]);
+    expect(findingsOf(chart, 'CDK8S-ISTIO-010')).toStrictEqual([]);
   });
 
-  test('IST0132: a host no server serves fails at synth', () => {
+  test('IST0132: the analyzer warns about a host no server serves', () => {
     const chart = meshChart();
     const gw = new IngressGateway(chart, 'gw', { servers: [HTTPS] });
     gw.addRoute('shop', { hosts: ['shop.example.com'], destination: { host: 'shop.apps.svc.cluster.local' } });
-    expect(synthError(chart)).toContain('[prod/gw/shop] hosts: "shop.example.com" is not served by any HTTP/HTTPS server of gateway istio-ingress/gw for a VirtualService '
-      + 'in namespace "istio-ingress" (IST0132 VirtualServiceHostNotFoundInGateway; served: ["bookinfo.example.com","bookinfo.example.com"]). '
-      + 'Fix: add a server for "shop.example.com" to the gateway, or route only hosts it serves');
+    expect(findingsOf(chart, 'IST0132')).toStrictEqual([
+      'Warning [IST0132] (VirtualService istio-ingress/shop) one or more host [shop.example.com] defined in VirtualService istio-ingress/shop not found in '
+        + 'Gateway istio-ingress/gw (spec.gateways[0]). Fix: add a server for the host to istio-ingress/gw, or bind the VirtualService to a Gateway that serves '
+        + 'it (server hosts of istio-ingress/gw: ["bookinfo.example.com"]) [construct prod/gw/shop]',
+    ]);
   });
 
   test('IST0132: the namespace part of a server host limits which VirtualServices it serves', () => {
@@ -309,16 +313,24 @@ describe('routes (VirtualService bound to the gateway)', () => {
     const gw = new IngressGateway(chart, 'gw', { servers: [GatewayServer.http({ hosts: ['team-a/app.example.com'] })] });
     gw.addRoute('ok', { hosts: ['app.example.com'], namespace: 'team-a', destination: { host: 'app.team-a.svc.cluster.local' } });
     gw.addRoute('wrong-ns', { hosts: ['app.example.com'], namespace: 'team-b', destination: { host: 'app.team-a.svc.cluster.local' } });
-    const error = synthError(chart);
-    expect(error).toContain('[prod/gw/wrong-ns] hosts: "app.example.com" is not served');
-    expect(error).not.toContain('[prod/gw/ok]');
+    expect(findingsOf(chart, 'IST0132')).toStrictEqual([
+      'Warning [IST0132] (VirtualService team-b/wrong-ns) one or more host [app.example.com] defined in VirtualService team-b/wrong-ns not found in Gateway '
+        + 'istio-ingress/gw (spec.gateways[0]). Fix: add a server for the host to istio-ingress/gw, or bind the VirtualService to a Gateway that serves it '
+        + '(server hosts of istio-ingress/gw: ["team-a/app.example.com"]; a host with a namespace part is served to VirtualServices of that namespace only, and '
+        + 'this one is in team-b) [construct prod/gw/wrong-ns]',
+    ]);
   });
 
-  test('IST0132: an HTTP route does not count a passthrough server', () => {
+  test('CDK8S-ISTIO-010: the analyzer warns about an HTTP route whose host only a passthrough server serves', () => {
     const chart = meshChart();
     const gw = new IngressGateway(chart, 'gw', { servers: [GatewayServer.tlsPassthrough({ hosts: ['db.example.com'] })] });
     gw.addRoute('db', { hosts: ['db.example.com'], destination: { host: 'db.data.svc.cluster.local' } });
-    expect(synthError(chart)).toContain('is not served by any HTTP/HTTPS server of gateway');
+    expect(findingsOf(chart, 'IST0132')).toStrictEqual([]);
+    expect(findingsOf(chart, 'CDK8S-ISTIO-010')).toStrictEqual([
+      'Warning [CDK8S-ISTIO-010] (VirtualService istio-ingress/db) Gateway istio-ingress/gw serves host db.example.com with TLS passthrough servers only, '
+        + 'but the VirtualService has no tls routes: that traffic matches none of its rules (spec.hosts[0]). Fix: add tls routes for db.example.com, or serve '
+        + 'the host with a server of the kind the routes are for (e.g. HTTPS with TLS termination for http routes) [construct prod/gw/db]',
+    ]);
   });
 
   test('route input is checked', () => {
@@ -350,10 +362,14 @@ describe('route destinations: hosts and subsets like TrafficHost', () => {
       .toBe('[prod/gw/r3] destination.namespace: "other" differs from the namespace of the destination ("shop"). Fix: leave destination.namespace out or set it to "shop"');
   });
 
-  test('IST0101: a subset name no DestinationRule defines fails at synth, naming the route', () => {
+  test('IST0101: the analyzer reports a subset name no DestinationRule defines, on the route', () => {
     const chart = meshChart();
     gatewayIn(chart).addRoute('cart', { hosts: ['bookinfo.example.com'], destination: { host: 'cart', namespace: 'shop', subset: 'nope' } });
-    expect(synthError(chart)).toContain('[prod/gw/cart] destination.subset: "nope" is not defined by any DestinationRule of host cart (istioctl analyze IST0101');
+    expect(findingsOf(chart, 'IST0101').filter((f) => f.includes('host+subset'))).toStrictEqual([
+      'Error [IST0101] (VirtualService istio-ingress/cart) Referenced host+subset in destinationrule not found: "cart.shop.svc.cluster.local+nope" '
+        + '(spec.http[0].route[0].destination.subset). Fix: add a DestinationRule for cart.shop.svc.cluster.local with subset "nope" (visible from namespace '
+        + 'istio-ingress), or route to the whole host (no subset) [construct prod/gw/cart]',
+    ]);
   });
 
   test('a subset name some other construct defines, or a Subset the route adds to the host\'s shared DestinationRule', () => {
@@ -369,6 +385,7 @@ describe('route destinations: hosts and subsets like TrafficHost', () => {
     expectValidManifests(objects);
     expect(find(objects, 'DestinationRule', 'cart', 'shop').spec.subsets.map((s: { name: string }) => s.name)).toStrictEqual(['v1', 'v2', 'beta']);
     expect(find(objects, 'VirtualService', 'beta', 'istio-ingress').spec.http[0].route[0].destination).toStrictEqual({ host: 'cart.shop.svc.cluster.local', subset: 'beta' });
+    expect(findingsOf(chart, 'IST0101').filter((f) => f.includes('host+subset'))).toStrictEqual([]);
   });
 
   test('a subset name that is no DNS label', () => {

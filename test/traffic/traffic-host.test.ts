@@ -5,6 +5,7 @@ import {
   CanaryRelease, CircuitBreaker, ClientTls, ClientTlsMode, DestinationPolicy, Environment, HostRoutes, HttpMatch, Subset, TrafficHost,
 } from '../../lib';
 import { all, errorOf, meshChart, one, reviews, synthValid } from './support';
+import { findingsOf } from '../support/charts';
 
 const v1 = Subset.fromLabels('v1', { app: 'reviews', version: 'v1' });
 const v2 = Subset.fromLabels('v2', { app: 'reviews', version: 'v2' });
@@ -161,12 +162,16 @@ describe('TrafficHost conflicts name both constructs', () => {
 });
 
 describe('TrafficHost rules', () => {
-  test('IST0101: a route to a subset the DestinationRule does not define fails at synth', () => {
+  test('IST0101: the analyzer reports a route to a subset the DestinationRule does not define', () => {
     const chart = meshChart();
     const host = TrafficHost.of(chart, 'reviews', 'bookinfo');
+    host._addSubset(chart, v1, 'stable');
     host._addHttpRoute(chart, { destinations: [{ subset: 'v3' }] }, 'route');
-    const msg = errorOf(() => Testing.synth(chart));
-    expect(msg).toContain('[prod] route.destinations[0].subset: "v3" is not defined by any DestinationRule of host reviews (istioctl analyze IST0101');
+    expect(findingsOf(chart, 'IST0101').filter((f) => f.includes('host+subset'))).toStrictEqual([
+      'Error [IST0101] (VirtualService bookinfo/reviews) Referenced host+subset in destinationrule not found: "reviews+v3" '
+        + '(spec.http[0].route[0].destination.subset). Fix: add subset "v3" to the DestinationRule of reviews.bookinfo.svc.cluster.local (defined: v1), or route '
+        + 'to one it defines [construct prod/traffic-host-bookinfo-reviews.bookinfo.svc.cluster.local/VirtualService]',
+    ]);
   });
 
   test('IST0101: a subset defined by a DestinationRule another construct wrote counts', () => {
@@ -181,6 +186,7 @@ describe('TrafficHost rules', () => {
       { route: [{ destination: { host: 'reviews', subset: 'v3' } }] },
     ]);
     expect(all(objs, 'DestinationRule').map((o) => o.metadata.name)).toStrictEqual(['reviews-by-hand']);
+    expect(findingsOf(chart, 'IST0101').filter((f) => f.includes('host+subset'))).toStrictEqual([]);
   });
 
   test('IST0109: a host routed by a mesh VirtualService of any construct, in any namespace', () => {
@@ -195,10 +201,18 @@ describe('TrafficHost rules', () => {
       metadata: { name: 'reviews-edge', namespace: 'frontend' },
       spec: { hosts: ['reviews.bookinfo.svc.cluster.local'], gateways: ['istio-ingress/gw'], http: [{ route: [{ destination: { host: 'reviews.bookinfo.svc.cluster.local' } }] }] },
     });
-    const msg = errorOf(() => Testing.synth(chart));
-    expect(msg).toContain('[prod/b] host: "reviews.bookinfo.svc.cluster.local" is routed by mesh VirtualServices in namespaces bookinfo and frontend: '
-      + 'reviews (prod/a) and reviews-frontend (istioctl analyze IST0109');
-    expect(msg).not.toContain('reviews-edge');
+    // THEN both mesh VirtualServices are reported, not the one bound to a gateway only
+    expect(findingsOf(chart, 'IST0109')).toStrictEqual([
+      'Error [IST0109] (VirtualService bookinfo/reviews) The VirtualServices bookinfo/reviews,frontend/reviews-frontend associated with mesh gateway define '
+        + 'the same host */reviews.bookinfo.svc.cluster.local which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices '
+        + 'into a single resource (spec.hosts[0]). Fix: route reviews.bookinfo.svc.cluster.local from one VirtualService (merge the rules of '
+        + 'frontend/reviews-frontend into it), or bind all but one to gateways or give them exportTo that do not overlap [construct '
+        + 'prod/traffic-host-bookinfo-reviews.bookinfo.svc.cluster.local/VirtualService]',
+      'Error [IST0109] (VirtualService frontend/reviews-frontend) The VirtualServices bookinfo/reviews,frontend/reviews-frontend associated with mesh '
+        + 'gateway define the same host */reviews.bookinfo.svc.cluster.local which can lead to undefined behavior. This can be fixed by merging the conflicting '
+        + 'VirtualServices into a single resource (spec.hosts[0]). Fix: route reviews.bookinfo.svc.cluster.local from one VirtualService (merge the rules of '
+        + 'bookinfo/reviews into it), or bind all but one to gateways or give them exportTo that do not overlap [construct prod/b]',
+    ]);
   });
 
   test('V6: the host "*" is rejected', () => {

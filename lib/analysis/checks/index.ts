@@ -33,6 +33,12 @@ import { sidecarSelector } from './sidecar-selector';
 import { telemetryDefaultSelector } from './telemetry-default-selector';
 import { telemetryProviders } from './telemetry-providers';
 import { telemetrySelector } from './telemetry-selector';
+import { virtualServiceConflictingMeshGatewayHosts } from './virtualservice-conflictingmeshgatewayhosts';
+import { virtualServiceDestinationHosts } from './virtualservice-destinationhosts';
+import { virtualServiceDestinationRules } from './virtualservice-destinationrules';
+import { virtualServiceGateways } from './virtualservice-gateways';
+import { virtualServiceJwtClaimRoute } from './virtualservice-jwtclaimroute';
+import { virtualServiceUnreachableRules } from './virtualservice-unreachablerules';
 import { webhooks } from './webhooks';
 
 export const ALL_CHECKS: readonly Check[] = [
@@ -68,4 +74,10 @@ export const ALL_CHECKS: readonly Check[] = [
   denyWidensOnTcp,
   extensionProviders,
   blockedCidrs,
+  virtualServiceGateways,
+  virtualServiceDestinationHosts,
+  virtualServiceDestinationRules,
+  virtualServiceConflictingMeshGatewayHosts,
+  virtualServiceUnreachableRules,
+  virtualServiceJwtClaimRoute,
 ];
