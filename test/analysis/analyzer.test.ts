@@ -129,3 +129,12 @@ describe('ExternalResources', () => {
     expect(errorOf(() => new ExternalResources(meshChart(), 'outside', props as any))).toBe(message);
   });
 });
+
+describe('README', () => {
+  test('lists every check with its codes', () => {
+    const readme = require('fs').readFileSync(require('path').join(__dirname, '../../README.md'), 'utf8') as string;
+    for (const check of MeshAnalyzer.checks()) {
+      expect(readme).toContain(`| \`${check.name}\` | ${check.codes.join(', ')} | ${check.description} |`);
+    }
+  });
+});
