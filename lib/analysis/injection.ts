@@ -108,9 +108,13 @@ export function podInAmbientMode(ctx: AnalysisContext, pod: PodInfo): boolean {
   return pod.labels[DATAPLANE_MODE_LABEL] === 'ambient' || namespaceInAmbientMode(namespaceLabels(ctx, pod.namespace));
 }
 
-/** Whether the pod template already has an `istio-proxy` container with an image (injected by hand, or `image: auto`). */
+/**
+ * Whether the pod template already has an `istio-proxy` container with an image (injected by hand, or
+ * `image: auto`), among its containers or, as a native sidecar, its init containers.
+ */
 export function hasProxyContainer(pod: PodInfo): boolean {
-  return containersOf(pod).some((c) => c.name === 'istio-proxy' && typeof c.image === 'string' && c.image !== '');
+  const init = Array.isArray(pod.spec.initContainers) ? pod.spec.initContainers.filter(isRecord) : [];
+  return [...containersOf(pod), ...init].some((c) => c.name === 'istio-proxy' && typeof c.image === 'string' && c.image !== '');
 }
 
 /** The containers of a pod template that are records. */

@@ -15,39 +15,30 @@
  * create), the pod counts as in the mesh: the benefit of the doubt, not a finding.
  */
 import { AnalysisContext } from '../context';
+import { DATAPLANE_MODE_LABEL, hasProxyContainer, INJECTION_LABEL, namespaceObject, REVISION_LABEL, SIDECAR_INJECT } from '../injection';
 import { PodInfo } from '../pods';
-import { GK } from '../resources';
-import { arr, labelsOf } from '../check';
+import { labelsOf } from '../check';
 
 /** How a pod takes part in the mesh. */
 export type Membership = 'sidecar' | 'ambient' | 'none' | 'unknown';
-
-const INJECT = 'sidecar.istio.io/inject';
-const DATAPLANE = 'istio.io/dataplane-mode';
-
-/** Whether the pod template already carries the proxy container (a manually injected pod). */
-function hasProxy(pod: PodInfo): boolean {
-  return [...arr(pod.spec.containers), ...arr(pod.spec.initContainers)]
-    .some((c) => typeof c === 'object' && c !== null && c.name === 'istio-proxy' && typeof c.image === 'string' && c.image !== '');
-}
 
 /** How `pod` takes part in the mesh (see the file comment). */
 export function membership(ctx: AnalysisContext, pod: PodInfo): Membership {
   if (pod.owner.external) return 'unknown';
   if (pod.annotations['ambient.istio.io/redirection'] === 'enabled') return 'ambient';
-  if (hasProxy(pod)) return 'sidecar';
-  const inject = pod.labels[INJECT] ?? pod.annotations[INJECT];
+  if (hasProxyContainer(pod)) return 'sidecar';
+  const inject = pod.labels[SIDECAR_INJECT] ?? pod.annotations[SIDECAR_INJECT];
   if (inject === 'true') return 'sidecar';
-  if (pod.labels[DATAPLANE] === 'none') return 'none';
-  if (pod.labels[DATAPLANE] === 'ambient') return 'ambient';
-  const ns = ctx.find(GK.Namespace, undefined, pod.namespace)[0];
+  if (pod.labels[DATAPLANE_MODE_LABEL] === 'none') return 'none';
+  if (pod.labels[DATAPLANE_MODE_LABEL] === 'ambient') return 'ambient';
+  const ns = namespaceObject(ctx, pod.namespace);
   if (ns === undefined || ns.external) return 'unknown';
   const labels = labelsOf(ns.raw.metadata?.labels);
-  const nsInjection = labels['istio-injection'];
+  const nsInjection = labels[INJECTION_LABEL];
   if (inject !== 'false' && nsInjection !== 'disabled') {
-    if (nsInjection === 'enabled' || (labels['istio.io/rev'] ?? '') !== '' || (pod.labels['istio.io/rev'] ?? '') !== '') return 'sidecar';
+    if (nsInjection === 'enabled' || (labels[REVISION_LABEL] ?? '') !== '' || (pod.labels[REVISION_LABEL] ?? '') !== '') return 'sidecar';
   }
-  return labels[DATAPLANE] === 'ambient' ? 'ambient' : 'none';
+  return labels[DATAPLANE_MODE_LABEL] === 'ambient' ? 'ambient' : 'none';
 }
 
 /** Whether `pod` has a proxy (sidecar or ambient), or may have one. */
