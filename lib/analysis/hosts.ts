@@ -80,26 +80,27 @@ function reversed(host: string): string {
   return host.split('.').reverse().join('.');
 }
 
-/** Services by host. */
-export class ServiceRegistry {
-  private readonly exact = new Map<string, ServiceInfo[]>();
-  private readonly wildcards = new Map<string, ServiceInfo[]>();
+/**
+ * Values by host (concrete or wildcard), found by any host they can share: exact names by hash,
+ * wildcards covering a host by its label suffixes, and for a wildcard query the hosts under it by a
+ * binary search over the hosts with their labels reversed. No lookup scans the index.
+ */
+export class HostIndex<T> {
+  private readonly exact = new Map<string, T[]>();
+  private readonly wildcards = new Map<string, T[]>();
   private sortedReversed: string[] | undefined;
 
-  public add(info: ServiceInfo): void {
+  /** Adds `value` under `host` (lowercase; `*`, `*.example.com` or a concrete name). */
+  public add(host: string, value: T): void {
     this.sortedReversed = undefined;
-    if (info.host === '*') push(this.wildcards, '', info);
-    else if (info.host.startsWith('*.')) push(this.wildcards, info.host.slice(1), info);
-    else push(this.exact, info.host, info);
+    if (host === '*') push(this.wildcards, '', value);
+    else if (host.startsWith('*.')) push(this.wildcards, host.slice(1), value);
+    else push(this.exact, host, value);
   }
 
-  /**
-   * The services that define `host` (a concrete or wildcard host, already resolved) and that an object in
-   * `fromNamespace` can see: exact entries, wildcard entries covering it, and for a wildcard query the
-   * concrete hosts it covers.
-   */
-  public lookup(host: string, fromNamespace?: string): ServiceInfo[] {
-    const found: ServiceInfo[] = [...(this.exact.get(host) ?? [])];
+  /** The values whose host intersects `host` (either may be a wildcard), each once, in a stable order. */
+  public lookup(host: string): T[] {
+    const found: T[] = [...(this.exact.get(host) ?? [])];
     // Wildcard entries covering a concrete host: each label suffix ('.example.com', '.com', '').
     for (let dot = host.indexOf('.'); ; dot = host.indexOf('.', dot + 1)) {
       const suffix = dot < 0 ? '' : host.slice(dot);
@@ -107,12 +108,11 @@ export class ServiceRegistry {
       if (dot < 0) break;
     }
     if (host === '*' || host.startsWith('*.')) found.push(...this.coveredBy(host));
-    const unique = [...new Set(found)];
-    return fromNamespace === undefined ? unique : unique.filter((s) => visibleFrom(s.exportTo, s.namespace, fromNamespace));
+    return [...new Set(found)];
   }
 
   /** Hosts (concrete, and narrower wildcards) covered by the wildcard `pattern`. */
-  private coveredBy(pattern: string): ServiceInfo[] {
+  private coveredBy(pattern: string): T[] {
     if (this.sortedReversed === undefined) {
       this.sortedReversed = [
         ...[...this.exact.keys()].map((h) => `${reversed(h)}.`),
@@ -120,7 +120,7 @@ export class ServiceRegistry {
       ].sort();
     }
     const keys = this.sortedReversed;
-    const entriesOf = (key: string): ServiceInfo[] => (key.endsWith('.*')
+    const entriesOf = (key: string): T[] => (key.endsWith('.*')
       ? this.wildcards.get(`.${reversed(key.slice(0, -2))}`) ?? []
       : this.exact.get(reversed(key.slice(0, -1))) ?? []);
     if (pattern === '*') return keys.flatMap(entriesOf);
@@ -132,11 +132,30 @@ export class ServiceRegistry {
       if (keys[mid] < prefix) lo = mid + 1;
       else hi = mid;
     }
-    const out: ServiceInfo[] = [];
+    const out: T[] = [];
     for (let i = lo; i < keys.length && keys[i].startsWith(prefix); i++) {
       // `prefix` itself is the pattern's own suffix as a concrete host (`example.com` is not under `*.example.com`).
       if (keys[i] !== prefix) out.push(...entriesOf(keys[i]));
     }
     return out;
+  }
+}
+
+/** Services by host. */
+export class ServiceRegistry {
+  private readonly index = new HostIndex<ServiceInfo>();
+
+  public add(info: ServiceInfo): void {
+    this.index.add(info.host, info);
+  }
+
+  /**
+   * The services that define `host` (a concrete or wildcard host, already resolved) and that an object in
+   * `fromNamespace` can see: exact entries, wildcard entries covering it, and for a wildcard query the
+   * concrete hosts it covers.
+   */
+  public lookup(host: string, fromNamespace?: string): ServiceInfo[] {
+    const found = this.index.lookup(host);
+    return fromNamespace === undefined ? found : found.filter((s) => visibleFrom(s.exportTo, s.namespace, fromNamespace));
   }
 }

@@ -1,6 +1,6 @@
 import { arr, Check, specOf } from '../check';
 import { AnalysisContext } from '../context';
-import { hostsIntersect, resolveHost } from '../hosts';
+import { HostIndex, resolveHost } from '../hosts';
 import { push } from '../pods';
 import { GK, nsName, Resource } from '../resources';
 import { hostEntries, isMeshBound } from './virtualservice-util';
@@ -25,60 +25,6 @@ function scopesOf(vs: Resource, namespace: string): string[] {
   return [...new Set(exportTo.filter((e) => e !== '~').map((e) => (e === '.' ? namespace : e)))];
 }
 
-function reversed(host: string): string {
-  return host.split('.').reverse().join('.');
-}
-
-/**
- * The hosts of VirtualServices exported to every namespace, to find those that overlap a host (either
- * possibly a wildcard) without a scan: by exact name, by wildcard suffix, and sorted by reversed labels
- * for the hosts under a wildcard.
- */
-class GlobalHosts {
-  private readonly exact = new Map<string, HostEntry[]>();
-  private readonly wildcards = new Map<string, HostEntry[]>();
-  private readonly all: HostEntry[] = [];
-  private sorted: Array<[string, HostEntry]> = [];
-
-  public add(e: HostEntry): void {
-    this.all.push(e);
-    if (e.fqdn === '*') push(this.wildcards, '', e);
-    else if (e.fqdn.startsWith('*.')) push(this.wildcards, e.fqdn.slice(1), e);
-    else push(this.exact, e.fqdn, e);
-  }
-
-  public seal(): void {
-    this.sorted = this.all.filter((e) => e.fqdn !== '*').map((e): [string, HostEntry] => [reversed(e.fqdn), e]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  }
-
-  /** The entries whose host overlaps `host` (Istio's `host.Name.Matches`). */
-  public overlapping(host: string): HostEntry[] {
-    if (host === '*') return [...this.all];
-    const found: HostEntry[] = [...(this.exact.get(host) ?? [])];
-    const concrete = host.startsWith('*.') ? host.slice(2) : host;
-    // Wildcards that cover the host: '*.a.example.com' for 'x.a.example.com', '*.example.com', …, '*'.
-    for (let dot = concrete.indexOf('.'); ; dot = concrete.indexOf('.', dot + 1)) {
-      const suffix = dot < 0 ? '' : concrete.slice(dot);
-      found.push(...(this.wildcards.get(suffix) ?? []));
-      if (dot < 0) break;
-    }
-    if (host.startsWith('*.')) {
-      // The wildcard itself, and every host under it (concrete or wildcard).
-      found.push(...(this.wildcards.get(host.slice(1)) ?? []));
-      const prefix = `${reversed(concrete)}.`;
-      let lo = 0;
-      let hi = this.sorted.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (this.sorted[mid][0] < prefix) lo = mid + 1;
-        else hi = mid;
-      }
-      for (let i = lo; i < this.sorted.length && this.sorted[i][0].startsWith(prefix); i++) found.push(this.sorted[i][1]);
-    }
-    return [...new Set(found)].filter((e) => hostsIntersect(e.fqdn, host));
-  }
-}
-
 /**
  * Two VirtualServices bound to the mesh (no `gateways`, or `mesh` among them) that define one host for
  * the same namespaces (Istio's `virtualservice.ConflictingMeshGatewayHostsAnalyzer`, IST0109): which one
@@ -93,7 +39,8 @@ export const virtualServiceConflictingMeshGatewayHosts: Check = {
   description: 'two VirtualServices bound to the mesh that define the same host for the same namespaces',
   run(ctx) {
     const groups = new Map<string, HostEntry[]>();
-    const global = new GlobalHosts();
+    // The hosts of VirtualServices exported to every namespace, found by any host they overlap.
+    const global = new HostIndex<HostEntry>();
     // Copies of one object (same namespace and name) are one VirtualService in a cluster: CDK8S-ISTIO-001 reports them.
     const identities = new Set<string>();
     for (const vs of ctx.all(GK.VirtualService)) {
@@ -110,22 +57,21 @@ export const virtualServiceConflictingMeshGatewayHosts: Check = {
         seen.add(fqdn);
         const entry: HostEntry = { vs, index, fqdn };
         for (const scope of scopes) push(groups, `${scope}/${fqdn}`, entry);
-        if (scopes[0] === '*') global.add(entry);
+        if (scopes[0] === '*') global.add(fqdn, entry);
       }
     }
-    global.seal();
     report(ctx, groups, global);
   },
 };
 
-function report(ctx: AnalysisContext, groups: Map<string, HostEntry[]>, global: GlobalHosts): void {
+function report(ctx: AnalysisContext, groups: Map<string, HostEntry[]>, global: HostIndex<HostEntry>): void {
   const reported = new Set<string>();
   const keys = [...groups.keys()].sort();
   for (const key of keys) {
     const scope = key.slice(0, key.indexOf('/'));
     const fqdn = key.slice(scope.length + 1);
     const entries = [...groups.get(key)!];
-    if (scope !== '*') entries.push(...global.overlapping(fqdn));
+    if (scope !== '*') entries.push(...global.lookup(fqdn));
     const byVs = new Map<Resource, HostEntry>();
     for (const e of entries) if (!byVs.has(e.vs)) byVs.set(e.vs, e);
     if (byVs.size < 2) continue;
