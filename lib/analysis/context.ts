@@ -6,6 +6,7 @@
 import { parse as parseYaml } from 'yaml';
 import { isRecord } from '../core/records';
 import { exportToOf, resolveHost, ServiceInfo, ServicePort, ServiceRegistry } from './hosts';
+import { installedPods } from './installed-pods';
 import { formatTemplate, MessageCode, MESSAGES } from './messages';
 import { PodIndex, PodInfo, podOf, push, readLabelSelector } from './pods';
 import { GK, Resource, toResource } from './resources';
@@ -59,6 +60,7 @@ export class AnalysisContext {
     input.objects.forEach((o, i) => this.read(o.object, i, false, o.source));
     input.external.forEach((o, i) => this.read(o, input.objects.length + i, true));
     for (const r of this.resources) this.indexResource(r);
+    for (const pod of installedPods(this)) this.pods.add(pod);
   }
 
   private read(raw: unknown, index: number, external: boolean, source?: string): void {

@@ -51,7 +51,7 @@ describe('IST0127 NoMatchingWorkloadsFound', () => {
   });
 
   test('the root namespace follows meshConfig.rootNamespace', () => {
-    const operator = { apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', metadata: { name: 'cp', namespace: 'istio-system' }, spec: { meshConfig: { rootNamespace: 'istio-config' } } };
+    const operator = { apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', metadata: { name: 'cp', namespace: 'istio-system' }, spec: { profile: 'minimal', meshConfig: { rootNamespace: 'istio-config' } } };
     const objects = [...base, ns('istio-config', {}), operator, policy('istio-config', 'all', {}), policy('istio-system', 'not-root', {})];
     expect(findings(objects).map((f) => `${f.namespace}/${f.name}: ${f.message.slice(0, 96)}`)).toStrictEqual([
       'istio-system/not-root: No matching workloads for this resource with the following labels: none (namespace-wide policy).',

@@ -2,17 +2,13 @@ import { isRecord } from '../../core/records';
 import { arr, Check, labelsOf, specOf } from '../check';
 import { AnalysisContext } from '../context';
 import { push } from '../pods';
+import { GATEWAY_NAME_LABEL } from '../installed-pods';
 import { GK } from '../resources';
 
-const GATEWAY_NAME = 'gateway.networking.k8s.io/gateway-name';
-const GATEWAY_CLASS = 'gateway.networking.k8s.io/gateway-class-name';
 
 /** The policy kinds that select workloads and can instead target a Kubernetes Gateway. */
 const POLICY_KINDS = [GK.AuthorizationPolicy, GK.RequestAuthentication, GK.Telemetry, GK.WasmPlugin];
 
-/** Gateway classes whose Gateways istiod deploys itself (pods labelled with the Gateway's name). */
-const ISTIO_CLASSES = new Set(['istio', 'istio-waypoint', 'istio-east-west']);
-const ISTIO_CONTROLLER = 'istio.io/gateway-controller';
 
 /**
  * A policy (AuthorizationPolicy, RequestAuthentication, Telemetry, WasmPlugin) whose `selector` picks
@@ -36,7 +32,7 @@ export const k8sGatewaySelector: Check = {
       const matchLabels = labelsOf(spec.selector.matchLabels);
       const gateways = new Set<string>();
       for (const labels of pods.get(r.namespace) ?? []) {
-        if (Object.entries(matchLabels).every(([k, v]) => labels[k] === v)) gateways.add(labels[GATEWAY_NAME]);
+        if (Object.entries(matchLabels).every(([k, v]) => labels[k] === v)) gateways.add(labels[GATEWAY_NAME_LABEL]);
       }
       for (const name of [...gateways].sort()) {
         ctx.report('IST0166', r, 'spec.selector', [name],
@@ -46,33 +42,11 @@ export const k8sGatewaySelector: Check = {
   },
 };
 
-/** Labels of the Kubernetes Gateway pods, by namespace. */
+/** Labels of the Kubernetes Gateway pods (the output's, declared, and those istiod deploys), by namespace. */
 function gatewayPodLabels(ctx: AnalysisContext): Map<string, Readonly<Record<string, string>>[]> {
   const out = new Map<string, Readonly<Record<string, string>>[]>();
   for (const pod of ctx.pods.pods()) {
-    if (typeof pod.labels[GATEWAY_NAME] === 'string') push(out, pod.namespace, pod.labels);
-  }
-  const istioClasses = new Set(ISTIO_CLASSES);
-  for (const c of ctx.all('gateway.networking.k8s.io/GatewayClass')) {
-    if (specOf(c.raw).controllerName === ISTIO_CONTROLLER) istioClasses.add(c.name);
-  }
-  for (const g of ctx.all(GK.K8sGateway)) {
-    const spec = specOf(g.raw);
-    const gatewayClass = spec.gatewayClassName;
-    if (g.namespace === undefined || typeof gatewayClass !== 'string' || !istioClasses.has(gatewayClass)) continue;
-    // A Gateway that names the address of a gateway deployed by hand gets no pods from istiod.
-    if (arr(spec.addresses).some((a) => isRecord(a) && a.type === 'Hostname')) continue;
-    const infrastructure = isRecord(spec.infrastructure) ? labelsOf(spec.infrastructure.labels) : {};
-    const override = g.raw.metadata?.annotations?.['gateway.istio.io/name-override'];
-    push(out, g.namespace, {
-      'sidecar.istio.io/inject': 'false',
-      'service.istio.io/canonical-name': typeof override === 'string' && override !== '' ? override : `${g.name}-${gatewayClass}`,
-      'service.istio.io/canonical-revision': 'latest',
-      ...infrastructure,
-      [GATEWAY_NAME]: g.name,
-      [GATEWAY_CLASS]: gatewayClass,
-      'gateway.istio.io/managed': 'istio.io-gateway-controller',
-    });
+    if (typeof pod.labels[GATEWAY_NAME_LABEL] === 'string') push(out, pod.namespace, pod.labels);
   }
   return out;
 }

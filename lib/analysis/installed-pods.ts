@@ -1,0 +1,106 @@
+/**
+ * Pods no manifest of the output templates but that the control plane will run: the gateways an
+ * IstioOperator installs (`components.ingressGateways` / `egressGateways`, or its profile's), and the
+ * gateway pods istiod deploys for each Kubernetes Gateway (`gateway.networking.k8s.io`) of an Istio
+ * class. The context adds them to its pod index once, so every check that reads pods sees them.
+ *
+ * Each is a proxy (its template has the `istio-proxy` container) and is owned by the object that makes
+ * it: the IstioOperator or the Gateway.
+ */
+import { isRecord } from '../core/records';
+import { arr, labelsOf, specOf } from './check';
+import type { AnalysisContext } from './context';
+import type { PodInfo } from './pods';
+import { GK, Resource } from './resources';
+
+/** The label istiod puts on the pods of a Kubernetes Gateway. */
+export const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
+const GATEWAY_CLASS_LABEL = 'gateway.networking.k8s.io/gateway-class-name';
+/** Gateway classes whose Gateways istiod deploys itself. */
+const ISTIO_CLASSES = ['istio', 'istio-waypoint', 'istio-east-west'];
+const ISTIO_CONTROLLER = 'istio.io/gateway-controller';
+/** Profiles that install `istio-ingressgateway` (and `demo` also `istio-egressgateway`) unless components say otherwise. */
+const INGRESS_PROFILES = new Set(['', 'default', 'demo', 'preview', 'openshift']);
+
+/** A pod template that already has its proxy (the image is the control plane's; no injection needed). */
+const PROXY_SPEC = { containers: [{ name: 'istio-proxy', image: 'proxyv2' }] };
+
+function pod(owner: Resource, namespace: string, labels: Record<string, string>, serviceAccount: string): PodInfo {
+  return { namespace, labels, annotations: {}, serviceAccount, ports: [], owner, spec: PROXY_SPEC };
+}
+
+/** Every pod the control planes and Kubernetes Gateways of the output (or declared) will run. */
+export function installedPods(ctx: AnalysisContext): PodInfo[] {
+  return [...operatorGatewayPods(ctx), ...kubernetesGatewayPods(ctx)];
+}
+
+/**
+ * The gateway pods of each IstioOperator: each enabled entry of `components.ingressGateways` /
+ * `egressGateways`, or the profile's gateways when the list is not given, with the gateway chart's labels
+ * (`app: istio-ingressgateway, istio: ingressgateway`, or the egress ones) and the component's `label` over them.
+ */
+function operatorGatewayPods(ctx: AnalysisContext): PodInfo[] {
+  const out: PodInfo[] = [];
+  for (const r of ctx.all(GK.IstioOperator)) {
+    const spec = specOf(r.raw);
+    const components = isRecord(spec.components) ? spec.components : {};
+    const profile = typeof spec.profile === 'string' ? spec.profile : '';
+    const revision = typeof spec.revision === 'string' && spec.revision !== '' ? spec.revision : 'default';
+    const istioNamespace = typeof spec.namespace === 'string' && spec.namespace !== '' ? spec.namespace : 'istio-system';
+    for (const [list, kind, inProfile] of [
+      ['ingressGateways', 'ingress', INGRESS_PROFILES.has(profile)],
+      ['egressGateways', 'egress', profile === 'demo'],
+    ] as const) {
+      const given = components[list];
+      const entries: unknown[] = Array.isArray(given) ? given : inProfile ? [{ name: `istio-${kind}gateway` }] : [];
+      for (const entry of entries) {
+        if (!isRecord(entry) || entry.enabled === false) continue;
+        const name = typeof entry.name === 'string' && entry.name !== '' ? entry.name : `istio-${kind}gateway`;
+        const namespace = typeof entry.namespace === 'string' && entry.namespace !== '' ? entry.namespace : istioNamespace;
+        out.push(pod(r, namespace, {
+          'app': `istio-${kind}gateway`,
+          'istio': `${kind}gateway`,
+          'app.kubernetes.io/name': `istio-${kind}gateway`,
+          'istio.io/rev': revision,
+          'operator.istio.io/component': kind === 'ingress' ? 'IngressGateways' : 'EgressGateways',
+          'service.istio.io/canonical-name': name,
+          'sidecar.istio.io/inject': 'false',
+          ...labelsOf(entry.label),
+        }, `${name}-service-account`));
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The pods istiod deploys for each Kubernetes Gateway of an Istio class (the built-in ones, or a
+ * GatewayClass whose controller is istiod), labelled with the Gateway's name, class and
+ * `infrastructure.labels`. A Gateway that names the address of a gateway deployed by hand gets none.
+ */
+function kubernetesGatewayPods(ctx: AnalysisContext): PodInfo[] {
+  const classes = new Set(ISTIO_CLASSES);
+  for (const c of ctx.all('gateway.networking.k8s.io/GatewayClass')) {
+    if (specOf(c.raw).controllerName === ISTIO_CONTROLLER) classes.add(c.name);
+  }
+  const out: PodInfo[] = [];
+  for (const g of ctx.all(GK.K8sGateway)) {
+    const spec = specOf(g.raw);
+    const gatewayClass = spec.gatewayClassName;
+    if (g.namespace === undefined || typeof gatewayClass !== 'string' || !classes.has(gatewayClass)) continue;
+    if (arr(spec.addresses).some((a) => isRecord(a) && a.type === 'Hostname')) continue;
+    const infrastructure = isRecord(spec.infrastructure) ? labelsOf(spec.infrastructure.labels) : {};
+    const override = g.raw.metadata?.annotations?.['gateway.istio.io/name-override'];
+    const name = typeof override === 'string' && override !== '' ? override : `${g.name}-${gatewayClass}`;
+    out.push(pod(g, g.namespace, {
+      'sidecar.istio.io/inject': 'false',
+      'service.istio.io/canonical-name': name,
+      'service.istio.io/canonical-revision': 'latest',
+      ...infrastructure,
+      [GATEWAY_NAME_LABEL]: g.name,
+      [GATEWAY_CLASS_LABEL]: gatewayClass,
+      'gateway.istio.io/managed': 'istio.io-gateway-controller',
+    }, name));
+  }
+  return out;
+}
