@@ -1,8 +1,7 @@
-import { isRecord } from '../../core/records';
-import { Check, labelsOf, specOf } from '../check';
+import { Check } from '../check';
 import { namespaceInAmbientMode, namespaceLabels, podInAmbientMode } from '../injection';
-import { PodInfo, push, showLabels } from '../pods';
-import { GK, Resource } from '../resources';
+import { GK } from '../resources';
+import { workloadSelections } from './workload-selections';
 
 /**
  * Sidecars and the pods they select (Istio's `sidecar.SelectorAnalyzer`): a `workloadSelector` that
@@ -17,26 +16,7 @@ export const sidecarSelector: Check = {
   codes: ['IST0101', 'IST0110', 'IST0111'],
   description: 'Sidecar workload selectors that select no pod, select a pod another Sidecar selects, or are missing on two Sidecars of a namespace',
   run(ctx) {
-    const namespaceWide = new Map<string, Resource[]>();
-    const byPod = new Map<PodInfo, Resource[]>();
-    for (const r of ctx.all(GK.Sidecar)) {
-      const ns = r.namespace ?? ctx.defaultNamespace;
-      const selector = specOf(r.raw).workloadSelector;
-      const labels = labelsOf(isRecord(selector) ? selector.labels : undefined);
-      if (Object.keys(labels).length === 0) {
-        push(namespaceWide, ns, r);
-        continue;
-      }
-      const pods = ctx.pods.matching(ns, labels);
-      if (pods.length === 0) {
-        ctx.report('IST0101', r, 'spec.workloadSelector.labels', ['selector', showLabels(labels)],
-          `give the pods this Sidecar is for the labels ${showLabels(labels)}, or correct the selector: no pod of namespace "${ns}" in the output or declared has them `
-          + '(declare pods that run elsewhere as ExternalResources workloads)');
-        continue;
-      }
-      for (const pod of pods) push(byPod, pod, r);
-    }
-
+    const { namespaceWide, byPod } = workloadSelections(ctx, GK.Sidecar, 'workloadSelector', 'labels', 'Sidecar');
     for (const [pod, sidecars] of byPod) {
       if (sidecars.length === 1 || podInAmbientMode(ctx, pod)) continue;
       const names = sidecars.map((s) => s.name).sort();
