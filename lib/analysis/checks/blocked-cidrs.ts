@@ -1,27 +1,8 @@
-import { arr, Check, labelsOf, specOf } from '../check';
-import { GK, nsName, Resource } from '../resources';
+import { Check } from '../check';
+import { istiodEnv } from '../istiod-env';
+import { GK, nsName } from '../resources';
 
 const ENV = 'BLOCKED_CIDRS_IN_JWKS_URIS';
-
-/** Where each kind of control plane object sets istiod's environment, and whether it sets ENV there. */
-function blockedCidrsSet(r: Resource): { field: string; set: boolean } | undefined {
-  const spec = specOf(r.raw);
-  const valuesEnv = spec.values?.pilot?.env;
-  const inValues = typeof valuesEnv === 'object' && valuesEnv !== null && typeof valuesEnv[ENV] === 'string' && valuesEnv[ENV] !== '';
-  const inList = (env: unknown) => arr(env).some((e) => e?.name === ENV && typeof e.value === 'string' && e.value !== '');
-  switch (r.groupKind) {
-    case GK.IstioOperator:
-      return { field: 'spec.values.pilot.env', set: inValues || inList(spec.components?.pilot?.k8s?.env) };
-    case GK.SailIstio:
-    case 'sailoperator.io/IstioRevision':
-      return { field: 'spec.values.pilot.env', set: inValues };
-    case GK.Deployment:
-      if (labelsOf(r.raw.metadata?.labels).app !== 'istiod') return undefined;
-      return { field: 'spec.template.spec.containers', set: arr(spec.template?.spec?.containers).some((c) => inList(c?.env)) };
-    default:
-      return undefined;
-  }
-}
 
 /**
  * IST0175 (as istioctl's `authn.BlockedCIDRsAnalyzer`): RequestAuthentications exist (in the output or
@@ -44,8 +25,8 @@ export const blockedCidrs: Check = {
     const shown = names.length <= 5 ? names.join(', ') : `${names.slice(0, 5).join(', ')}, and ${names.length - 5} more`;
     for (const gk of [GK.IstioOperator, GK.SailIstio, 'sailoperator.io/IstioRevision', GK.Deployment]) {
       for (const r of ctx.output(gk)) {
-        const found = blockedCidrsSet(r);
-        if (found === undefined || found.set) continue;
+        const found = istiodEnv(r);
+        if (found === undefined || (found.env[ENV] ?? '') !== '') continue;
         ctx.report('IST0175', r, found.field, [names.length, shown],
           `set ${ENV} on istiod to the ranges it must not fetch keys from, e.g. the pod, service and node CIDRs and 169.254.0.0/16 `
           + `(MeshControlPlane pilot.env: { ${ENV}: "…" }, or values.pilot.env)`);

@@ -2,10 +2,10 @@
  * What the Gateway checks share: a Gateway's selector, the pods it picks, and istiod's
  * PILOT_SCOPE_GATEWAY_TO_NAMESPACE setting, which limits a Gateway to the pods of its own namespace.
  */
-import { isRecord } from '../../core/records';
 import { labelsOf, specOf } from '../check';
 import { AnalysisContext } from '../context';
 import { PodInfo, showLabels } from '../pods';
+import { istiodEnv } from '../istiod-env';
 import { GK, Resource } from '../resources';
 
 /** A Gateway (`networking.istio.io`) with its selector and the pods the selector picks. */
@@ -23,15 +23,7 @@ export interface GatewayWorkload {
  * gateway pods of its own namespace), as an IstioOperator or Sail `Istio` of the output or declared sets it.
  */
 export function scopeGatewayToNamespace(ctx: AnalysisContext): boolean {
-  return ctx.meshConfigs.some(({ resource }) => {
-    const spec = specOf(resource.raw);
-    const values = isRecord(spec.values) ? spec.values : {};
-    const pilotValues = isRecord(values.pilot) && isRecord(values.pilot.env) ? values.pilot.env : {};
-    if (String(pilotValues.PILOT_SCOPE_GATEWAY_TO_NAMESPACE) === 'true') return true;
-    const components = isRecord(spec.components) ? spec.components : {};
-    const k8s = isRecord(components.pilot) && isRecord(components.pilot.k8s) ? components.pilot.k8s : {};
-    return Array.isArray(k8s.env) && k8s.env.some((e: unknown) => isRecord(e) && e.name === 'PILOT_SCOPE_GATEWAY_TO_NAMESPACE' && String(e.value) === 'true');
-  });
+  return ctx.meshConfigs.some(({ resource }) => istiodEnv(resource)?.env.PILOT_SCOPE_GATEWAY_TO_NAMESPACE === 'true');
 }
 
 /**
