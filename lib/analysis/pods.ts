@@ -4,6 +4,7 @@
  * declared external. Checks that read pods (gateway workloads, subsets, policy selectors) read these.
  */
 import { isRecord } from '../core/records';
+import { labelsOf } from './check';
 import { Resource } from './resources';
 
 /** A container port of a pod. */
@@ -48,15 +49,6 @@ function at(obj: unknown, path: readonly string[]): unknown {
   return cur;
 }
 
-function stringMap(value: unknown): Record<string, string> {
-  if (!isRecord(value)) return {};
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value)) {
-    if (typeof v === 'string') out[k] = v;
-  }
-  return out;
-}
-
 /** The pod template of a workload object, or undefined for other kinds. */
 export function podOf(resource: Resource): PodInfo | undefined {
   const path = TEMPLATE_PATHS[resource.groupKind];
@@ -80,8 +72,8 @@ export function podOf(resource: Resource): PodInfo | undefined {
   const sa = spec.serviceAccountName ?? spec.serviceAccount;
   return {
     namespace: resource.namespace,
-    labels: stringMap(metadata.labels),
-    annotations: stringMap(metadata.annotations),
+    labels: labelsOf(metadata.labels),
+    annotations: labelsOf(metadata.annotations),
     serviceAccount: typeof sa === 'string' && sa !== '' ? sa : 'default',
     ports,
     owner: resource,
@@ -124,7 +116,7 @@ export function readLabelSelector(value: unknown): LabelSelector | undefined {
       values: Array.isArray(e.values) ? e.values.map(String) : [],
     }))
     : undefined;
-  return { matchLabels: stringMap(value.matchLabels), ...(expressions ? { matchExpressions: expressions } : {}) };
+  return { matchLabels: labelsOf(value.matchLabels), ...(expressions ? { matchExpressions: expressions } : {}) };
 }
 
 /** Renders labels as `k=v,k2=v2` (sorted), as istioctl prints selectors. */
