@@ -9,7 +9,7 @@ import { exportToOf, resolveHost, ServiceInfo, ServicePort, ServiceRegistry } fr
 import { installedPods } from './installed-pods';
 import { formatTemplate, MessageCode, MESSAGES } from './messages';
 import { PodIndex, PodInfo, podOf, push, readLabelSelector } from './pods';
-import { GK, Resource, toResource } from './resources';
+import { EXTERNAL_HOST, GK, Resource, toResource } from './resources';
 import { Finding } from './types';
 
 /** A mesh configuration the output (or a declaration) holds, and who holds it. */
@@ -68,7 +68,7 @@ export class AnalysisContext {
       if (!external) this.malformed.push({ index, source, reason: 'has no apiVersion or kind' });
       return;
     }
-    if (raw.apiVersion === 'cdk8s-istio.io/v1' && raw.kind === 'ExternalHost' && external) {
+    if (raw.apiVersion === EXTERNAL_HOST.apiVersion && raw.kind === EXTERNAL_HOST.kind && external) {
       for (const h of Array.isArray(raw.hosts) ? raw.hosts : []) if (typeof h === 'string') this.externalHosts.add(h.toLowerCase());
       return;
     }

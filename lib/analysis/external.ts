@@ -4,6 +4,7 @@
  */
 import { Construct } from 'constructs';
 import { invalidInput } from '../core/errors';
+import { EXTERNAL_HOST } from './resources';
 
 /** A namespaced object that exists in the cluster but is not in the output. */
 export interface ExistingObject {
@@ -124,7 +125,7 @@ export class ExternalResources extends Construct {
         metadata: objectMeta(this, `services[${i}]`, s),
         spec: { ports: list(this, `services[${i}].ports`, s.ports).map((p, j) => ({ port: port(this, `services[${i}].ports[${j}]`, p) })) },
       })),
-      ...(props.hosts !== undefined ? [{ apiVersion: 'cdk8s-istio.io/v1', kind: 'ExternalHost', metadata: { name: 'hosts' }, hosts: list(this, 'hosts', props.hosts).map((h, i) => str(this, `hosts[${i}]`, h)) }] : []),
+      ...(props.hosts !== undefined ? [{ ...EXTERNAL_HOST, metadata: { name: 'hosts' }, hosts: list(this, 'hosts', props.hosts).map((h, i) => str(this, `hosts[${i}]`, h)) }] : []),
       ...list(this, 'secrets', props.secrets).map((s, i) => ({ apiVersion: 'v1', kind: 'Secret', metadata: objectMeta(this, `secrets[${i}]`, s) })),
       ...list(this, 'gateways', props.gateways).map((g, i) => ({ apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: objectMeta(this, `gateways[${i}]`, g) })),
       ...list(this, 'workloads', props.workloads).map((w, i) => workloadObject(this, i, w)),

@@ -79,6 +79,12 @@ export function nsName(r: Pick<Resource, 'namespace' | 'name'>): string {
   return r.namespace === undefined ? r.name : `${r.namespace}/${r.name}`;
 }
 
+/**
+ * The kind of a declaration of hosts outside the registry (`hosts: [...]`): read only among declared
+ * external objects, never applied.
+ */
+export const EXTERNAL_HOST = { apiVersion: 'cdk8s-istio.io/v1', kind: 'ExternalHost' } as const;
+
 /** The well-known group/kinds checks read. */
 export const GK = {
   Namespace: 'Namespace',

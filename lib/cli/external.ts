@@ -3,12 +3,11 @@
  * (partial) objects, as `Kind/namespace/name` references, or as `host:<host>`.
  */
 import * as fs from 'fs';
-import { groupKindOf, isNamespaced } from '../analysis/resources';
+import { EXTERNAL_HOST, groupKindOf, isNamespaced } from '../analysis/resources';
 import { istioSchemas } from '../validation/schema-files';
 import { readObjects } from './read';
 
 /** The apiVersion of the analyzer's declaration of hosts outside the registry. */
-const EXTERNAL_HOST = { apiVersion: 'cdk8s-istio.io/v1', kind: 'ExternalHost' };
 
 /** Kinds a reference may name without an apiVersion, besides every Istio kind. */
 const CORE_KINDS: Readonly<Record<string, string>> = {
