@@ -61,7 +61,7 @@ export class MeshAnalyzer {
    * {@link ExternalResources} declared in the chart added to `options.external`.
    */
   public static analyzeChart(chart: Chart, options: AnalyzeOptions = {}): AnalysisReport {
-    return run(chartObjects(chart), { ...options, external: [...(options.external ?? []), ...ExternalResources._objectsUnder(chart)] });
+    return runOnChart(chart, chartObjects(chart), options);
   }
 
   /**
@@ -76,7 +76,7 @@ export class MeshAnalyzer {
         if (SKIP_CHART_CHECK.has(App.of(chart))) return [];
         const objects = chartObjects(chart);
         const issues = validateManifests(objects.map((o) => o.object));
-        const report = run(objects, { ...options, external: [...(options.external ?? []), ...ExternalResources._objectsUnder(chart)] });
+        const report = runOnChart(chart, objects, options);
         return [
           ...(issues.length > 0 ? [formatIssues(issues)] : []),
           ...report.findings.filter((f) => f.level === FindingLevel.ERROR).map(formatFinding),
@@ -109,6 +109,11 @@ function chartObjects(chart: Chart): SourcedObject[] {
   return chart.node.findAll()
     .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
     .map((o) => ({ object: o.toJson(), source: userPath(o) }));
+}
+
+/** Analyzes a chart's objects with the ExternalResources declared in the chart. */
+function runOnChart(chart: Chart, objects: SourcedObject[], options: AnalyzeOptions): AnalysisReport {
+  return run(objects, { ...options, external: [...(options.external ?? []), ...ExternalResources._objectsUnder(chart)] });
 }
 
 /** The construct a user wrote: an L2's `Resource` child reports as its parent. */
