@@ -26,18 +26,6 @@ function isIp(host: string): boolean {
   return /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(':');
 }
 
-/** Whether `host` is covered by the (wildcard) `pattern`: `*.example.com` covers `a.example.com`. */
-export function hostMatches(host: string, pattern: string): boolean {
-  if (pattern === '*' || host === pattern) return true;
-  if (pattern.startsWith('*.')) return host.endsWith(pattern.slice(1));
-  return false;
-}
-
-/** Whether two hosts, either possibly a wildcard, can name a common host. */
-export function hostsIntersect(a: string, b: string): boolean {
-  return hostMatches(a, b) || hostMatches(b, a);
-}
-
 /** The `exportTo` of an object: the namespaces that see it (`*` all, `.` its own, `~` none). */
 export function exportToOf(resource: Resource): string[] {
   const spec = resource.raw.spec;

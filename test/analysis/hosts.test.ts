@@ -2,7 +2,8 @@
  * Host resolution and the indexed service registry the checks look hosts up in.
  */
 import * as fc from 'fast-check';
-import { hostMatches, resolveHost, ServiceRegistry, visibleFrom } from '../../lib/analysis/hosts';
+import { hostCoveredBy as hostMatches } from '../../lib/core/hostnames';
+import { resolveHost, ServiceRegistry, visibleFrom } from '../../lib/analysis/hosts';
 import { toResource } from '../../lib/analysis/resources';
 
 function entry(host: string, namespace = 'shop', exportTo: string[] = ['*']) {

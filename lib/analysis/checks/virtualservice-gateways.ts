@@ -1,7 +1,7 @@
 import { isRecord } from '../../core/records';
 import { arr, Check, specOf } from '../check';
 import { AnalysisContext } from '../context';
-import { hostsIntersect } from '../hosts';
+import { hostsOverlap } from '../../core/hostnames';
 import { GK, nsName, Resource } from '../resources';
 import {
   gatewayRefs, gatewaysOf, hostEntries, isInternalGatewayRef, MESH_GATEWAY, parseGatewayRef, RouteSection, ROUTE_SECTIONS,
@@ -135,7 +135,7 @@ function checkVirtualService(ctx: AnalysisContext, vs: Resource): void {
     let any = false;
     hosts.forEach(([i, h]) => {
       const host = h.toLowerCase();
-      const matching = visible.filter((s) => hostsIntersect(s.host, host));
+      const matching = visible.filter((s) => hostsOverlap(s.host, host));
       if (matching.length === 0) return;
       any = true;
       served?.add(i);
