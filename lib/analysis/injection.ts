@@ -148,7 +148,8 @@ export function injectedByWebhook(ctx: AnalysisContext, pod: PodInfo): boolean {
   return injectionWebhooks(ctx).some((w) => matchesOrAll(w.namespaceSelector, ns) && matchesOrAll(w.objectSelector, pod.labels));
 }
 
-function matchesOrAll(selector: LabelSelector | undefined, labels: Readonly<Record<string, string>>): boolean {
+/** Whether an optional webhook selector (none: everything) selects `labels`. */
+export function matchesOrAll(selector: LabelSelector | undefined, labels: Readonly<Record<string, string>>): boolean {
   return selector === undefined || selectorMatches(selector, labels);
 }
 

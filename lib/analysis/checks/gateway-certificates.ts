@@ -1,3 +1,4 @@
+import { labelsCover } from '../../core/labels';
 import { isRecord } from '../../core/records';
 import { arr, Check, specOf } from '../check';
 import { nsName, Resource } from '../resources';
@@ -46,7 +47,7 @@ export const gatewayCertificates: Check = {
       if (holder.gateway.external) continue;
       const others: string[] = [];
       for (const group of byCertificate.get(certificate)?.values() ?? []) {
-        if (!includes(group[0].selector, holder.selector)) continue;
+        if (!labelsCover(holder.selector, group[0].selector)) continue;
         for (const other of group) {
           if (other.gateway === holder.gateway || (scoped && other.gateway.namespace !== holder.gateway.namespace)) continue;
           others.push(nsName(other.gateway));
@@ -58,11 +59,6 @@ export const gatewayCertificates: Check = {
     }
   },
 };
-
-/** Whether `labels` has every entry of `selector` (an empty selector is in every one). */
-function includes(labels: Readonly<Record<string, string>>, selector: Readonly<Record<string, string>>): boolean {
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
-}
 
 /** The certificates a server presents, each as one key, with where it is written. */
 function certificatesOf(server: unknown, i: number): { certificate: string; field: string }[] {

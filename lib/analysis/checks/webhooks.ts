@@ -1,7 +1,7 @@
 import { isRecord } from '../../core/records';
 import { arr, Check, labelsOf } from '../check';
-import { controlPlanes, INJECTION_LABEL, REVISION_LABEL, SIDECAR_INJECT } from '../injection';
-import { LabelSelector, readLabelSelector, selectorMatches } from '../pods';
+import { controlPlanes, INJECTION_LABEL, matchesOrAll, REVISION_LABEL, SIDECAR_INJECT } from '../injection';
+import { LabelSelector, readLabelSelector } from '../pods';
 import { GK, Resource } from '../resources';
 
 /** One webhook of an Istio MutatingWebhookConfiguration. */
@@ -66,7 +66,7 @@ export const webhooks: Check = {
     const objectSets = permutations(SIDECAR_INJECT, ['true', 'false'], revisions);
     for (const ns of namespaceSets) {
       for (const obj of objectSets) {
-        const matched = hooks.filter((h) => matches(h.namespaceSelector, ns) && matches(h.objectSelector, obj));
+        const matched = hooks.filter((h) => matchesOrAll(h.namespaceSelector, ns) && matchesOrAll(h.objectSelector, obj));
         if (matched.length < 2) continue;
         for (const h of matched) {
           const others = [...new Set(matched.filter((o) => o.id !== h.id).map((o) => o.id))].sort();
@@ -99,10 +99,6 @@ function permutations(key: string, values: readonly string[], revisions: Readonl
   const out = [...base];
   for (const rev of [...revisions].sort()) for (const b of base) out.push({ ...b, [REVISION_LABEL]: rev });
   return out;
-}
-
-function matches(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
-  return selector === undefined || selectorMatches(selector, labels);
 }
 
 /** The revisions a configuration names: its `istio.io/rev` label and the values its selectors give that key. */
