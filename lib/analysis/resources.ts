@@ -2,7 +2,6 @@
  * The analyzer's view of one Kubernetes object: its identity read once (group, kind, namespace, name),
  * the raw JSON, and where it came from.
  */
-import { isRecord } from '../core/records';
 
 /** An object the analyzer reads. */
 export interface Resource {
@@ -46,12 +45,6 @@ export function groupKindOf(group: string, kind: string): string {
 /** Whether objects of `groupKind` live in a namespace. */
 export function isNamespaced(groupKind: string): boolean {
   return !CLUSTER_SCOPED.has(groupKind);
-}
-
-/** Whether `raw` has the minimum an object needs to be analyzed (apiVersion, kind, metadata.name). */
-export function isObjectLike(raw: unknown): raw is Record<string, any> {
-  return isRecord(raw) && typeof raw.apiVersion === 'string' && raw.apiVersion !== '' && typeof raw.kind === 'string' && raw.kind !== ''
-    && isRecord(raw.metadata) && typeof raw.metadata.name === 'string' && raw.metadata.name !== '';
 }
 
 /**
