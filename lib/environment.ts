@@ -9,7 +9,7 @@
  * an `optimized` preset of 50m/64Mi and 500m/256Mi; DEV a single small istiod with no HPA; STAGING in
  * between.
  */
-import { isRecord } from './core/records';
+import { frozenCopy, isRecord } from './core/records';
 
 /** CPU and memory amounts, as Kubernetes quantities (`"500m"`, `"2"`, `"128Mi"`, `"2Gi"`). */
 export interface ResourceAmounts {
@@ -95,7 +95,7 @@ export interface SidecarSizing {
 /** Progressive-delivery defaults. */
 export interface CanaryDefaults {
   /** Canary weights, in percent, a release walks through; the last is 100. */
-  readonly stages: readonly number[];
+  readonly stages: number[];
   /** The canary weight a new release starts at. */
   readonly initialPercent: number;
 }
@@ -121,10 +121,95 @@ export interface EnvironmentProfile {
   readonly canary: CanaryDefaults;
 }
 
-/** A partial copy of a profile: every field optional, at any depth. */
-export type ProfileOverrides<T> = {
-  readonly [K in keyof T]?: T[K] extends readonly unknown[] ? T[K] : T[K] extends object ? ProfileOverrides<T[K]> : T[K];
-};
+/** Overrides of {@link ResourceAmounts}: the fields given replace the base's. */
+export interface ResourceAmountsOverrides {
+  /** @default the base's */
+  readonly cpu?: string;
+  /** @default the base's */
+  readonly memory?: string;
+}
+
+/** Overrides of {@link ResourceRequirements}, at any depth. */
+export interface ResourceRequirementsOverrides {
+  /** @default the base's */
+  readonly requests?: ResourceAmountsOverrides;
+  /** @default the base's */
+  readonly limits?: ResourceAmountsOverrides;
+}
+
+/** Overrides of {@link Autoscaling}. */
+export interface AutoscalingOverrides {
+  /** @default the base's */
+  readonly minReplicas?: number;
+  /** @default the base's */
+  readonly maxReplicas?: number;
+  /** @default the base's */
+  readonly targetCpuUtilizationPercent?: number;
+}
+
+/** Overrides of {@link AntiAffinity}. */
+export interface AntiAffinityOverrides {
+  /** @default the base's */
+  readonly mode?: AntiAffinityMode;
+  /** @default the base's */
+  readonly topologyKey?: string;
+  /** @default the base's */
+  readonly weight?: number;
+}
+
+/** Overrides of {@link DisruptionBudget}. */
+export interface DisruptionBudgetOverrides {
+  /** @default the base's */
+  readonly minAvailable?: number;
+}
+
+/** Overrides of {@link ComponentSizing}, at any depth. */
+export interface ComponentSizingOverrides {
+  /** @default the base's */
+  readonly replicas?: number;
+  /** @default the base's */
+  readonly resources?: ResourceRequirementsOverrides;
+  /** @default the base's */
+  readonly autoscaling?: AutoscalingOverrides;
+  /** @default the base's */
+  readonly antiAffinity?: AntiAffinityOverrides;
+  /** @default the base's */
+  readonly podDisruptionBudget?: DisruptionBudgetOverrides;
+}
+
+/** Overrides of {@link SidecarSizing}, at any depth. */
+export interface SidecarSizingOverrides {
+  /** @default the base's */
+  readonly resources?: ResourceRequirementsOverrides;
+  /** @default the base's */
+  readonly optimized?: ResourceRequirementsOverrides;
+}
+
+/** Overrides of {@link CanaryDefaults}. */
+export interface CanaryDefaultsOverrides {
+  /** Replaces the base's list as a whole. @default the base's */
+  readonly stages?: number[];
+  /** @default the base's */
+  readonly initialPercent?: number;
+}
+
+/** A partial copy of an {@link EnvironmentProfile} for {@link Environment.override}: every field optional, at any depth. */
+export interface EnvironmentOverrides {
+  /** @default the base's */
+  readonly name?: string;
+  /** @default the base's */
+  readonly production?: boolean;
+  /** @default the base's */
+  readonly istiod?: ComponentSizingOverrides;
+  /** @default the base's */
+  readonly sidecar?: SidecarSizingOverrides;
+  /** @default the base's */
+  readonly ingressGateway?: ComponentSizingOverrides;
+  /** @default the base's */
+  readonly egressGateway?: ComponentSizingOverrides;
+  /** @default the base's */
+  readonly canary?: CanaryDefaultsOverrides;
+}
 
 const HOSTNAME = 'kubernetes.io/hostname';
 const ZONE = 'topology.kubernetes.io/zone';
@@ -251,14 +336,14 @@ export class Environment {
   });
 
   /** DEV, STAGING and PROD, in promotion order. */
-  public static readonly ALL: readonly EnvironmentProfile[] = Object.freeze([Environment.DEV, Environment.STAGING, Environment.PROD]);
+  public static readonly ALL: EnvironmentProfile[] = frozenCopy([Environment.DEV, Environment.STAGING, Environment.PROD]);
 
   /**
    * A copy of `base` with `overrides` merged in at any depth (arrays are replaced, not merged).
    *
    * @example Environment.override(Environment.PROD, { name: 'prod-eu', istiod: { replicas: 5 } })
    */
-  public static override(base: EnvironmentProfile, overrides: ProfileOverrides<EnvironmentProfile>): EnvironmentProfile {
+  public static override(base: EnvironmentProfile, overrides: EnvironmentOverrides): EnvironmentProfile {
     return deepFreeze(merge(base, overrides) as EnvironmentProfile);
   }
 

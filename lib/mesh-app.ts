@@ -4,9 +4,13 @@ import { App, AppProps, Chart, Yaml } from 'cdk8s';
 import { MeshAnalyzer } from './analysis/analyzer';
 import { ExternalResources } from './analysis/external';
 import { AnalysisReport, FindingLevel } from './analysis/types';
-import { formatIssues, validateManifestsDetailed } from './validation';
+import { validateManifestsDetailed } from './validation/manifest';
+import { formatIssues } from './validation/format';
 
-/** A synthesized Kubernetes object, as plain JSON. */
+/**
+ * A synthesized Kubernetes object, as plain JSON.
+ * @internal
+ */
 export interface ManifestObject {
   readonly apiVersion: string;
   readonly kind: string;
@@ -18,14 +22,14 @@ export interface ManifestObject {
 export interface ChartOutput {
   /** The chart's id, which is its folder under the output directory. */
   readonly chart: string;
-  /** Objects a GitOps controller applies (`<outdir>/<chart>/gitops/manifests.yaml`). */
-  readonly gitops: readonly ManifestObject[];
+  /** Objects a GitOps controller applies (`<outdir>/<chart>/gitops/manifests.yaml`), as plain JSON. */
+  readonly gitops: { [key: string]: any }[];
   /** IstioOperator objects for `istioctl install -f` (`<outdir>/<chart>/istioctl/<name>.yaml`), never applied to a cluster. */
-  readonly istioctl: readonly ManifestObject[];
+  readonly istioctl: { [key: string]: any }[];
   /** What the analyzer found in the chart (undefined when `validateOutput` is false). */
   readonly analysis?: AnalysisReport;
   /** The chart's `ExternalResources` declarations (`<outdir>/<chart>/external/declared.yaml`), never applied. */
-  readonly external?: readonly ManifestObject[];
+  readonly external?: { [key: string]: any }[];
 }
 
 /**
@@ -63,7 +67,7 @@ export function splitChart(chart: Chart): ChartOutput {
 }
 
 /** Props of a {@link MeshApp}. */
-export interface MeshAppProps extends Omit<AppProps, 'yamlOutputType'> {
+export interface MeshAppProps extends AppProps {
   /**
    * Before anything is written, check every synthesized object against the schema of its kind (Istio
    * 1.30 CRDs, core Kubernetes 1.32 kinds, the other vendored CRDs; unknown fields are errors) and its CEL
@@ -98,6 +102,10 @@ export class MeshApp extends App {
   private readonly printSummary: boolean;
 
   constructor(props: MeshAppProps = {}) {
+    if (props.yamlOutputType !== undefined) {
+      throw new Error(`MeshApp yamlOutputType: ${JSON.stringify(props.yamlOutputType)} is not supported: MeshApp writes its own layout `
+        + '(<outdir>/<chart>/gitops/manifests.yaml, istioctl/<name>.yaml, external/declared.yaml). Fix: leave yamlOutputType out, or use a plain cdk8s App.');
+    }
     super(props);
     this.validateOutput = props.validateOutput ?? true;
     this.printSummary = props.printSummary ?? true;

@@ -11,14 +11,15 @@ describe('public API', () => {
     const objects = chart.toJson() as Obj[];
     const peerAuthentication = find(objects, 'PeerAuthentication', 'default', 'istio-system');
     // WHEN the user calls the validator directly THEN it checks the Istio objects
-    expect(istio.validateManifests(objects)).toStrictEqual([]);
-    expect(istio.validateManifest(peerAuthentication)).toStrictEqual([]);
-    expect(istio.validateManifestsDetailed(objects)).toMatchObject({ issues: [], checked: 1 });
+    expect(istio.ManifestValidator.validateAll(objects)).toStrictEqual([]);
+    expect(istio.ManifestValidator.validate(peerAuthentication)).toStrictEqual([]);
+    expect(istio.ManifestValidator.validateDetailed(objects)).toMatchObject({ issues: [], checked: 1 });
     const broken = { ...peerAuthentication, spec: { mtls: { mode: 'SOMETIMES' } } };
-    const issues: istio.ManifestIssue[] = istio.validateManifests([broken]);
+    const issues: istio.ManifestIssue[] = istio.ManifestValidator.validateAll([broken]);
     expect(issues).toHaveLength(1);
-    expect(istio.formatIssues(issues)).toContain('PeerAuthentication istio-system/default: spec.mtls.mode: "SOMETIMES" is not one of');
-    expect(istio.validateIstioOperator({ apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', metadata: { name: 'x' }, spec: { unknownField: 1 } }))
+    expect(istio.ManifestValidator.format(issues)).toContain('PeerAuthentication istio-system/default: spec.mtls.mode: "SOMETIMES" is not one of');
+    expect(istio.ManifestValidator.validateIstioOperator({ apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', metadata: { name: 'x' }, spec: { unknownField: 1 } }))
       .toStrictEqual([{ kind: 'IstioOperator', name: 'x', path: 'spec.unknownField', message: 'unknown field' }]);
+    expect(istio.ManifestValidator.ISTIO_VERSION).toBe('1.30.3');
   });
 });

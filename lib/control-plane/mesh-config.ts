@@ -256,7 +256,7 @@ export interface ExtAuthzHttpProviderOptions extends ExtAuthzProviderOptions {
    * `Content-Length`, `Authorization`), e.g. `["cookie", "x-api-key"]`.
    * @default Envoy's defaults only
    */
-  readonly includeRequestHeadersInCheck?: readonly string[];
+  readonly includeRequestHeadersInCheck?: string[];
   /**
    * Fixed headers added to every check request, name → value.
    * @default none
@@ -267,18 +267,18 @@ export interface ExtAuthzHttpProviderOptions extends ExtAuthzProviderOptions {
    * e.g. `["x-user-id"]`.
    * @default none
    */
-  readonly headersToUpstreamOnAllow?: readonly string[];
+  readonly headersToUpstreamOnAllow?: string[];
   /**
    * Headers of the authorizer's OK response copied to the response to the caller.
    * @default none
    */
-  readonly headersToDownstreamOnAllow?: readonly string[];
+  readonly headersToDownstreamOnAllow?: string[];
   /**
    * Headers of the authorizer's deny response copied to the response to the caller, e.g. `["location"]`
    * for a login redirect.
    * @default Envoy's (all of the authorizer's response headers)
    */
-  readonly headersToDownstreamOnDeny?: readonly string[];
+  readonly headersToDownstreamOnDeny?: string[];
 }
 
 /** Options of a gRPC external authorizer (`envoyExtAuthzGrpc`, Envoy's `envoy.service.auth.v3.Authorization`). */
@@ -447,17 +447,17 @@ export interface ProxyStatsMatcher {
    * Stat name prefixes, e.g. `cluster.outbound`.
    * @default none
    */
-  readonly inclusionPrefixes?: readonly string[];
+  readonly inclusionPrefixes?: string[];
   /**
    * Stat name suffixes, e.g. `upstream_rq_timeout`.
    * @default none
    */
-  readonly inclusionSuffixes?: readonly string[];
+  readonly inclusionSuffixes?: string[];
   /**
    * Stat name regexes (RE2), e.g. `.*outlier_detection.*`.
    * @default none
    */
-  readonly inclusionRegexps?: readonly string[];
+  readonly inclusionRegexps?: string[];
 }
 
 /** One set-based requirement of a {@link NamespaceSelector}. */
@@ -470,7 +470,7 @@ export interface NamespaceSelectorRequirement {
    * The values for `In` / `NotIn` (at least one); none for `Exists` / `DoesNotExist`.
    * @default none
    */
-  readonly values?: readonly string[];
+  readonly values?: string[];
 }
 
 /**
@@ -487,7 +487,7 @@ export interface NamespaceSelector {
    * Set-based requirements, e.g. `{ key: 'istio.io/rev', operator: 'Exists' }`.
    * @default none (then matchLabels is required)
    */
-  readonly matchExpressions?: readonly NamespaceSelectorRequirement[];
+  readonly matchExpressions?: NamespaceSelectorRequirement[];
 }
 
 /** Mesh-wide configuration (`meshConfig`), with production defaults. */
@@ -507,7 +507,7 @@ export interface MeshConfigOptions {
    * written to `meshConfig.extensionProviders` next to the tracing provider (names must be unique).
    * @default none
    */
-  readonly extAuthzProviders?: readonly ExtAuthzProvider[];
+  readonly extAuthzProviders?: ExtAuthzProvider[];
   /**
    * How sidecars normalize request paths before authorization and routing. The default here is
    * stricter than Istio's own (`BASE`): it decodes `%2F` and merges slashes, so that
@@ -526,7 +526,7 @@ export interface MeshConfigOptions {
    * large clusters.
    * @default every namespace
    */
-  readonly discoverySelectors?: readonly NamespaceSelector[];
+  readonly discoverySelectors?: NamespaceSelector[];
   /**
    * Merge application and Envoy metrics on the sidecar's Prometheus endpoint.
    * @default true

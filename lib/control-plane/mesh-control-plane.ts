@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { invalidInput } from '../core/errors';
 import { checkDnsLabel, isEnvVarName } from '../core/names';
-import { sortedRecord } from '../core/records';
+import { frozenCopy, sortedRecord } from '../core/records';
 import { checkResources, podAntiAffinity, resolveSizing, SizingOverrides } from '../core/sizing';
 import { AntiAffinityMode, ComponentSizing, EnvironmentProfile, ResourceRequirements } from '../environment';
 import { MeshChart } from '../mesh-chart';
@@ -86,12 +86,6 @@ export interface Toleration {
 /** istiod (the `pilot` component). Sizing fields default to the environment's. */
 export interface PilotOptions extends SizingOverrides {
   /**
-   * istiod replicas when no HPA manages it. Not written with `autoscaling`: the HPA owns the count
-   * (between its minReplicas and maxReplicas).
-   * @default the environment's
-   */
-  readonly replicas?: number;
-  /**
    * Node labels istiod pods must be scheduled on.
    * @default none
    */
@@ -100,7 +94,7 @@ export interface PilotOptions extends SizingOverrides {
    * Taints istiod tolerates.
    * @default none
    */
-  readonly tolerations?: readonly Toleration[];
+  readonly tolerations?: Toleration[];
   /**
    * Extra environment variables of istiod (feature flags such as `PILOT_ENABLE_ALPHA_GATEWAY_API`).
    * @default none
@@ -115,11 +109,6 @@ export interface PilotOptions extends SizingOverrides {
 
 /** An ingress or egress gateway installed by istioctl itself (the `IngressGateway` construct is the GitOps way). */
 export interface GatewayComponentOptions extends SizingOverrides {
-  /**
-   * Gateway replicas when no HPA manages it. Not written with `autoscaling`: the HPA owns the count.
-   * @default the environment's
-   */
-  readonly replicas?: number;
   /** Component name, e.g. `istio-ingressgateway`. */
   readonly name: string;
   /**
@@ -190,12 +179,12 @@ export interface MeshControlPlaneProps {
    * Ingress gateways for istioctl to install.
    * @default none
    */
-  readonly ingressGateways?: readonly GatewayComponentOptions[];
+  readonly ingressGateways?: GatewayComponentOptions[];
   /**
    * Egress gateways for istioctl to install.
    * @default none
    */
-  readonly egressGateways?: readonly GatewayComponentOptions[];
+  readonly egressGateways?: GatewayComponentOptions[];
   /**
    * Install the istio-cni node agent (pods need no NET_ADMIN init container).
    * @default true for the ambient profiles (they require it), false otherwise
@@ -283,7 +272,7 @@ export class MeshControlPlane extends Construct {
   /** The IstioOperator object. */
   public readonly resource: ApiObject;
   /** Names of the ext-authz providers in `meshConfig.extAuthzProviders`, which CUSTOM policies may name. */
-  public readonly extAuthzProviderNames: readonly string[];
+  public readonly extAuthzProviderNames: string[];
 
   private readonly spec: IstioOperatorSpecJson;
 
@@ -331,7 +320,7 @@ export class MeshControlPlane extends Construct {
 
     const sidecarResources = checkResources(this, 'sidecarResources', (props.sidecarResources ?? SidecarResources.ENVIRONMENT)._pick(env));
     const mesh = renderMeshConfig(this, props.meshConfig);
-    this.extAuthzProviderNames = Object.freeze([...mesh.extAuthzProviderNames]);
+    this.extAuthzProviderNames = frozenCopy(mesh.extAuthzProviderNames);
     const hpa = this.pilotSizing.autoscaling;
     const rollout = requiredSpreadRollout(this.pilotSizing);
     const ingress = (props.ingressGateways ?? []).map((g, i) => this.gatewayComponent(`ingressGateways[${i}]`, g, env.ingressGateway));
@@ -384,8 +373,11 @@ export class MeshControlPlane extends Construct {
     });
   }
 
-  /** The rendered IstioOperator spec (a copy). */
-  public toSpec(): IstioOperatorSpecJson {
+  /**
+   * The rendered IstioOperator spec, as plain JSON (a copy): `profile`, `hub`, `tag`, `revision`,
+   * `namespace`, `meshConfig`, `components` and `values`, as istioctl reads them.
+   */
+  public toSpec(): { [key: string]: any } {
     return JSON.parse(JSON.stringify(this.spec));
   }
 

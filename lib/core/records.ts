@@ -7,3 +7,11 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 export function sortedRecord<T>(record: { readonly [key: string]: T }): { [key: string]: T } {
   return Object.fromEntries(Object.keys(record).sort().map((k) => [k, record[k]]));
 }
+
+/**
+ * A frozen copy of `items`, typed as a plain array for the public API (jsii has no read-only arrays):
+ * later changes to the caller's array change nothing, and writes to the copy throw in strict mode.
+ */
+export function frozenCopy<T>(items: readonly T[]): T[] {
+  return Object.freeze([...items]) as T[];
+}

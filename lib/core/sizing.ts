@@ -5,9 +5,42 @@ import { sortedRecord } from './records';
 import type { AffinityJson } from '../control-plane/istio-operator';
 import { AntiAffinity, AntiAffinityMode, Autoscaling, ComponentSizing, DisruptionBudget, ResourceRequirements } from '../environment';
 
+/** Whether a component gets a HorizontalPodAutoscaler: {@link AutoscalingSetting.hpa} or {@link AutoscalingSetting.NONE}. */
+export class AutoscalingSetting {
+  /** No HPA, even where the environment has one: the Deployment runs `replicas` replicas. */
+  public static readonly NONE: AutoscalingSetting = new AutoscalingSetting(undefined);
+
+  /** An HPA on CPU utilisation, replacing the environment's. */
+  public static hpa(autoscaling: Autoscaling): AutoscalingSetting {
+    return new AutoscalingSetting(autoscaling && typeof autoscaling === 'object' ? { ...autoscaling } : autoscaling);
+  }
+
+  private constructor(
+    /** The HPA, or undefined for none. */
+    public readonly autoscaling: Autoscaling | undefined,
+  ) {}
+}
+
+/** Whether a component gets a PodDisruptionBudget: {@link DisruptionBudgetSetting.minAvailable} or {@link DisruptionBudgetSetting.NONE}. */
+export class DisruptionBudgetSetting {
+  /** No PodDisruptionBudget, even where the environment has one. */
+  public static readonly NONE: DisruptionBudgetSetting = new DisruptionBudgetSetting(undefined);
+
+  /** A PodDisruptionBudget keeping `pods` replicas available during voluntary disruptions (node drains). */
+  public static minAvailable(pods: number): DisruptionBudgetSetting {
+    return new DisruptionBudgetSetting({ minAvailable: pods });
+  }
+
+  private constructor(
+    /** The budget, or undefined for none. */
+    public readonly budget: DisruptionBudget | undefined,
+  ) {}
+}
+
 /**
- * Per-construct overrides of a {@link ComponentSizing}: every field optional; `false` turns the HPA or
- * the PodDisruptionBudget off where the environment has one.
+ * Per-construct overrides of a {@link ComponentSizing}: every field optional; `AutoscalingSetting.NONE`
+ * and `DisruptionBudgetSetting.NONE` turn the HPA or the PodDisruptionBudget off where the environment
+ * has one.
  */
 export interface SizingOverrides {
   /**
@@ -21,20 +54,28 @@ export interface SizingOverrides {
    */
   readonly resources?: ResourceRequirements;
   /**
-   * An HPA, or `false` for none.
+   * An HPA (`AutoscalingSetting.hpa({...})`), or none (`AutoscalingSetting.NONE`).
    * @default the environment's
    */
-  readonly autoscaling?: Autoscaling | false;
+  readonly autoscaling?: AutoscalingSetting;
   /**
    * Anti-affinity between replicas.
    * @default the environment's
    */
   readonly antiAffinity?: AntiAffinity;
   /**
-   * A PodDisruptionBudget, or `false` for none.
+   * A PodDisruptionBudget (`DisruptionBudgetSetting.minAvailable(n)`), or none (`DisruptionBudgetSetting.NONE`).
    * @default the environment's
    */
-  readonly podDisruptionBudget?: DisruptionBudget | false;
+  readonly podDisruptionBudget?: DisruptionBudgetSetting;
+}
+
+/** The value, if it is an instance of `type`; else an error naming the field and the factories to use. */
+function settingOf<T>(scope: IConstruct, field: string, value: unknown, type: Function & { readonly prototype: T }, fix: string): T {
+  if (!(value instanceof type)) {
+    throw invalidInput(scope, field, value, `is not ${/^[AEIOU]/.test(type.name) ? 'an' : 'a'} ${type.name}`, `give ${fix}`);
+  }
+  return value as T;
 }
 
 function isWholeAtLeast(value: unknown, min: number): value is number {
@@ -66,9 +107,11 @@ export function resolveSizing(scope: IConstruct, field: string, base: ComponentS
   const sizing: ComponentSizing = {
     replicas: overrides.replicas ?? base.replicas,
     resources: overrides.resources ?? base.resources,
-    autoscaling: overrides.autoscaling === false ? undefined : overrides.autoscaling ?? base.autoscaling,
+    autoscaling: overrides.autoscaling === undefined ? base.autoscaling
+      : settingOf(scope, `${field}.autoscaling`, overrides.autoscaling, AutoscalingSetting, 'AutoscalingSetting.hpa({ minReplicas, maxReplicas, targetCpuUtilizationPercent }) or AutoscalingSetting.NONE').autoscaling,
     antiAffinity: overrides.antiAffinity ?? base.antiAffinity,
-    podDisruptionBudget: overrides.podDisruptionBudget === false ? undefined : overrides.podDisruptionBudget ?? base.podDisruptionBudget,
+    podDisruptionBudget: overrides.podDisruptionBudget === undefined ? base.podDisruptionBudget
+      : settingOf(scope, `${field}.podDisruptionBudget`, overrides.podDisruptionBudget, DisruptionBudgetSetting, 'DisruptionBudgetSetting.minAvailable(n) or DisruptionBudgetSetting.NONE').budget,
   };
   if (!isWholeAtLeast(sizing.replicas, 1)) {
     throw invalidInput(scope, `${field}.replicas`, sizing.replicas, 'is not a whole number of at least 1', 'give 1 or more replicas (PROD runs 3)');
@@ -103,12 +146,12 @@ export function resolveSizing(scope: IConstruct, field: string, base: ComponentS
   if (pdb) {
     const floor = hpa ? hpa.minReplicas : sizing.replicas;
     if (!isWholeAtLeast(pdb.minAvailable, 1)) {
-      throw invalidInput(scope, `${field}.podDisruptionBudget.minAvailable`, pdb.minAvailable, 'is not a whole number of at least 1', 'keep at least 1 pod available, or set podDisruptionBudget: false');
+      throw invalidInput(scope, `${field}.podDisruptionBudget.minAvailable`, pdb.minAvailable, 'is not a whole number of at least 1', 'keep at least 1 pod available, or set podDisruptionBudget: DisruptionBudgetSetting.NONE');
     }
     if (pdb.minAvailable >= floor) {
       throw invalidInput(scope, `${field}.podDisruptionBudget.minAvailable`, pdb.minAvailable,
         `is not below the ${hpa ? 'HPA minimum' : 'replica count'} (${floor}), so no pod could ever be evicted and node drains would hang`,
-        `set minAvailable below ${floor}, raise the replicas, or set podDisruptionBudget: false`);
+        `set minAvailable below ${floor}, raise the replicas, or set podDisruptionBudget: DisruptionBudgetSetting.NONE`);
     }
   }
   return sizing;

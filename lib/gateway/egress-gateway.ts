@@ -1,7 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GatewayServer } from './gateway-server';
-import { GatewayServiceType, MeshGateway, MeshGatewayProps } from './mesh-gateway';
+import { GatewayDirection, GatewayServiceType, MeshGateway, MeshGatewayProps } from './mesh-gateway';
 import {
   DestinationRule, DestinationRuleSpec, VirtualService, VirtualServiceSpec, VirtualServiceSpecHttp, VirtualServiceSpecTls,
 } from '../../imports/networking.istio.io';
@@ -66,7 +66,7 @@ export class EgressGateway extends MeshGateway {
     super(scope, id, props, {
       defaultNamespace: 'istio-egress',
       defaultServiceType: GatewayServiceType.CLUSTER_IP,
-      sizingOf: (env) => env.egressGateway,
+      direction: GatewayDirection.EGRESS,
     });
   }
 

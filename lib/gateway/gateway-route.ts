@@ -13,6 +13,7 @@ import { checkServiceHost, checkSubsetName } from '../traffic/checks';
 import { canonicalHost } from '../traffic/mesh-routes';
 import { Subset } from '../traffic/subset';
 import { hostNamespace, TrafficHost, trafficNamespace } from '../traffic/traffic-host';
+import { frozenCopy } from '../core/records';
 
 /** Which servers of the gateway a route is for. */
 export enum GatewayRouteKind {
@@ -42,9 +43,8 @@ export interface GatewayRouteDestination {
    */
   readonly port?: number;
   /**
-   * Subset of the host: a `Subset` (added to the host's shared DestinationRule, see `TrafficHost`) or
-   * the name of one that another construct (or object) defines. The analyzer reports a subset no
-   * DestinationRule of the host defines (IST0101, an error: requests would fail with 503).
+   * Subset of the host, defined here: it is added to the host's shared DestinationRule (see
+   * `TrafficHost`). For a subset another construct (or object) defines, give `subsetName` instead.
    *
    * When the host has mesh routes to subsets (a `CanaryRelease`, a `HostRoutes` route with `to`), give
    * a subset or `applyHostRoutes`: those routes live in the host's mesh-bound VirtualService, which a
@@ -52,7 +52,14 @@ export interface GatewayRouteDestination {
    * ignore the canary's weights and `routeToCanaryWhen` (an error at synth).
    * @default the whole host, no subset
    */
-  readonly subset?: Subset | string;
+  readonly subset?: Subset;
+  /**
+   * The name of a subset of the host that another construct (or object) defines. The analyzer reports
+   * a subset no DestinationRule of the host defines (IST0101, an error: requests would fail with 503).
+   * Excludes `subset`.
+   * @default the whole host, no subset
+   */
+  readonly subsetName?: string;
 }
 
 /** Options of {@link IngressGateway.addRoute}. */
@@ -132,7 +139,7 @@ export class GatewayRoute extends Construct {
   /** Namespace of the VirtualService. */
   public readonly namespace: string;
   /** Routed hosts. */
-  public readonly hosts: readonly string[];
+  public readonly hosts: string[];
   /** The destination host as the VirtualService names it (fully qualified for a cluster Service). */
   public readonly destinationHost: string;
 
@@ -160,7 +167,7 @@ export class GatewayRoute extends Construct {
     if (dup) {
       throw invalidInput(this, 'hosts', dup, 'is listed twice (ISTIO-RULES V6)', 'list each host once');
     }
-    this.hosts = Object.freeze([...hosts]);
+    this.hosts = frozenCopy(hosts);
     const dest = props.destination;
     if (!dest || typeof dest !== 'object') {
       throw invalidInput(this, 'destination', dest, 'is missing', 'give { host: "productpage.bookinfo.svc.cluster.local", port: 9080 }');
@@ -168,9 +175,17 @@ export class GatewayRoute extends Construct {
     checkServiceHost(this, 'destination.host', dest.host, false);
     const port = dest.port !== undefined ? { port: { number: checkPort(this, 'destination.port', dest.port) } } : {};
     if (dest.subset !== undefined && !(dest.subset instanceof Subset)) {
-      checkSubsetName(this, 'destination.subset', dest.subset);
+      throw invalidInput(this, 'destination.subset', dest.subset, 'is not a Subset',
+        typeof dest.subset === 'string' ? `give subsetName: ${JSON.stringify(dest.subset)} for a subset defined elsewhere` : 'give Subset.fromLabels(...) or Subset.fromWorkload(...)');
     }
-    const subsetName = dest.subset instanceof Subset ? dest.subset._check(this, 'destination.subset').name : dest.subset;
+    if (dest.subset !== undefined && dest.subsetName !== undefined) {
+      throw invalidInput(this, 'destination.subsetName', dest.subsetName, 'is given together with destination.subset',
+        'give one: subset defines the subset here, subsetName names one defined elsewhere');
+    }
+    if (dest.subsetName !== undefined) {
+      checkSubsetName(this, 'destination.subsetName', dest.subsetName);
+    }
+    const subsetName = dest.subset instanceof Subset ? dest.subset._check(this, 'destination.subset').name : dest.subsetName;
     const applyHostRoutes = props.applyHostRoutes ?? false;
     if (typeof applyHostRoutes !== 'boolean') {
       throw invalidInput(this, 'applyHostRoutes', applyHostRoutes, 'is not a boolean', 'use true or false');

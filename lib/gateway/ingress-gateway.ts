@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { GatewayRoute, GatewayRouteOptions } from './gateway-route';
 import { GatewayServer } from './gateway-server';
-import { GatewayServiceType, MeshGateway, MeshGatewayProps } from './mesh-gateway';
+import { GatewayDirection, GatewayServiceType, MeshGateway, MeshGatewayProps } from './mesh-gateway';
 import { invalidInput } from '../core/errors';
 
 /** Props of an {@link IngressGateway}. */
@@ -34,7 +34,7 @@ export class IngressGateway extends MeshGateway {
     super(scope, id, props, {
       defaultNamespace: 'istio-ingress',
       defaultServiceType: GatewayServiceType.LOAD_BALANCER,
-      sizingOf: (env) => env.ingressGateway,
+      direction: GatewayDirection.INGRESS,
     });
     if (props.servers !== undefined && !Array.isArray(props.servers)) {
       throw invalidInput(this, 'servers', props.servers, 'is not a list', 'pass servers: [GatewayServer.https({...})]');

@@ -89,8 +89,16 @@ export interface MeshGatewayDefaults {
   readonly defaultNamespace: string;
   /** Service type when the props give none. */
   readonly defaultServiceType: GatewayServiceType;
-  /** The environment's sizing of this kind of gateway. */
-  readonly sizingOf: (env: EnvironmentProfile) => ComponentSizing;
+  /** Which way the gateway carries traffic; picks the environment's sizing (`ingressGateway` or `egressGateway`). */
+  readonly direction: GatewayDirection;
+}
+
+/** Which way a gateway carries traffic. */
+export enum GatewayDirection {
+  /** Into the mesh: sized by the environment's `ingressGateway`. */
+  INGRESS = 'ingress',
+  /** Out of the mesh: sized by the environment's `egressGateway`. */
+  EGRESS = 'egress',
 }
 
 /** The pilot-agent status port (health checks of load balancers). */
@@ -140,7 +148,7 @@ export abstract class MeshGateway extends Construct {
     const env = props.environment ?? MeshChart.environmentOf(this);
     this.name = checkDnsLabel(this, 'name', props.name ?? id, 'name the gateway with lowercase letters, digits and "-", e.g. "ingress-gateway"');
     this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? defaults.defaultNamespace, `use a namespace name such as "${defaults.defaultNamespace}"`);
-    this.sizing = resolveSizing(this, 'sizing', defaults.sizingOf(env), props.sizing ?? {});
+    this.sizing = resolveSizing(this, 'sizing', defaults.direction === GatewayDirection.EGRESS ? env.egressGateway : env.ingressGateway, props.sizing ?? {});
     this.gatewayRef = `${this.namespace}/${this.name}`;
     this.serviceHost = `${this.name}.${this.namespace}.svc.cluster.local`;
     const serviceType = props.serviceType ?? defaults.defaultServiceType;

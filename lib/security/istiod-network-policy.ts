@@ -39,25 +39,25 @@ export interface IstiodNetworkPolicyProps {
    * injection with the pod label `sidecar.istio.io/inject` instead of a namespace label.
    * @default none beyond the labelled mesh namespaces
    */
-  readonly meshNamespaces?: readonly string[];
+  readonly meshNamespaces?: string[];
   /**
    * Namespaces of gateways (ingress, egress, east-west), which need xDS but usually carry no
    * injection label.
    * @default none
    */
-  readonly gatewayNamespaces?: readonly string[];
+  readonly gatewayNamespaces?: string[];
   /**
    * Namespaces allowed to scrape istiod's metrics on 15014; `[]` allows none.
    * @default ["monitoring"]
    */
-  readonly monitoringNamespaces?: readonly string[];
+  readonly monitoringNamespaces?: string[];
   /**
    * CIDRs the Kubernetes API server calls the webhook port from. The API server usually sits outside
    * the pod network (managed control planes, host network), and some CNIs do not show it as an IP at
    * all, so a wrong CIDR silently breaks sidecar injection and config validation.
    * @default none: port 15017 is open to every source (and only that port)
    */
-  readonly apiServerCidrs?: readonly string[];
+  readonly apiServerCidrs?: string[];
   /**
    * Name of the NetworkPolicy.
    * @default "istiod", or "istiod-<revision>"

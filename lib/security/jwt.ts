@@ -8,6 +8,7 @@ import { checkDnsLabel } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
 import { checkPort } from '../core/ports';
 import { WorkloadSelector } from '../workload/workload-selector';
+import { frozenCopy } from '../core/records';
 
 /** A header a JWT is read from. */
 export interface JwtHeader {
@@ -126,14 +127,14 @@ export class TokenRequirement {
    * normalized (`/API/x` does not match). Prefer {@link TokenRequirement.exceptPaths}, which is
    * fail-closed: everything needs a token except the public paths you list.
    */
-  public static onPaths(paths: readonly string[], options: TokenRequirementOptions = {}): TokenRequirement {
+  public static onPaths(paths: string[], options: TokenRequirementOptions = {}): TokenRequirement {
     return new TokenRequirement(TokenRequirementKind.ON_PATHS, paths, options.principals);
   }
   /**
    * Every request needs a valid token, except to these (public) paths, e.g. `/healthz`. The
    * fail-closed choice: a path spelled in a way the list does not match still needs a token.
    */
-  public static exceptPaths(paths: readonly string[], options: TokenRequirementOptions = {}): TokenRequirement {
+  public static exceptPaths(paths: string[], options: TokenRequirementOptions = {}): TokenRequirement {
     return new TokenRequirement(TokenRequirementKind.EXCEPT_PATHS, paths, options.principals);
   }
   /**
@@ -145,19 +146,19 @@ export class TokenRequirement {
   }
 
   /** The paths of `onPaths` / `exceptPaths`. */
-  public readonly paths: readonly string[] | undefined;
+  public readonly paths: string[] | undefined;
   /** The accepted request principals. */
-  public readonly principals: readonly string[] | undefined;
+  public readonly principals: string[] | undefined;
 
   private constructor(
     /** Which requirement. */
     public readonly kind: TokenRequirementKind,
-    paths: readonly string[] | undefined,
-    principals: readonly string[] | undefined,
+    paths: string[] | undefined,
+    principals: string[] | undefined,
   ) {
     // Copies, so that changing the caller's array later changes nothing here.
-    this.paths = Array.isArray(paths) ? Object.freeze([...paths]) : paths;
-    this.principals = Array.isArray(principals) ? Object.freeze([...principals]) : principals;
+    this.paths = Array.isArray(paths) ? frozenCopy(paths) : paths;
+    this.principals = Array.isArray(principals) ? frozenCopy(principals) : principals;
   }
 }
 
@@ -167,7 +168,7 @@ export interface TokenRequirementOptions {
    * The request principals (`<iss>/<sub>`, prefix or suffix `*` allowed) that count as valid.
    * @default ["*"]: any token a JwtIssuer accepts
    */
-  readonly principals?: readonly string[];
+  readonly principals?: string[];
 }
 
 /** Props of a {@link JwtAuthentication}. */

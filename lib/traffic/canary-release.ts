@@ -8,6 +8,7 @@ import { RouteResilience, renderResilience } from './route-options';
 import { checkServiceHost } from './checks';
 import { Subset } from './subset';
 import { TrafficHost } from './traffic-host';
+import { frozenCopy } from '../core/records';
 
 /** One step of a staged canary rollout. */
 export interface CanaryStage {
@@ -77,7 +78,7 @@ export class CanaryRelease extends Construct {
    * @param env the environment
    * @default env the environment of `scope`'s MeshChart
    */
-  public static planFor(scope: IConstruct, env: EnvironmentProfile = MeshChart.environmentOf(scope)): readonly CanaryStage[] {
+  public static planFor(scope: IConstruct, env: EnvironmentProfile = MeshChart.environmentOf(scope)): CanaryStage[] {
     const stages = env.canary.stages;
     const ok = Array.isArray(stages) && stages.length > 0 && stages[stages.length - 1] === 100 &&
       stages.every((s, i) => Number.isInteger(s) && s >= 0 && s <= 100 && (i === 0 || s > stages[i - 1]));
@@ -85,11 +86,11 @@ export class CanaryRelease extends Construct {
       throw invalidInput(scope, 'environment.canary.stages', stages, `of environment ${show(env.name)} are not whole percentages in increasing order ending at 100`,
         'fix the environment profile, e.g. stages: [10, 25, 50, 75, 100]');
     }
-    return Object.freeze(stages.map((canaryPercent, index) => Object.freeze({ index, canaryPercent, stablePercent: 100 - canaryPercent })));
+    return frozenCopy(stages.map((canaryPercent, index) => Object.freeze({ index, canaryPercent, stablePercent: 100 - canaryPercent })));
   }
 
   /** The environment's rollout plan. */
-  public readonly plan: readonly CanaryStage[];
+  public readonly plan: CanaryStage[];
   /** The canary's share in this synthesis, 0–100. */
   public readonly canaryPercent: number;
   /** The stable version's share, `100 - canaryPercent`. */
@@ -166,7 +167,7 @@ export class CanaryRelease extends Construct {
     const resilience = renderResilience(this, '', props, env);
 
     // All input is checked: now contribute to the shared host.
-    this.trafficHost = TrafficHost.of(this, props.host, props.namespace, [{ field: 'stable', subset: props.stable }, { field: 'canary', subset: props.canary }]);
+    this.trafficHost = TrafficHost._of(this, props.host, props.namespace, [{ field: 'stable', subset: props.stable }, { field: 'canary', subset: props.canary }]);
 
     this.stableSubset = this.trafficHost._addSubset(this, props.stable, 'stable');
     this.canarySubset = this.trafficHost._addSubset(this, props.canary, 'canary');

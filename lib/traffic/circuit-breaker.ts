@@ -4,6 +4,7 @@ import { invalidInput } from '../core/errors';
 import {
   ConnectionPoolOptions, OutlierDetectionOptions, TrafficPolicyParts, renderConnectionPool, renderOutlierDetection,
 } from './policy';
+import { DestinationRuleSpecTrafficPolicy } from '../../imports/networking.istio.io';
 import { checkServiceHost } from './checks';
 import { Subset } from './subset';
 import { TrafficHost } from './traffic-host';
@@ -125,8 +126,8 @@ export class CircuitBreaker extends Construct {
 
   /** The shared per-host objects this circuit breaker writes to. */
   public readonly trafficHost: TrafficHost;
-  /** The host-level policy this circuit breaker set. */
-  public readonly policy: TrafficPolicyParts;
+  /** The host-level policy this circuit breaker set (`connectionPool` and `outlierDetection`), as the generated L1 type. */
+  public readonly policy: DestinationRuleSpecTrafficPolicy;
 
   constructor(scope: Construct, id: string, props: CircuitBreakerProps) {
     super(scope, id);
@@ -164,7 +165,7 @@ export class CircuitBreaker extends Construct {
     }
     // All input is checked: now contribute to the shared host.
     const subsetSources = subsets.map((s) => ({ field: `${s.field}.subset`, subset: s.subset }));
-    this.trafficHost = TrafficHost.of(this, props.host, props.namespace, subsetSources);
+    this.trafficHost = TrafficHost._of(this, props.host, props.namespace, subsetSources);
     this.trafficHost._addPolicy(this, this.policy);
     for (const s of subsets) {
       const name = this.trafficHost._addSubset(this, s.subset, `${s.field}.subset`);

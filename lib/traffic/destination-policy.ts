@@ -101,7 +101,7 @@ export class DestinationPolicy extends Construct {
       throw invalidInput(this, 'props', Object.keys(props), 'set no policy (ISTIO-RULES D1)', 'set connectionPool, outlierDetection, loadBalancer, tls or subsets');
     }
     const subsetSources = subsets.map((s) => ({ field: `${s.field}.subset`, subset: s.subset }));
-    this.trafficHost = TrafficHost.of(this, props.host, props.namespace, subsetSources);
+    this.trafficHost = TrafficHost._of(this, props.host, props.namespace, subsetSources);
     if (Object.keys(host).length > 0) {
       this.trafficHost._addPolicy(this, host);
     }

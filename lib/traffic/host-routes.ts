@@ -104,7 +104,7 @@ export class HostRoutes extends Construct {
       return { field, route, to: r.to };
     });
     const subsetSources = rendered.map((r) => ({ field: `${r.field}.to`, subset: r.to }));
-    this.trafficHost = TrafficHost.of(this, props.host, props.namespace, subsetSources);
+    this.trafficHost = TrafficHost._of(this, props.host, props.namespace, subsetSources);
     for (const { field, route, to } of rendered) {
       const subset = to ? this.trafficHost._addSubset(this, to, `${field}.to`) : undefined;
       this.trafficHost._addHttpRoute(this, { ...route, destinations: [subset ? { subset } : {}] }, field);

@@ -5,8 +5,8 @@ export { RetryOn, RetryPolicy, FaultInjection } from './resilience';
 export type { RetryPolicyOptions, FaultOptionsBase, FaultDelayOptions, FaultAbortOptions } from './resilience';
 export { H2UpgradePolicy, ClientTlsMode, ClientTls, LoadBalancer } from './policy';
 export type {
-  TrafficPolicyParts, TcpKeepaliveOptions, TcpPoolOptions, HttpPoolOptions, ConnectionPoolOptions, OutlierDetectionOptions,
-  SimpleTlsOptions, MutualTlsOptions, ConsistentHashOptions, HashCookieOptions,
+  TcpKeepaliveOptions, TcpPoolOptions, HttpPoolOptions, ConnectionPoolOptions, OutlierDetectionOptions,
+  IstioMutualTlsOptions, SimpleTlsOptions, MutualTlsOptions, ConsistentHashOptions, HashCookieOptions,
 } from './policy';
 export type { RouteResilience } from './route-options';
 export { CircuitBreaker } from './circuit-breaker';

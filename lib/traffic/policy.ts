@@ -287,8 +287,22 @@ export enum ClientTlsMode {
   ISTIO_MUTUAL = 'ISTIO_MUTUAL',
 }
 
+/** Options of {@link ClientTls.istioMutual}. */
+export interface IstioMutualTlsOptions {
+  /**
+   * SNI to present.
+   * @default the destination host
+   */
+  readonly sni?: string;
+  /**
+   * Names the server certificate must carry.
+   * @default the certificate is checked against the CA only
+   */
+  readonly subjectAltNames?: string[];
+}
+
 /** Options of {@link ClientTls.simple}. */
-export interface SimpleTlsOptions {
+export interface SimpleTlsOptions extends IstioMutualTlsOptions {
   /**
    * A Secret (in the proxy's namespace) with the CA certificate (`ca.crt` or `cacert`) to verify the server with.
    * Excludes `caCertificates` (ISTIO-RULES D6).
@@ -300,16 +314,6 @@ export interface SimpleTlsOptions {
    * @default none
    */
   readonly caCertificates?: string;
-  /**
-   * SNI to present.
-   * @default the destination host
-   */
-  readonly sni?: string;
-  /**
-   * Names the server certificate must carry.
-   * @default the certificate is checked against the CA only
-   */
-  readonly subjectAltNames?: string[];
   /**
    * Skip verifying the server certificate. Only without a CA and subjectAltNames.
    * @default false
@@ -342,7 +346,7 @@ export class ClientTls {
   }
 
   /** Istio mutual TLS (the default for meshed destinations with auto mTLS). */
-  public static istioMutual(options: Pick<SimpleTlsOptions, 'sni' | 'subjectAltNames'> = {}): ClientTls {
+  public static istioMutual(options: IstioMutualTlsOptions = {}): ClientTls {
     return new ClientTls(ClientTlsMode.ISTIO_MUTUAL, { ...options });
   }
 

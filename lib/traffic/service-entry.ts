@@ -5,7 +5,7 @@ import {
 } from '../../imports/networking.istio.io';
 import { invalidInput } from '../core/errors';
 import { checkHostname } from '../core/hostnames';
-import { sortedRecord } from '../core/records';
+import { frozenCopy, sortedRecord } from '../core/records';
 import { checkSelectorLabels } from '../core/labels';
 import { checkDnsLabel, isDnsLabel } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
@@ -161,9 +161,9 @@ export class ExternalService extends Construct {
   /** Namespace of the ServiceEntry. */
   public readonly namespace: string;
   /** Hosts. */
-  public readonly hosts: readonly string[];
-  /** Ports, with defaults filled in. */
-  public readonly ports: readonly Required<Omit<ExternalServicePort, 'targetPort'>>[];
+  public readonly hosts: string[];
+  /** Ports, with their names filled in (frozen). */
+  public readonly ports: ExternalServicePort[];
   /** Resolution. */
   public readonly resolution: ServiceResolution;
   /** Location. */
@@ -191,7 +191,7 @@ export class ExternalService extends Construct {
     if (dupHost) {
       throw invalidInput(this, 'hosts', dupHost, 'is listed twice', 'list each host once');
     }
-    this.hosts = Object.freeze([...hosts]);
+    this.hosts = frozenCopy(hosts);
 
     const location = props.location ?? ServiceLocation.MESH_EXTERNAL;
     if (!Object.values(ServiceLocation).includes(location)) {
@@ -206,7 +206,7 @@ export class ExternalService extends Construct {
     this.resolution = resolution;
 
     const ports = this.checkPorts(props.ports);
-    this.ports = Object.freeze(ports.map((p) => Object.freeze({ number: p.number, protocol: p.protocol as ServiceProtocol, name: p.name })));
+    this.ports = frozenCopy(ports.map((p) => Object.freeze({ number: p.number, protocol: p.protocol as ServiceProtocol, name: p.name })));
 
     const addresses = (props.addresses ?? []).map((a, i) => {
       if (typeof a !== 'string' || !isIpOrCidr(a)) {

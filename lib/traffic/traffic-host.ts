@@ -207,10 +207,18 @@ export class TrafficHost extends Construct {
    * @param namespace where the DestinationRule and VirtualService go: the namespace a fully qualified
    *   service host names (giving another is an error), else the chart's; there is no fallback to
    *   `default`
+   */
+  public static of(scope: IConstruct, host: string, namespace?: string): TrafficHost {
+    return TrafficHost._of(scope, host, namespace, []);
+  }
+
+  /**
+   * {@link of}, for constructs that add subsets.
    * @param subsets the subsets the caller adds, by the prop that holds each: a subset made from a
    *   workload (`Subset.fromWorkload`) implies the workload's namespace
+   * @internal
    */
-  public static of(scope: IConstruct, host: string, namespace?: string, subsets: ReadonlyArray<{ readonly field: string; readonly subset: unknown }> = []): TrafficHost {
+  public static _of(scope: IConstruct, host: string, namespace: string | undefined, subsets: ReadonlyArray<{ readonly field: string; readonly subset: unknown }>): TrafficHost {
     const chart = Chart.of(scope);
     checkServiceHost(scope, 'host', host);
     const ns = trafficNamespace(scope, host, namespace, subsets);
@@ -288,7 +296,7 @@ export class TrafficHost extends Construct {
   }
 
   /** Names of the subsets defined so far. */
-  public get subsetNames(): readonly string[] {
+  public get subsetNames(): string[] {
     return [...this.subsetEntries.keys()];
   }
 

@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import {
+  AutoscalingSetting, DisruptionBudgetSetting,
   AccessLog, AntiAffinityMode, Environment, EnvironmentProfile, InstallProfile, MeshApp, MeshChart, MeshControlPlane, MeshControlPlaneProps, OutboundTraffic,
   SidecarResources, Tracing,
 } from '../../lib';
@@ -80,12 +81,12 @@ describe('MeshControlPlane sizing per environment', () => {
     expect(op.spec.values.pilot.rollingMaxSurge).toBeUndefined();
   });
 
-  test('every number is overridable per construct, and false turns the HPA and PDB off', () => {
+  test('every number is overridable per construct, and NONE turns the HPA and PDB off', () => {
     const op = operatorFor(Environment.PROD, {
       pilot: {
         replicas: 4,
-        autoscaling: false,
-        podDisruptionBudget: { minAvailable: 2 },
+        autoscaling: AutoscalingSetting.NONE,
+        podDisruptionBudget: DisruptionBudgetSetting.minAvailable(2),
         resources: { requests: { cpu: '1', memory: '3Gi' }, limits: { cpu: '2', memory: '6Gi' } },
         nodeSelector: { pool: 'system' },
         tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'istio', effect: 'NoSchedule' }],
@@ -108,14 +109,14 @@ describe('MeshControlPlane sizing per environment', () => {
   test('required anti-affinity: one pod at a time with 2+ replicas, the chart defaults with a single replica', () => {
     // With 2 replicas, the chart's maxUnavailable 25% is 0: only a surge pod could move the rollout,
     // and with required anti-affinity it needs a node that has no istiod yet.
-    const two = operatorFor(Environment.PROD, { pilot: { autoscaling: false, replicas: 2 } });
+    const two = operatorFor(Environment.PROD, { pilot: { autoscaling: AutoscalingSetting.NONE, replicas: 2 } });
     expect(two.spec.values.pilot).toStrictEqual({ autoscaleEnabled: false, rollingMaxSurge: 0, rollingMaxUnavailable: 1 });
     expect(two.spec.components.pilot.k8s.strategy).toBeUndefined();
     // One replica: taking it down first would be an outage, so the surge (which may wait for a node) stays.
-    const one = operatorFor(Environment.PROD, { pilot: { autoscaling: false, replicas: 1, podDisruptionBudget: false } });
+    const one = operatorFor(Environment.PROD, { pilot: { autoscaling: AutoscalingSetting.NONE, replicas: 1, podDisruptionBudget: DisruptionBudgetSetting.NONE } });
     expect(one.spec.values.pilot).toStrictEqual({ autoscaleEnabled: false });
     // An HPA whose floor is 1 counts as one replica.
-    const hpaFromOne = operatorFor(Environment.PROD, { pilot: { autoscaling: { minReplicas: 1, maxReplicas: 3, targetCpuUtilizationPercent: 80 }, podDisruptionBudget: false } });
+    const hpaFromOne = operatorFor(Environment.PROD, { pilot: { autoscaling: AutoscalingSetting.hpa({ minReplicas: 1, maxReplicas: 3, targetCpuUtilizationPercent: 80 }), podDisruptionBudget: DisruptionBudgetSetting.NONE } });
     expect(hpaFromOne.spec.values.pilot.rollingMaxSurge).toBeUndefined();
   });
 
@@ -124,7 +125,7 @@ describe('MeshControlPlane sizing per environment', () => {
     const op = operatorFor(Environment.PROD, {
       profile: InstallProfile.DEFAULT,
       ingressGateways: [{ name: 'istio-ingressgateway', antiAffinity: required }],
-      egressGateways: [{ name: 'istio-egressgateway', autoscaling: false, replicas: 2 }],
+      egressGateways: [{ name: 'istio-egressgateway', autoscaling: AutoscalingSetting.NONE, replicas: 2 }],
     });
     const ingress = component(op, 'ingressGateways', 'istio-ingressgateway').k8s;
     expect(ingress.replicaCount).toBeUndefined();
@@ -193,7 +194,7 @@ describe('MeshControlPlane install settings', () => {
   });
 
   test('gateway components of one kind must agree on autoscaling, since istioctl switches it for all of them', () => {
-    expect(errorFor({ ingressGateways: [{ name: 'public' }, { name: 'internal', autoscaling: false }] }))
+    expect(errorFor({ ingressGateways: [{ name: 'public' }, { name: 'internal', autoscaling: AutoscalingSetting.NONE }] }))
       .toMatch(/^\[prod\/cp\] ingressGateways\.autoscaling: "internal" has no HPA while public has one, but istioctl switches autoscaling for all ingressGateways at once/);
   });
 
@@ -261,9 +262,9 @@ describe('MeshControlPlane rejects bad input, naming path, field and value', () 
   test.each<[string, MeshControlPlaneProps, RegExp]>([
     ['negative replicas', { pilot: { replicas: -1 } }, /^\[prod\/cp\] pilot\.replicas: -1 is not a whole number of at least 1\. Fix: /],
     ['fractional replicas', { pilot: { replicas: 1.5 } }, /\[prod\/cp\] pilot\.replicas: 1\.5 /],
-    ['HPA min above max', { pilot: { autoscaling: { minReplicas: 5, maxReplicas: 2, targetCpuUtilizationPercent: 80 } } },
+    ['HPA min above max', { pilot: { autoscaling: AutoscalingSetting.hpa({ minReplicas: 5, maxReplicas: 2, targetCpuUtilizationPercent: 80 }) } },
       /\[prod\/cp\] pilot\.autoscaling\.maxReplicas: 2 is below minReplicas \(5\)/],
-    ['HPA target above 100', { pilot: { autoscaling: { minReplicas: 2, maxReplicas: 5, targetCpuUtilizationPercent: 180 } } },
+    ['HPA target above 100', { pilot: { autoscaling: AutoscalingSetting.hpa({ minReplicas: 2, maxReplicas: 5, targetCpuUtilizationPercent: 180 }) } },
       /pilot\.autoscaling\.targetCpuUtilizationPercent: 180 is not a whole percentage/],
     ['malformed CPU', { pilot: { resources: { requests: { cpu: '500 millicores', memory: '2Gi' }, limits: { cpu: '4', memory: '8Gi' } } } },
       /\[prod\/cp\] pilot\.resources\.requests\.cpu: "500 millicores" is not a Kubernetes quantity\. Fix: write a cpu quantity/],
@@ -278,7 +279,7 @@ describe('MeshControlPlane rejects bad input, naming path, field and value', () 
     ['revision "default"', { revision: 'default' }, /revision: "default" is the name of the default revision tag/],
     ['unpinned tag', { tag: 'latest' }, /\[prod\/cp\] tag: "latest" is not pinned/],
     ['bad namespace', { namespace: 'Istio_System' }, /\[prod\/cp\] namespace: "Istio_System" is not a DNS label/],
-    ['PDB that blocks drains', { pilot: { podDisruptionBudget: { minAvailable: 2 } } },
+    ['PDB that blocks drains', { pilot: { podDisruptionBudget: DisruptionBudgetSetting.minAvailable(2) } },
       /pilot\.podDisruptionBudget\.minAvailable: 2 is not below the HPA minimum \(2\)/],
     ['ambient without CNI', { profile: InstallProfile.AMBIENT, cni: false }, /\[prod\/cp\] cni: false cannot be turned off with the ambient profile/],
     ['sampling above 100', { meshConfig: { tracing: Tracing.zipkin({ address: 'zipkin.istio-system:9411', samplingPercent: 150 }) } },

@@ -2,7 +2,7 @@
  * Sizing rules (HPA minimum, anti-affinity, PodDisruptionBudget) reached through per-construct
  * overrides and through Environment.override; the field is the prop the value came from.
  */
-import { AntiAffinityMode, Environment, IngressGateway, GatewayServer, MeshChart, MeshControlPlane, PilotOptions } from '../../lib';
+import { AntiAffinityMode, AutoscalingSetting, DisruptionBudgetSetting, Environment, IngressGateway, GatewayServer, MeshChart, MeshControlPlane, PilotOptions } from '../../lib';
 import { Testing } from 'cdk8s';
 import { errorOf, meshChart } from '../support/charts';
 
@@ -14,9 +14,9 @@ function pilotError(pilot: PilotOptions): string {
 
 describe('sizing overrides of one construct', () => {
   test.each([
-    ['HPA minReplicas 0', { autoscaling: { ...PROD_HPA, minReplicas: 0 } },
+    ['HPA minReplicas 0', { autoscaling: AutoscalingSetting.hpa({ ...PROD_HPA, minReplicas: 0 }) },
       '[prod/cp] pilot.autoscaling.minReplicas: 0 is not a whole number of at least 1. Fix: set minReplicas to 1 or more (2 for HA)'],
-    ['fractional HPA minReplicas', { autoscaling: { ...PROD_HPA, minReplicas: 1.5 } },
+    ['fractional HPA minReplicas', { autoscaling: AutoscalingSetting.hpa({ ...PROD_HPA, minReplicas: 1.5 }) },
       '[prod/cp] pilot.autoscaling.minReplicas: 1.5 is not a whole number of at least 1. Fix: set minReplicas to 1 or more (2 for HA)'],
     ['an unknown anti-affinity mode', { antiAffinity: { mode: 'sometimes' as AntiAffinityMode, topologyKey: 'kubernetes.io/hostname' } },
       '[prod/cp] pilot.antiAffinity.mode: "sometimes" is not an anti-affinity mode. Fix: use one of none, preferred, required'],
@@ -28,11 +28,25 @@ describe('sizing overrides of one construct', () => {
       '[prod/cp] pilot.antiAffinity.weight: 0 is not a whole number 1–100. Fix: use 100 for the strongest preference'],
     ['weight 101', { antiAffinity: { mode: AntiAffinityMode.PREFERRED, topologyKey: 'kubernetes.io/hostname', weight: 101 } },
       '[prod/cp] pilot.antiAffinity.weight: 101 is not a whole number 1–100. Fix: use 100 for the strongest preference'],
-    ['PDB minAvailable 0', { podDisruptionBudget: { minAvailable: 0 } },
-      '[prod/cp] pilot.podDisruptionBudget.minAvailable: 0 is not a whole number of at least 1. Fix: keep at least 1 pod available, or set podDisruptionBudget: false'],
-  ])('%s is an error', (_case, pilot, message) => {
+    ['PDB minAvailable 0', { podDisruptionBudget: DisruptionBudgetSetting.minAvailable(0) },
+      '[prod/cp] pilot.podDisruptionBudget.minAvailable: 0 is not a whole number of at least 1. Fix: keep at least 1 pod available, or set podDisruptionBudget: DisruptionBudgetSetting.NONE'],
+  ] as [string, PilotOptions, string][])('%s is an error', (_case, pilot, message) => {
     // GIVEN / WHEN / THEN
     expect(pilotError(pilot)).toBe(message);
+  });
+
+  test('autoscaling and podDisruptionBudget take their value classes only (what JavaScript or an old config may pass instead)', () => {
+    // GIVEN the shapes of an older API: false, and a plain object
+    const off = false as unknown as AutoscalingSetting;
+    const plain = { ...PROD_HPA } as unknown as AutoscalingSetting;
+    const noBudget = false as unknown as DisruptionBudgetSetting;
+    // WHEN / THEN each names the field, the value and the factories
+    expect(pilotError({ autoscaling: off })).toBe('[prod/cp] pilot.autoscaling: false is not an AutoscalingSetting. '
+      + 'Fix: give AutoscalingSetting.hpa({ minReplicas, maxReplicas, targetCpuUtilizationPercent }) or AutoscalingSetting.NONE');
+    expect(pilotError({ autoscaling: plain })).toBe('[prod/cp] pilot.autoscaling: {"minReplicas":2,"maxReplicas":5,"targetCpuUtilizationPercent":80} is not an AutoscalingSetting. '
+      + 'Fix: give AutoscalingSetting.hpa({ minReplicas, maxReplicas, targetCpuUtilizationPercent }) or AutoscalingSetting.NONE');
+    expect(pilotError({ podDisruptionBudget: noBudget })).toBe('[prod/cp] pilot.podDisruptionBudget: false is not a DisruptionBudgetSetting. '
+      + 'Fix: give DisruptionBudgetSetting.minAvailable(n) or DisruptionBudgetSetting.NONE');
   });
 
   test('a gateway reports its sizing under "sizing"', () => {
@@ -64,6 +78,6 @@ describe('sizing of a derived environment', () => {
     // WHEN
     const error = errorOf(() => new IngressGateway(chart, 'gw', { servers: [GatewayServer.http({ hosts: ['bookinfo.example.com'] })] }));
     // THEN
-    expect(error).toBe('[prod-eu/gw] sizing.podDisruptionBudget.minAvailable: 0 is not a whole number of at least 1. Fix: keep at least 1 pod available, or set podDisruptionBudget: false');
+    expect(error).toBe('[prod-eu/gw] sizing.podDisruptionBudget.minAvailable: 0 is not a whole number of at least 1. Fix: keep at least 1 pod available, or set podDisruptionBudget: DisruptionBudgetSetting.NONE');
   });
 });

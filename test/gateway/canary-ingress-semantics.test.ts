@@ -51,7 +51,7 @@ describe('a gateway route to a host with a CanaryRelease', () => {
   test('an explicit subset pins ingress traffic: allowed, and the route names it', () => {
     const { chart, gw } = setup();
     new CanaryRelease(chart, 'cart-canary', { host: 'cart', namespace: 'shop', stable: v1, canary: v2 });
-    gw.addRoute('shop', { hosts: ['shop.example.com'], destination: { host: 'cart', namespace: 'shop', subset: 'v1' } });
+    gw.addRoute('shop', { hosts: ['shop.example.com'], destination: { host: 'cart', namespace: 'shop', subsetName: 'v1' } });
     const objects = synthValid(chart);
     expect(find(objects, 'VirtualService', 'shop', 'istio-ingress').spec.http[0].route).toStrictEqual([{ destination: { host: 'cart.shop.svc.cluster.local', subset: 'v1' } }]);
   });
@@ -122,7 +122,7 @@ describe('applyHostRoutes: the gateway applies the host\'s mesh routes', () => {
   test('refused with a subset or on a passthrough route, at construction', () => {
     const { gw } = setup();
     gw.addServer(GatewayServer.tlsPassthrough({ hosts: ['db.example.com'] }));
-    expect(errorOf(() => gw.addRoute('pinned', { hosts: ['shop.example.com'], destination: { host: CART, subset: 'v1' }, applyHostRoutes: true }))).toBe(
+    expect(errorOf(() => gw.addRoute('pinned', { hosts: ['shop.example.com'], destination: { host: CART, subsetName: 'v1' }, applyHostRoutes: true }))).toBe(
       '[prod/gw/pinned] applyHostRoutes: true is set together with destination.subset "v1"; the host\'s routes pick the subsets. '
       + 'Fix: give one of them: the subset pins every request to one version, applyHostRoutes follows the canary');
     expect(errorOf(() => gw.addRoute('tls', { hosts: ['db.example.com'], kind: GatewayRouteKind.TLS_PASSTHROUGH, destination: { host: CART }, applyHostRoutes: true }))).toBe(

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
+  AutoscalingSetting, DisruptionBudgetSetting,
   CanaryRelease, Environment, ExternalTrafficPolicy, GatewayServer, Subset, GatewayServiceType, IngressGateway, IngressGatewayProps, MeshControlPlane, MeshNamespace,
   GatewayRouteKind, ServerTlsMode, TlsProtocolVersion,
 } from '../../lib';
@@ -58,7 +59,7 @@ describe('IngressGateway workload', () => {
   });
 
   test('sizing overrides win over the environment', () => {
-    const o = gatewayObjects({ servers: [HTTPS], sizing: { autoscaling: false, podDisruptionBudget: false, replicas: 4 } });
+    const o = gatewayObjects({ servers: [HTTPS], sizing: { autoscaling: AutoscalingSetting.NONE, podDisruptionBudget: DisruptionBudgetSetting.NONE, replicas: 4 } });
     expect(find(o, 'Deployment', 'ingress-gateway').spec.replicas).toBe(4);
     expect(o.filter((x) => x.kind === 'HorizontalPodAutoscaler' || x.kind === 'PodDisruptionBudget')).toStrictEqual([]);
   });
@@ -364,7 +365,7 @@ describe('route destinations: hosts and subsets like TrafficHost', () => {
 
   test('IST0101: the analyzer reports a subset name no DestinationRule defines, on the route', () => {
     const chart = meshChart();
-    gatewayIn(chart).addRoute('cart', { hosts: ['bookinfo.example.com'], destination: { host: 'cart', namespace: 'shop', subset: 'nope' } });
+    gatewayIn(chart).addRoute('cart', { hosts: ['bookinfo.example.com'], destination: { host: 'cart', namespace: 'shop', subsetName: 'nope' } });
     expect(findingsOf(chart, 'IST0101').filter((f) => f.includes('host+subset'))).toStrictEqual([
       'Error [IST0101] (VirtualService istio-ingress/cart) Referenced host+subset in destinationrule not found: "cart.shop.svc.cluster.local+nope" '
         + '(spec.http[0].route[0].destination.subset). Fix: add a DestinationRule for cart.shop.svc.cluster.local with subset "nope" (visible from namespace '
@@ -378,7 +379,7 @@ describe('route destinations: hosts and subsets like TrafficHost', () => {
     new CanaryRelease(chart, 'cart-canary', {
       host: 'cart.shop.svc.cluster.local', stable: Subset.fromLabels('v1', { version: 'v1' }), canary: Subset.fromLabels('v2', { version: 'v2' }),
     });
-    gw.addRoute('cart', { hosts: ['bookinfo.example.com'], destination: { host: 'cart', namespace: 'shop', subset: 'v2' } });
+    gw.addRoute('cart', { hosts: ['bookinfo.example.com'], destination: { host: 'cart', namespace: 'shop', subsetName: 'v2' } });
     gw.addRoute('beta', { hosts: ['beta.example.com'], destination: { host: 'cart.shop.svc.cluster.local', subset: Subset.fromLabels('beta', { version: 'beta' }) } });
     gw.addServer(GatewayServer.http({ hosts: ['beta.example.com'], port: 8080 }));
     const objects = synth(chart);
@@ -390,8 +391,18 @@ describe('route destinations: hosts and subsets like TrafficHost', () => {
 
   test('a subset name that is no DNS label', () => {
     const gw = gatewayIn(meshChart());
-    expect(thrown(() => gw.addRoute('r', { hosts: ['bookinfo.example.com'], destination: { host: 'cart', namespace: 'shop', subset: 'V_1' } })))
-      .toContain('[prod/gw/r] destination.subset: "V_1" is not a subset name');
+    expect(thrown(() => gw.addRoute('r', { hosts: ['bookinfo.example.com'], destination: { host: 'cart', namespace: 'shop', subsetName: 'V_1' } })))
+      .toContain('[prod/gw/r] destination.subsetName: "V_1" is not a subset name');
+  });
+
+  test('a name given as subset, or both subset and subsetName, is an error that says which to use', () => {
+    const gw = gatewayIn(meshChart());
+    const v1 = Subset.fromLabels('v1', { version: 'v1' });
+    // GIVEN a JavaScript caller passing a name where a Subset belongs WHEN routed THEN the fix names subsetName
+    expect(thrown(() => gw.addRoute('r', { hosts: ['bookinfo.example.com'], destination: { host: 'cart', namespace: 'shop', subset: 'v1' as unknown as Subset } })))
+      .toBe('[prod/gw/r] destination.subset: "v1" is not a Subset. Fix: give subsetName: "v1" for a subset defined elsewhere');
+    expect(thrown(() => gw.addRoute('s', { hosts: ['bookinfo.example.com'], destination: { host: 'cart', namespace: 'shop', subset: v1, subsetName: 'v1' } })))
+      .toBe('[prod/gw/s] destination.subsetName: "v1" is given together with destination.subset. Fix: give one: subset defines the subset here, subsetName names one defined elsewhere');
   });
 });
 

@@ -1,5 +1,5 @@
 import { IstiodNetworkPolicy, MeshControlPlane } from '../../lib';
-import { validateManifests } from '../../lib/validation';
+import { validateManifests } from '../../lib/validation/manifest';
 import { expectValidManifests } from '../support/validate';
 import { errorOf, find, Obj, prodChart } from './support';
 

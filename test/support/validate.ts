@@ -2,7 +2,8 @@
  * Jest helper: asserts that synthesized manifests are valid against the schemas of lib/validation
  * (Istio 1.30 CRDs with their CEL rules, core Kubernetes 1.32 kinds, the other vendored CRDs).
  */
-import { formatIssues, validateManifestsDetailed } from '../../lib/validation';
+import { validateManifestsDetailed } from '../../lib/validation/manifest';
+import { formatIssues } from '../../lib/validation/format';
 
 /**
  * Fails the test with every problem found, listed by object and field path; also fails when an

@@ -3,7 +3,8 @@
  * Flux, Argo CD, Sail Operator, Prometheus Operator and Flagger. For each family: a valid object, an
  * unknown field, and a failing CEL rule where the CRD has rules.
  */
-import { validateManifest, validateManifestsDetailed, type ManifestIssue } from '../../lib/validation';
+import { type ManifestIssue } from '../../lib/validation';
+import { validateManifest, validateManifestsDetailed } from '../../lib/validation/manifest';
 
 /** Summarises issues as `path: message` for compact assertions. */
 const where = (issues: ManifestIssue[]) => issues.map((i) => `${i.path}: ${i.message}`);

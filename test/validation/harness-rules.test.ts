@@ -3,7 +3,8 @@
  * (anyOf) messages, the webhook port rule on a value of the wrong type or shape, and a CEL rule over an
  * object holding a value CEL cannot take.
  */
-import { validateManifest, type ManifestIssue } from '../../lib/validation';
+import { type ManifestIssue } from '../../lib/validation';
+import { validateManifest } from '../../lib/validation/manifest';
 import * as fx from './fixtures';
 
 /** Issues as `path: message [rule]`, for full-message assertions. */

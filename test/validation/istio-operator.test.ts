@@ -1,4 +1,5 @@
-import { validateIstioOperator, validateManifest, type ManifestIssue } from '../../lib/validation';
+import { type ManifestIssue } from '../../lib/validation';
+import { validateIstioOperator, validateManifest } from '../../lib/validation/manifest';
 import { istioOperator } from './fixtures';
 
 const where = (issues: ManifestIssue[]) => issues.map((i) => `${i.path}: ${i.message}`);

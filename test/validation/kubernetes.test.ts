@@ -2,7 +2,8 @@
  * Strict checks of core Kubernetes kinds against the Kubernetes 1.32 definitions (schemas/kubernetes-1.32.json),
  * and the report of kinds that had no schema.
  */
-import { validateManifest, validateManifests, validateManifestsDetailed, type ManifestIssue } from '../../lib/validation';
+import { type ManifestIssue } from '../../lib/validation';
+import { validateManifest, validateManifests, validateManifestsDetailed } from '../../lib/validation/manifest';
 
 /** Summarises issues as `path: message` for compact assertions. */
 const where = (issues: ManifestIssue[]) => issues.map((i) => `${i.path}: ${i.message}`);

@@ -1,4 +1,6 @@
-import { formatIssues, validateManifest, validateManifests, validateManifestsDetailed, type ManifestIssue } from '../../lib/validation';
+import { type ManifestIssue } from '../../lib/validation';
+import { validateManifest, validateManifests, validateManifestsDetailed } from '../../lib/validation/manifest';
+import { formatIssues } from '../../lib/validation/format';
 import { expectValidManifests } from '../support/validate';
 import * as fx from './fixtures';
 

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { DataPlaneMode, MeshControlPlane, MeshNamespace } from '../../lib';
-import { validateManifests } from '../../lib/validation';
+import { validateManifests } from '../../lib/validation/manifest';
 import { errorOf, find, meshChart, synth, synthValid } from '../support/charts';
 
 describe('MeshNamespace', () => {
