@@ -1,7 +1,7 @@
 /**
  * Environment profiles: the sizing and high-availability defaults every construct of this library
- * reads when a prop is left out. A profile is a plain, deeply frozen object: copy it and override any
- * field (or use {@link Environment.override}), then hand it to a `MeshChart`.
+ * reads when a prop is left out. A profile is plain, read-only data: derive your own with
+ * {@link Environment.override} (or an object spread), then hand it to a `MeshChart`.
  *
  * The numbers follow the production guide this project was seeded with: a PROD istiod with an HPA
  * from 2 to 5 at 80 % CPU (3 replicas when the HPA is turned off), 500m/2Gi requests and 4 CPU/8Gi limits, required anti-affinity
@@ -9,7 +9,7 @@
  * an `optimized` preset of 50m/64Mi and 500m/256Mi; DEV a single small istiod with no HPA; STAGING in
  * between.
  */
-import { frozenCopy, isRecord } from './core/records';
+import { isRecord } from './core/records';
 
 /** CPU and memory amounts, as Kubernetes quantities (`"500m"`, `"2"`, `"128Mi"`, `"2Gi"`). */
 export interface ResourceAmounts {
@@ -219,14 +219,12 @@ const OPTIMIZED_SIDECAR: ResourceRequirements = {
 };
 const STAGES = [10, 25, 50, 75, 100];
 
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) {
-      deepFreeze(v);
-    }
-    Object.freeze(value);
-  }
-  return value;
+/**
+ * A deep copy of a profile (plain JSON data), sharing nothing with the profiles it came from.
+ * @internal
+ */
+export function copyOf(profile: EnvironmentProfile): EnvironmentProfile {
+  return JSON.parse(JSON.stringify(profile));
 }
 
 function merge(base: unknown, patch: unknown): unknown {
@@ -244,12 +242,13 @@ function merge(base: unknown, patch: unknown): unknown {
 }
 
 /**
- * The three stock environments. Each is frozen; derive your own with {@link Environment.override} or
- * an object spread.
+ * The three stock environments. Treat them as read-only (their types are): derive your own with
+ * {@link Environment.override} or an object spread. They are not frozen, because jsii has to tag the
+ * objects it hands to other languages.
  */
 export class Environment {
   /** One small istiod, no HPA, no PDB, no anti-affinity; lean sidecars. */
-  public static readonly DEV: EnvironmentProfile = deepFreeze({
+  public static readonly DEV: EnvironmentProfile = {
     name: 'dev',
     production: false,
     istiod: {
@@ -269,10 +268,10 @@ export class Environment {
       antiAffinity: { mode: AntiAffinityMode.NONE, topologyKey: ZONE },
     },
     canary: { stages: STAGES, initialPercent: 50 },
-  });
+  };
 
   /** Two istiod replicas with a small HPA, preferred spreading, PDBs: close to PROD at lower cost. */
-  public static readonly STAGING: EnvironmentProfile = deepFreeze({
+  public static readonly STAGING: EnvironmentProfile = {
     name: 'staging',
     production: false,
     istiod: {
@@ -300,10 +299,10 @@ export class Environment {
       podDisruptionBudget: { minAvailable: 1 },
     },
     canary: { stages: STAGES, initialPercent: 25 },
-  });
+  };
 
   /** The production guide: istiod HPA 2–5 at 80 % CPU (3 replicas without it), required node anti-affinity, PDBs. */
-  public static readonly PROD: EnvironmentProfile = deepFreeze({
+  public static readonly PROD: EnvironmentProfile = {
     name: 'prod',
     production: true,
     istiod: {
@@ -333,10 +332,10 @@ export class Environment {
       podDisruptionBudget: { minAvailable: 1 },
     },
     canary: { stages: STAGES, initialPercent: 10 },
-  });
+  };
 
   /** DEV, STAGING and PROD, in promotion order. */
-  public static readonly ALL: EnvironmentProfile[] = frozenCopy([Environment.DEV, Environment.STAGING, Environment.PROD]);
+  public static readonly ALL: EnvironmentProfile[] = [Environment.DEV, Environment.STAGING, Environment.PROD];
 
   /**
    * A copy of `base` with `overrides` merged in at any depth (arrays are replaced, not merged).
@@ -344,7 +343,7 @@ export class Environment {
    * @example Environment.override(Environment.PROD, { name: 'prod-eu', istiod: { replicas: 5 } })
    */
   public static override(base: EnvironmentProfile, overrides: EnvironmentOverrides): EnvironmentProfile {
-    return deepFreeze(merge(base, overrides) as EnvironmentProfile);
+    return copyOf(merge(base, overrides) as EnvironmentProfile);
   }
 
   private constructor() {}

@@ -2,7 +2,7 @@ import { Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { invalidInput } from './core/errors';
 import { checkDnsLabel } from './core/names';
-import { Environment, EnvironmentProfile } from './environment';
+import { copyOf, Environment, EnvironmentProfile } from './environment';
 
 /** Props of a {@link MeshChart}. */
 export interface MeshChartProps extends ChartProps {
@@ -36,7 +36,7 @@ export class MeshChart extends Chart {
     return MeshChart.tryFind(scope)?.environment ?? Environment.PROD;
   }
 
-  /** The environment this chart is for. */
+  /** The environment this chart is for: a copy of the profile it was given. */
   public readonly environment: EnvironmentProfile;
 
   constructor(scope: Construct, id: string, props: MeshChartProps) {
@@ -45,7 +45,8 @@ export class MeshChart extends Chart {
       throw invalidInput(this, 'environment', props.environment, 'is not an EnvironmentProfile', 'give Environment.DEV, Environment.STAGING, Environment.PROD or one derived with Environment.override');
     }
     checkDnsLabel(this, 'environment.name', props.environment.name, 'name the environment like "dev", "staging" or "prod"');
-    this.environment = props.environment;
+    // A copy: changing the profile object afterwards (profiles are plain data) changes nothing in this chart.
+    this.environment = copyOf(props.environment);
     Object.defineProperty(this, MESH_CHART, { value: true });
   }
 }

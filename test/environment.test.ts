@@ -33,10 +33,15 @@ describe('Environment profiles', () => {
     expect(staging.istiod.antiAffinity.mode).toBe(AntiAffinityMode.PREFERRED);
   });
 
-  test('profiles are frozen so that one chart cannot change another environment', () => {
-    expect(() => {
-      (Environment.PROD.istiod as { replicas: number }).replicas = 1;
-    }).toThrow(TypeError);
+  test('a chart keeps a copy of its profile, so changing a profile object later changes no chart', () => {
+    // GIVEN a chart made from a derived profile
+    const profile = Environment.override(Environment.PROD, { name: 'prod-eu' });
+    const chart = new MeshChart(Testing.app(), 'prod-eu', { environment: profile });
+    // WHEN the profile object is changed afterwards (plain data: jsii cannot hand frozen objects to other languages)
+    (profile.istiod as { replicas: number }).replicas = 1;
+    // THEN the chart and the stock profile keep their numbers
+    expect(chart.environment.istiod.replicas).toBe(3);
+    expect(MeshChart.environmentOf(chart).istiod.replicas).toBe(3);
     expect(Environment.PROD.istiod.replicas).toBe(3);
   });
 
@@ -47,7 +52,9 @@ describe('Environment profiles', () => {
     expect(eu.istiod.resources).toStrictEqual({ requests: { cpu: '1', memory: '4Gi' }, limits: { cpu: '4', memory: '8Gi' } });
     expect(eu.istiod.autoscaling).toStrictEqual(Environment.PROD.istiod.autoscaling);
     expect(Environment.PROD.istiod.replicas).toBe(3);
-    expect(Object.isFrozen(eu.istiod)).toBe(true);
+    // The result shares no object with the base: changing it leaves PROD as it was.
+    (eu.istiod.autoscaling as { maxReplicas: number }).maxReplicas = 50;
+    expect(Environment.PROD.istiod.autoscaling!.maxReplicas).toBe(5);
   });
 
   test('a MeshChart needs an environment whose name is a DNS label (it becomes an output folder)', () => {

@@ -8,7 +8,6 @@ import { RouteResilience, renderResilience } from './route-options';
 import { checkServiceHost } from './checks';
 import { Subset } from './subset';
 import { TrafficHost } from './traffic-host';
-import { frozenCopy } from '../core/records';
 
 /** One step of a staged canary rollout. */
 export interface CanaryStage {
@@ -86,7 +85,7 @@ export class CanaryRelease extends Construct {
       throw invalidInput(scope, 'environment.canary.stages', stages, `of environment ${show(env.name)} are not whole percentages in increasing order ending at 100`,
         'fix the environment profile, e.g. stages: [10, 25, 50, 75, 100]');
     }
-    return frozenCopy(stages.map((canaryPercent, index) => Object.freeze({ index, canaryPercent, stablePercent: 100 - canaryPercent })));
+    return stages.map((canaryPercent, index) => ({ index, canaryPercent, stablePercent: 100 - canaryPercent }));
   }
 
   /** The environment's rollout plan. */

@@ -111,18 +111,18 @@ export class CircuitBreaker extends Construct {
    * requests per client proxy (Istio's default without a connectionPool is unlimited; see
    * {@link CircuitBreakerProps.connectionPool}), connect timeout 5s.
    */
-  public static readonly DEFAULT_CONNECTION_POOL: ConnectionPoolOptions = Object.freeze({
-    tcp: Object.freeze({ maxConnections: 1024, connectTimeout: Duration.seconds(5) }),
-    http: Object.freeze({ http1MaxPendingRequests: 1024, http2MaxRequests: 1024 }),
-  });
+  public static readonly DEFAULT_CONNECTION_POOL: ConnectionPoolOptions = {
+    tcp: { maxConnections: 1024, connectTimeout: Duration.seconds(5) },
+    http: { http1MaxPendingRequests: 1024, http2MaxRequests: 1024 },
+  };
 
   /** Outlier-detection values used for fields left out. */
-  public static readonly DEFAULT_OUTLIER_DETECTION: OutlierDetectionOptions = Object.freeze({
+  public static readonly DEFAULT_OUTLIER_DETECTION: OutlierDetectionOptions = {
     consecutive5xxErrors: 5,
     interval: Duration.seconds(10),
     baseEjectionTime: Duration.seconds(30),
     maxEjectionPercent: 50,
-  });
+  };
 
   /** The shared per-host objects this circuit breaker writes to. */
   public readonly trafficHost: TrafficHost;

@@ -206,7 +206,7 @@ export class ExternalService extends Construct {
     this.resolution = resolution;
 
     const ports = this.checkPorts(props.ports);
-    this.ports = frozenCopy(ports.map((p) => Object.freeze({ number: p.number, protocol: p.protocol as ServiceProtocol, name: p.name })));
+    this.ports = ports.map((p) => ({ number: p.number, protocol: p.protocol as ServiceProtocol, name: p.name }));
 
     const addresses = (props.addresses ?? []).map((a, i) => {
       if (typeof a !== 'string' || !isIpOrCidr(a)) {
