@@ -1,8 +1,7 @@
 import { Duration, Testing } from 'cdk8s';
 import { istioDuration } from '../lib/core/duration';
-import * as kplus from 'cdk8s-plus-27';
 import { parseServiceHost } from '../lib/core/hostnames';
-import { checkSelectorLabels, selectorsOverlap, workloadLabels } from '../lib/core/labels';
+import { checkSelectorLabels, selectorsOverlap } from '../lib/core/labels';
 import { resolveNamespace } from '../lib/core/namespace';
 import { isIpOrCidr } from '../lib/core/network';
 import { checkPort } from '../lib/core/ports';
@@ -69,12 +68,7 @@ describe('shared core helpers', () => {
     expect(['10.0.0.0/33', 'example.com', '10.0.0.256'].some(isIpOrCidr)).toBe(false);
   });
 
-  test('workloadLabels prefers the pod labels a user gave over the cdk8s-plus address label', () => {
-    const chart = Testing.chart();
-    const labelled = new kplus.Deployment(chart, 'a', { podMetadata: { labels: { app: 'cart', version: 'v1' } }, containers: [{ image: 'x' }] });
-    expect(workloadLabels(labelled)).toStrictEqual({ app: 'cart', version: 'v1' });
-    const bare = new kplus.Deployment(chart, 'b', { containers: [{ image: 'x' }] });
-    expect(Object.keys(workloadLabels(bare))).toStrictEqual([kplus.Pod.ADDRESS_LABEL]);
+  test('selectorsOverlap: selectors that agree on their shared keys overlap', () => {
     expect(selectorsOverlap({ app: 'a' }, { app: 'a', v: '1' })).toBe(true);
     expect(selectorsOverlap({ app: 'a' }, { app: 'b' })).toBe(false);
   });

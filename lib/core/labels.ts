@@ -1,4 +1,3 @@
-import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { invalidInput } from './errors';
 import { sortedRecord } from './records';
@@ -38,19 +37,6 @@ export function checkSelectorLabels(scope: IConstruct, field: string, labels: { 
     }
   }
   return sortedRecord(labels);
-}
-
-/**
- * The labels that select a cdk8s-plus workload's pods: the pod labels you gave it (`podMetadata.labels`,
- * e.g. `{ app: 'reviews', version: 'v1' }`), which pods carry verbatim; when you gave none, its own
- * selector (`matchLabels`, by default cdk8s-plus's `cdk8s.io/metadata.addr` label, which Kubernetes
- * guarantees is on the pods). The cdk8s-plus address label is left out when you gave labels of your own,
- * since it changes with the construct path.
- */
-export function workloadLabels(workload: kplus.Workload): { [key: string]: string } {
-  const podLabels: { [key: string]: string } = { ...(workload.podMetadata.toJson().labels ?? {}) };
-  const own = Object.fromEntries(Object.entries(podLabels).filter(([k]) => k !== kplus.Pod.ADDRESS_LABEL));
-  return Object.keys(own).length > 0 ? own : { ...workload.matchLabels };
 }
 
 /**

@@ -10,7 +10,7 @@ import { checkPort, isPort } from '../core/ports';
 import { isIstioStringMatch } from './common';
 import { ACKNOWLEDGED, DENY_WIDENS_ON_TCP_ANNOTATION } from '../analysis/checks/deny-widens-on-tcp';
 import { WorkloadSelector } from '../workload/workload-selector';
-import { PolicyTargetRef, Principal, PrincipalOptions, PrincipalSource } from './selectors';
+import { PolicyTargetRef, Principal, PrincipalOptions } from './selectors';
 
 /** What an AuthorizationPolicy does with the requests its rules match. */
 export enum AuthorizationAction {
@@ -264,12 +264,25 @@ export interface DenyAllProps {
 
 /** Props of {@link AuthorizationPolicy.allowFrom}. */
 export interface AllowFromProps {
-  /** The callers: cdk8s-plus ServiceAccounts or workloads (their service account), or Principals. */
-  readonly from: PrincipalSource[];
+  /**
+   * The callers, by the identity their pods run as: cdk8s-plus ServiceAccounts, or workloads
+   * (Deployment, StatefulSet, DaemonSet, Job, CronJob, Pod: their service account), of any cdk8s-plus
+   * 2x version (cdk8s-plus-27 … cdk8s-plus-33). Typed `IConstruct`, which every version shares; each
+   * is checked here, and any other construct is an error naming it. At least one caller, here or in
+   * `principals`.
+   * @default none: `principals` names the callers
+   */
+  readonly from?: IConstruct[];
+  /**
+   * Callers given by identity, e.g. `Principal.of('istio-ingress', 'ingress')` for a service account
+   * this program does not define. Each keeps its own trust domain (`trustDomain` applies to `from`).
+   * @default none
+   */
+  readonly principals?: Principal[];
   /** The workloads being called. Their namespace is the policy's. */
   readonly to: WorkloadSelector;
   /**
-   * Trust domain of the callers' identities.
+   * Trust domain of the identities of the `from` callers.
    * @default "cluster.local"
    */
   readonly trustDomain?: string;
@@ -450,16 +463,40 @@ export class AuthorizationPolicy extends Construct {
   }
 
   /**
-   * An ALLOW policy admitting requests from the given service accounts or workloads (by their mTLS
-   * identity, `<trust domain>/ns/<ns>/sa/<sa>`) to the `to` workloads, optionally limited to methods,
-   * paths and ports.
+   * An ALLOW policy admitting requests from the given service accounts or workloads (`from`, cdk8s-plus
+   * objects of any 2x version, checked here) and identities (`principals`), by their mTLS identity
+   * `<trust domain>/ns/<ns>/sa/<sa>`, to the `to` workloads, optionally limited to methods, paths and ports.
    */
   public static allowFrom(scope: Construct, id: string, props: AllowFromProps): AuthorizationPolicy {
     const options: PrincipalOptions = { trustDomain: props.trustDomain };
-    if (!Array.isArray(props.from) || props.from.length === 0) {
-      throw new Error(formatInputError(`${scope.node.path}/${id}`, 'from', props.from, 'names no caller', 'give the ServiceAccounts or workloads allowed to call'));
+    const where = `${scope.node.path}/${id}`;
+    const from: unknown[] = props.from ?? [];
+    const given: unknown[] = props.principals ?? [];
+    if (!Array.isArray(from)) {
+      throw new Error(formatInputError(where, 'from', from, 'is not a list', 'give a list of ServiceAccounts or workloads, e.g. from: [serviceAccount]'));
     }
-    const principals = [...new Set(props.from.map((s) => Principal.from(s, options).value))].sort();
+    if (!Array.isArray(given)) {
+      throw new Error(formatInputError(where, 'principals', given, 'is not a list', 'give a list of Principals, e.g. principals: [Principal.of("istio-ingress", "ingress")]'));
+    }
+    if (from.length === 0 && given.length === 0) {
+      throw new Error(formatInputError(where, 'from', from, 'names no caller',
+        'give the ServiceAccounts or workloads allowed to call, or their identities in principals: [Principal.of(namespace, serviceAccount)]'));
+    }
+    const derived = from.map((source, i) => {
+      if (source instanceof Principal) {
+        throw new Error(formatInputError(where, `from[${i}]`, source.value, 'is a Principal, not a ServiceAccount or workload',
+          'give Principals in principals: [...] instead of from'));
+      }
+      return Principal._fromConstruct(source, { where, field: `from[${i}]` }, options);
+    });
+    const known = given.map((p, i) => {
+      if (!(p instanceof Principal)) {
+        throw new Error(formatInputError(where, `principals[${i}]`, Construct.isConstruct(p) ? p.node.path : p, 'is not a Principal',
+          'use Principal.of(namespace, serviceAccount), or give the ServiceAccount or workload in from'));
+      }
+      return p;
+    });
+    const principals = [...new Set([...derived, ...known].map((p) => p.value))].sort();
     const operation: RequestOperation = {
       ...(props.methods ? { methods: props.methods } : {}),
       ...(props.paths ? { paths: props.paths } : {}),

@@ -1,6 +1,5 @@
 import { Chart, Lazy } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { formatInputError, invalidInput } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
@@ -8,6 +7,7 @@ import { checkPort } from '../core/ports';
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
 import * as l1 from '../../imports/security.istio.io';
 import { MtlsMode, MtlsScopeKind, PeerMtlsMode } from './mtls-modes';
+import { PLUS_WORKLOAD_KINDS, PlusWorkload } from '../workload/plus-objects';
 import { WorkloadSelector } from '../workload/workload-selector';
 
 /**
@@ -66,9 +66,18 @@ export class MtlsScope {
   public static workload(namespace: string, selector: WorkloadSelector): MtlsScope {
     return new MtlsScope(MtlsScopeKind.WORKLOAD, namespace, selector, undefined);
   }
-  /** The pods of a cdk8s-plus workload, in the workload's namespace. */
-  public static fromWorkload(workload: kplus.Workload): MtlsScope {
-    const selector = WorkloadSelector.fromWorkload(workload);
+  /**
+   * The pods of a cdk8s-plus workload, in the workload's namespace (else the chart's): a Deployment,
+   * StatefulSet, DaemonSet, Job, CronJob or Pod of any cdk8s-plus 2x version (cdk8s-plus-27 …
+   * cdk8s-plus-33), checked when called. Its pods are selected as `WorkloadSelector.fromWorkload` does.
+   *
+   * @param workload a cdk8s-plus Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod
+   */
+  public static fromWorkload(workload: IConstruct): MtlsScope {
+    const selector = WorkloadSelector._fromPlus(PlusWorkload.read(workload, {
+      field: 'MtlsScope.fromWorkload(workload)',
+      fix: `pass ${PLUS_WORKLOAD_KINDS}, or use MtlsScope.workload(namespace, WorkloadSelector.labels({ app: "..." }))`,
+    }));
     return new MtlsScope(MtlsScopeKind.WORKLOAD, selector.namespace, selector, undefined);
   }
 

@@ -1,7 +1,7 @@
-import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { formatInputError, invalidInput } from '../core/errors';
 import { isDnsLabel } from '../core/names';
+import { PLUS_WORKLOAD_KINDS, PlusServiceAccount, PlusUse, PlusWorkload } from '../workload/plus-objects';
 
 /** Kinds a policy `targetRefs` entry may name (istiod's `validatePolicyTargetReference`). */
 export enum PolicyTargetKind {
@@ -69,40 +69,45 @@ export interface PrincipalOptions {
   readonly trustDomain?: string;
 }
 
-/** A workload of cdk8s-plus (or a plain Pod) whose service account is its identity. */
-export type PrincipalSource = kplus.IServiceAccount | kplus.AbstractPod | Principal;
-
 const TRUST_DOMAIN = /^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/;
 const SA_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+const SERVICE_ACCOUNT = 'a ServiceAccount of any cdk8s-plus 2x version (cdk8s-plus-27 … cdk8s-plus-33; ServiceAccount.fromServiceAccountName(...) for one created elsewhere)';
 
 /**
  * The mTLS identity of a workload, as AuthorizationPolicy `principals` spell it:
  * `<trust domain>/ns/<namespace>/sa/<service account>` (the SPIFFE ID without `spiffe://`).
  *
  * Derive it from the cdk8s-plus ServiceAccount or workload instead of typing it: a typo in a
- * principal silently matches nothing.
+ * principal silently matches nothing. Those may come from any cdk8s-plus 2x version (cdk8s-plus-27 …
+ * cdk8s-plus-33): the parameters are typed `IConstruct`, which every version shares, and checked
+ * when called.
  */
 export class Principal {
-  /** The identity of pods running as this service account. Its namespace must be known. */
-  public static fromServiceAccount(serviceAccount: kplus.IServiceAccount, options: PrincipalOptions = {}): Principal {
-    const subject = serviceAccount.toSubjectConfiguration();
-    if (!subject.namespace) {
-      throw invalidInput(serviceAccount, 'metadata.namespace', subject.namespace, 'is not set, so the SPIFFE identity of the service account is unknown',
-        'create the ServiceAccount with metadata: { namespace: "..." } (or in a chart with a namespace)');
-    }
-    return Principal.build(serviceAccount, subject.namespace, subject.name, options);
+  /**
+   * The identity of pods running as this service account: a cdk8s-plus ServiceAccount of any 2x
+   * version, created here or imported with `ServiceAccount.fromServiceAccountName(...)`. Its namespace
+   * must be known.
+   *
+   * @param serviceAccount a cdk8s-plus ServiceAccount
+   */
+  public static fromServiceAccount(serviceAccount: IConstruct, options: PrincipalOptions = {}): Principal {
+    return Principal.ofServiceAccount(PlusServiceAccount.read(serviceAccount, {
+      field: 'Principal.fromServiceAccount(serviceAccount)',
+      fix: `pass ${SERVICE_ACCOUNT}, or use Principal.of(namespace, serviceAccountName)`,
+    }), options);
   }
 
   /**
    * The identity of a cdk8s-plus workload: that of its service account. A workload without one runs
    * as its namespace's `default` account, which every other such pod shares, so that is an error.
+   *
+   * @param workload a cdk8s-plus Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod of any 2x version
    */
-  public static fromWorkload(workload: kplus.AbstractPod, options: PrincipalOptions = {}): Principal {
-    if (!workload.serviceAccount) {
-      throw invalidInput(workload, 'serviceAccount', undefined, 'is not set: the pods run as the namespace\'s "default" service account, an identity every such pod shares',
-        'give the workload its own ServiceAccount (serviceAccount: new kplus.ServiceAccount(...))');
-    }
-    return Principal.fromServiceAccount(workload.serviceAccount, options);
+  public static fromWorkload(workload: IConstruct, options: PrincipalOptions = {}): Principal {
+    return Principal.ofWorkload(PlusWorkload.read(workload, {
+      field: 'Principal.fromWorkload(workload)',
+      fix: `pass ${PLUS_WORKLOAD_KINDS}, or use Principal.fromServiceAccount(serviceAccount)`,
+    }), options);
   }
 
   /** The identity of service account `serviceAccount` in `namespace`. */
@@ -110,15 +115,36 @@ export class Principal {
     return Principal.build(undefined, namespace, serviceAccount, options);
   }
 
-  /** The principal of a source given in any of the accepted forms. */
-  public static from(source: PrincipalSource, options: PrincipalOptions = {}): Principal {
-    if (source instanceof Principal) {
-      return source;
+  /**
+   * The identity of a cdk8s-plus ServiceAccount, or of a workload's service account, told apart at
+   * run time (any cdk8s-plus 2x version). `use` names where the value was given.
+   * @internal
+   */
+  public static _fromConstruct(source: unknown, use: { where: string; field: string }, options: PrincipalOptions = {}): Principal {
+    const fix = `pass ${SERVICE_ACCOUNT}, or a workload: ${PLUS_WORKLOAD_KINDS}`;
+    if (PlusServiceAccount.is(source)) {
+      return Principal.ofServiceAccount(PlusServiceAccount.read(source, { ...use, fix }), options);
     }
-    if (source instanceof kplus.AbstractPod) {
-      return Principal.fromWorkload(source, options);
+    const workload = PlusWorkload.read(source, { ...use, fix, expected: 'a cdk8s-plus ServiceAccount or a workload that runs pods' });
+    return Principal.ofWorkload(workload, options);
+  }
+
+  private static ofServiceAccount(serviceAccount: PlusServiceAccount, options: PrincipalOptions): Principal {
+    if (!serviceAccount.namespace) {
+      throw invalidInput(serviceAccount.construct, 'metadata.namespace', serviceAccount.namespace, 'is not set, so the SPIFFE identity of the service account is unknown',
+        'create the ServiceAccount with metadata: { namespace: "..." } (or in a chart with a namespace)');
     }
-    return Principal.fromServiceAccount(source, options);
+    return Principal.build(serviceAccount.construct, serviceAccount.namespace, serviceAccount.name ?? '', options);
+  }
+
+  private static ofWorkload(workload: PlusWorkload, options: PrincipalOptions): Principal {
+    const serviceAccount = workload.serviceAccount;
+    if (!serviceAccount) {
+      throw invalidInput(workload.construct, 'serviceAccount', undefined, 'is not set: the pods run as the namespace\'s "default" service account, an identity every such pod shares',
+        'give the workload its own ServiceAccount (serviceAccount: new kplus.ServiceAccount(...))');
+    }
+    const use: PlusUse = { where: workload.path, field: 'serviceAccount', fix: `give the workload ${SERVICE_ACCOUNT}` };
+    return Principal.ofServiceAccount(PlusServiceAccount.read(serviceAccount, use), options);
   }
 
   private static build(scope: IConstruct | undefined, namespace: string, name: string, options: PrincipalOptions): Principal {

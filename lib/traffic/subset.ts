@@ -1,7 +1,7 @@
-import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { invalidInput } from '../core/errors';
-import { checkSelectorLabels, labelsCover, workloadLabels } from '../core/labels';
+import { checkSelectorLabels, labelsCover } from '../core/labels';
+import { PLUS_WORKLOAD_KINDS, PlusWorkload } from '../workload/plus-objects';
 import { checkSubsetName } from './checks';
 
 /**
@@ -23,12 +23,15 @@ export class Subset {
   }
 
   /**
-   * The pods of a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, …).
+   * The pods of a cdk8s-plus workload: a Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod of
+   * any cdk8s-plus 2x version (cdk8s-plus-27 … cdk8s-plus-33). The parameter is typed `IConstruct`,
+   * which every version shares, and checked when called: another construct is an error naming it.
    *
    * The labels are the ones you gave the workload's pods (`podMetadata.labels`, e.g.
    * `{ app: 'reviews', version: 'v1' }`) as they are when this is called; pods carry them verbatim.
    * When you gave none, the workload's own selector (`matchLabels`, by default cdk8s-plus's
-   * `cdk8s.io/metadata.addr` label) is used: Kubernetes guarantees the pods carry it.
+   * `cdk8s.io/metadata.addr` label) is used for a Deployment, StatefulSet or DaemonSet: Kubernetes
+   * guarantees the pods carry it; for a Job, CronJob or Pod, the address label cdk8s-plus puts on its pods.
    *
    * Pick pod labels that tell this workload apart from its siblings (a `version` label): a
    * `CanaryRelease` rejects a stable subset whose labels also select the canary workload's pods.
@@ -38,10 +41,14 @@ export class Subset {
    * error, since a subset selects endpoints of the host's own Service.
    *
    * @param name the subset name, a DNS label such as `v1` (ISTIO-RULES D4)
+   * @param workload a cdk8s-plus Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod
    */
-  public static fromWorkload(name: string, workload: kplus.Workload): Subset {
-    const podLabels: { [key: string]: string } = { ...(workload.podMetadata.toJson().labels ?? {}) };
-    return new Subset(name, workloadLabels(workload), podLabels, workload.node.path, workload.metadata.namespace);
+  public static fromWorkload(name: string, workload: IConstruct): Subset {
+    const plus = PlusWorkload.read(workload, {
+      field: 'Subset.fromWorkload(workload)',
+      fix: `pass ${PLUS_WORKLOAD_KINDS}, or use Subset.fromLabels(name, { version: "..." })`,
+    });
+    return new Subset(name, plus.selectorLabels(), plus.podLabels(), plus.path, plus.namespace);
   }
 
   private constructor(

@@ -1,7 +1,7 @@
-import * as kplus from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { invalidInput } from '../core/errors';
-import { checkSelectorLabels, workloadLabels } from '../core/labels';
+import { checkSelectorLabels } from '../core/labels';
+import { PLUS_WORKLOAD_KINDS, PlusWorkload } from './plus-objects';
 
 /**
  * Which workloads (pods) an Istio object applies to, by their labels: the `selector` /
@@ -9,7 +9,7 @@ import { checkSelectorLabels, workloadLabels } from '../core/labels';
  * object's own namespace only.
  *
  * Built from labels, or from a cdk8s-plus workload, whose pod labels are used (see
- * `workloadLabels`), so the object follows the pods the workload runs.
+ * `fromWorkload`), so the object follows the pods the workload runs.
  */
 export class WorkloadSelector {
   /** Pods carrying all of these labels, e.g. `{ app: 'reviews' }`. */
@@ -18,16 +18,33 @@ export class WorkloadSelector {
   }
 
   /**
-   * The pods of a cdk8s-plus workload (Deployment, StatefulSet, DaemonSet, Job): the pod labels you gave
-   * it (else its pod selector), and its namespace when it sets one.
+   * The pods of a cdk8s-plus workload: a Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod of
+   * any cdk8s-plus 2x version (cdk8s-plus-27 … cdk8s-plus-33). The parameter is typed `IConstruct`,
+   * which every version shares, and checked when called: another construct is an error naming it.
+   *
+   * The labels are read when a construct uses the selector, so labels added to the workload after
+   * this call count: the pod labels you gave it (`podMetadata.labels`); when you gave none, its own
+   * selector (`matchLabels`, by default cdk8s-plus's `cdk8s.io/metadata.addr` label) for a
+   * Deployment, StatefulSet or DaemonSet, else the address label cdk8s-plus puts on the pods of a Job,
+   * CronJob or Pod. The selector carries the workload's namespace when it sets one.
+   *
+   * @param workload a cdk8s-plus Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod
    */
-  public static fromWorkload(workload: kplus.Workload): WorkloadSelector {
-    return new WorkloadSelector(undefined, workload, workload.metadata.namespace);
+  public static fromWorkload(workload: IConstruct): WorkloadSelector {
+    return WorkloadSelector._fromPlus(PlusWorkload.read(workload, {
+      field: 'WorkloadSelector.fromWorkload(workload)',
+      fix: `pass ${PLUS_WORKLOAD_KINDS}, or use WorkloadSelector.labels({ app: "..." })`,
+    }));
+  }
+
+  /** @internal A selector of the pods of a checked cdk8s-plus workload. */
+  public static _fromPlus(workload: PlusWorkload): WorkloadSelector {
+    return new WorkloadSelector(undefined, workload, workload.namespace);
   }
 
   private constructor(
     private readonly _labels: { [key: string]: string } | undefined,
-    private readonly _workload: kplus.Workload | undefined,
+    private readonly _workload: PlusWorkload | undefined,
     /** The namespace of the workload this selector came from, when known. */
     public readonly namespace: string | undefined,
   ) {}
@@ -39,14 +56,13 @@ export class WorkloadSelector {
    */
   public _render(scope: IConstruct, field: string): { [key: string]: string } {
     if (this._workload) {
-      const labels = workloadLabels(this._workload);
+      const labels = this._workload.selectorLabels();
       if (Object.keys(labels).length === 0) {
-        throw invalidInput(scope, field, this._workload.node.path, 'is a workload without pod selector labels, so it cannot be selected',
-          'create the workload with select: true (the cdk8s-plus default) or call workload.select(...)');
+        throw invalidInput(scope, field, this._workload.path, 'is a workload without pod selector labels, so it cannot be selected',
+          'give its pods labels (podMetadata: { labels: { app: "..." } }), or create it with select: true (the cdk8s-plus default) or call workload.select(...)');
       }
       return checkSelectorLabels(scope, field, labels);
     }
     return checkSelectorLabels(scope, field, this._labels);
   }
 }
-

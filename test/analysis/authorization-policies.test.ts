@@ -150,7 +150,7 @@ describe('through the constructs', () => {
     // GIVEN a mesh namespace and an allow policy for app=cart, whose pods run elsewhere
     const chart = meshChart(Environment.PROD);
     new MeshNamespace(chart, 'shop');
-    AuthorizationPolicy.allowFrom(chart, 'cart-from-web', { namespace: 'shop', from: [Principal.of('shop', 'web')], to: WorkloadSelector.labels({ app: 'cart' }) });
+    AuthorizationPolicy.allowFrom(chart, 'cart-from-web', { namespace: 'shop', principals: [Principal.of('shop', 'web')], to: WorkloadSelector.labels({ app: 'cart' }) });
     // THEN
     expect(findingsOf(chart, 'IST0127')).toStrictEqual(['Warning [IST0127] (AuthorizationPolicy shop/cart-from-web) No matching workloads for this resource with the following labels: app=cart '
       + '(spec.selector.matchLabels). Fix: correct the labels to those of the pods it should protect, or declare the workloads (ExternalResources workloads): '

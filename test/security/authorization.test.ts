@@ -1,6 +1,8 @@
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import * as kplus33 from 'cdk8s-plus-33';
 import {
-  Authorization, AuthorizationAction, AuthorizationPolicy, AuthorizationRule, ConditionKey, HttpMethod, PolicyTargetRef, Principal, WorkloadSelector,
+  AllowFromProps, Authorization, AuthorizationAction, AuthorizationPolicy, AuthorizationRule, ConditionKey, HttpMethod, PolicyTargetRef, Principal, WorkloadSelector,
 } from '../../lib';
 import { findingsOf } from '../support/charts';
 import { expectValidManifests } from '../support/validate';
@@ -139,6 +141,60 @@ describe('allowFrom and SPIFFE principals', () => {
     });
   });
 
+  test('callers of cdk8s-plus-33 and cdk8s-plus-27 (ServiceAccounts and workloads) and Principals, to a cdk8s-plus-33 workload', () => {
+    // GIVEN objects written with cdk8s-plus-33 (what `cdk8s init` installs) next to cdk8s-plus-27 ones
+    const chart = prodChart();
+    const webSa = new kplus33.ServiceAccount(chart, 'web-sa', { metadata: { name: 'web', namespace: 'front' } });
+    const batch = new kplus33.Job(chart, 'batch', {
+      containers: [{ image: 'batch:1' }], serviceAccount: kplus33.ServiceAccount.fromServiceAccountName(chart, 'batch-sa', 'batch', { namespaceName: 'jobs' }),
+    });
+    const legacySa = new kplus.ServiceAccount(chart, 'legacy-sa', { metadata: { name: 'legacy', namespace: 'old' } });
+    const cart = new kplus33.Deployment(chart, 'cart', {
+      metadata: { namespace: 'shop' }, podMetadata: { labels: { app: 'cart' } }, containers: [{ image: 'cart:1', portNumber: 8080 }],
+    });
+    // WHEN
+    AuthorizationPolicy.allowFrom(chart, 'cart-callers', {
+      from: [webSa, batch, legacySa], principals: [Principal.of('istio-ingress', 'ingress')], to: WorkloadSelector.fromWorkload(cart),
+      trustDomain: 'prod.example.com', methods: [HttpMethod.POST],
+    });
+    // THEN
+    const objects = chart.toJson() as Obj[];
+    expectValidManifests(objects);
+    expect(find(objects, 'AuthorizationPolicy', 'cart-callers')).toStrictEqual({
+      apiVersion: 'security.istio.io/v1',
+      kind: 'AuthorizationPolicy',
+      metadata: { name: 'cart-callers', namespace: 'shop' },
+      spec: {
+        selector: { matchLabels: { app: 'cart' } },
+        action: 'ALLOW',
+        rules: [{
+          from: [{ source: { principals: ['cluster.local/ns/istio-ingress/sa/ingress', 'prod.example.com/ns/front/sa/web', 'prod.example.com/ns/jobs/sa/batch', 'prod.example.com/ns/old/sa/legacy'] } }],
+          to: [{ operation: { methods: ['POST'] } }],
+        }],
+      },
+    });
+  });
+
+  test('a caller that is neither a ServiceAccount nor a workload is an error naming the policy, the entry, the object and the fix', () => {
+    // GIVEN
+    const chart = prodChart();
+    const webSa = new kplus33.ServiceAccount(chart, 'web-sa', { metadata: { name: 'web', namespace: 'front' } });
+    const service = new kplus33.Service(chart, 'web-svc', { ports: [{ port: 80 }] });
+    const settings = new ApiObject(chart, 'settings', { apiVersion: 'v1', kind: 'ConfigMap' });
+    const fix = 'Fix: pass a ServiceAccount of any cdk8s-plus 2x version (cdk8s-plus-27 … cdk8s-plus-33; ServiceAccount.fromServiceAccountName(...) for one created elsewhere), '
+      + 'or a workload: a Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod of any cdk8s-plus 2x version (cdk8s-plus-27 … cdk8s-plus-33)';
+    const allow = (id: string, props: Partial<AllowFromProps>) => errorOf(() => AuthorizationPolicy.allowFrom(chart, id, { to: productpage, namespace: 'bookinfo', ...props }));
+    // WHEN / THEN
+    expect(allow('p1', { from: [webSa, service] }))
+      .toBe(`[prod/p1] from[1]: "prod/web-svc" is a cdk8s-plus-33 Service, not a cdk8s-plus ServiceAccount or a workload that runs pods. ${fix}`);
+    expect(allow('p2', { from: [settings] }))
+      .toBe(`[prod/p2] from[0]: "prod/settings" is an ApiObject of kind ConfigMap, not a cdk8s-plus ServiceAccount or a workload that runs pods. ${fix}`);
+    expect(allow('p3', { from: [Principal.of('a', 'b') as unknown as kplus33.ServiceAccount] }))
+      .toBe('[prod/p3] from[0]: "cluster.local/ns/a/sa/b" is a Principal, not a ServiceAccount or workload. Fix: give Principals in principals: [...] instead of from');
+    expect(allow('p4', { principals: [webSa as unknown as Principal] }))
+      .toBe('[prod/p4] principals[0]: "prod/web-sa" is not a Principal. Fix: use Principal.of(namespace, serviceAccount), or give the ServiceAccount or workload in from');
+  });
+
   test('trust domain option', () => {
     const chart = prodChart();
     const sa = new kplus.ServiceAccount(chart, 'sa', { metadata: { name: 'app', namespace: 'team-a' } });
@@ -187,13 +243,13 @@ describe('allowFrom and SPIFFE principals', () => {
 
   test('allowFrom needs at least one caller', () => {
     expect(errorOf(() => AuthorizationPolicy.allowFrom(prodChart(), 'p', { from: [], to: productpage, namespace: 'bookinfo' })))
-      .toBe('[prod/p] from: [] names no caller. Fix: give the ServiceAccounts or workloads allowed to call');
+      .toBe('[prod/p] from: [] names no caller. Fix: give the ServiceAccounts or workloads allowed to call, or their identities in principals: [Principal.of(namespace, serviceAccount)]');
   });
 
   test('the policy namespace must be the target workload\'s', () => {
     const chart = prodChart();
     const reviews = new kplus.Deployment(chart, 'reviews', { metadata: { namespace: 'bookinfo' }, containers: [{ image: 'reviews:1' }] });
-    expect(errorOf(() => AuthorizationPolicy.allowFrom(chart, 'x', { from: [Principal.of('a', 'b')], to: WorkloadSelector.fromWorkload(reviews), namespace: 'other' })))
+    expect(errorOf(() => AuthorizationPolicy.allowFrom(chart, 'x', { principals: [Principal.of('a', 'b')], to: WorkloadSelector.fromWorkload(reviews), namespace: 'other' })))
       .toMatch(/^\[prod\/x\] namespace: "other" differs from the namespace of the selected workload \("bookinfo"\)/);
   });
 });
@@ -295,7 +351,7 @@ describe('AuthorizationPolicy rules', () => {
   });
 
   test('a policy without any namespace is an error', () => {
-    expect(errorOf(() => AuthorizationPolicy.allowFrom(prodChart(), 'p', { from: [Principal.of('a', 'b')], to: productpage })))
+    expect(errorOf(() => AuthorizationPolicy.allowFrom(prodChart(), 'p', { principals: [Principal.of('a', 'b')], to: productpage })))
       .toMatch(/^\[prod\/p\] namespace: undefined is not set, so the object would land in whatever namespace kubectl or the GitOps tool defaults to\. Fix: give the namespace/);
   });
 });

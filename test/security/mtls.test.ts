@@ -1,5 +1,6 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
+import * as kplus33 from 'cdk8s-plus-33';
 import * as net from '../../imports/networking.istio.io';
 import {
   Environment, MeshChart, MeshControlPlane, MtlsMode, MtlsScope, PeerMtlsMode, PortMtls, StrictMtls, WorkloadSelector,
@@ -71,6 +72,41 @@ describe('StrictMtls output', () => {
         portLevelMtls: { 9443: { mode: 'DISABLE' }, 15090: { mode: 'PERMISSIVE' } },
       },
     });
+  });
+
+  test('workload scope from a cdk8s-plus-33 StatefulSet, labels read when the policy is made', () => {
+    // GIVEN a StatefulSet of cdk8s-plus-33 (what `cdk8s init` installs) whose version label comes after the scope
+    const chart = prodChart();
+    const db = new kplus33.StatefulSet(chart, 'db', {
+      metadata: { namespace: 'data' }, podMetadata: { labels: { app: 'db' } }, containers: [{ image: 'postgres:17', portNumber: 5432 }],
+    });
+    const scope = MtlsScope.fromWorkload(db);
+    db.podMetadata.addLabel('version', 'v17');
+    // WHEN
+    new StrictMtls(chart, 'db-mtls', { scope, portLevelMtls: [PortMtls.permissive(9187)] });
+    // THEN
+    const objects = chart.toJson() as Obj[];
+    expectValidManifests(objects);
+    expect(find(objects, 'PeerAuthentication', 'db-mtls')).toStrictEqual({
+      apiVersion: 'security.istio.io/v1',
+      kind: 'PeerAuthentication',
+      metadata: { name: 'db-mtls', namespace: 'data' },
+      spec: { selector: { matchLabels: { app: 'db', version: 'v17' } }, mtls: { mode: 'STRICT' }, portLevelMtls: { 9187: { mode: 'PERMISSIVE' } } },
+    });
+  });
+
+  test('workload scope from a Service or a plain ConfigMap is an error naming it, the parameter and the fix', () => {
+    // GIVEN
+    const chart = prodChart();
+    const service = new kplus33.Service(chart, 'db-svc', { ports: [{ port: 5432 }] });
+    const settings = new ApiObject(chart, 'settings', { apiVersion: 'v1', kind: 'ConfigMap' });
+    const fix = 'Fix: pass a Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod of any cdk8s-plus 2x version (cdk8s-plus-27 … cdk8s-plus-33), '
+      + 'or use MtlsScope.workload(namespace, WorkloadSelector.labels({ app: "..." }))';
+    // WHEN / THEN
+    expect(errorOf(() => MtlsScope.fromWorkload(service)))
+      .toBe(`[prod/db-svc] MtlsScope.fromWorkload(workload): "prod/db-svc" is a cdk8s-plus-33 Service, not a cdk8s-plus workload that runs pods. ${fix}`);
+    expect(errorOf(() => MtlsScope.fromWorkload(settings)))
+      .toBe(`[prod/settings] MtlsScope.fromWorkload(workload): "prod/settings" is an ApiObject of kind ConfigMap, not a cdk8s-plus workload that runs pods. ${fix}`);
   });
 
   test('mode is what the policy renders: STRICT by default, PERMISSIVE on request, DISABLE through insecureDisableMtls', () => {

@@ -18,6 +18,6 @@ describe('WorkloadSelector.fromWorkload', () => {
     }));
     // THEN
     expect(error).toBe('[prod/p] selector: "prod/reviews" is a workload without pod selector labels, so it cannot be selected. '
-      + 'Fix: create the workload with select: true (the cdk8s-plus default) or call workload.select(...)');
+      + 'Fix: give its pods labels (podMetadata: { labels: { app: "..." } }), or create it with select: true (the cdk8s-plus default) or call workload.select(...)');
   });
 });
