@@ -1,13 +1,15 @@
 /**
- * MeshApp's whole-app rules: chart ids that would share an output folder, objects that fail their
- * schema (nothing may be written then), and two IstioOperators that would share one istioctl file.
+ * MeshApp's whole-app rules: chart ids that would share an output folder or are no folder name, objects
+ * that fail their schema (nothing may be written then), two IstioOperators that would share one istioctl
+ * file, and plain cdk8s Charts written like MeshCharts.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
 import { Construct } from 'constructs';
-import { Environment, ExternalResources, MeshAnalyzer, MeshApp, MeshChart, MeshControlPlane } from '../lib';
+import { Environment, ExternalResources, MeshAnalyzer, MeshApp, MeshChart, MeshControlPlane, MeshNamespace } from '../lib';
 import { errorOf } from './support/charts';
 
 /** A fresh, empty output directory. */
@@ -147,5 +149,62 @@ describe('MeshApp istioctl files', () => {
     expect(error).toBe('[prod] IstioOperator metadata.name: "control-plane" is used twice; both would be written to istioctl/control-plane.yaml. '
       + 'Fix: give each control plane its own name or revision.');
     expect(filesUnder(outdir)).toStrictEqual([]);
+  });
+});
+
+describe('MeshApp with plain cdk8s Charts', () => {
+  test('the IstioOperator of a plain Chart goes to istioctl/ only; its constructs take the PROD defaults', () => {
+    // GIVEN an app switched from `new App()` to MeshApp, with the user's own plain Chart
+    const outdir = tmpDir();
+    const app = new MeshApp({ outdir, printSummary: false });
+    const chart = new Chart(app, 'platform');
+    const controlPlane = new MeshControlPlane(chart, 'control-plane');
+    new MeshNamespace(chart, 'shop', { controlPlane });
+    // WHEN
+    app.synth();
+    // THEN the chart has its folder, the IstioOperator alone in istioctl/
+    expect(filesUnder(outdir)).toStrictEqual([path.join('platform', 'gitops', 'manifests.yaml'), path.join('platform', 'istioctl', 'control-plane.yaml')]);
+    const gitops = parseAllDocuments(fs.readFileSync(path.join(outdir, 'platform', 'gitops', 'manifests.yaml'), 'utf8')).map((d) => d.toJS());
+    expect(gitops.map((o) => `${o.apiVersion} ${o.kind} ${o.metadata.name}`)).toStrictEqual(['v1 Namespace shop']);
+    const [operator] = parseAllDocuments(fs.readFileSync(path.join(outdir, 'platform', 'istioctl', 'control-plane.yaml'), 'utf8')).map((d) => d.toJS());
+    expect([operator.apiVersion, operator.kind, operator.metadata]).toStrictEqual(['install.istio.io/v1alpha1', 'IstioOperator', { name: 'control-plane', namespace: 'istio-system' }]);
+    // PROD: istiod's HPA of 2-5
+    expect(operator.spec.values.pilot).toMatchObject({ autoscaleEnabled: true, autoscaleMin: 2, autoscaleMax: 5 });
+  });
+
+  test('synthYaml returns the checked GitOps objects of every chart, without the IstioOperator', () => {
+    // GIVEN
+    const app = new MeshApp({ outdir: tmpDir(), printSummary: false });
+    const chart = new Chart(app, 'platform');
+    new MeshNamespace(chart, 'shop', { controlPlane: new MeshControlPlane(chart, 'control-plane') });
+    // WHEN
+    const yaml = app.synthYaml();
+    // THEN
+    expect(parseAllDocuments(yaml).map((d) => d.toJS().kind)).toStrictEqual(['Namespace']);
+  });
+
+  test('synthYaml runs the checks: a failing object fails it', () => {
+    // GIVEN a plain chart with an object in a namespace nobody creates
+    const app = new MeshApp({ outdir: tmpDir(), printSummary: false });
+    new ApiObject(new Chart(app, 'platform'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' } });
+    // WHEN / THEN
+    expect(errorOf(() => app.synthYaml())).toMatch(/^Synthesized objects fail their schemas, CEL rules or the analyzer; nothing was written\.\nchart platform:\n1 analyzer error:\n {2}- Error \[CDK8S-ISTIO-002\] /);
+  });
+
+  test.each(['..', '.', 'My Chart', '.hidden'])('chart id %j is refused before anything is removed or written', (id) => {
+    // GIVEN earlier output next to the outdir and inside it
+    const parent = tmpDir();
+    const outdir = path.join(parent, 'dist');
+    fs.mkdirSync(outdir);
+    fs.writeFileSync(path.join(parent, 'keep.txt'), 'keep\n');
+    fs.writeFileSync(path.join(outdir, 'keep.txt'), 'keep\n');
+    const app = new MeshApp({ outdir, printSummary: false });
+    new ApiObject(new Chart(app, id), 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+    // WHEN
+    const error = errorOf(() => app.synth());
+    // THEN
+    expect(error).toBe(`[${id}] chart id: ${JSON.stringify(id)} is not a folder name MeshApp can write the chart to (<outdir>/<chart id>/). `
+      + 'Fix: use letters, digits, "-", "_" and "." (not first), e.g. "my-chart"');
+    expect(filesUnder(parent)).toStrictEqual([path.join('dist', 'keep.txt'), 'keep.txt']);
   });
 });
