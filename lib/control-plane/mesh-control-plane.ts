@@ -260,7 +260,8 @@ function kubernetesSettings(sizing: ComponentSizing, selector: { [key: string]: 
  *
  * Sizing, HPA, anti-affinity and the PodDisruptionBudget of istiod come from the environment and can be
  * overridden field by field. The IstioOperator has no CRD: `MeshApp.synth` writes it under
- * `dist/<env>/istioctl/`, apart from the manifests GitOps applies.
+ * `dist/<env>/istioctl/`, apart from the manifests GitOps applies. Synthesis under any other App (a
+ * plain cdk8s `App`, `Testing.app()`) fails, since that App would write it among those manifests.
  *
  * Two Istio defaults are overridden on purpose, because their silent effect surprises: with no HPA in
  * the environment, `values.pilot.autoscaleEnabled` is set false (Istio would otherwise add an HPA of
