@@ -4,6 +4,7 @@ import { App, AppProps, Chart, Yaml } from 'cdk8s';
 import { MeshAnalyzer } from './analysis/analyzer';
 import { ExternalResources } from './analysis/external';
 import { AnalysisReport, FindingLevel } from './analysis/types';
+import { formatInputError } from './core/errors';
 import { validateManifestsDetailed } from './validation/manifest';
 import { formatIssues } from './validation/format';
 
@@ -66,6 +67,11 @@ export function splitChart(chart: Chart): ChartOutput {
   };
 }
 
+const MESH_APP = Symbol.for('cdk8s-istio.MeshApp');
+
+/** A chart id MeshApp may use as a folder: no path separator, no `.` or `..`, nothing a shell must quote. */
+const FOLDER_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+
 /** Props of a {@link MeshApp}. */
 export interface MeshAppProps extends AppProps {
   /**
@@ -96,8 +102,21 @@ export interface MeshAppProps extends AppProps {
  *
  * Output is deterministic: resource names carry no hashes (MeshChart), objects keep a stable order, and
  * the folder of each chart is emptied before it is written, so a removed object leaves no stale file.
+ *
+ * Any chart works: MeshCharts and plain cdk8s Charts (whose constructs of this library take the PROD
+ * defaults) alike. Every chart, a nested one too, is written to the folder of its own id and analyzed
+ * on its own, as the unit one GitOps application syncs: what it uses from another chart is declared
+ * with `ExternalResources`. A `MeshControlPlane` refuses to synthesize under any other App, which would
+ * write its IstioOperator among the objects GitOps applies.
  */
 export class MeshApp extends App {
+  /**
+   * Whether `x` is a MeshApp (also one made by another copy of this library, which `instanceof` would miss).
+   */
+  public static isMeshApp(x: any): boolean {
+    return x !== null && typeof x === 'object' && (x as Record<symbol, unknown>)[MESH_APP] === true;
+  }
+
   private readonly validateOutput: boolean;
   private readonly printSummary: boolean;
 
@@ -109,6 +128,7 @@ export class MeshApp extends App {
     super(props);
     this.validateOutput = props.validateOutput ?? true;
     this.printSummary = props.printSummary ?? true;
+    Object.defineProperty(this, MESH_APP, { value: true });
     // Charts that have `MeshAnalyzer.attach` are analyzed below, once, instead of in every validation.
     MeshAnalyzer._deferChartChecks(this);
   }
@@ -124,7 +144,49 @@ export class MeshApp extends App {
 
   /** Does what {@link synth} does and returns the objects of each chart as they were written. */
   public synthOutputs(): ChartOutput[] {
+    const { outputs, summaries } = this.checkedOutputs();
+    for (const out of outputs) {
+      const dir = path.join(this.outdir, out.chart);
+      fs.rmSync(dir, { recursive: true, force: true });
+      if (out.gitops.length > 0) {
+        fs.mkdirSync(path.join(dir, 'gitops'), { recursive: true });
+        fs.writeFileSync(path.join(dir, 'gitops', 'manifests.yaml'), Yaml.stringify(...out.gitops));
+      }
+      if (out.istioctl.length > 0) {
+        fs.mkdirSync(path.join(dir, 'istioctl'), { recursive: true });
+        for (const op of out.istioctl) {
+          fs.writeFileSync(path.join(dir, 'istioctl', `${op.metadata.name}.yaml`), Yaml.stringify(op));
+        }
+      }
+      if (out.external && out.external.length > 0) {
+        fs.mkdirSync(path.join(dir, 'external'), { recursive: true });
+        fs.writeFileSync(path.join(dir, 'external', 'declared.yaml'), Yaml.stringify(...out.external));
+      }
+    }
+    if (this.printSummary) {
+      for (const line of summaries) process.stderr.write(`${line}\n`);
+    }
+    return outputs;
+  }
+
+  /**
+   * The GitOps objects of every chart as one YAML stream, after the checks {@link synth} runs; nothing is
+   * written. IstioOperators are left out (cdk8s's `App.synthYaml` would put them in): they are for
+   * istioctl, which {@link synthOutputs} returns them for.
+   */
+  public synthYaml(): string {
+    return Yaml.stringify(...this.checkedOutputs().outputs.flatMap((o) => o.gitops));
+  }
+
+  /** Every chart split and, with `validateOutput`, checked; throws on the first kind of problem found. */
+  private checkedOutputs(): { outputs: ChartOutput[]; summaries: string[] } {
     const charts = this.charts;
+    for (const chart of charts) {
+      if (!FOLDER_NAME.test(chart.node.id)) {
+        throw new Error(formatInputError(chart.node.path, 'chart id', chart.node.id, 'is not a folder name MeshApp can write the chart to (<outdir>/<chart id>/)',
+          'use letters, digits, "-", "_" and "." (not first), e.g. "my-chart"'));
+      }
+    }
     let outputs = charts.map(splitChart);
     const ids = outputs.map((o) => o.chart);
     const dup = ids.find((id, i) => ids.indexOf(id) !== i);
@@ -159,28 +221,7 @@ export class MeshApp extends App {
         throw new Error(`[${out.chart}] IstioOperator metadata.name: "${same}" is used twice; both would be written to istioctl/${same}.yaml. Fix: give each control plane its own name or revision.`);
       }
     }
-    for (const out of outputs) {
-      const dir = path.join(this.outdir, out.chart);
-      fs.rmSync(dir, { recursive: true, force: true });
-      if (out.gitops.length > 0) {
-        fs.mkdirSync(path.join(dir, 'gitops'), { recursive: true });
-        fs.writeFileSync(path.join(dir, 'gitops', 'manifests.yaml'), Yaml.stringify(...out.gitops));
-      }
-      if (out.istioctl.length > 0) {
-        fs.mkdirSync(path.join(dir, 'istioctl'), { recursive: true });
-        for (const op of out.istioctl) {
-          fs.writeFileSync(path.join(dir, 'istioctl', `${op.metadata.name}.yaml`), Yaml.stringify(op));
-        }
-      }
-      if (out.external && out.external.length > 0) {
-        fs.mkdirSync(path.join(dir, 'external'), { recursive: true });
-        fs.writeFileSync(path.join(dir, 'external', 'declared.yaml'), Yaml.stringify(...out.external));
-      }
-    }
-    if (this.printSummary) {
-      for (const line of summaries) process.stderr.write(`${line}\n`);
-    }
-    return outputs;
+    return { outputs, summaries };
   }
 }
 

@@ -1,7 +1,7 @@
 'use strict';
 /**
- * The README's first example, and a type-check of it against a given entry point of the library
- * (the sources for the tests, the compiled declarations for the package check).
+ * The README's examples, and a type-check of one against a given entry point of the library (the
+ * sources for the tests, the compiled declarations for the package check).
  */
 const fs = require('fs');
 const os = require('os');
@@ -10,20 +10,29 @@ const ts = require('typescript');
 
 const root = path.resolve(__dirname, '..');
 
-/** The code of the first ```ts block under "## A first example" in README.md. */
-function readmeExample() {
+/** The L1 modules of the package: subpath -> the generated source in imports/ (its build/imports/*.js and .d.ts once built). */
+const L1_MODULES = {
+  'cdk8s-istio/l1/networking': 'networking.istio.io',
+  'cdk8s-istio/l1/security': 'security.istio.io',
+  'cdk8s-istio/l1/telemetry': 'telemetry.istio.io',
+  'cdk8s-istio/l1/extensions': 'extensions.istio.io',
+};
+
+/** The code of the first ```ts block under `heading` in README.md (by default the first example). */
+function readmeExample(heading = '## A first example') {
   const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-  const match = /```ts\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('## A first example')));
+  const start = readme.indexOf(`\n${heading}\n`);
+  const match = start === -1 ? null : /```ts\n([\s\S]*?)```/.exec(readme.slice(start));
   if (!match) {
-    throw new Error('README.md has no ```ts block under "## A first example"');
+    throw new Error(`README.md has no \`\`\`ts block under "${heading}"`);
   }
   return match[1];
 }
 
 /**
- * Type-checks `code` as a user's file that imports 'cdk8s-istio' from `entry` (a .ts or .d.ts file).
- * Returns the diagnostics of the example itself and of the library files under `ownDir`, formatted;
- * an empty string when clean.
+ * Type-checks `code` as a user's file that imports 'cdk8s-istio' from `entry` (a .ts or .d.ts file) and
+ * the L1 subpaths from their sources in imports/. Returns the diagnostics of the example
+ * itself and of the library files under `ownDir`, formatted; an empty string when clean.
  */
 function typeCheck(code, entry, ownDir, options = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-example-'));
@@ -40,7 +49,11 @@ function typeCheck(code, entry, ownDir, options = {}) {
       esModuleInterop: true,
       types: ['node'],
       baseUrl: root,
-      paths: { 'cdk8s-istio': [entry], '*': [path.join(root, 'node_modules/*')] },
+      paths: {
+        'cdk8s-istio': [entry],
+        ...Object.fromEntries(Object.entries(L1_MODULES).map(([id, file]) => [id, [path.join(root, 'imports', `${file}.ts`)]])),
+        '*': [path.join(root, 'node_modules/*')],
+      },
     });
     const ours = (d) => d.file === undefined || d.file.fileName === file || d.file.fileName.startsWith(ownDir + path.sep);
     const diagnostics = ts.getPreEmitDiagnostics(program).filter(ours);
@@ -54,4 +67,4 @@ function typeCheck(code, entry, ownDir, options = {}) {
   }
 }
 
-module.exports = { root, readmeExample, typeCheck };
+module.exports = { root, L1_MODULES, readmeExample, typeCheck };

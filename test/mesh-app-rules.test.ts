@@ -1,13 +1,16 @@
 /**
- * MeshApp's whole-app rules: chart ids that would share an output folder, objects that fail their
- * schema (nothing may be written then), and two IstioOperators that would share one istioctl file.
+ * MeshApp's whole-app rules: chart ids that would share an output folder or are no folder name, objects
+ * that fail their schema (nothing may be written then), two IstioOperators that would share one istioctl
+ * file, and plain cdk8s Charts written like MeshCharts.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart, Include, JsonPatch } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
 import { Construct } from 'constructs';
-import { Environment, ExternalResources, MeshAnalyzer, MeshApp, MeshChart, MeshControlPlane } from '../lib';
+import { VirtualService } from '../imports/networking.istio.io';
+import { Environment, ExternalResources, MeshAnalyzer, MeshApp, MeshChart, MeshControlPlane, MeshNamespace, StrictMtls, MtlsScope } from '../lib';
 import { errorOf } from './support/charts';
 
 /** A fresh, empty output directory. */
@@ -147,5 +150,162 @@ describe('MeshApp istioctl files', () => {
     expect(error).toBe('[prod] IstioOperator metadata.name: "control-plane" is used twice; both would be written to istioctl/control-plane.yaml. '
       + 'Fix: give each control plane its own name or revision.');
     expect(filesUnder(outdir)).toStrictEqual([]);
+  });
+});
+
+describe('MeshApp with plain cdk8s Charts', () => {
+  test('the IstioOperator of a plain Chart goes to istioctl/ only; its constructs take the PROD defaults', () => {
+    // GIVEN an app switched from `new App()` to MeshApp, with the user's own plain Chart
+    const outdir = tmpDir();
+    const app = new MeshApp({ outdir, printSummary: false });
+    const chart = new Chart(app, 'platform');
+    const controlPlane = new MeshControlPlane(chart, 'control-plane');
+    new MeshNamespace(chart, 'shop', { controlPlane });
+    // WHEN
+    app.synth();
+    // THEN the chart has its folder, the IstioOperator alone in istioctl/
+    expect(filesUnder(outdir)).toStrictEqual([path.join('platform', 'gitops', 'manifests.yaml'), path.join('platform', 'istioctl', 'control-plane.yaml')]);
+    const gitops = parseAllDocuments(fs.readFileSync(path.join(outdir, 'platform', 'gitops', 'manifests.yaml'), 'utf8')).map((d) => d.toJS());
+    expect(gitops.map((o) => `${o.apiVersion} ${o.kind} ${o.metadata.name}`)).toStrictEqual(['v1 Namespace shop']);
+    const [operator] = parseAllDocuments(fs.readFileSync(path.join(outdir, 'platform', 'istioctl', 'control-plane.yaml'), 'utf8')).map((d) => d.toJS());
+    expect([operator.apiVersion, operator.kind, operator.metadata]).toStrictEqual(['install.istio.io/v1alpha1', 'IstioOperator', { name: 'control-plane', namespace: 'istio-system' }]);
+    // PROD: istiod's HPA of 2-5
+    expect(operator.spec.values.pilot).toMatchObject({ autoscaleEnabled: true, autoscaleMin: 2, autoscaleMax: 5 });
+  });
+
+  test('synthYaml returns the checked GitOps objects of every chart, without the IstioOperator', () => {
+    // GIVEN
+    const app = new MeshApp({ outdir: tmpDir(), printSummary: false });
+    const chart = new Chart(app, 'platform');
+    new MeshNamespace(chart, 'shop', { controlPlane: new MeshControlPlane(chart, 'control-plane') });
+    // WHEN
+    const yaml = app.synthYaml();
+    // THEN
+    expect(parseAllDocuments(yaml).map((d) => d.toJS().kind)).toStrictEqual(['Namespace']);
+  });
+
+  test('synthYaml runs the checks: a failing object fails it', () => {
+    // GIVEN a plain chart with an object in a namespace nobody creates
+    const app = new MeshApp({ outdir: tmpDir(), printSummary: false });
+    new ApiObject(new Chart(app, 'platform'), 'cm', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' } });
+    // WHEN / THEN
+    expect(errorOf(() => app.synthYaml())).toMatch(/^Synthesized objects fail their schemas, CEL rules or the analyzer; nothing was written\.\nchart platform:\n1 analyzer error:\n {2}- Error \[CDK8S-ISTIO-002\] /);
+  });
+
+  test.each(['..', '.', 'My Chart', '.hidden'])('chart id %j is refused before anything is removed or written', (id) => {
+    // GIVEN earlier output next to the outdir and inside it
+    const parent = tmpDir();
+    const outdir = path.join(parent, 'dist');
+    fs.mkdirSync(outdir);
+    fs.writeFileSync(path.join(parent, 'keep.txt'), 'keep\n');
+    fs.writeFileSync(path.join(outdir, 'keep.txt'), 'keep\n');
+    const app = new MeshApp({ outdir, printSummary: false });
+    new ApiObject(new Chart(app, id), 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
+    // WHEN
+    const error = errorOf(() => app.synth());
+    // THEN
+    expect(error).toBe(`[${id}] chart id: ${JSON.stringify(id)} is not a folder name MeshApp can write the chart to (<outdir>/<chart id>/). `
+      + 'Fix: use letters, digits, "-", "_" and "." (not first), e.g. "my-chart"');
+    expect(filesUnder(parent)).toStrictEqual([path.join('dist', 'keep.txt'), 'keep.txt']);
+  });
+});
+
+/**
+ * The escape hatches (L1 classes, JSON patches, Include) are checked like everything else: MeshApp checks
+ * the output, whoever made each object. The constructs' own checks see their props only.
+ */
+describe('MeshApp checks every object of the output, whoever made it', () => {
+  /** GIVEN a PROD chart with a control plane, the shop namespace and the cart Service declared. */
+  function shopChart() {
+    const outdir = tmpDir();
+    const app = new MeshApp({ outdir, printSummary: false });
+    const chart = new MeshChart(app, 'prod', { environment: Environment.PROD });
+    const controlPlane = new MeshControlPlane(chart, 'control-plane', { revision: '1-30-3' });
+    const shop = new MeshNamespace(chart, 'shop', { controlPlane });
+    new ExternalResources(chart, 'apps', { services: [{ namespace: 'shop', name: 'cart', ports: [8080] }] });
+    return { app, chart, controlPlane, shop, outdir };
+  }
+
+  test('an L1 VirtualService bound to a Gateway nobody creates fails the synth with the analyzer\'s IST0101', () => {
+    // GIVEN
+    const { app, chart, outdir } = shopChart();
+    new VirtualService(chart, 'cart-ingress', {
+      metadata: { name: 'cart-ingress', namespace: 'shop' },
+      spec: { hosts: ['shop.example.com'], gateways: ['istio-ingress/public'], http: [{ route: [{ destination: { host: 'cart.shop.svc.cluster.local', port: { number: 8080 } } }] }] },
+    });
+    // WHEN
+    const error = errorOf(() => app.synth());
+    // THEN
+    expect(error).toBe('Synthesized objects fail their schemas, CEL rules or the analyzer; nothing was written.\n'
+      + 'chart prod:\n'
+      + '1 analyzer error:\n'
+      + '  - Error [IST0101] (VirtualService shop/cart-ingress) Referenced gateway not found: "istio-ingress/public" (spec.gateways[0]). '
+      + 'Fix: create the Gateway istio-ingress/public (networking.istio.io), declare it existing (ExternalResources gateways), or fix the reference '
+      + '(namespace/name; a short name is in the VirtualService\'s namespace) [construct prod/cart-ingress]');
+    expect(filesUnder(outdir)).toStrictEqual([]);
+  });
+
+  test('JSON patches on constructs\' objects are checked: a misspelt field in the IstioOperator, a bad value in an L1-backed object', () => {
+    // GIVEN patches on the IstioOperator (a plain ApiObject) and on StrictMtls's PeerAuthentication (an L1 object)
+    const { app, chart, controlPlane, outdir } = shopChart();
+    const mtls = new StrictMtls(chart, 'mtls', { scope: MtlsScope.namespace('shop') });
+    ApiObject.of(controlPlane).addJsonPatch(JsonPatch.add('/spec/values/pilot/autoscaleMinn', 3));
+    ApiObject.of(mtls).addJsonPatch(JsonPatch.replace('/spec/mtls/mode', 'STRICTT'));
+    // WHEN
+    const error = errorOf(() => app.synth());
+    // THEN
+    expect(error).toBe('Synthesized objects fail their schemas, CEL rules or the analyzer; nothing was written.\n'
+      + 'chart prod:\n'
+      + '2 manifest issues:\n'
+      + '  - PeerAuthentication shop/default: spec.mtls.mode: "STRICTT" is not one of "UNSET", "DISABLE", "PERMISSIVE", "STRICT"\n'
+      + '  - IstioOperator istio-system/control-plane-1-30-3: spec.values.pilot.autoscaleMinn: unknown field (did you mean "autoscaleMin"?)');
+    expect(filesUnder(outdir)).toStrictEqual([]);
+  });
+
+  test('a field a generated class does not know is dropped from its object, patch or not (cdk8s\'s generated toJson)', () => {
+    // GIVEN a misspelt field patched into objects of generated classes: an Istio L1 (StrictMtls) and a cdk8s-plus one (MeshNamespace)
+    const { app, chart, shop } = shopChart();
+    const mtls = new StrictMtls(chart, 'mtls', { scope: MtlsScope.namespace('shop') });
+    ApiObject.of(mtls).addJsonPatch(JsonPatch.add('/spec/mtls/modee', 'PERMISSIVE'));
+    ApiObject.of(shop).addJsonPatch(JsonPatch.add('/spec', { finalizer: ['kubernetes'] }));
+    // WHEN
+    const [out] = app.synthOutputs();
+    // THEN neither reaches the output, so no check sees them
+    expect(out.gitops.find((o) => o.kind === 'PeerAuthentication')?.spec).toStrictEqual({ mtls: { mode: 'STRICT' } });
+    expect(out.gitops.find((o) => o.kind === 'Namespace')?.spec).toStrictEqual({});
+  });
+
+  test('included YAML is checked like the rest', () => {
+    // GIVEN a vendored file with a misspelt field, brought in with Include
+    const { app, chart, outdir } = shopChart();
+    const file = path.join(tmpDir(), 'vendor.yaml');
+    fs.writeFileSync(file, 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: cart\n  namespace: shop\n'
+      + 'spec:\n  host: cart\n  trafficPolicy:\n    connectionPool:\n      tcp:\n        maxConnection: 100\n');
+    new Include(chart, 'vendor', { url: file });
+    // WHEN
+    const error = errorOf(() => app.synth());
+    // THEN
+    expect(error).toBe('Synthesized objects fail their schemas, CEL rules or the analyzer; nothing was written.\n'
+      + 'chart prod:\n'
+      + '1 manifest issue:\n'
+      + '  - DestinationRule shop/cart: spec.trafficPolicy.connectionPool.tcp.maxConnection: unknown field (did you mean "maxConnections"?)');
+    expect(filesUnder(outdir)).toStrictEqual([]);
+  });
+
+  test('a construct\'s checks see its props, not a patch: a patched tag and revision are written as they are', () => {
+    // GIVEN the props a MeshControlPlane refuses at construction
+    expect(errorOf(() => new MeshControlPlane(new MeshChart(new MeshApp(), 'prod', { environment: Environment.PROD }), 'control-plane', { tag: 'latest' })))
+      .toMatch(/^\[prod\/control-plane\] tag: "latest" is not pinned/);
+    // and the same values patched into its IstioOperator after construction
+    const { app, controlPlane } = shopChart();
+    ApiObject.of(controlPlane).addJsonPatch(JsonPatch.replace('/spec/tag', 'latest'), JsonPatch.replace('/spec/revision', '1-31-0'));
+    // WHEN
+    const [out] = app.synthOutputs();
+    // THEN the patch is written as is (the schema allows any tag and revision) ...
+    const spec = out.istioctl[0].spec as { tag: string; revision: string };
+    expect([spec.tag, spec.revision]).toStrictEqual(['latest', '1-31-0']);
+    // ... and the construct's fields, which other constructs read, still describe its props
+    expect(controlPlane.revision).toBe('1-30-3');
+    expect(out.gitops.find((o) => o.kind === 'Namespace')?.metadata.labels).toStrictEqual({ 'istio.io/rev': '1-30-3' });
   });
 });

@@ -1,10 +1,11 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { invalidInput } from '../core/errors';
+import { formatInputError, invalidInput } from '../core/errors';
 import { checkDnsLabel, isEnvVarName } from '../core/names';
 import { frozenCopy, sortedRecord } from '../core/records';
 import { checkResources, podAntiAffinity, resolveSizing, SizingOverrides } from '../core/sizing';
 import { AntiAffinityMode, ComponentSizing, EnvironmentProfile, ResourceRequirements } from '../environment';
+import { MeshApp } from '../mesh-app';
 import { MeshChart } from '../mesh-chart';
 import {
   ComponentJson, GatewayComponentJson, IstioOperatorSpecJson, KubernetesResourcesJson, TolerationJson, ValuesJson,
@@ -248,7 +249,8 @@ function kubernetesSettings(sizing: ComponentSizing, selector: { [key: string]: 
  *
  * Sizing, HPA, anti-affinity and the PodDisruptionBudget of istiod come from the environment and can be
  * overridden field by field. The IstioOperator has no CRD: `MeshApp.synth` writes it under
- * `dist/<env>/istioctl/`, apart from the manifests GitOps applies.
+ * `dist/<env>/istioctl/`, apart from the manifests GitOps applies. Synthesis under any other App (a
+ * plain cdk8s `App`, `Testing.app()`) fails, since that App would write it among those manifests.
  *
  * Two Istio defaults are overridden on purpose, because their silent effect surprises: with no HPA in
  * the environment, `values.pilot.autoscaleEnabled` is set false (Istio would otherwise add an HPA of
@@ -371,6 +373,7 @@ export class MeshControlPlane extends Construct {
       metadata: { name, namespace: this.namespace },
       spec: Lazy.any({ produce: () => this.spec }),
     });
+    this.node.addValidation({ validate: () => this.validateApp() });
   }
 
   /**
@@ -379,6 +382,22 @@ export class MeshControlPlane extends Construct {
    */
   public toSpec(): { [key: string]: any } {
     return JSON.parse(JSON.stringify(this.spec));
+  }
+
+  /**
+   * Only a MeshApp keeps the IstioOperator out of the files GitOps applies; a plain cdk8s App would write
+   * it into the chart's manifests.
+   */
+  private validateApp(): string[] {
+    const root = this.node.root;
+    if (MeshApp.isMeshApp(root)) {
+      return [];
+    }
+    return [formatInputError('', 'app', root.constructor.name, 'is not a MeshApp: a plain cdk8s App writes this IstioOperator (input of istioctl, which no cluster accepts: '
+      + 'it has had no CRD since Istio 1.24) into the chart\'s manifests, next to the objects a GitOps tool applies',
+    'create the app with `new istio.MeshApp()` instead of `new App()` (a drop-in subclass of cdk8s App), which writes the IstioOperator to '
+      + '<outdir>/<chart>/istioctl/ and the rest to <outdir>/<chart>/gitops/; in unit tests too, e.g. `new Chart(new istio.MeshApp(), \'test\')` '
+      + 'instead of `Testing.chart()`')];
   }
 
   private gatewayComponent(field: string, options: GatewayComponentOptions, base: ComponentSizing): GatewayComponentJson {

@@ -1,13 +1,13 @@
-import { Duration, Testing } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import {
   AuthorizationAction, AuthorizationPolicy, Environment, ExtAuthzProvider, MeshChart, MeshControlPlane, MeshControlPlaneProps, Tracing, WorkloadSelector,
 } from '../../lib';
-import { errorOf, find, findingsOf, synthValid } from '../support/charts';
+import { errorOf, find, findingsOf, meshApp, synthValid } from '../support/charts';
 
 const productpage = WorkloadSelector.labels({ app: 'productpage' });
 
 function prodChart(): MeshChart {
-  return new MeshChart(Testing.app(), 'prod', { environment: Environment.PROD });
+  return new MeshChart(meshApp(), 'prod', { environment: Environment.PROD });
 }
 
 /** GIVEN a control plane with `props` WHEN synthesized (schema-checked) THEN its meshConfig. */

@@ -1,18 +1,18 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Testing } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import {
   AutoscalingSetting, DisruptionBudgetSetting,
   AccessLog, AntiAffinityMode, Environment, EnvironmentProfile, InstallProfile, MeshApp, MeshChart, MeshControlPlane, MeshControlPlaneProps, OutboundTraffic,
   SidecarResources, Tracing,
 } from '../../lib';
-import { find, Obj } from '../support/charts';
+import { errorOf, find, meshApp, Obj } from '../support/charts';
 import { expectValidManifests } from '../support/validate';
 
 /** GIVEN a MeshChart of `env` WHEN a control plane is added THEN returns its synthesized IstioOperator. */
 function operatorFor(env: EnvironmentProfile, props: MeshControlPlaneProps = {}): Obj {
-  const app = Testing.app();
+  const app = meshApp();
   const chart = new MeshChart(app, env.name, { environment: env });
   new MeshControlPlane(chart, 'control-plane', props);
   const objects = chart.toJson() as Obj[];
@@ -29,7 +29,7 @@ function component(op: Obj, kind: 'ingressGateways' | 'egressGateways', name: st
 
 /** The error a control plane with `props` throws in a PROD chart. */
 function errorFor(props: MeshControlPlaneProps): string {
-  const chart = new MeshChart(Testing.app(), 'prod', { environment: Environment.PROD });
+  const chart = new MeshChart(meshApp(), 'prod', { environment: Environment.PROD });
   try {
     new MeshControlPlane(chart, 'cp', props);
   } catch (e) {
@@ -142,7 +142,7 @@ describe('MeshControlPlane sizing per environment', () => {
   });
 
   test('a MeshControlPlane outside a MeshChart takes the PROD defaults', () => {
-    const chart = Testing.chart();
+    const chart = new Chart(meshApp(), 'test');
     const cp = new MeshControlPlane(chart, 'cp');
     expect(cp.pilotSizing.replicas).toBe(3);
   });
@@ -319,5 +319,50 @@ describe('MeshApp output layout', () => {
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('MeshControlPlane outside a MeshApp', () => {
+  test('a plain cdk8s App refuses to synthesize it, naming the construct, why and the fix, and writes nothing', () => {
+    // GIVEN a control plane in a chart of a plain App
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'plain-app-'));
+    try {
+      const app = new App({ outdir });
+      new MeshControlPlane(new Chart(app, 'prod'), 'control-plane');
+      // WHEN
+      const error = errorOf(() => app.synth());
+      // THEN
+      expect(error).toBe('Validation failed with the following errors:\n'
+        + '  [prod/control-plane] app: "App" is not a MeshApp: a plain cdk8s App writes this IstioOperator (input of istioctl, which no cluster accepts: '
+        + 'it has had no CRD since Istio 1.24) into the chart\'s manifests, next to the objects a GitOps tool applies. '
+        + 'Fix: create the app with `new istio.MeshApp()` instead of `new App()` (a drop-in subclass of cdk8s App), which writes the IstioOperator to '
+        + '<outdir>/<chart>/istioctl/ and the rest to <outdir>/<chart>/gitops/; in unit tests too, e.g. `new Chart(new istio.MeshApp(), \'test\')` instead of `Testing.chart()`');
+      expect(fs.readdirSync(outdir)).toStrictEqual([]);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  test('the refusal covers every way a plain App renders: synthYaml, chart.toJson, a chart nested in a MeshChart', () => {
+    // GIVEN a control plane nested in a MeshChart's sub-chart, in a plain App
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'plain-app-')) });
+    const chart = new Chart(new MeshChart(app, 'prod', { environment: Environment.PROD }), 'istio');
+    new MeshControlPlane(chart, 'cp');
+    // WHEN / THEN
+    for (const render of [() => app.synthYaml(), () => chart.toJson()]) {
+      expect(errorOf(render)).toMatch(/^Validation failed with the following errors:\n {2}\[prod\/istio\/cp\] app: "App" is not a MeshApp: /);
+    }
+  });
+
+  test('a MeshApp made by another copy of the library counts as a MeshApp', () => {
+    // GIVEN an App marked as a MeshApp the way every copy of this library marks it
+    const app = new App();
+    Object.defineProperty(app, Symbol.for('cdk8s-istio.MeshApp'), { value: true });
+    new MeshControlPlane(new Chart(app, 'prod'), 'cp');
+    // WHEN / THEN
+    expect(MeshApp.isMeshApp(app)).toBe(true);
+    expect(app.charts[0].toJson().map((o: Obj) => o.kind)).toStrictEqual(['IstioOperator']);
+    expect(MeshApp.isMeshApp(new App())).toBe(false);
+    expect(MeshApp.isMeshApp(undefined)).toBe(false);
   });
 });

@@ -1,9 +1,8 @@
-import { Testing } from 'cdk8s';
 import { Environment, MeshChart, MeshControlPlane, PathNormalization } from '../../lib';
-import { errorOf, find, synthValid } from '../support/charts';
+import { errorOf, find, meshApp, synthValid } from '../support/charts';
 
 function meshConfigOf(pathNormalization?: PathNormalization): any {
-  const chart = new MeshChart(Testing.app(), 'prod', { environment: Environment.PROD });
+  const chart = new MeshChart(meshApp(), 'prod', { environment: Environment.PROD });
   new MeshControlPlane(chart, 'cp', { meshConfig: { pathNormalization } });
   return find(synthValid(chart), 'IstioOperator', 'control-plane').spec.meshConfig;
 }
@@ -18,7 +17,7 @@ describe('meshConfig.pathNormalization', () => {
   });
 
   test('a value outside the enum is an error', () => {
-    const chart = new MeshChart(Testing.app(), 'prod', { environment: Environment.PROD });
+    const chart = new MeshChart(meshApp(), 'prod', { environment: Environment.PROD });
     expect(errorOf(() => new MeshControlPlane(chart, 'cp', { meshConfig: { pathNormalization: 'DEFAULT' as PathNormalization } })))
       .toBe('[prod/cp] meshConfig.pathNormalization: "DEFAULT" is not a path normalization. Fix: use PathNormalization.BASE, MERGE_SLASHES, DECODE_AND_MERGE_SLASHES, NONE');
   });

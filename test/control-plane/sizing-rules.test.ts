@@ -3,8 +3,7 @@
  * overrides and through Environment.override; the field is the prop the value came from.
  */
 import { AntiAffinityMode, AutoscalingSetting, DisruptionBudgetSetting, Environment, IngressGateway, GatewayServer, MeshChart, MeshControlPlane, PilotOptions } from '../../lib';
-import { Testing } from 'cdk8s';
-import { errorOf, meshChart } from '../support/charts';
+import { errorOf, meshApp, meshChart } from '../support/charts';
 
 const PROD_HPA = { minReplicas: 2, maxReplicas: 5, targetCpuUtilizationPercent: 80 };
 
@@ -64,7 +63,7 @@ describe('sizing of a derived environment', () => {
   test('an HPA minimum of 0 in Environment.override fails where a construct takes it, under the construct\'s path', () => {
     // GIVEN an environment whose istiod HPA starts at 0
     const env = Environment.override(Environment.PROD, { name: 'prod-eu', istiod: { autoscaling: { ...PROD_HPA, minReplicas: 0 } } });
-    const chart = new MeshChart(Testing.app(), 'prod-eu', { environment: env });
+    const chart = new MeshChart(meshApp(), 'prod-eu', { environment: env });
     // WHEN
     const error = errorOf(() => new MeshControlPlane(chart, 'cp'));
     // THEN
@@ -74,7 +73,7 @@ describe('sizing of a derived environment', () => {
   test('a PDB of 0 for the ingress gateway fails at the gateway', () => {
     // GIVEN
     const env = Environment.override(Environment.PROD, { name: 'prod-eu', ingressGateway: { podDisruptionBudget: { minAvailable: 0 } } });
-    const chart = new MeshChart(Testing.app(), 'prod-eu', { environment: env });
+    const chart = new MeshChart(meshApp(), 'prod-eu', { environment: env });
     // WHEN
     const error = errorOf(() => new IngressGateway(chart, 'gw', { servers: [GatewayServer.http({ hosts: ['bookinfo.example.com'] })] }));
     // THEN

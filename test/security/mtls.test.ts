@@ -1,4 +1,4 @@
-import { ApiObject, Chart, Testing } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import * as kplus33 from 'cdk8s-plus-33';
 import * as net from '../../imports/networking.istio.io';
@@ -6,7 +6,7 @@ import {
   Environment, MeshChart, MeshControlPlane, MtlsMode, MtlsScope, PeerMtlsMode, PortMtls, StrictMtls, WorkloadSelector,
 } from '../../lib';
 import { expectValidManifests } from '../support/validate';
-import { findingsOf } from '../support/charts';
+import { findingsOf, meshApp } from '../support/charts';
 import { errorOf, find, Obj, prodChart, synthError } from './support';
 
 const reviews = WorkloadSelector.labels({ app: 'reviews' });
@@ -153,7 +153,7 @@ describe('StrictMtls rules', () => {
       .toBe('[prod/w] namespace: undefined is not set, so the object would land in whatever namespace kubectl or the GitOps tool defaults to. ' +
         'Fix: give the namespace, e.g. namespace: "bookinfo" (or set it on the chart or the workload)');
     // GIVEN a chart with a namespace THEN the policy lands there
-    const chart = new MeshChart(Testing.app(), 'prod', { environment: Environment.PROD, namespace: 'bookinfo' });
+    const chart = new MeshChart(meshApp(), 'prod', { environment: Environment.PROD, namespace: 'bookinfo' });
     new StrictMtls(chart, 'w', { scope: MtlsScope.fromWorkload(deploymentIn(chart)) });
     const objects = chart.toJson() as Obj[];
     expectValidManifests(objects);

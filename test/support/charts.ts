@@ -2,9 +2,11 @@
  * Shared test helpers: a chart per environment, synthesis with the schema + CEL check, objects by
  * kind and name (never by index), and the message of an expected error.
  */
-import { Testing } from 'cdk8s';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Construct } from 'constructs';
-import { AnalyzeOptions, Environment, EnvironmentProfile, MeshAnalyzer, MeshChart } from '../../lib';
+import { AnalyzeOptions, Environment, EnvironmentProfile, MeshAnalyzer, MeshApp, MeshChart } from '../../lib';
 import { expectValidManifests } from './validate';
 
 /** A synthesized object, loosely typed for assertions. */
@@ -16,9 +18,17 @@ export interface Obj {
   [key: string]: any;
 }
 
+/**
+ * A fresh MeshApp writing to its own temporary directory, quiet. Charts with a MeshControlPlane need a
+ * MeshApp at the root (a plain App would write the IstioOperator among the GitOps manifests).
+ */
+export function meshApp(): MeshApp {
+  return new MeshApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-test-')), printSummary: false });
+}
+
 /** A fresh MeshChart of `env` (PROD by default) in its own app, with id = the environment name. */
 export function meshChart(env: EnvironmentProfile = Environment.PROD): MeshChart {
-  return new MeshChart(Testing.app(), env.name, { environment: env });
+  return new MeshChart(meshApp(), env.name, { environment: env });
 }
 
 /** Synthesizes the chart, running every construct validation. */
