@@ -45,13 +45,14 @@ export enum HttpMethod {
  */
 export interface RequestSource {
   /**
-   * mTLS identities `<trust domain>/ns/<ns>/sa/<sa>`: `Principal`s (derived with
-   * `Principal.fromServiceAccount(...)`, `Principal.fromWorkload(...)`), or strings for match patterns.
+   * mTLS identities `<trust domain>/ns/<ns>/sa/<sa>`, derived with `Principal.fromServiceAccount(...)`,
+   * `Principal.fromWorkload(...)` or `Principal.of(namespace, name)`, or match patterns with
+   * `Principal.pattern("cluster.local/ns/istio-ingress/sa/*")`.
    * @default any
    */
-  readonly principals?: (string | Principal)[];
-  /** Identities that must not match, as `Principal`s or strings. @default none */
-  readonly notPrincipals?: (string | Principal)[];
+  readonly principals?: Principal[];
+  /** Identities that must not match, as `Principal`s. @default none */
+  readonly notPrincipals?: Principal[];
   /** JWT identities `<iss>/<sub>` (from a RequestAuthentication); `*` for any valid token. HTTP only. @default any */
   readonly requestPrincipals?: string[];
   /** JWT identities that must not match; `["*"]` matches requests without a valid token. HTTP only. @default none */
@@ -496,7 +497,8 @@ export class AuthorizationPolicy extends Construct {
       }
       return p;
     });
-    const principals = [...new Set([...derived, ...known].map((p) => p.value))].sort();
+    const unique = new Map([...derived, ...known].map((p) => [p.value, p]));
+    const principals = [...unique.keys()].sort().map((v) => unique.get(v)!);
     const operation: RequestOperation = {
       ...(props.methods ? { methods: props.methods } : {}),
       ...(props.paths ? { paths: props.paths } : {}),
@@ -692,15 +694,24 @@ export class AuthorizationPolicy extends Construct {
     const out: Record<string, string[]> = {};
     for (const f of set) {
       if (custom && CUSTOM_UNSUPPORTED_SOURCE.has(f)) {
-        throw invalidInput(this, `${field}.${f}`, src[f], 'is not supported with the CUSTOM action (istiod rejects it)', 'match on ipBlocks, remoteIpBlocks, to and when; let the external authorizer judge identities');
+        const given: unknown = src[f];
+        throw invalidInput(this, `${field}.${f}`, Array.isArray(given) ? given.map((v: unknown) => (v instanceof Principal ? v.value : v)) : given, 'is not supported with the CUSTOM action (istiod rejects it)', 'match on ipBlocks, remoteIpBlocks, to and when; let the external authorizer judge identities');
       }
       const check: Check = f.toLowerCase().endsWith('ipblocks')
         ? (v: string) => isIpOrCidr(v) ? undefined : ['is not an IP address or CIDR range', 'give e.g. "10.0.0.1" or "10.0.0.0/16"'] as const
         : f.toLowerCase().endsWith('namespaces')
           ? (v: string) => isIstioStringMatch(v) && /^[a-z0-9*]([-a-z0-9*]*[a-z0-9*])?$/.test(v) ? undefined : ['is not a namespace name or match', 'give e.g. "bookinfo" or "team-*"'] as const
           : stringMatch('identity');
-      const values = src[f];
-      out[f] = checkStrings(this, `${field}.${f}`, Array.isArray(values) ? values.map((v) => (v instanceof Principal ? v.value : v)) : values, check);
+      const values: unknown = src[f];
+      if (f === 'principals' || f === 'notPrincipals') {
+        (Array.isArray(values) ? values : []).forEach((v: unknown, i: number) => {
+          if (!(v instanceof Principal)) {
+            throw invalidInput(this, `${field}.${f}[${i}]`, v, 'is not a Principal',
+              typeof v === 'string' ? `give Principal.pattern(${JSON.stringify(v)}), or derive it with Principal.fromServiceAccount(...)` : 'give Principal.of(namespace, serviceAccount) or Principal.pattern("...")');
+          }
+        });
+      }
+      out[f] = checkStrings(this, `${field}.${f}`, Array.isArray(values) ? values.map((v: unknown) => (v instanceof Principal ? v.value : v)) : values, check);
     }
     return out;
   }

@@ -110,6 +110,20 @@ export class Principal {
     }), options);
   }
 
+  /**
+   * A match pattern over identities, in Istio's string match syntax: exact, `*`, a prefix (`abc*`) or a
+   * suffix (`*abc`), e.g. `cluster.local/ns/istio-ingress/sa/*` for every service account of a
+   * namespace. Checked where it is used. Prefer the derived forms: a typo in a pattern silently matches
+   * nothing.
+   * @param pattern e.g. `cluster.local/ns/istio-ingress/sa/*`
+   */
+  public static pattern(pattern: string): Principal {
+    if (typeof pattern !== 'string' || pattern === '') {
+      throw new Error(formatInputError('Principal', 'pattern', pattern, 'is not a principal pattern', 'give e.g. "cluster.local/ns/istio-ingress/sa/*"'));
+    }
+    return new Principal(pattern, /\/ns\/([^/*]+)\//.exec(pattern)?.[1] ?? '*');
+  }
+
   /** The identity of service account `serviceAccount` in `namespace`. */
   public static of(namespace: string, serviceAccount: string, options: PrincipalOptions = {}): Principal {
     return Principal.build(undefined, namespace, serviceAccount, options);
@@ -167,7 +181,7 @@ export class Principal {
   private constructor(
     /** `<trust domain>/ns/<namespace>/sa/<name>`. */
     public readonly value: string,
-    /** The namespace of the service account. */
+    /** The namespace of the service account; `*` for a pattern that names none. */
     public readonly namespace: string,
   ) {}
 

@@ -42,7 +42,7 @@ describe('AuthorizationPolicy output', () => {
     });
     policy.addRule({
       from: [{
-        principals: ['cluster.local/ns/istio-ingress/sa/*'], notPrincipals: ['cluster.local/ns/evil/sa/x'],
+        principals: [Principal.pattern('cluster.local/ns/istio-ingress/sa/*')], notPrincipals: [Principal.pattern('cluster.local/ns/evil/sa/x')],
         namespaces: ['istio-ingress'], notNamespaces: ['team-*'],
         ipBlocks: ['10.0.0.0/16'], notIpBlocks: ['10.0.9.9'], remoteIpBlocks: ['203.0.113.0/24'], notRemoteIpBlocks: ['2001:db8::/64'],
       }, { requestPrincipals: ['https://auth.example.com/*'], notRequestPrincipals: ['https://auth.example.com/banned'] }],
@@ -210,7 +210,7 @@ describe('allowFrom and SPIFFE principals', () => {
     new AuthorizationPolicy(chart, 'p', {
       namespace: 'bookinfo',
       selector: WorkloadSelector.labels({ app: 'reviews' }),
-      rules: [{ from: [{ principals: [Principal.fromServiceAccount(sa), 'cluster.local/ns/istio-ingress/sa/*'], notPrincipals: [Principal.of('bookinfo', 'batch')] }] }],
+      rules: [{ from: [{ principals: [Principal.fromServiceAccount(sa), Principal.pattern('cluster.local/ns/istio-ingress/sa/*')], notPrincipals: [Principal.of('bookinfo', 'batch')] }] }],
     });
     const objects = chart.toJson() as Obj[];
     expectValidManifests(objects);
@@ -282,7 +282,7 @@ describe('AuthorizationPolicy rules', () => {
 
   test('A2: CUSTOM rejects identity attributes', () => {
     expect(errorOf(() => new AuthorizationPolicy(prodChart(), 'p', {
-      namespace: 'bookinfo', action: AuthorizationAction.CUSTOM, provider: 'ext-authz', rules: [{ from: [{ principals: ['a/ns/b/sa/c'] }] }],
+      namespace: 'bookinfo', action: AuthorizationAction.CUSTOM, provider: 'ext-authz', rules: [{ from: [{ principals: [Principal.pattern('a/ns/b/sa/c')] }] }],
     }))).toMatch(/^\[prod\/p\] rules\[0\]\.from\[0\]\.source\.principals: \["a\/ns\/b\/sa\/c"\] is not supported with the CUSTOM action/);
     expect(errorOf(() => new AuthorizationPolicy(prodChart(), 'p', {
       namespace: 'bookinfo', action: AuthorizationAction.CUSTOM, provider: 'ext-authz', rules: [{ when: [{ key: ConditionKey.claim('sub'), values: ['x'] }] }],
@@ -309,9 +309,11 @@ describe('AuthorizationPolicy rules', () => {
     ['empty source', { from: [{}] }, /^\[prod\/p\] rules\[0\]\.from\[0\]\.source: \{\} sets no field \(istiod: `from\.source` must not be empty\)/],
     ['empty operation', { to: [{}] }, /^\[prod\/p\] rules\[0\]\.to\[0\]\.operation: \{\} sets no field \(istiod: `to\.operation` must not be empty\)/],
     ['empty list', { from: [{ principals: [] }] }, /^\[prod\/p\] rules\[0\]\.from\[0\]\.source\.principals: \[\] is an empty list, which Istio reads as "not set"/],
+    ['a string where a Principal belongs', { from: [{ principals: ['cluster.local/ns/a/sa/b' as unknown as Principal] }] },
+      /^\[prod\/p\] rules\[0\]\.from\[0\]\.source\.principals\[0\]: "cluster\.local\/ns\/a\/sa\/b" is not a Principal\. Fix: give Principal\.pattern\("cluster\.local\/ns\/a\/sa\/b"\), or derive it with Principal\.fromServiceAccount\(\.\.\.\)$/],
     ['empty value', { from: [{ namespaces: [''] }] }, /^\[prod\/p\] rules\[0\]\.from\[0\]\.source\.namespaces\[0\]: "" is empty/],
     ['bad CIDR', { from: [{ ipBlocks: ['10.0.0.0/33'] }] }, /^\[prod\/p\] rules\[0\]\.from\[0\]\.source\.ipBlocks\[0\]: "10\.0\.0\.0\/33" is not an IP address or CIDR range/],
-    ['middle wildcard', { from: [{ principals: ['cluster.local/*/sa/x'] }] }, /principals\[0\]: "cluster\.local\/\*\/sa\/x" is not an Istio match/],
+    ['middle wildcard', { from: [{ principals: [Principal.pattern('cluster.local/*/sa/x')] }] }, /principals\[0\]: "cluster\.local\/\*\/sa\/x" is not an Istio match/],
     ['port 0', { to: [{ ports: [0] }] }, /^\[prod\/p\] rules\[0\]\.to\[0\]\.operation\.ports\[0\]: 0 is not a port number 1–65535/],
     ['method', { to: [{ methods: ['FETCH' as HttpMethod] }] }, /methods\[0\]: "FETCH" is not an HTTP method/],
     ['host with a bad label', { to: [{ hosts: ['bad_host.example.com'] }] }, /^\[prod\/p\] rules\[0\]\.to\[0\]\.operation\.hosts\[0\]: "bad_host\.example\.com" has an invalid DNS label "bad_host"/],

@@ -1,4 +1,4 @@
-import { AuthorizationAction, AuthorizationPolicy, AuthorizationRule, ConditionKey, HttpMethod, WorkloadSelector } from '../../lib';
+import { AuthorizationAction, AuthorizationPolicy, AuthorizationRule, ConditionKey, HttpMethod, Principal, WorkloadSelector } from '../../lib';
 import { find, findingsOf, synthValid } from '../support/charts';
 import { prodChart } from './support';
 
@@ -26,7 +26,7 @@ describe('DENY rules that istiod widens on TCP ports: each source, operation and
     ['a JWT claim condition alone', { when: [{ key: ConditionKey.claim('groups'), notValues: ['admin'] }] },
       'when has only HTTP conditions (request.auth.claims[groups]) and nothing narrows the rule on TCP'],
     ['one source with principals and one with only notRequestPrincipals',
-      { from: [{ principals: ['cluster.local/ns/a/sa/b'] }, { notRequestPrincipals: ['*'] }] },
+      { from: [{ principals: [Principal.pattern('cluster.local/ns/a/sa/b')] }, { notRequestPrincipals: ['*'] }] },
       'from[1].source has only notRequestPrincipals'],
     ['one operation with ports and one with only paths', { to: [{ ports: [8080] }, { paths: ['/x'] }] },
       'to[1].operation has paths but no ports'],
@@ -60,7 +60,7 @@ describe('DENY rules that istiod widens on TCP ports: each source, operation and
   test('acknowledgeTcpBlocking accepts every reproduction: the policy carries the annotation the analyzer reads', () => {
     for (const rule of [
       { when: [{ key: ConditionKey.header('x-debug'), values: ['1'] }] },
-      { from: [{ principals: ['cluster.local/ns/a/sa/b'] }, { notRequestPrincipals: ['*'] }] },
+      { from: [{ principals: [Principal.pattern('cluster.local/ns/a/sa/b')] }, { notRequestPrincipals: ['*'] }] },
       { to: [{ ports: [8080] }, { paths: ['/x'] }] },
     ]) {
       const chart = denyChart(rule, true);

@@ -75,3 +75,19 @@ describe('Principal from cdk8s-plus objects of any 2x version', () => {
       + 'Fix: create the ServiceAccount with metadata: { namespace: "..." } (or in a chart with a namespace)');
   });
 });
+
+describe('Principal.pattern', () => {
+  test('keeps the pattern as written and reads the namespace it names', () => {
+    // GIVEN / WHEN
+    const gateways = Principal.pattern('cluster.local/ns/istio-ingress/sa/*');
+    const anyone = Principal.pattern('*');
+    // THEN
+    expect([gateways.value, gateways.namespace]).toStrictEqual(['cluster.local/ns/istio-ingress/sa/*', 'istio-ingress']);
+    expect([anyone.value, anyone.namespace]).toStrictEqual(['*', '*']);
+  });
+
+  test('an empty or non-string pattern is an error naming the value', () => {
+    expect(errorOf(() => Principal.pattern(''))).toBe('[Principal] pattern: "" is not a principal pattern. Fix: give e.g. "cluster.local/ns/istio-ingress/sa/*"');
+    expect(errorOf(() => Principal.pattern(42 as unknown as string))).toBe('[Principal] pattern: 42 is not a principal pattern. Fix: give e.g. "cluster.local/ns/istio-ingress/sa/*"');
+  });
+});
