@@ -261,7 +261,7 @@ export class GatewayRoute extends Construct {
 
   /** The TrafficHost whose routes `applyHostRoutes` copies, if it has any. */
   private appliedTrafficHost(): TrafficHost | undefined {
-    return this.appliedHost === undefined ? undefined : TrafficHost.all(this).find((h) => h.canonicalHost === this.appliedHost && h._hasRoutes);
+    return this.appliedHost === undefined ? undefined : TrafficHost._ofCanonicalHost(this, this.appliedHost).find((h) => h._hasRoutes);
   }
 
   /** The host's routes as this gateway route applies them (never throws: conflicts are reported by validation). */
@@ -312,9 +312,7 @@ export class GatewayRoute extends Construct {
    * the host's routes or a subset says which version ingress traffic is for.
    */
   private bypassedMeshRoutes(canonical: string): string[] {
-    const owners = TrafficHost.all(this)
-      .filter((h) => h.canonicalHost === canonical)
-      .flatMap((h) => h._subsetRoutes());
+    const owners = TrafficHost._ofCanonicalHost(this, canonical).flatMap((h) => h._subsetRoutes());
     if (owners.length === 0) {
       return [];
     }

@@ -82,6 +82,43 @@ interface RouteEntry {
   readonly field: string;
 }
 
+/**
+ * The TrafficHosts of one chart, in the order they were created, and indexed by canonical host and by
+ * object identity (namespace and name): what the validations and gateway routes look up, so that no
+ * lookup walks the chart's children (which made synthesis quadratic in the number of hosts).
+ */
+interface ChartHosts {
+  readonly all: TrafficHost[];
+  readonly byCanonicalHost: Map<string, TrafficHost[]>;
+  readonly byObjectName: Map<string, TrafficHost[]>;
+}
+
+const CHART_HOSTS = new WeakMap<Chart, ChartHosts>();
+
+function chartHosts(chart: Chart): ChartHosts {
+  let hosts = CHART_HOSTS.get(chart);
+  if (!hosts) {
+    hosts = { all: [], byCanonicalHost: new Map(), byObjectName: new Map() };
+    CHART_HOSTS.set(chart, hosts);
+  }
+  return hosts;
+}
+
+function addTo<K>(map: Map<K, TrafficHost[]>, key: K, host: TrafficHost): void {
+  const list = map.get(key);
+  if (list) list.push(host);
+  else map.set(key, [host]);
+}
+
+/** Whether `host` is still a child of `chart` (a child removed with `node.tryRemoveChild` is not). */
+function attached(chart: Chart, host: TrafficHost): boolean {
+  return chart.node.tryFindChild(host.node.id) === host;
+}
+
+function objectNameKey(namespace: string, resourceName: string): string {
+  return `${namespace}\u0000${resourceName}`;
+}
+
 /** Policy parts that are set as a whole (merging half of one TLS setting with half of another is never meant). */
 const ATOMIC_PARTS = new Set(['tls', 'loadBalancer']);
 
@@ -237,7 +274,17 @@ export class TrafficHost extends Construct {
 
   /** Every TrafficHost of `scope`'s chart, in the order they were created. */
   public static all(scope: IConstruct): TrafficHost[] {
-    return Chart.of(scope).node.children.filter((c): c is TrafficHost => c instanceof TrafficHost);
+    const chart = Chart.of(scope);
+    return chartHosts(chart).all.filter((h) => attached(chart, h));
+  }
+
+  /**
+   * The TrafficHosts of `scope`'s chart for one canonical host (one per namespace that configures it),
+   * in the order they were created. @internal
+   */
+  public static _ofCanonicalHost(scope: IConstruct, canonical: string): TrafficHost[] {
+    const chart = Chart.of(scope);
+    return (chartHosts(chart).byCanonicalHost.get(canonical) ?? []).filter((h) => attached(chart, h));
   }
 
   /**
@@ -268,6 +315,10 @@ export class TrafficHost extends Construct {
     this.canonicalHost = canonical;
     this.resourceName = resourceNameFor(canonical, namespace);
     this.spellings.add(host);
+    const hosts = chartHosts(chart);
+    hosts.all.push(this);
+    addTo(hosts.byCanonicalHost, canonical, this);
+    addTo(hosts.byObjectName, objectNameKey(namespace, this.resourceName), this);
     this.node.addValidation({ validate: () => this.validateHost() });
   }
 
@@ -487,8 +538,9 @@ export class TrafficHost extends Construct {
   /** Two hosts of the chart whose objects would get one name in one namespace. */
   private validateHost(): string[] {
     const errors: string[] = [];
-    for (const other of TrafficHost.all(this)) {
-      if (other !== this && other.namespace === this.namespace && other.resourceName === this.resourceName) {
+    const chart = Chart.of(this);
+    for (const other of chartHosts(chart).byObjectName.get(objectNameKey(this.namespace, this.resourceName)) ?? []) {
+      if (other !== this && attached(chart, other)) {
         errors.push(formatInputError(this.node.path, 'metadata.name', this.resourceName,
           `is also the name derived for host ${other.host} in namespace ${other.namespace}`, 'spell one of the hosts differently (e.g. fully qualified)'));
       }
