@@ -1,5 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { IndexedKind, indexInCharts } from '../core/chart-index';
 import { formatInputError, invalidInput } from '../core/errors';
 import { checkDnsLabel, isEnvVarName } from '../core/names';
 import { frozenCopy, sortedRecord } from '../core/records';
@@ -280,6 +281,7 @@ export class MeshControlPlane extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshControlPlaneProps = {}) {
     super(scope, id);
+    indexInCharts(this, IndexedKind.MESH_CONTROL_PLANE);
     const env = props.environment ?? MeshChart.environmentOf(this);
     const profile = props.profile ?? InstallProfile.MINIMAL;
     if (!Object.values(InstallProfile).includes(profile)) {

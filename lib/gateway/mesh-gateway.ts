@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { GatewayServer, RenderedServer } from './gateway-server';
 import { Gateway, GatewaySpec } from '../../imports/networking.istio.io';
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
+import { IndexedKind, indexedIn } from '../core/chart-index';
 import { formatInputError, invalidInput } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
 import { podAntiAffinity, resolveSizing, SizingOverrides } from '../core/sizing';
@@ -167,7 +168,7 @@ export abstract class MeshGateway extends Construct {
     const revision = props.controlPlane?.revision;
 
     if (props.createNamespace ?? true) {
-      const existing = Chart.of(this).node.findAll().find((c): c is MeshNamespace => c instanceof MeshNamespace && c.name === this.namespace);
+      const existing = indexedIn<MeshNamespace>(Chart.of(this), IndexedKind.MESH_NAMESPACE).find((c) => c.name === this.namespace);
       if (!existing) {
         // A MeshNamespace of the same name added to the chart later is a second Namespace object, which
         // the analyzer reports (CDK8S-ISTIO-001).

@@ -5,6 +5,7 @@ import { checkDnsLabel } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
 import { checkPort } from '../core/ports';
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
+import { IndexedKind, indexedIn } from '../core/chart-index';
 import * as l1 from '../../imports/security.istio.io';
 import { MtlsMode, MtlsScopeKind, PeerMtlsMode } from './mtls-modes';
 import { PLUS_WORKLOAD_KINDS, PlusWorkload } from '../workload/plus-objects';
@@ -238,7 +239,12 @@ export class StrictMtls extends Construct {
   }
 
   private validateRootNamespace(): string[] {
-    const planes = Chart.of(this).node.findAll().filter((c): c is MeshControlPlane => c instanceof MeshControlPlane);
+    const chart = Chart.of(this);
+    let planes = indexedIn<MeshControlPlane>(chart, IndexedKind.MESH_CONTROL_PLANE);
+    if (planes.length > 1) {
+      // The first plane in the tree is the one an error names (rare: one chart with several control planes).
+      planes = chart.node.findAll().filter((c): c is MeshControlPlane => c instanceof MeshControlPlane);
+    }
     const roots = planes.length ? planes.map((p) => p.namespace) : ['istio-system'];
     if (this.scopeKind === MtlsScopeKind.MESH) {
       const other = planes.find((p) => p.namespace !== this.namespace);

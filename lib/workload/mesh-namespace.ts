@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { IndexedKind, indexInCharts } from '../core/chart-index';
 import { invalidInput } from '../core/errors';
 import { checkDnsLabel } from '../core/names';
 import { sortedRecord } from '../core/records';
@@ -53,6 +54,7 @@ export class MeshNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshNamespaceProps = {}) {
     super(scope, id);
+    indexInCharts(this, IndexedKind.MESH_NAMESPACE);
     this.name = checkDnsLabel(this, 'name', props.name ?? id, 'use a namespace name such as "bookinfo"');
     const mode = props.mode ?? DataPlaneMode.SIDECAR;
     const meshLabels: Record<string, string> = {};
