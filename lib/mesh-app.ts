@@ -53,8 +53,8 @@ function rank(obj: ManifestObject): number {
  * Splits a chart's synthesized objects into the GitOps set and the istioctl set, in a stable order.
  * @internal
  */
-export function splitChart(chart: Chart): ChartOutput {
-  const objects = (chart.toJson() as ManifestObject[])
+export function splitChart(chart: Chart, synthesized: ManifestObject[] = chart.toJson()): ChartOutput {
+  const objects = synthesized
     .map((obj, i) => ({ obj, i }))
     // A stable sort by kind rank; inside a rank, cdk8s's own (dependency, then definition) order stays.
     .sort((a, b) => rank(a.obj) - rank(b.obj) || a.i - b.i)
@@ -187,7 +187,9 @@ export class MeshApp extends App {
           'use letters, digits, "-", "_" and "." (not first), e.g. "my-chart"'));
       }
     }
-    let outputs = charts.map(splitChart);
+    // Each chart is synthesized once: its objects are split, checked, analyzed and written as they are.
+    const synthesized = charts.map((chart) => chart.toJson() as ManifestObject[]);
+    let outputs = charts.map((chart, i) => splitChart(chart, synthesized[i]));
     const ids = outputs.map((o) => o.chart);
     const dup = ids.find((id, i) => ids.indexOf(id) !== i);
     if (dup) {
@@ -198,7 +200,7 @@ export class MeshApp extends App {
       const problems: string[] = [];
       outputs = outputs.map((out, i) => {
         const schema = validateManifestsDetailed([...out.gitops, ...out.istioctl]);
-        const analysis = MeshAnalyzer.analyzeChart(charts[i]);
+        const analysis = MeshAnalyzer._analyzeSynthesizedChart(charts[i], synthesized[i], out.external ?? []);
         const errors = analysis.findings.filter((f) => f.level === FindingLevel.ERROR);
         if (schema.issues.length > 0 || errors.length > 0) {
           problems.push([

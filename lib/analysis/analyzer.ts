@@ -2,7 +2,7 @@
  * The analyzer's entry points: over any list of Kubernetes objects, over a cdk8s chart, and as a
  * validation attached to a chart so that its synthesis fails on errors.
  */
-import { ApiObject, App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { AnalysisContext, SourcedObject } from './context';
 import { ALL_CHECKS } from './checks';
@@ -65,6 +65,14 @@ export class MeshAnalyzer {
   }
 
   /**
+   * {@link analyzeChart} for a chart already synthesized: `synthesized` is what `chart.toJson()` returned
+   * and `external` the chart's `ExternalResources` objects, so that no object is serialized twice. @internal
+   */
+  public static _analyzeSynthesizedChart(chart: Chart, synthesized: any[], external: any[]): AnalysisReport {
+    return run(chartObjects(chart, synthesized), { external });
+  }
+
+  /**
    * Makes the chart's synthesis fail (`app.synth()`, `chart.toJson()`, `Testing.synth`) when one of its
    * objects fails the schema check (`validateManifests`: strict schemas, CEL rules) or the analyzer finds
    * an error; warnings do not fail it (read them with {@link analyzeChart}). This is what `MeshApp` does
@@ -104,11 +112,32 @@ export class MeshAnalyzer {
   }
 }
 
-/** A chart's API objects as JSON, each with the path of the construct that wrote it. */
-function chartObjects(chart: Chart): SourcedObject[] {
+/** Whether `c` is an API object `chart` writes (not one of a nested chart). */
+function ownObject(chart: Chart, c: IConstruct): c is ApiObject {
+  return c instanceof ApiObject && Chart.of(c) === chart;
+}
+
+/**
+ * A chart's API objects as JSON, in the order of the construct tree, each with the path of the
+ * construct that wrote it. `synthesized` is the chart's `toJson()` when the caller has it: its objects
+ * are taken as they are instead of serializing every object again.
+ */
+function chartObjects(chart: Chart, synthesized?: unknown[]): SourcedObject[] {
+  const json = synthesized === undefined ? undefined : synthesizedByObject(chart, synthesized);
   return chart.node.findAll()
-    .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
-    .map((o) => ({ object: o.toJson(), source: userPath(o) }));
+    .filter((c): c is ApiObject => ownObject(chart, c))
+    .map((o) => ({ object: json?.get(o) ?? o.toJson(), source: userPath(o) }));
+}
+
+/**
+ * Which API object wrote each object of `chart.toJson()`: cdk8s writes them in the order of the
+ * chart's dependency graph, which is computed again here. Undefined if they do not line up.
+ */
+function synthesizedByObject(chart: Chart, synthesized: unknown[]): Map<ApiObject, unknown> | undefined {
+  const ordered = new DependencyGraph(chart.node).topology().filter((c): c is ApiObject => ownObject(chart, c));
+  const lineUp = ordered.length === synthesized.length
+    && ordered.every((o, i) => isRecord(synthesized[i]) && (synthesized[i] as Record<string, unknown>).kind === o.kind);
+  return lineUp ? new Map(ordered.map((o, i) => [o, synthesized[i]])) : undefined;
 }
 
 /** Analyzes a chart's objects with the ExternalResources declared in the chart. */
