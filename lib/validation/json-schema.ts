@@ -2,8 +2,11 @@
  * Structural validation (types, enums, required and unknown fields, formats, ranges) with ajv.
  */
 import { isIPv4, isIPv6 } from 'net';
-import Ajv, { type ErrorObject, type Format, type ValidateFunction } from 'ajv';
+import Ajv, { _, type ErrorObject, type Format, type ValidateFunction } from 'ajv';
+import standaloneCode from 'ajv/dist/standalone';
 import { formatPath, isRecord, pointerToSegments } from './path';
+import { packageRoot } from './schema-files';
+import { loadValidator, storeValidator, VALIDATOR_RUNTIME } from './validator-cache';
 import { show } from '../core/errors';
 import type { JsonSchema, Problem, SchemaFile } from './types';
 
@@ -42,8 +45,12 @@ const goRegExp = Object.assign(
     const caseless = /^(\^?)\(\?i\)/.exec(pattern);
     return caseless ? new RegExp(caseless[1] + pattern.slice(caseless[0].length), `${flags}i`) : new RegExp(pattern, flags);
   },
-  { code: 'goRegExp' },
+  // How the standalone code of a cached validator (validator-cache.ts) reaches this function.
+  { code: `require(${JSON.stringify(VALIDATOR_RUNTIME)}).goRegExp` },
 );
+
+/** What cached validators get for `VALIDATOR_RUNTIME`: the functions their code cannot carry. */
+const RUNTIME = { formats: FORMATS, goRegExp };
 
 /**
  * One ajv instance for everything. `strict: false` lets the Kubernetes `x-kubernetes-*`
@@ -52,17 +59,36 @@ const goRegExp = Object.assign(
  * what costs time here (each schema is compiled once, then run on a few objects), so ajv
  * neither inlines `$ref`s nor optimizes the generated code: that halves compile times.
  */
-const ajv = new Ajv({ strict: false, allErrors: true, verbose: true, formats: FORMATS, inlineRefs: false, code: { optimize: false, regExp: goRegExp } });
+const ajv = new Ajv({
+  strict: false, allErrors: true, verbose: true, formats: FORMATS, inlineRefs: false,
+  // `source` keeps the generated code, which validator-cache.ts writes to disk for later runs.
+  code: { optimize: false, regExp: goRegExp, source: true, formats: _`require(${VALIDATOR_RUNTIME}).formats` },
+});
+const AJV_VERSION: string = require('ajv/package.json').version;
 const validators = new Map<string, ValidateFunction>();
 
-/** Returns the compiled validator for `schema`, compiling it on first use only. */
-export function compiledValidator(cacheKey: string, schema: JsonSchema): ValidateFunction {
-  let validate = validators.get(cacheKey);
+/**
+ * The validator of `key`, from this process's validators, else from the disk cache of earlier runs,
+ * else compiled by `compile` (and cached). `schema` is what the code depends on (hashed for the cache).
+ */
+function validatorFor(key: string, schema: unknown, compile: () => ValidateFunction): ValidateFunction {
+  let validate = validators.get(key);
   if (!validate) {
-    validate = ajv.compile(schema as object);
-    validators.set(cacheKey, validate);
+    const root = packageRoot();
+    validate = loadValidator<ValidateFunction>(root, AJV_VERSION, key, schema, RUNTIME);
+    if (!validate) {
+      const compiled = compile();
+      storeValidator(root, AJV_VERSION, key, schema, () => standaloneCode(ajv, compiled));
+      validate = compiled;
+    }
+    validators.set(key, validate);
   }
   return validate;
+}
+
+/** Returns the compiled validator for `schema`, compiling it on first use only (across runs: see validator-cache.ts). */
+export function compiledValidator(cacheKey: string, schema: JsonSchema): ValidateFunction {
+  return validatorFor(cacheKey, schema, () => ajv.compile(schema as object));
 }
 
 /** Files whose `definitions` ajv knows (under the file's name). */
@@ -75,17 +101,14 @@ const registeredFiles = new Set<string>();
  */
 export function fileValidator(fileName: string, file: SchemaFile, key: string): ValidateFunction {
   if (!file.definitions) return compiledValidator(key, file.schemas[key]);
-  const cacheKey = `${fileName}#${key}`;
-  let validate = validators.get(cacheKey);
-  if (!validate) {
+  // The kind's schema refers to the file's definitions, so the code depends on all of them.
+  return validatorFor(`${fileName}#${key}`, [file.version, file.schemas[key], file.definitions], () => {
     if (!registeredFiles.has(fileName)) {
       ajv.addSchema({ definitions: file.definitions, schemas: file.schemas }, fileName);
       registeredFiles.add(fileName);
     }
-    validate = ajv.compile({ $ref: `${fileName}#/schemas/${key.replace(/~/g, '~0').replace(/\//g, '~1')}` });
-    validators.set(cacheKey, validate);
-  }
-  return validate;
+    return ajv.compile({ $ref: `${fileName}#/schemas/${key.replace(/~/g, '~0').replace(/\//g, '~1')}` });
+  });
 }
 
 /** Runs a compiled validator and turns its errors into readable problems. */

@@ -32,6 +32,11 @@ function findSchemasDir(): string {
   }
 }
 
+/** The directory of the package (the one holding `schemas/`). */
+export function packageRoot(): string {
+  return path.dirname(findSchemasDir());
+}
+
 function readJson<T>(file: string): T {
   return JSON.parse(fs.readFileSync(path.join(findSchemasDir(), file), 'utf8')) as T;
 }
