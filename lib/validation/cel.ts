@@ -18,27 +18,44 @@
  * A rule that cannot be parsed or that errors while evaluating counts as failed, never as
  * passed; the apiserver rejects the object in both cases too.
  */
-import { celEnv, celFunc, celMethod, CelScalar, isCelError, parse, plan, type CelInput, type CelResult } from '@bufbuild/cel';
-import { strings } from '@bufbuild/cel/ext';
+import type { CelEnv, CelInput, CelResult } from '@bufbuild/cel';
 import { parseRequestUri } from './request-uri';
 import { isRecord } from './path';
 import type { JsonSchema } from './types';
 
-/** Kubernetes' URL library, reduced to what the vendored CRDs use. */
-const kubernetesUrlLibrary = [
-  celFunc('isURL', [CelScalar.STRING], CelScalar.BOOL, (s: string) => parseRequestUri(s) !== undefined),
-  celFunc('url', [CelScalar.STRING], CelScalar.STRING, (s: string) => {
-    if (parseRequestUri(s) === undefined) throw new Error(`URL parse error during conversion from string: ${JSON.stringify(s)}`);
-    return s;
-  }),
-  celMethod('getScheme', CelScalar.STRING, [], CelScalar.STRING, function (this: string) {
-    const parsed = parseRequestUri(this);
-    if (parsed === undefined) throw new Error(`not a URL: ${JSON.stringify(this)}`);
-    return parsed.scheme;
-  }),
-];
+interface CelRuntime {
+  readonly cel: typeof import('@bufbuild/cel');
+  readonly env: CelEnv;
+}
 
-const env = celEnv({ funcs: [...strings, ...kubernetesUrlLibrary] });
+let runtime: CelRuntime | undefined;
+
+/**
+ * @bufbuild/cel and the environment rules run in, loaded on the first rule: a synthesis without
+ * output validation never loads the CEL interpreter (a tenth of a second of start-up).
+ */
+function celRuntime(): CelRuntime {
+  if (!runtime) {
+    const cel = require('@bufbuild/cel') as typeof import('@bufbuild/cel');
+    const { strings } = require('@bufbuild/cel/ext') as typeof import('@bufbuild/cel/ext');
+    const { celFunc, celMethod, CelScalar } = cel;
+    /** Kubernetes' URL library, reduced to what the vendored CRDs use. */
+    const kubernetesUrlLibrary = [
+      celFunc('isURL', [CelScalar.STRING], CelScalar.BOOL, (s: string) => parseRequestUri(s) !== undefined),
+      celFunc('url', [CelScalar.STRING], CelScalar.STRING, (s: string) => {
+        if (parseRequestUri(s) === undefined) throw new Error(`URL parse error during conversion from string: ${JSON.stringify(s)}`);
+        return s;
+      }),
+      celMethod('getScheme', CelScalar.STRING, [], CelScalar.STRING, function (this: string) {
+        const parsed = parseRequestUri(this);
+        if (parsed === undefined) throw new Error(`not a URL: ${JSON.stringify(this)}`);
+        return parsed.scheme;
+      }),
+    ];
+    runtime = { cel, env: cel.celEnv({ funcs: [...strings, ...kubernetesUrlLibrary] }) };
+  }
+  return runtime;
+}
 
 type Program = (bindings: Record<string, CelInput>) => CelResult;
 /** Planned programs by rule text; a string entry is the reason the rule could not be compiled. */
@@ -56,7 +73,8 @@ function program(rule: string): Program | string {
   let compiled = programs.get(rule);
   if (compiled === undefined) {
     try {
-      compiled = plan(env, parse(rule)) as Program;
+      const { cel, env } = celRuntime();
+      compiled = cel.plan(env, cel.parse(rule)) as Program;
     } catch (err) {
       compiled = `rule could not be compiled: ${err instanceof Error ? err.message : String(err)}`;
     }
@@ -75,7 +93,7 @@ export function evaluateRule(rule: string, value: unknown, schema: JsonSchema): 
   } catch (err) {
     return { status: 'error', error: err instanceof Error ? err.message : String(err) };
   }
-  if (isCelError(result)) return { status: 'error', error: result.message };
+  if (celRuntime().cel.isCelError(result)) return { status: 'error', error: result.message };
   if (result === true) return { status: 'pass' };
   if (result === false) return { status: 'fail' };
   return { status: 'error', error: `rule evaluated to a non-bool value` };

@@ -2,8 +2,8 @@
  * Structural validation (types, enums, required and unknown fields, formats, ranges) with ajv.
  */
 import { isIPv4, isIPv6 } from 'net';
-import Ajv, { _, type ErrorObject, type Format, type ValidateFunction } from 'ajv';
-import standaloneCode from 'ajv/dist/standalone';
+import type Ajv from 'ajv';
+import type { ErrorObject, Format, ValidateFunction } from 'ajv';
 import { formatPath, isRecord, pointerToSegments } from './path';
 import { packageRoot } from './schema-files';
 import { loadValidator, storeValidator, VALIDATOR_RUNTIME } from './validator-cache';
@@ -59,11 +59,24 @@ const RUNTIME = { formats: FORMATS, goRegExp };
  * what costs time here (each schema is compiled once, then run on a few objects), so ajv
  * neither inlines `$ref`s nor optimizes the generated code: that halves compile times.
  */
-const ajv = new Ajv({
-  strict: false, allErrors: true, verbose: true, formats: FORMATS, inlineRefs: false,
-  // `source` keeps the generated code, which validator-cache.ts writes to disk for later runs.
-  code: { optimize: false, regExp: goRegExp, source: true, formats: _`require(${VALIDATOR_RUNTIME}).formats` },
-});
+let ajvInstance: Ajv | undefined;
+
+/**
+ * The ajv instance, created (and ajv loaded) on first use: a run that only loads cached validators,
+ * or validates nothing, never loads the compiler.
+ */
+function ajv(): Ajv {
+  if (!ajvInstance) {
+    const { default: AjvClass, _ } = require('ajv') as typeof import('ajv');
+    ajvInstance = new AjvClass({
+      strict: false, allErrors: true, verbose: true, formats: FORMATS, inlineRefs: false,
+      // `source` keeps the generated code, which validator-cache.ts writes to disk for later runs.
+      code: { optimize: false, regExp: goRegExp, source: true, formats: _`require(${VALIDATOR_RUNTIME}).formats` },
+    });
+  }
+  return ajvInstance;
+}
+
 const AJV_VERSION: string = require('ajv/package.json').version;
 const validators = new Map<string, ValidateFunction>();
 
@@ -78,7 +91,7 @@ function validatorFor(key: string, schema: unknown, compile: () => ValidateFunct
     validate = loadValidator<ValidateFunction>(root, AJV_VERSION, key, schema, RUNTIME);
     if (!validate) {
       const compiled = compile();
-      storeValidator(root, AJV_VERSION, key, schema, () => standaloneCode(ajv, compiled));
+      storeValidator(root, AJV_VERSION, key, schema, () => (require('ajv/dist/standalone') as typeof import('ajv/dist/standalone')).default(ajv(), compiled));
       validate = compiled;
     }
     validators.set(key, validate);
@@ -88,7 +101,7 @@ function validatorFor(key: string, schema: unknown, compile: () => ValidateFunct
 
 /** Returns the compiled validator for `schema`, compiling it on first use only (across runs: see validator-cache.ts). */
 export function compiledValidator(cacheKey: string, schema: JsonSchema): ValidateFunction {
-  return validatorFor(cacheKey, schema, () => ajv.compile(schema as object));
+  return validatorFor(cacheKey, schema, () => ajv().compile(schema as object));
 }
 
 /** Files whose `definitions` ajv knows (under the file's name). */
@@ -104,10 +117,10 @@ export function fileValidator(fileName: string, file: SchemaFile, key: string): 
   // The kind's schema refers to the file's definitions, so the code depends on all of them.
   return validatorFor(`${fileName}#${key}`, [file.version, file.schemas[key], file.definitions], () => {
     if (!registeredFiles.has(fileName)) {
-      ajv.addSchema({ definitions: file.definitions, schemas: file.schemas }, fileName);
+      ajv().addSchema({ definitions: file.definitions, schemas: file.schemas }, fileName);
       registeredFiles.add(fileName);
     }
-    return ajv.compile({ $ref: `${fileName}#/schemas/${key.replace(/~/g, '~0').replace(/\//g, '~1')}` });
+    return ajv().compile({ $ref: `${fileName}#/schemas/${key.replace(/~/g, '~0').replace(/\//g, '~1')}` });
   });
 }
 
