@@ -10,7 +10,7 @@ import { ApiObject, Chart, Include, JsonPatch } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { Construct } from 'constructs';
 import { VirtualService } from '../imports/networking.istio.io';
-import { Environment, ExternalResources, MeshAnalyzer, MeshApp, MeshChart, MeshControlPlane, MeshNamespace, StrictMtls, MtlsScope } from '../lib';
+import { CircuitBreaker, Environment, ExternalResources, MeshAnalyzer, MeshApp, MeshChart, MeshControlPlane, MeshNamespace, StrictMtls, MtlsScope } from '../lib';
 import { errorOf } from './support/charts';
 
 /** A fresh, empty output directory. */
@@ -78,6 +78,32 @@ describe('MeshApp analysis', () => {
     // THEN
     const checks = MeshAnalyzer.checks().length;
     expect(written.join('')).toBe(`dev: 2 objects (ConfigMap 1, Namespace 1); 2 schema-checked; ${checks} analyzer checks: 0 errors, 0 warnings\n`);
+  });
+});
+
+describe('MeshApp synthesizes each object once', () => {
+  test('every API object is serialized once, though its chart is validated, analyzed and written', () => {
+    // GIVEN a chart of a control plane, a namespace and a CircuitBreaker (an L2 over an L1 object)
+    const app = new MeshApp({ outdir: tmpDir(), printSummary: false });
+    const chart = new MeshChart(app, 'prod', { environment: Environment.PROD });
+    const controlPlane = new MeshControlPlane(chart, 'control-plane');
+    new MeshNamespace(chart, 'shop', { controlPlane });
+    new ExternalResources(chart, 'outside', { services: [{ namespace: 'shop', name: 'cart', ports: [8080] }] });
+    new CircuitBreaker(chart, 'cart', { host: 'cart.shop.svc.cluster.local' });
+    const toJson = jest.spyOn(ApiObject.prototype, 'toJson');
+    // WHEN
+    let outputs;
+    let serialized: number;
+    try {
+      outputs = app.synthOutputs();
+    } finally {
+      serialized = toJson.mock.calls.length;
+      toJson.mockRestore();
+    }
+    // THEN one serialization per object written: the IstioOperator, the Namespace and the DestinationRule
+    expect(outputs.flatMap((o) => [...o.gitops, ...o.istioctl]).map((o) => `${o.kind} ${o.metadata.name}`))
+      .toStrictEqual(['Namespace shop', 'DestinationRule cart', 'IstioOperator control-plane']);
+    expect(serialized).toBe(3);
   });
 });
 

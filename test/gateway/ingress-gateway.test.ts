@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import {
   AutoscalingSetting, DisruptionBudgetSetting,
@@ -114,6 +115,20 @@ describe('IngressGateway workload', () => {
     // `find` fails unless there is exactly one istio-ingress Namespace: the MeshNamespace's, reused by both gateways.
     expect(find(objs, 'Namespace', 'istio-ingress').metadata.labels).toStrictEqual({ 'istio-injection': 'enabled' });
     expect(objs.filter((o) => o.kind === 'Gateway').map((o) => [o.metadata.name, o.metadata.namespace])).toStrictEqual([['a', 'istio-ingress'], ['b', 'istio-ingress']]);
+  });
+
+  test('a MeshNamespace anywhere in the chart\'s tree is reused; one removed from the tree is not', () => {
+    // GIVEN a MeshNamespace inside a construct of the chart, and one removed from the chart
+    const chart = meshChart();
+    new MeshNamespace(new Construct(chart, 'platform'), 'istio-ingress');
+    new MeshNamespace(chart, 'removed', { name: 'istio-egress' });
+    chart.node.tryRemoveChild('removed');
+    // WHEN
+    new IngressGateway(chart, 'in', { servers: [HTTPS] });
+    new IngressGateway(chart, 'out', { namespace: 'istio-egress', servers: [GatewayServer.http({ hosts: ['other.example.com'] })] });
+    // THEN the first gateway creates no Namespace, the second creates its own
+    const namespaces = synthValid(chart).filter((o) => o.kind === 'Namespace').map((o) => [o.metadata.name, o.metadata.labels]);
+    expect(namespaces).toStrictEqual([['istio-ingress', { 'istio-injection': 'enabled' }], ['istio-egress', { 'istio-injection': 'enabled' }]]);
   });
 
   test('a MeshNamespace of the same name added after the gateway is a second Namespace object, which the analyzer reports', () => {

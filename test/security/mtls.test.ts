@@ -1,4 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-27';
 import * as kplus33 from 'cdk8s-plus-33';
 import * as net from '../../imports/networking.istio.io';
@@ -185,6 +186,18 @@ describe('StrictMtls rules', () => {
     new StrictMtls(chart, 'mtls', { scope: MtlsScope.mesh({ rootNamespace: 'istio-config' }) });
     expect(synthError(chart)).toContain('[prod/mtls] scope: "mesh (istio-config)" is not the root namespace of control plane prod/control-plane ("istio-system"), ' +
       'so this policy would only cover namespace "istio-config". Fix: use MtlsScope.mesh({ controlPlane }) so the policy follows the control plane');
+  });
+
+  test('P2: with several control planes, the error names the first one in the construct tree', () => {
+    // GIVEN a control plane inside a construct added first, and one at the chart's root created before it
+    const chart = prodChart();
+    const platform = new Construct(chart, 'platform');
+    new MeshControlPlane(chart, 'control-plane');
+    new MeshControlPlane(platform, 'canary', { namespace: 'istio-canary', revision: 'canary' });
+    // WHEN
+    new StrictMtls(chart, 'mtls', { scope: MtlsScope.mesh({ rootNamespace: 'istio-config' }) });
+    // THEN
+    expect(synthError(chart)).toContain('[prod/mtls] scope: "mesh (istio-config)" is not the root namespace of control plane prod/platform/canary ("istio-canary"), ');
   });
 
   test('P2: rootNamespace that contradicts the given control plane fails at once', () => {

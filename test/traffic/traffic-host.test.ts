@@ -102,6 +102,18 @@ describe('TrafficHost: one DestinationRule and one VirtualService per host', () 
     expect(all(objs, 'VirtualService')).toStrictEqual([]);
   });
 
+  test('TrafficHost.all lists the hosts in the order they were created, without one removed from the chart', () => {
+    // GIVEN three hosts, the second removed from the chart's tree
+    const chart = meshChart();
+    new CircuitBreaker(chart, 'a', { host: 'ratings', namespace: 'bookinfo' });
+    new CircuitBreaker(chart, 'b', { host: 'details', namespace: 'bookinfo' });
+    new CircuitBreaker(chart, 'c', { host: 'reviews', namespace: 'bookinfo' });
+    // WHEN
+    chart.node.tryRemoveChild('traffic-host-bookinfo-details.bookinfo.svc.cluster.local');
+    // THEN
+    expect(TrafficHost.all(chart).map((h) => h.host)).toStrictEqual(['ratings', 'reviews']);
+  });
+
   test('TrafficHost.all and destinationRules enumerate the chart; the TLS mode is in the synthesized spec', () => {
     const chart = meshChart();
     new DestinationPolicy(chart, 'legacy-plain', { host: 'legacy', namespace: 'bookinfo', tls: ClientTls.disable() });
@@ -279,6 +291,17 @@ describe('TrafficHost rules', () => {
     new CircuitBreaker(chart, 'a', { host: 'api.example.com', namespace: 'egress' });
     new CircuitBreaker(chart, 'b', { host: 'api-example.com', namespace: 'egress' });
     expect(errorOf(() => Testing.synth(chart))).toContain('metadata.name: "api-example-com" is also the name derived for host');
+  });
+
+  test('hosts of one object name in different namespaces do not collide', () => {
+    // GIVEN
+    const chart = meshChart();
+    new CircuitBreaker(chart, 'a', { host: 'api.example.com', namespace: 'egress' });
+    new CircuitBreaker(chart, 'b', { host: 'api-example.com', namespace: 'other' });
+    // WHEN
+    const names = synthValid(chart).filter((o) => o.kind === 'DestinationRule').map((o) => `${o.metadata.namespace}/${o.metadata.name}`);
+    // THEN
+    expect(names).toStrictEqual(['egress/api-example-com', 'other/api-example-com']);
   });
 
   test('routes: matched routes first in the order added, the default route last', () => {
