@@ -43,7 +43,11 @@ function parseArgs(argv) {
     if (a === '--quick') args.quick = true;
     else if (a === '--runs') args.runs = Number(argv[++i]);
     else if (a === '--sizes') args.sizes = argv[++i].split(',').map(Number);
-    else if (a === '--child') args.child = { kind: argv[++i], n: Number(argv[++i]), outdir: argv[++i], fixed: argv[++i] };
+    else if (a === '--child') {
+      // --child <ours|checked|raw> <services> <outdir> [<fixed objects, JSON: raw only>]
+      args.child = { kind: argv[++i], n: Number(argv[++i]), outdir: argv[++i] };
+      if (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) args.child.fixed = argv[++i];
+    }
     else if (a === '--help' || a === '-h') {
       console.log('usage: node scripts/bench.js [--quick] [--runs R] [--sizes N,N,...]');
       process.exit(0);
@@ -68,6 +72,10 @@ function runChild({ kind, n, outdir, fixed }) {
   const cdk8s = require(require.resolve('cdk8s', { paths: [root] }));
   const { buildOurs, rawObjects } = require('./bench-mesh');
   let objects;
+  if (!CASES.includes(kind) || !(n >= 0) || !outdir || (kind === 'raw' && !fixed)) {
+    console.error('usage: node scripts/bench.js --child <ours|checked|raw> <services> <outdir> [<fixed.json>, for raw]');
+    process.exit(2);
+  }
   if (kind === 'raw') {
     const app = new cdk8s.App({ outdir });
     const chart = new cdk8s.Chart(app, 'mesh', { disableResourceNameHashes: true });
@@ -258,7 +266,7 @@ function quick(args, tmp, fixedFile) {
   }
   if (failed) {
     console.error(`bench --quick: synthesis grows faster than linearly (more than ${QUICK_LIMIT}x the time for ${(large / small).toFixed(0)}x the services). `
-      + 'Profile with: node --cpu-prof scripts/bench.js --child checked 2000 <outdir> <fixed.json>, or run npm run bench for the full table.');
+      + 'Profile with: node --cpu-prof scripts/bench.js --child checked 2000 <outdir>, or run npm run bench for the full table.');
     process.exitCode = 1;
   }
 }
