@@ -9,7 +9,8 @@
  *
  * A file is named by a hash of everything its code depends on (this cache's format, the ajv version, the
  * validator's key and the schema itself), so a changed schema or ajv is a new file, never a stale one.
- * Files are written whole under a temporary name and renamed, so concurrent runs never read half a file.
+ * Beside each, a `.v8` file keeps V8's code cache of it (see `saveCodeCacheAtExit`). Files are written
+ * whole under a temporary name and renamed, so concurrent runs never read half a file.
  * Whatever goes wrong with the cache (no node_modules, a read-only disk, a damaged file) only means
  * compiling as without it. `CDK8S_ISTIO_CACHE=off` turns it off; any other value is the directory to use.
  */
@@ -68,8 +69,16 @@ export function loadValidator<T>(packageRoot: string, ajvVersion: string, key: s
   try {
     const module = { exports: {} as Record<string, unknown> };
     const load = (id: string): unknown => (id === VALIDATOR_RUNTIME ? runtime : require(id));
-    const wrapper = new vm.Script(`(function (require, module, exports) {${code}\n})`, { filename: file });
+    const codeCacheFile = file.replace(/\.js$/, '.v8');
+    let cachedData: Buffer | undefined;
+    try {
+      cachedData = fs.readFileSync(codeCacheFile);
+    } catch {
+      cachedData = undefined;
+    }
+    const wrapper = new vm.Script(`(function (require, module, exports) {${code}\n})`, { filename: file, cachedData });
     (wrapper.runInThisContext() as (r: typeof load, m: typeof module, e: unknown) => void)(load, module, module.exports);
+    if (cachedData === undefined || wrapper.cachedDataRejected === true) saveCodeCacheAtExit(wrapper, codeCacheFile);
     const validate = module.exports.default ?? module.exports;
     return typeof validate === 'function' ? (validate as T) : undefined;
   } catch {
@@ -77,16 +86,38 @@ export function loadValidator<T>(packageRoot: string, ajvVersion: string, key: s
   }
 }
 
-/** Writes a validator's standalone code for later runs; any failure is ignored (the next run compiles again). */
-export function storeValidator(packageRoot: string, ajvVersion: string, key: string, schema: unknown, code: () => string): void {
-  const file = cacheFile(packageRoot, ajvVersion, key, schema);
-  if (file === undefined) return;
+/** Scripts whose V8 code cache is written when the process exits. */
+const pendingCodeCaches = new Map<string, vm.Script>();
+
+/**
+ * V8 compiles most of a validator only when it first runs; its code cache (the `.v8` file beside the
+ * code, which V8 checks against its own version and the source, and ignores when they differ) lets later
+ * runs skip that too. It is taken when the process exits, so that it holds the code compiled while
+ * validating.
+ */
+function saveCodeCacheAtExit(script: vm.Script, file: string): void {
+  if (pendingCodeCaches.size === 0) {
+    process.once('exit', () => {
+      for (const [target, pending] of pendingCodeCaches) writeAtomically(target, () => pending.createCachedData());
+      pendingCodeCaches.clear();
+    });
+  }
+  pendingCodeCaches.set(file, script);
+}
+
+function writeAtomically(file: string, content: () => string | Buffer): void {
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}`;
-    fs.writeFileSync(tmp, code());
+    fs.writeFileSync(tmp, content());
     fs.renameSync(tmp, file);
   } catch {
     // The cache is an optimization: a run that cannot write it is as correct, only not faster next time.
   }
+}
+
+/** Writes a validator's standalone code for later runs; any failure is ignored (the next run compiles again). */
+export function storeValidator(packageRoot: string, ajvVersion: string, key: string, schema: unknown, code: () => string): void {
+  const file = cacheFile(packageRoot, ajvVersion, key, schema);
+  if (file !== undefined) writeAtomically(file, code);
 }
