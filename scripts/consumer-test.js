@@ -1,0 +1,329 @@
+#!/usr/bin/env node
+/**
+ * The package as a user gets it: packs the tarball, checks what is in it, installs it into fresh cdk8s
+ * TypeScript apps (one with cdk8s-plus-33, as `cdk8s init typescript-app` makes today, one with
+ * cdk8s-plus-27), compiles the README's "Use it in your own cdk8s app" example with the app's strict
+ * tsconfig, runs it and checks what it writes; then runs the installed `cdk8s-istio` command over it and
+ * loads every subpath the package exports.
+ *
+ *   node scripts/consumer-test.js                   # `npm pack` (prepack: the jsii build; prepare: tsc) and test it
+ *   node scripts/consumer-test.js --tarball FILE    # test a tarball packed before, e.g. by
+ *                                                   # `npm run build && npm pack --ignore-scripts` (no .jsii in it)
+ *   node scripts/consumer-test.js --app plus-27     # only that app (plus-27 or plus-33; may be repeated)
+ *   node scripts/consumer-test.js --keep            # keep the scratch directory and print where it is
+ *
+ * The apps get cdk8s, constructs, cdk8s-plus-*, typescript and @types/node from the npm registry, at
+ * the versions this repository's package-lock.json pins; the cdk8s-plus-33 app does not list
+ * cdk8s-plus-27, so npm installs that peer as it does for a user.
+ */
+'use strict';
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const YAML = require('yaml');
+
+const root = path.resolve(__dirname, '..');
+const started = Date.now();
+
+class ConsumerTestFailure extends Error {}
+
+function fail(message) {
+  throw new ConsumerTestFailure(message);
+}
+
+function parseArgs(argv) {
+  const args = { tarball: undefined, apps: [], keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--tarball' && argv[i + 1]) args.tarball = path.resolve(argv[++i]);
+    else if (a === '--app' && argv[i + 1]) args.apps.push(argv[++i]);
+    else if (a === '--keep') args.keep = true;
+    else fail(`unknown argument "${a}". Usage: node scripts/consumer-test.js [--tarball FILE] [--app plus-27|plus-33]... [--keep]`);
+  }
+  return args;
+}
+
+/** Runs a command; returns its result, or fails with its output when `check` and it exits non-zero. */
+function run(cmd, args, cwd, { check = true, env = {} } = {}) {
+  const res = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+  if (res.error) fail(`${cmd} ${args.join(' ')}: ${res.error.message}`);
+  if (check && res.status !== 0) {
+    fail(`\`${cmd} ${args.join(' ')}\` in ${cwd} exited ${res.status}\n${res.stdout}${res.stderr}`);
+  }
+  return res;
+}
+
+function step(message) {
+  console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${message}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tarball and what is in it
+
+function pack(outDir) {
+  step('npm pack (prepack: npm run build:jsii; prepare: npm run build:lib)');
+  const res = run('npm', ['pack', '--json', '--pack-destination', outDir], root);
+  const [info] = JSON.parse(res.stdout.slice(res.stdout.indexOf('[')));
+  return path.join(outDir, info.filename);
+}
+
+/** The entries of a tarball (paths under `package/`), with their sizes. */
+function tarEntries(tarball) {
+  const res = run('tar', ['-tzvf', tarball], root);
+  return res.stdout.trim().split('\n').map((line) => {
+    const m = /^\S+\s+\S+\s+(\d+)\s+\S+\s+\S+\s+package\/(.*)$/.exec(line);
+    if (!m) fail(`cannot read tar listing line: ${line}`);
+    return { path: m[2], size: Number(m[1]) };
+  }).filter((e) => !e.path.endsWith('/'));
+}
+
+const REQUIRED_FILES = [
+  'package.json', 'README.md', 'LICENSE', 'NOTICE', 'CHANGELOG.md',
+  'bin/cdk8s-istio.js',
+  'build/lib/index.js', 'build/lib/index.d.ts', 'build/lib/cli/main.js',
+  'build/imports/networking.istio.io.js', 'build/imports/networking.istio.io.d.ts',
+  'schemas/index.json', 'schemas/istio-1.30.3.json', 'schemas/kubernetes-1.32.json', 'schemas/sail-istio-values.json',
+];
+/** Nothing a user has no use for: sources, tests, apps, the vendored inputs, build leftovers. */
+const FORBIDDEN = [
+  /^(lib|imports|apps|test|scripts|crds|kubernetes-schemas|dist|\.ci)\//,
+  /^build\/(?!lib\/|imports\/)/,
+  /^build\/.*\.(map|tsbuildinfo|ts)$(?<!\.d\.ts)/,
+  /\.tsbuildinfo$/,
+  /^[^/]+\.tgz$/,
+];
+
+function checkContents(tarball, { expectJsii }) {
+  const entries = tarEntries(tarball);
+  const paths = new Set(entries.map((e) => e.path));
+  const required = expectJsii ? [...REQUIRED_FILES, '.jsii'] : REQUIRED_FILES;
+  const missing = required.filter((f) => !paths.has(f));
+  if (missing.length) fail(`the tarball lacks ${missing.join(', ')}`);
+  const ours = entries.filter((e) => !e.path.startsWith('node_modules/'));
+  const unwanted = ours.filter((e) => FORBIDDEN.some((re) => re.test(e.path))).map((e) => e.path);
+  if (unwanted.length) fail(`the tarball holds files no user needs: ${unwanted.slice(0, 20).join(', ')}`);
+
+  // Bundled dependencies: each is in the tarball, and NOTICE names every bundled package.
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const bundled = manifest.bundleDependencies ?? manifest.bundledDependencies ?? [];
+  const absent = bundled.filter((name) => !paths.has(`node_modules/${name}/package.json`));
+  if (absent.length) fail(`bundled dependencies missing from the tarball: ${absent.join(', ')}`);
+  const packages = [...new Set(entries.map((e) => /^node_modules\/((?:@[^/]+\/)?[^/]+)\/package\.json$/.exec(e.path)?.[1]).filter(Boolean))].sort();
+  const notice = fs.readFileSync(path.join(root, 'NOTICE'), 'utf8');
+  const unnamed = packages.filter((name) => !new RegExp(`(^|[\\s,])${name.replace(/[/@.]/g, '\\$&')}[,:]`, 'm').test(notice));
+  if (unnamed.length) fail(`NOTICE does not name the bundled package(s) ${unnamed.join(', ')}; add them with their licenses`);
+
+  const unpacked = entries.reduce((n, e) => n + e.size, 0);
+  const size = fs.statSync(tarball).size;
+  step(`tarball ${path.basename(tarball)}: ${(size / 1e6).toFixed(2)} MB packed, ${(unpacked / 1e6).toFixed(2)} MB unpacked, `
+    + `${entries.length} files (${ours.length} of this package, ${entries.length - ours.length} in ${packages.length} bundled packages)`
+    + `${paths.has('.jsii') ? ', with .jsii' : ', no .jsii'}`);
+  return JSON.parse(run('tar', ['-xzOf', tarball, 'package/package.json'], root).stdout);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The apps
+
+/** The example of the README's "Use it in your own cdk8s app" section. */
+function consumerExample() {
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const section = readme.indexOf('## Use it in your own cdk8s app');
+  if (section === -1) fail('README.md has no "## Use it in your own cdk8s app" section');
+  const match = /```ts\n([\s\S]*?)```/.exec(readme.slice(section));
+  if (!match) fail('README.md has no ```ts block under "## Use it in your own cdk8s app"');
+  const code = match[1];
+  if (!code.includes("from 'cdk8s-plus-33'")) fail("the README's consumer example does not import 'cdk8s-plus-33'");
+  return code;
+}
+
+/** The tsconfig.json `cdk8s init typescript-app` writes (strict, noUnusedLocals, library checking on). */
+const APP_TSCONFIG = {
+  compilerOptions: {
+    alwaysStrict: true, declaration: true, experimentalDecorators: true, inlineSourceMap: true, inlineSources: true,
+    lib: ['es2016'], module: 'CommonJS', noEmit: false, noEmitOnError: true, noFallthroughCasesInSwitch: true,
+    noImplicitAny: true, noImplicitReturns: true, noImplicitThis: true, noUnusedLocals: true, noUnusedParameters: true,
+    resolveJsonModule: true, strict: true, strictNullChecks: true, strictPropertyInitialization: true, stripInternal: true,
+    target: 'ES2017',
+  },
+  include: ['**/*.ts'],
+  exclude: ['node_modules'],
+};
+
+/** The version this repository's lock file pins for a package. */
+function pinned(name) {
+  const lock = JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8'));
+  const entry = lock.packages[`node_modules/${name}`];
+  if (!entry) fail(`package-lock.json pins no version of ${name}`);
+  return entry.version;
+}
+
+const APPS = {
+  'plus-33': { plus: 'cdk8s-plus-33' },
+  'plus-27': { plus: 'cdk8s-plus-27' },
+};
+
+function createApp(dir, name, plus, tarball, example) {
+  fs.mkdirSync(dir, { recursive: true });
+  const pkg = {
+    name: `consumer-${name}`,
+    version: '1.0.0',
+    private: true,
+    license: 'Apache-2.0',
+    main: 'main.js',
+    dependencies: {
+      'cdk8s': pinned('cdk8s'),
+      'cdk8s-istio': `file:${tarball}`,
+      [plus]: pinned(plus),
+      'constructs': pinned('constructs'),
+    },
+    devDependencies: { '@types/node': pinned('@types/node'), 'typescript': pinned('typescript') },
+  };
+  fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), `${JSON.stringify(APP_TSCONFIG, null, 2)}\n`);
+  fs.writeFileSync(path.join(dir, 'main.ts'), example.replace(/'cdk8s-plus-33'/g, `'${plus}'`));
+}
+
+/** Every file under `dir`, relative, sorted. */
+function filesUnder(dir) {
+  const out = [];
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p); else out.push(path.relative(dir, p).split(path.sep).join('/'));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+function expectEqual(what, actual, expected) {
+  const a = JSON.stringify(actual, null, 2);
+  const e = JSON.stringify(expected, null, 2);
+  if (a !== e) fail(`${what}:\nexpected ${e}\nactual   ${a}`);
+}
+
+/** What the README example writes, checked object by object. */
+function checkOutput(dir, name) {
+  const dist = path.join(dir, 'dist');
+  expectEqual(`${name}: files written`, filesUnder(dist), ['prod/gitops/manifests.yaml', 'prod/istioctl/control-plane-1-30-3.yaml']);
+
+  const objects = YAML.parseAllDocuments(fs.readFileSync(path.join(dist, 'prod/gitops/manifests.yaml'), 'utf8')).map((d) => d.toJS());
+  const ids = objects.map((o) => `${o.kind} ${o.metadata.namespace ?? '-'}/${o.metadata.name}`);
+  expectEqual(`${name}: objects in gitops/manifests.yaml`, ids, EXPECTED_OBJECTS);
+  const find = (kind, ns, n) => objects.find((o) => o.kind === kind && o.metadata.namespace === ns && o.metadata.name === n);
+
+  expectEqual(`${name}: Namespace shop labels`, objects.find((o) => o.kind === 'Namespace').metadata.labels, { 'istio.io/rev': '1-30-3' });
+  expectEqual(`${name}: mesh-wide PeerAuthentication spec`, find('PeerAuthentication', 'istio-system', 'default').spec, { mtls: { mode: 'STRICT' } });
+  const host = 'api.shop.svc.cluster.local';
+  expectEqual(`${name}: DestinationRule shop/api spec`, find('DestinationRule', 'shop', 'api').spec, {
+    host,
+    subsets: [{ labels: { app: 'api', version: 'v1' }, name: 'v1' }, { labels: { app: 'api', version: 'v2' }, name: 'v2' }],
+  });
+  expectEqual(`${name}: VirtualService shop/api spec`, find('VirtualService', 'shop', 'api').spec, {
+    hosts: [host],
+    http: [{ name: 'api-canary-weighted', route: [{ destination: { host, subset: 'v1' }, weight: 90 }, { destination: { host, subset: 'v2' }, weight: 10 }] }],
+  });
+  expectEqual(`${name}: AuthorizationPolicy api-from-web spec`, find('AuthorizationPolicy', 'shop', 'api-from-web').spec, {
+    action: 'ALLOW',
+    rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }], to: [{ operation: { methods: ['GET'] } }] }],
+    selector: { matchLabels: { app: 'api' } },
+  });
+  expectEqual(`${name}: AuthorizationPolicy deny-all spec`, find('AuthorizationPolicy', 'shop', 'allow-nothing').spec, {});
+
+  const operator = YAML.parse(fs.readFileSync(path.join(dist, 'prod/istioctl/control-plane-1-30-3.yaml'), 'utf8'));
+  expectEqual(`${name}: IstioOperator identity`, [operator.apiVersion, operator.kind, operator.metadata.name, operator.spec.revision],
+    ['install.istio.io/v1alpha1', 'IstioOperator', 'control-plane-1-30-3', '1-30-3']);
+}
+
+/** The objects of the README example's gitops/manifests.yaml, in the order MeshApp writes them. */
+const EXPECTED_OBJECTS = [
+  'Namespace -/shop',
+  'ServiceAccount shop/web',
+  'PeerAuthentication istio-system/default',
+  'Deployment shop/prod-api-v1',
+  'Deployment shop/prod-api-v2',
+  'Service shop/api',
+  'DestinationRule shop/api',
+  'VirtualService shop/api',
+  'Deployment shop/prod-web',
+  'AuthorizationPolicy shop/allow-nothing',
+  'AuthorizationPolicy shop/api-from-web',
+];
+
+function testApp(scratch, name, tarball, example, manifest) {
+  const { plus } = APPS[name];
+  const dir = path.join(scratch, name);
+  createApp(dir, name, plus, tarball, example);
+
+  step(`${name}: npm install (cdk8s ${pinned('cdk8s')}, constructs ${pinned('constructs')}, ${plus} ${pinned(plus)}, typescript ${pinned('typescript')}, the tarball)`);
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], dir);
+  for (const peer of Object.keys(manifest.peerDependencies ?? {})) {
+    if (!fs.existsSync(path.join(dir, 'node_modules', peer, 'package.json'))) fail(`${name}: npm did not install the peer dependency ${peer}`);
+  }
+
+  step(`${name}: tsc (the strict tsconfig of cdk8s init typescript-app) over the README example`);
+  const tsc = run(path.join(dir, 'node_modules/.bin/tsc'), ['-p', '.'], dir, { check: false });
+  if (tsc.status !== 0) fail(`${name}: the README example does not compile against the installed package and ${plus}:\n${tsc.stdout}${tsc.stderr}`);
+
+  step(`${name}: node main.js`);
+  run('node', ['main.js'], dir);
+  checkOutput(dir, name);
+
+  step(`${name}: the installed cdk8s-istio command over dist/prod`);
+  const bin = path.join(dir, 'node_modules/.bin/cdk8s-istio');
+  run(bin, ['validate', 'dist/prod'], dir);
+  const analysis = run(bin, ['analyze', 'dist/prod'], dir);
+  if (!/^Analyzed 12 objects from 2 files with \d+ checks: 0 errors, 0 warnings, 0 info\.$/.test(analysis.stdout.trim())) {
+    fail(`${name}: \`cdk8s-istio analyze dist/prod\` found something in the README example's output:\n${analysis.stdout}${analysis.stderr}`);
+  }
+
+  // Every subpath the package exports loads in the app (e.g. the L1 classes under cdk8s-istio/l1/...).
+  const subpaths = Object.keys(manifest.exports ?? {}).filter((k) => k !== '.' && !k.endsWith('.json')).map((k) => `cdk8s-istio${k.slice(1)}`);
+  const probe = `
+    const istio = require('cdk8s-istio');
+    if (typeof istio.MeshApp !== 'function') throw new Error("require('cdk8s-istio') has no MeshApp");
+    for (const id of ${JSON.stringify(subpaths)}) {
+      const m = require(id);
+      if (Object.keys(m).length === 0) throw new Error('require(' + JSON.stringify(id) + ') exports nothing');
+    }
+    if (${JSON.stringify(subpaths)}.includes('cdk8s-istio/l1/networking') && typeof require('cdk8s-istio/l1/networking').VirtualService !== 'function') {
+      throw new Error("require('cdk8s-istio/l1/networking') has no VirtualService");
+    }`;
+  run('node', ['-e', probe], dir);
+  step(`${name}: OK (${subpaths.length ? `loaded ${subpaths.join(', ')}` : 'the package exports no subpaths'})`);
+}
+
+function main() {
+  let args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+    const unknown = args.apps.filter((n) => !APPS[n]);
+    if (unknown.length) fail(`unknown app ${unknown.join(', ')}; the apps are ${Object.keys(APPS).join(', ')}`);
+  } catch (e) {
+    if (!(e instanceof ConsumerTestFailure)) throw e;
+    console.error(`consumer test: ${e.message}`);
+    process.exitCode = 2;
+    return;
+  }
+  const names = args.apps.length ? args.apps : Object.keys(APPS);
+
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-consumer-'));
+  try {
+    const tarball = args.tarball ?? pack(scratch);
+    if (!fs.existsSync(tarball)) fail(`no tarball at ${tarball}`);
+    const manifest = checkContents(tarball, { expectJsii: args.tarball === undefined });
+    const example = consumerExample();
+    for (const name of names) testApp(scratch, name, tarball, example, manifest);
+    step(`consumer test OK: ${names.join(', ')}`);
+  } catch (e) {
+    if (!(e instanceof ConsumerTestFailure)) throw e;
+    console.error(`consumer test FAILED: ${e.message}`);
+    process.exitCode = 1;
+  } finally {
+    if (args.keep) console.error(`scratch directory kept: ${scratch}`);
+    else fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main();
