@@ -1,23 +1,30 @@
 #!/usr/bin/env node
 /**
  * The package as a user gets it: packs the tarball, checks what is in it, installs it into fresh cdk8s
- * TypeScript apps (one with cdk8s-plus-33, as `cdk8s init typescript-app` makes today, one with
- * cdk8s-plus-27), compiles the README's "Use it in your own cdk8s app" example with the app's strict
- * tsconfig, runs it and checks what it writes; then runs the installed `cdk8s-istio` command over it and
- * loads every subpath the package exports.
+ * TypeScript apps, compiles the README's "Use it in your own cdk8s app" example with the app's strict
+ * tsconfig (the one `cdk8s init typescript-app` writes), runs it and checks what it writes; then runs the
+ * installed `cdk8s-istio` command over that output and loads every subpath the package exports. The apps:
+ *
+ *   plus-33  the tarball, with cdk8s-plus-33 (what `cdk8s init typescript-app` adds today); npm adds
+ *            our peer cdk8s-plus-27
+ *   plus-27  the tarball, with cdk8s-plus-27, on the lowest versions our peer ranges admit (PEER_FLOOR)
+ *   git      this repository's committed HEAD as a git dependency (npm installs our devDependencies in
+ *            a clone and runs `prepare`), with cdk8s-plus-27; the installed files must be the tarball's
+ *            less the .jsii assembly (a git install runs no `prepack`)
+ *
+ * The installs run side by side (the git one takes about two minutes).
  *
  *   node scripts/consumer-test.js                   # `npm pack` (prepack: the jsii build; prepare: tsc) and test it
  *   node scripts/consumer-test.js --tarball FILE    # test a tarball packed before, e.g. by
  *                                                   # `npm run build && npm pack --ignore-scripts` (no .jsii in it)
- *   node scripts/consumer-test.js --app plus-27     # only that app (plus-27 or plus-33; may be repeated)
+ *   node scripts/consumer-test.js --app plus-27     # only that app (may be repeated)
  *   node scripts/consumer-test.js --keep            # keep the scratch directory and print where it is
  *
  * The apps get cdk8s, constructs, cdk8s-plus-*, typescript and @types/node from the npm registry, at
- * the versions this repository's package-lock.json pins; the cdk8s-plus-33 app does not list
- * cdk8s-plus-27, so npm installs that peer as it does for a user.
+ * the versions this repository's package-lock.json pins (the plus-27 app: at PEER_FLOOR).
  */
 'use strict';
-const { spawnSync } = require('child_process');
+const { spawn, spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
@@ -39,7 +46,7 @@ function parseArgs(argv) {
     if (a === '--tarball' && argv[i + 1]) args.tarball = path.resolve(argv[++i]);
     else if (a === '--app' && argv[i + 1]) args.apps.push(argv[++i]);
     else if (a === '--keep') args.keep = true;
-    else fail(`unknown argument "${a}". Usage: node scripts/consumer-test.js [--tarball FILE] [--app plus-27|plus-33]... [--keep]`);
+    else fail(`unknown argument "${a}". Usage: node scripts/consumer-test.js [--tarball FILE] [--app plus-33|plus-27|git]... [--keep]`);
   }
   return args;
 }
@@ -119,7 +126,7 @@ function checkContents(tarball, { expectJsii }) {
   step(`tarball ${path.basename(tarball)}: ${(size / 1e6).toFixed(2)} MB packed, ${(unpacked / 1e6).toFixed(2)} MB unpacked, `
     + `${entries.length} files (${ours.length} of this package, ${entries.length - ours.length} in ${packages.length} bundled packages)`
     + `${paths.has('.jsii') ? ', with .jsii' : ', no .jsii'}`);
-  return JSON.parse(run('tar', ['-xzOf', tarball, 'package/package.json'], root).stdout);
+  return { manifest: JSON.parse(run('tar', ['-xzOf', tarball, 'package/package.json'], root).stdout), files: [...paths].sort() };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -158,12 +165,42 @@ function pinned(name) {
   return entry.version;
 }
 
+/**
+ * The lowest published versions our peer dependency ranges admit (cdk8s ^2.68.11 starts at 2.68.12):
+ * the plus-27 app runs on them, so a range never promises a version nothing tested.
+ */
+const PEER_FLOOR = { 'cdk8s': '2.68.12', 'constructs': '10.3.0', 'cdk8s-plus-27': '2.9.5' };
+
+/** True when `version` is in the caret range `range` (`^X.Y.Z`, X > 0), the only form our peer ranges use. */
+function inCaretRange(version, range) {
+  const m = /^\^(\d+)\.(\d+)\.(\d+)$/.exec(range);
+  if (!m || m[1] === '0') fail(`peer dependency range "${range}" is not of the form ^X.Y.Z with X > 0; extend inCaretRange`);
+  const [a, b] = [m.slice(1).map(Number), version.split('.').map(Number)];
+  return b[0] === a[0] && (b[1] > a[1] || (b[1] === a[1] && b[2] >= a[2]));
+}
+
+/** The versions an app installs: this repository's lock file's, or the peer floor. */
+function versionsFor(name) {
+  const lock = { 'cdk8s': pinned('cdk8s'), 'constructs': pinned('constructs'), [APPS[name].plus]: pinned(APPS[name].plus) };
+  return APPS[name].peers === 'floor' ? { ...lock, ...PEER_FLOOR } : lock;
+}
+
 const APPS = {
-  'plus-33': { plus: 'cdk8s-plus-33' },
-  'plus-27': { plus: 'cdk8s-plus-27' },
+  'plus-33': { plus: 'cdk8s-plus-33', source: 'tarball', peers: 'lock' },
+  'plus-27': { plus: 'cdk8s-plus-27', source: 'tarball', peers: 'floor' },
+  'git': { plus: 'cdk8s-plus-27', source: 'git', peers: 'lock' },
 };
 
-function createApp(dir, name, plus, tarball, example) {
+/** The git dependency on this repository's committed HEAD. */
+function gitSpec() {
+  const sha = run('git', ['rev-parse', 'HEAD'], root).stdout.trim();
+  if (run('git', ['status', '--porcelain', '--untracked-files=no'], root).stdout.trim()) {
+    step(`git: note: installs the committed HEAD ${sha.slice(0, 12)}; uncommitted changes are not in it`);
+  }
+  return `git+file://${root}#${sha}`;
+}
+
+function createApp(dir, name, plus, spec, example) {
   fs.mkdirSync(dir, { recursive: true });
   const pkg = {
     name: `consumer-${name}`,
@@ -171,12 +208,7 @@ function createApp(dir, name, plus, tarball, example) {
     private: true,
     license: 'Apache-2.0',
     main: 'main.js',
-    dependencies: {
-      'cdk8s': pinned('cdk8s'),
-      'cdk8s-istio': `file:${tarball}`,
-      [plus]: pinned(plus),
-      'constructs': pinned('constructs'),
-    },
+    dependencies: { ...versionsFor(name), 'cdk8s-istio': spec },
     devDependencies: { '@types/node': pinned('@types/node'), 'typescript': pinned('typescript') },
   };
   fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
@@ -184,13 +216,13 @@ function createApp(dir, name, plus, tarball, example) {
   fs.writeFileSync(path.join(dir, 'main.ts'), example.replace(/'cdk8s-plus-33'/g, `'${plus}'`));
 }
 
-/** Every file under `dir`, relative, sorted. */
+/** Every regular file under `dir` (not the links npm makes in node_modules/.bin), relative, sorted. */
 function filesUnder(dir) {
   const out = [];
   const walk = (d) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p); else out.push(path.relative(dir, p).split(path.sep).join('/'));
+      if (e.isDirectory()) walk(p); else if (e.isFile()) out.push(path.relative(dir, p).split(path.sep).join('/'));
     }
   };
   walk(dir);
@@ -200,7 +232,13 @@ function filesUnder(dir) {
 function expectEqual(what, actual, expected) {
   const a = JSON.stringify(actual, null, 2);
   const e = JSON.stringify(expected, null, 2);
-  if (a !== e) fail(`${what}:\nexpected ${e}\nactual   ${a}`);
+  if (a === e) return;
+  if (Array.isArray(actual) && Array.isArray(expected) && expected.length > 20) {
+    const extra = actual.filter((x) => !expected.includes(x));
+    const missing = expected.filter((x) => !actual.includes(x));
+    fail(`${what}: ${missing.length} missing ${JSON.stringify(missing.slice(0, 20))}, ${extra.length} unexpected ${JSON.stringify(extra.slice(0, 20))}`);
+  }
+  fail(`${what}:\nexpected ${e}\nactual   ${a}`);
 }
 
 /** What the README example writes, checked object by object. */
@@ -251,15 +289,56 @@ const EXPECTED_OBJECTS = [
   'AuthorizationPolicy shop/api-from-web',
 ];
 
-function testApp(scratch, name, tarball, example, manifest) {
+/** Child processes still running, ended if the test fails early. */
+const running = new Set();
+
+/**
+ * Creates the app and starts its `npm install` in the background (output to <app>.install.log), so the
+ * slow git install overlaps the packing and the other apps. Resolves when the install has ended.
+ */
+function startInstall(scratch, name, spec, example) {
   const { plus } = APPS[name];
   const dir = path.join(scratch, name);
-  createApp(dir, name, plus, tarball, example);
+  createApp(dir, name, plus, spec, example);
+  const versions = Object.entries(versionsFor(name)).map(([n, v]) => `${n} ${v}`).join(', ');
+  step(`${name}: npm install started (${versions}, typescript ${pinned('typescript')}, `
+    + `${APPS[name].source === 'git' ? 'cdk8s-istio from git' : 'the tarball'})`);
+  const log = path.join(scratch, `${name}.install.log`);
+  const fd = fs.openSync(log, 'w');
+  const child = spawn('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: ['ignore', fd, fd], detached: true });
+  running.add(child);
+  return new Promise((resolve) => {
+    child.on('exit', (code, signal) => {
+      running.delete(child);
+      fs.closeSync(fd);
+      resolve({ code, signal, log });
+    });
+    child.on('error', (error) => {
+      running.delete(child);
+      resolve({ code: -1, signal: null, log, error });
+    });
+  });
+}
 
-  step(`${name}: npm install (cdk8s ${pinned('cdk8s')}, constructs ${pinned('constructs')}, ${plus} ${pinned(plus)}, typescript ${pinned('typescript')}, the tarball)`);
-  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], dir);
-  for (const peer of Object.keys(manifest.peerDependencies ?? {})) {
-    if (!fs.existsSync(path.join(dir, 'node_modules', peer, 'package.json'))) fail(`${name}: npm did not install the peer dependency ${peer}`);
+async function testApp(scratch, name, install, packed) {
+  const { plus, source } = APPS[name];
+  const { manifest } = packed;
+  const dir = path.join(scratch, name);
+  const installed = await install;
+  if (installed.code !== 0) {
+    fail(`${name}: npm install exited ${installed.error ? installed.error.message : installed.code ?? installed.signal}\n${fs.readFileSync(installed.log, 'utf8').slice(-8000)}`);
+  }
+  step(`${name}: installed`);
+  if (source === 'git') {
+    const files = filesUnder(path.join(dir, 'node_modules/cdk8s-istio'));
+    expectEqual(`${name}: files of the git install (the tarball's without .jsii)`, files, packed.files.filter((f) => f !== '.jsii'));
+  }
+  for (const [peer, range] of Object.entries(manifest.peerDependencies ?? {})) {
+    const file = path.join(dir, 'node_modules', peer, 'package.json');
+    if (!fs.existsSync(file)) fail(`${name}: npm did not install the peer dependency ${peer}`);
+    const version = JSON.parse(fs.readFileSync(file, 'utf8')).version;
+    if (!inCaretRange(version, range)) fail(`${name}: ${peer} ${version} is installed, outside the peer range ${range}`);
+    if (APPS[name].peers === 'floor' && PEER_FLOOR[peer] === undefined) fail(`PEER_FLOOR has no version of the peer dependency ${peer}`);
   }
 
   step(`${name}: tsc (the strict tsconfig of cdk8s init typescript-app) over the README example`);
@@ -274,7 +353,8 @@ function testApp(scratch, name, tarball, example, manifest) {
   const bin = path.join(dir, 'node_modules/.bin/cdk8s-istio');
   run(bin, ['validate', 'dist/prod'], dir);
   const analysis = run(bin, ['analyze', 'dist/prod'], dir);
-  if (!/^Analyzed 12 objects from 2 files with \d+ checks: 0 errors, 0 warnings, 0 info\.$/.test(analysis.stdout.trim())) {
+  // No finding on standard output; the summary on standard error.
+  if (analysis.stdout.trim() !== '' || !/^Analyzed 12 objects from 2 files with \d+ checks: 0 errors, 0 warnings, 0 info\.$/.test(analysis.stderr.trim())) {
     fail(`${name}: \`cdk8s-istio analyze dist/prod\` found something in the README example's output:\n${analysis.stdout}${analysis.stderr}`);
   }
 
@@ -294,7 +374,7 @@ function testApp(scratch, name, tarball, example, manifest) {
   step(`${name}: OK (${subpaths.length ? `loaded ${subpaths.join(', ')}` : 'the package exports no subpaths'})`);
 }
 
-function main() {
+async function main() {
   let args;
   try {
     args = parseArgs(process.argv.slice(2));
@@ -310,20 +390,33 @@ function main() {
 
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-consumer-'));
   try {
+    const example = consumerExample();
+    const installs = new Map();
+    const fromGit = names.filter((n) => APPS[n].source === 'git');
+    if (fromGit.length) {
+      const spec = gitSpec();
+      for (const name of fromGit) installs.set(name, startInstall(scratch, name, spec, example));
+    }
     const tarball = args.tarball ?? pack(scratch);
     if (!fs.existsSync(tarball)) fail(`no tarball at ${tarball}`);
-    const manifest = checkContents(tarball, { expectJsii: args.tarball === undefined });
-    const example = consumerExample();
-    for (const name of names) testApp(scratch, name, tarball, example, manifest);
+    const packed = checkContents(tarball, { expectJsii: args.tarball === undefined });
+    for (const name of names.filter((n) => APPS[n].source === 'tarball')) installs.set(name, startInstall(scratch, name, `file:${tarball}`, example));
+    for (const name of names) await testApp(scratch, name, installs.get(name), packed);
     step(`consumer test OK: ${names.join(', ')}`);
   } catch (e) {
     if (!(e instanceof ConsumerTestFailure)) throw e;
     console.error(`consumer test FAILED: ${e.message}`);
     process.exitCode = 1;
   } finally {
+    for (const child of running) {
+      try { process.kill(-child.pid); } catch { /* already ended */ }   // the install's process group (git, npm)
+    }
     if (args.keep) console.error(`scratch directory kept: ${scratch}`);
     else fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-main();
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
