@@ -70,9 +70,13 @@ function step(message) {
 
 function pack(outDir) {
   step('npm pack (prepack: npm run build:jsii; prepare: npm run build:lib)');
-  const res = run('npm', ['pack', '--json', '--pack-destination', outDir], root);
-  const [info] = JSON.parse(res.stdout.slice(res.stdout.indexOf('[')));
-  return path.join(outDir, info.filename);
+  // Not --json: the lifecycle scripts' output shares standard output with it. The tarball is the one
+  // .tgz npm writes into the empty outDir.
+  fs.mkdirSync(outDir, { recursive: true });
+  run('npm', ['pack', '--pack-destination', outDir], root);
+  const tarballs = fs.readdirSync(outDir).filter((f) => f.endsWith('.tgz'));
+  if (tarballs.length !== 1) fail(`npm pack wrote ${tarballs.length} tarballs into ${outDir}: ${tarballs.join(', ')}`);
+  return path.join(outDir, tarballs[0]);
 }
 
 /** The entries of a tarball (paths under `package/`), with their sizes. */
@@ -397,7 +401,7 @@ async function main() {
       const spec = gitSpec();
       for (const name of fromGit) installs.set(name, startInstall(scratch, name, spec, example));
     }
-    const tarball = args.tarball ?? pack(scratch);
+    const tarball = args.tarball ?? pack(path.join(scratch, 'pack'));
     if (!fs.existsSync(tarball)) fail(`no tarball at ${tarball}`);
     const packed = checkContents(tarball, { expectJsii: args.tarball === undefined });
     for (const name of names.filter((n) => APPS[n].source === 'tarball')) installs.set(name, startInstall(scratch, name, `file:${tarball}`, example));
