@@ -116,7 +116,7 @@ function checkContents(tarball, { expectJsii }) {
   if (unwanted.length) fail(`the tarball holds files no user needs: ${unwanted.slice(0, 20).join(', ')}`);
 
   // Bundled dependencies: each is in the tarball, and NOTICE names every bundled package.
-  const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const manifest = JSON.parse(run('tar', ['-xzOf', tarball, 'package/package.json'], root).stdout);
   const bundled = manifest.bundleDependencies ?? manifest.bundledDependencies ?? [];
   const absent = bundled.filter((name) => !paths.has(`node_modules/${name}/package.json`));
   if (absent.length) fail(`bundled dependencies missing from the tarball: ${absent.join(', ')}`);
@@ -130,7 +130,13 @@ function checkContents(tarball, { expectJsii }) {
   step(`tarball ${path.basename(tarball)}: ${(size / 1e6).toFixed(2)} MB packed, ${(unpacked / 1e6).toFixed(2)} MB unpacked, `
     + `${entries.length} files (${ours.length} of this package, ${entries.length - ours.length} in ${packages.length} bundled packages)`
     + `${paths.has('.jsii') ? ', with .jsii' : ', no .jsii'}`);
-  return { manifest: JSON.parse(run('tar', ['-xzOf', tarball, 'package/package.json'], root).stdout), files: [...paths].sort() };
+  // The plus-27 app installs PEER_FLOOR: it must lie in every peer range.
+  for (const [peer, range] of Object.entries(manifest.peerDependencies ?? {})) {
+    if (PEER_FLOOR[peer] === undefined || !inCaretRange(PEER_FLOOR[peer], range)) {
+      fail(`PEER_FLOOR gives ${peer} ${PEER_FLOOR[peer] ?? 'no version'}, outside the peer range ${range}: set it to the lowest published version in the range`);
+    }
+  }
+  return { manifest, files: [...paths].sort() };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -342,7 +348,7 @@ async function testApp(scratch, name, install, packed) {
     if (!fs.existsSync(file)) fail(`${name}: npm did not install the peer dependency ${peer}`);
     const version = JSON.parse(fs.readFileSync(file, 'utf8')).version;
     if (!inCaretRange(version, range)) fail(`${name}: ${peer} ${version} is installed, outside the peer range ${range}`);
-    if (APPS[name].peers === 'floor' && PEER_FLOOR[peer] === undefined) fail(`PEER_FLOOR has no version of the peer dependency ${peer}`);
+    if (APPS[name].peers === 'floor' && version !== PEER_FLOOR[peer]) fail(`${name}: ${peer} ${version} is installed instead of ${PEER_FLOOR[peer]}`);
   }
 
   step(`${name}: tsc (the strict tsconfig of cdk8s init typescript-app) over the README example`);
@@ -362,20 +368,27 @@ async function testApp(scratch, name, install, packed) {
     fail(`${name}: \`cdk8s-istio analyze dist/prod\` found something in the README example's output:\n${analysis.stdout}${analysis.stderr}`);
   }
 
-  // Every subpath the package exports loads in the app (e.g. the L1 classes under cdk8s-istio/l1/...).
-  const subpaths = Object.keys(manifest.exports ?? {}).filter((k) => k !== '.' && !k.endsWith('.json')).map((k) => `cdk8s-istio${k.slice(1)}`);
+  // Every subpath the package exports by name loads in the app; the L1 classes, where the package has
+  // them, come from cdk8s-istio/l1/networking (a named or a wildcard export).
+  const subpaths = Object.keys(manifest.exports ?? {}).filter((k) => k !== '.' && !k.endsWith('.json') && !k.includes('*'))
+    .map((k) => `cdk8s-istio${k.slice(1)}`);
   const probe = `
+    const loaded = [];
     const istio = require('cdk8s-istio');
     if (typeof istio.MeshApp !== 'function') throw new Error("require('cdk8s-istio') has no MeshApp");
     for (const id of ${JSON.stringify(subpaths)}) {
-      const m = require(id);
-      if (Object.keys(m).length === 0) throw new Error('require(' + JSON.stringify(id) + ') exports nothing');
+      if (Object.keys(require(id)).length === 0) throw new Error('require(' + JSON.stringify(id) + ') exports nothing');
+      loaded.push(id);
     }
-    if (${JSON.stringify(subpaths)}.includes('cdk8s-istio/l1/networking') && typeof require('cdk8s-istio/l1/networking').VirtualService !== 'function') {
-      throw new Error("require('cdk8s-istio/l1/networking') has no VirtualService");
-    }`;
-  run('node', ['-e', probe], dir);
-  step(`${name}: OK (${subpaths.length ? `loaded ${subpaths.join(', ')}` : 'the package exports no subpaths'})`);
+    let l1;
+    try { l1 = require.resolve('cdk8s-istio/l1/networking'); } catch (e) { if (e.code !== 'MODULE_NOT_FOUND' && e.code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') throw e; }
+    if (l1 !== undefined) {
+      if (typeof require('cdk8s-istio/l1/networking').VirtualService !== 'function') throw new Error("require('cdk8s-istio/l1/networking') has no VirtualService");
+      if (!loaded.includes('cdk8s-istio/l1/networking')) loaded.push('cdk8s-istio/l1/networking');
+    }
+    process.stdout.write(loaded.join(', '));`;
+  const loaded = run('node', ['-e', probe], dir).stdout;
+  step(`${name}: OK (${loaded ? `loaded ${loaded}` : 'the package exports no subpaths'})`);
 }
 
 async function main() {
