@@ -36,6 +36,7 @@ export interface ChartOutput {
 /**
  * True for objects no cluster may receive: the IstioOperator has had no CRD since Istio 1.24 and is
  * read by istioctl only.
+ * @internal
  */
 export function isInstallOnly(obj: ManifestObject): boolean {
   return obj.apiVersion.startsWith('install.istio.io/');
