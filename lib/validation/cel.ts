@@ -85,11 +85,33 @@ function program(rule: string): Program | string {
 
 /** Evaluates `rule` with `self` bound to `value`, converted according to `schema`. */
 export function evaluateRule(rule: string, value: unknown, schema: JsonSchema): RuleOutcome {
-  const run = program(rule);
-  if (typeof run === 'string') return { status: 'error', error: run };
+  return evaluateRules([rule], value, schema)[0];
+}
+
+/**
+ * Evaluates rules that apply to one value (those a schema declares at one place), converting the value
+ * to CEL once for all of them.
+ */
+export function evaluateRules(rules: readonly string[], value: unknown, schema: JsonSchema): RuleOutcome[] {
+  let converted: { readonly self: CelInput } | { readonly error: string } | undefined;
+  return rules.map((rule) => {
+    const run = program(rule);
+    if (typeof run === 'string') return { status: 'error', error: run };
+    if (converted === undefined) {
+      try {
+        converted = { self: toCel(value, schema) };
+      } catch (err) {
+        converted = { error: err instanceof Error ? err.message : String(err) };
+      }
+    }
+    return 'error' in converted ? { status: 'error', error: converted.error } : outcomeOf(run, converted.self);
+  });
+}
+
+function outcomeOf(run: Program, self: CelInput): RuleOutcome {
   let result: CelResult;
   try {
-    result = run({ self: toCel(value, schema) });
+    result = run({ self });
   } catch (err) {
     return { status: 'error', error: err instanceof Error ? err.message : String(err) };
   }

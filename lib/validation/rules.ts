@@ -12,7 +12,7 @@
  * does). `messageExpression`, `reason` and `fieldPath` are not used by the vendored CRDs and
  * are ignored.
  */
-import { evaluateRule, isTransitionRule } from './cel';
+import { evaluateRules, isTransitionRule } from './cel';
 import { formatPath, isRecord, type PathSegment } from './path';
 import type { CelRule, JsonSchema, Problem } from './types';
 
@@ -29,6 +29,8 @@ export function ruleProblems(schema: JsonSchema, value: unknown, path: readonly 
  * backendRef's `self.group` has no value unless defaulted). The input is not modified.
  */
 function withDefaults(schema: JsonSchema, value: unknown): unknown {
+  // Most of a manifest's schema declares no default: those parts are read as they are, not copied.
+  if (!subtreeHas(schema, DEFAULTS, (s) => Object.values(s.properties ?? {}).some((p) => p.default !== undefined))) return value;
   if (Array.isArray(value)) return schema.items ? value.map((item) => withDefaults(schema.items as JsonSchema, item)) : value;
   if (!isRecord(value)) return value;
   const extra = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : undefined;
@@ -44,8 +46,10 @@ function withDefaults(schema: JsonSchema, value: unknown): unknown {
 }
 
 function visit(schema: JsonSchema, value: unknown, path: PathSegment[], out: Problem[]): void {
+  // Parts of the schema without a rule or a list type below them have nothing to check.
+  if (!subtreeHas(schema, CHECKS, (s) => (s['x-kubernetes-validations'] ?? []).length > 0 || s['x-kubernetes-list-type'] === 'set' || s['x-kubernetes-list-type'] === 'map')) return;
   if (value === undefined || value === null || !matchesType(schema, value)) return;
-  for (const rule of schema['x-kubernetes-validations'] ?? []) checkRule(rule, schema, value, path, out);
+  checkRules(schema, value, path, out);
   if (Array.isArray(value)) {
     checkListType(schema, value, path, out);
     if (schema.items) value.forEach((item, i) => visit(schema.items as JsonSchema, item, [...path, i], out));
@@ -58,16 +62,43 @@ function visit(schema: JsonSchema, value: unknown, path: PathSegment[], out: Pro
   }
 }
 
-function checkRule(rule: CelRule, schema: JsonSchema, value: unknown, path: PathSegment[], out: Problem[]): void {
-  if (isTransitionRule(rule.rule)) return;
-  const outcome = evaluateRule(rule.rule, value, schema);
-  if (outcome.status === 'pass') return;
-  const message = rule.message ?? `failed rule: ${rule.rule}`;
-  out.push({
-    path: formatPath(path),
-    message: outcome.status === 'error' ? `${message} (rule could not be evaluated: ${outcome.error})` : message,
-    rule: rule.rule,
+/** The rules declared at one place of the schema, for one value (converted to CEL once for all of them). */
+function checkRules(schema: JsonSchema, value: unknown, path: PathSegment[], out: Problem[]): void {
+  const rules: CelRule[] = (schema['x-kubernetes-validations'] ?? []).filter((rule) => !isTransitionRule(rule.rule));
+  if (rules.length === 0) return;
+  evaluateRules(rules.map((r) => r.rule), value, schema).forEach((outcome, i) => {
+    if (outcome.status === 'pass') return;
+    const rule = rules[i];
+    const message = rule.message ?? `failed rule: ${rule.rule}`;
+    out.push({
+      path: formatPath(path),
+      message: outcome.status === 'error' ? `${message} (rule could not be evaluated: ${outcome.error})` : message,
+      rule: rule.rule,
+    });
   });
+}
+
+/** Per schema node: whether it or a schema below it declares a default (DEFAULTS) or a check (CHECKS). */
+const DEFAULTS = new WeakMap<JsonSchema, boolean>();
+const CHECKS = new WeakMap<JsonSchema, boolean>();
+
+/**
+ * Whether `test` holds for `schema` or any schema below it (`properties`, `additionalProperties`,
+ * `items`), computed once per schema node and kept in `memo`.
+ */
+function subtreeHas(schema: JsonSchema, memo: WeakMap<JsonSchema, boolean>, test: (s: JsonSchema) => boolean): boolean {
+  let result = memo.get(schema);
+  if (result === undefined) {
+    memo.set(schema, false); // a schema that contains itself adds nothing to its own answer
+    const below = [
+      ...Object.values(schema.properties ?? {}),
+      ...(typeof schema.additionalProperties === 'object' ? [schema.additionalProperties] : []),
+      ...(schema.items ? [schema.items as JsonSchema] : []),
+    ];
+    result = test(schema) || below.some((child) => subtreeHas(child, memo, test));
+    memo.set(schema, result);
+  }
+  return result;
 }
 
 /** `set` lists must not repeat an item; `map` lists must not repeat a key tuple. */
