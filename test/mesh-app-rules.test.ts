@@ -60,6 +60,23 @@ describe('MeshApp analysis', () => {
     expect(filesUnder(outdir)).toStrictEqual([]);
   });
 
+  test('with dependencies between objects (written in dependency order), findings still name the construct of each object', () => {
+    // GIVEN two objects in namespaces nobody creates, the first depending on the second (so cdk8s writes the second first)
+    const app = new MeshApp({ outdir: tmpDir(), printSummary: false });
+    const chart = new MeshChart(app, 'prod', { environment: Environment.PROD });
+    const first = new ApiObject(chart, 'first', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: 'shop' } });
+    const second = new ApiObject(chart, 'second', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'flags', namespace: 'cart' } });
+    first.addDependency(second);
+    // WHEN
+    const error = errorOf(() => app.synth());
+    // THEN
+    const missing = (ns: string, name: string, construct: string) => `  - Error [CDK8S-ISTIO-002] (ConfigMap ${ns}/${name}) Namespace "${ns}" is neither created by the output `
+      + 'nor declared existing (metadata.namespace). Fix: create it (a Namespace object, e.g. MeshNamespace) or declare it existing '
+      + `(ExternalResources namespaces, or --external Namespace/${ns}); 1 object(s) of the output are in it, first ConfigMap ${ns}/${name} [construct ${construct}]`;
+    expect(error).toBe('Synthesized objects fail their schemas, CEL rules or the analyzer; nothing was written.\nchart prod:\n2 analyzer errors:\n'
+      + `${missing('cart', 'flags', 'prod/second')}\n${missing('shop', 'settings', 'prod/first')}`);
+  });
+
   test('the summary names each chart with its objects by kind, the checks and the findings', () => {
     // GIVEN a valid chart
     const outdir = tmpDir();

@@ -123,18 +123,21 @@ function ownObject(chart: Chart, c: IConstruct): c is ApiObject {
  * are taken as they are instead of serializing every object again.
  */
 function chartObjects(chart: Chart, synthesized?: unknown[]): SourcedObject[] {
-  const json = synthesized === undefined ? undefined : synthesizedByObject(chart, synthesized);
-  return chart.node.findAll()
-    .filter((c): c is ApiObject => ownObject(chart, c))
-    .map((o) => ({ object: json?.get(o) ?? o.toJson(), source: userPath(o) }));
+  const tree = chart.node.findAll();
+  const objects = tree.filter((c): c is ApiObject => ownObject(chart, c));
+  const json = synthesized === undefined ? undefined : synthesizedByObject(chart, tree, objects, synthesized);
+  return objects.map((o) => ({ object: json?.get(o) ?? o.toJson(), source: userPath(o) }));
 }
 
 /**
  * Which API object wrote each object of `chart.toJson()`: cdk8s writes them in the order of the
- * chart's dependency graph, which is computed again here. Undefined if they do not line up.
+ * chart's dependency graph. Without any dependency in the chart (the common case) that is the order of
+ * the tree (`objects`); otherwise the graph is computed again here. Undefined if they do not line up.
  */
-function synthesizedByObject(chart: Chart, synthesized: unknown[]): Map<ApiObject, unknown> | undefined {
-  const ordered = new DependencyGraph(chart.node).topology().filter((c): c is ApiObject => ownObject(chart, c));
+function synthesizedByObject(chart: Chart, tree: IConstruct[], objects: ApiObject[], synthesized: unknown[]): Map<ApiObject, unknown> | undefined {
+  const ordered = tree.every((c) => c.node.dependencies.length === 0)
+    ? objects
+    : new DependencyGraph(chart.node).topology().filter((c): c is ApiObject => ownObject(chart, c));
   const lineUp = ordered.length === synthesized.length
     && ordered.every((o, i) => isRecord(synthesized[i]) && (synthesized[i] as Record<string, unknown>).kind === o.kind);
   return lineUp ? new Map(ordered.map((o, i) => [o, synthesized[i]])) : undefined;
