@@ -179,9 +179,19 @@ export class MeshApp extends App {
     return Yaml.stringify(...this.checkedOutputs().outputs.flatMap((o) => o.gitops));
   }
 
+  /**
+   * The charts in cdk8s's order (`App.charts`, the topology of the app's dependency graph). When no
+   * construct has a dependency, that is the order of the tree, found without building the graph (a
+   * vertex per construct).
+   */
+  private chartsInOrder(): Chart[] {
+    const tree = this.node.findAll();
+    return tree.every((c) => c.node.dependencies.length === 0) ? tree.filter((c): c is Chart => Chart.isChart(c)) : this.charts;
+  }
+
   /** Every chart split and, with `validateOutput`, checked; throws on the first kind of problem found. */
   private checkedOutputs(): { outputs: ChartOutput[]; summaries: string[] } {
-    const charts = this.charts;
+    const charts = this.chartsInOrder();
     for (const chart of charts) {
       if (!FOLDER_NAME.test(chart.node.id)) {
         throw new Error(formatInputError(chart.node.path, 'chart id', chart.node.id, 'is not a folder name MeshApp can write the chart to (<outdir>/<chart id>/)',

@@ -124,6 +124,21 @@ describe('MeshApp synthesizes each object once', () => {
   });
 });
 
+describe('MeshApp chart order', () => {
+  test('charts come in the order of the tree, and a chart another depends on comes first (cdk8s\'s order)', () => {
+    // GIVEN two apps of charts a, b and c; in the second, a depends on c
+    const outputs = [false, true].map((dependent) => {
+      const app = new MeshApp({ outdir: tmpDir(), printSummary: false, validateOutput: false });
+      const [a, , c] = ['a', 'b', 'c'].map((id) => new MeshChart(app, id, { environment: Environment.DEV }));
+      if (dependent) a.addDependency(c);
+      // WHEN
+      return app.synthOutputs().map((o) => o.chart);
+    });
+    // THEN
+    expect(outputs).toStrictEqual([['a', 'b', 'c'], ['c', 'a', 'b']]);
+  });
+});
+
 describe('MeshApp output validation', () => {
   /** GIVEN a PROD chart holding a hand-written VirtualService with a misspelt field. */
   function appWithBadObject(validateOutput?: boolean) {
