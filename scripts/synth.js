@@ -10,6 +10,7 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 const { parse } = require('yaml');
+const { transpileChanged } = require('./transpile');
 
 const root = path.resolve(__dirname, '..');
 
@@ -26,7 +27,7 @@ if (typeof config?.app !== 'string' || config.app === '') {
 }
 const outdir = path.resolve(root, config.output ?? 'dist');
 
-run(process.execPath, [path.join(__dirname, 'transpile.js')], process.env);
+if (!transpileChanged()) process.exit(1);
 fs.rmSync(outdir, { recursive: true, force: true });
 // cdk8s.yaml's app is a shell command, as the cdk8s CLI runs it.
 run('/bin/sh', ['-c', config.app], { ...process.env, CDK8S_OUTDIR: outdir });

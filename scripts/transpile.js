@@ -66,7 +66,8 @@ function transpile(esbuild, tsconfig, files) {
   });
 }
 
-function main() {
+/** Transpiles what changed; returns false (after printing them) on syntax errors. */
+function transpileChanged() {
   const t0 = process.hrtime.bigint();
   const esbuild = require(require.resolve('esbuild', { paths: [root] }));
   const tsconfigText = fs.readFileSync(path.join(root, 'tsconfig.json'), 'utf8');
@@ -89,7 +90,7 @@ function main() {
         const at = err.location ? `${err.location.file}:${err.location.line}:${err.location.column + 1}: ` : '';
         console.error(`  ${at}${err.text}`);
       }
-      process.exit(1);
+      return false;
     }
   }
   fs.mkdirSync(outDir, { recursive: true });
@@ -98,6 +99,9 @@ function main() {
   fs.renameSync(tmp, CACHE_FILE);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   console.error(`transpile: ${changed.length} of ${Object.keys(files).length} files changed, ${(ms / 1000).toFixed(2)} s (type-check: npm run build)`);
+  return true;
 }
 
-main();
+module.exports = { transpileChanged };
+
+if (require.main === module && !transpileChanged()) process.exit(1);
