@@ -93,6 +93,9 @@ export function evaluateRule(rule: string, value: unknown, schema: JsonSchema): 
  * to CEL once for all of them.
  */
 export function evaluateRules(rules: readonly string[], value: unknown, schema: JsonSchema): RuleOutcome[] {
+  // A string or a boolean reaches CEL as it is, whatever the schema: its outcome depends on the rule and
+  // the value only, and manifests repeat such values (timeouts, hosts) across thousands of objects.
+  if (typeof value === 'string' || typeof value === 'boolean') return rules.map((rule) => scalarOutcome(rule, value, schema));
   let converted: { readonly self: CelInput } | { readonly error: string } | undefined;
   return rules.map((rule) => {
     const run = program(rule);
@@ -106,6 +109,25 @@ export function evaluateRules(rules: readonly string[], value: unknown, schema: 
     }
     return 'error' in converted ? { status: 'error', error: converted.error } : outcomeOf(run, converted.self);
   });
+}
+
+/** Outcomes of rules on strings and booleans, by rule and value; at most SCALAR_OUTCOMES_MAX values are kept. */
+const scalarOutcomes = new Map<string, Map<string | boolean, RuleOutcome>>();
+const SCALAR_OUTCOMES_MAX = 100_000;
+let scalarOutcomeCount = 0;
+
+function scalarOutcome(rule: string, value: string | boolean, schema: JsonSchema): RuleOutcome {
+  let byValue = scalarOutcomes.get(rule);
+  const known = byValue?.get(value);
+  if (known !== undefined) return known;
+  const run = program(rule);
+  const outcome: RuleOutcome = typeof run === 'string' ? { status: 'error', error: run } : outcomeOf(run, toCel(value, schema));
+  if (scalarOutcomeCount < SCALAR_OUTCOMES_MAX) {
+    if (!byValue) scalarOutcomes.set(rule, (byValue = new Map()));
+    byValue.set(value, outcome);
+    scalarOutcomeCount++;
+  }
+  return outcome;
 }
 
 function outcomeOf(run: Program, self: CelInput): RuleOutcome {

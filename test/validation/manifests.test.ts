@@ -145,6 +145,28 @@ describe('CEL rules (x-kubernetes-validations)', () => {
     ]);
   });
 
+  it('a value repeated across objects and places is judged each time (rule outcomes on strings are reused)', () => {
+    // GIVEN three VirtualServices: two with the same too-short timeout at two places, one with a valid one
+    const bad = () => {
+      const vs = fx.virtualService();
+      set(vs, 'spec.http.0.timeout', '0.5ms');
+      set(vs, 'spec.http.0.retries.perTryTimeout', '0.5ms');
+      return vs;
+    };
+    const good = fx.virtualService();
+    set(good, 'spec.http.0.timeout', '5s');
+    // WHEN
+    const issues = validateManifests([bad(), good, bad()]);
+    // THEN
+    const tooShort = (path: string) => ({
+      kind: 'VirtualService', name: 'reviews', namespace: 'bookinfo', path, message: 'must be a valid duration greater than 1ms', rule: "duration(self) >= duration('1ms')",
+    });
+    expect(issues).toEqual([
+      tooShort('spec.http[0].retries.perTryTimeout'), tooShort('spec.http[0].timeout'),
+      tooShort('spec.http[0].retries.perTryTimeout'), tooShort('spec.http[0].timeout'),
+    ]);
+  });
+
   it('an unparsable duration is a failure, never a pass', () => {
     const vs = fx.virtualService();
     set(vs, 'spec.http.0.timeout', 'ten seconds');
