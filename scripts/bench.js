@@ -186,8 +186,12 @@ function measure(cases, sizes, runs, tmp, fixedFile) {
 
 function header(runs) {
   const cpu = os.cpus();
+  const cache = process.env.CDK8S_ISTIO_CACHE === 'off'
+    ? 'off (CDK8S_ISTIO_CACHE=off): every process compiles the schemas it validates against'
+    : 'filled by the check run before measuring (CDK8S_ISTIO_CACHE=off measures without it)';
   return `cdk8s-istio synthesis benchmark: node ${process.version}, ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? 'unknown'}), `
-    + `median of ${runs} fresh processes per case, interleaved`;
+    + `load average ${os.loadavg()[0].toFixed(1)} at start, median of ${runs} fresh processes per case, interleaved\n`
+    + `validator cache: ${cache}`;
 }
 
 function table(rows) {
