@@ -22,7 +22,7 @@ const SHOW_DEPTH = 6;
  * Renders a value for an error message, faithfully: strings quoted, `NaN`, `Infinity`, `-Infinity`
  * and `-0` as such (JSON would print `null` or `0`), `undefined` also inside objects and arrays,
  * bigints as `12n`, symbols, functions, `Duration`s as `Duration.millis(n)`, constructs by their path,
- * other class instances by their class name and fields, circular references as `[Circular]`. The
+ * other class instances (our value classes) by their class name and set fields, circular references as `[Circular]`. The
  * result is cut to {@link SHOW_LIMIT} characters with an ellipsis.
  */
 export function show(value: unknown): string {
@@ -132,14 +132,16 @@ function render(value: unknown, out: Output, seen: Set<object>, depth: number): 
     let first = true;
     for (const key of Object.keys(obj)) {
       if (out.full) break;
-      out.push(`${first ? '' : ','}${JSON.stringify(key)}:`);
-      first = false;
       let item: unknown;
       try {
         item = (obj as Record<string, unknown>)[key];
       } catch {
         item = '[unreadable]';
       }
+      // A class instance's unset fields say nothing; in plain data an explicit undefined is what the caller wrote.
+      if (item === undefined && name !== undefined) continue;
+      out.push(`${first ? '' : ','}${JSON.stringify(key)}:`);
+      first = false;
       render(item, out, seen, depth + 1);
     }
     out.push('}');

@@ -134,8 +134,9 @@ function notAn(value: unknown, iface: string): string {
 
 /** `{ host, ... }`: the required keys of an interface, as a hint. */
 function example(iface: PropsInterface): string {
-  const required = PROPS_KEYS[iface].required;
-  return required.length > 0 ? `{ ${required.join(', ')}${required.length < PROPS_KEYS[iface].keys.length ? ', ...' : ''} }` : '{}';
+  const { keys, required } = PROPS_KEYS[iface];
+  const shown = required.length > 0 ? required : keys.slice(0, 1);
+  return `{ ${shown.join(', ')}${shown.length < keys.length ? ', ...' : ''} }`;
 }
 
 /**
@@ -296,11 +297,11 @@ export function checkEnum<T extends string | number>(scope: IConstruct, field: s
  * plain object that looks like one) and returns it.
  * @param fix names the factories, e.g. `use LoadBalancer.roundRobin(), LoadBalancer.consistentHashCookie() and the like`
  */
-export function checkInstance<T>(scope: IConstruct, field: string, value: unknown, type: abstract new (...args: never[]) => T, fix: string): T {
+export function checkInstance<T>(scope: IConstruct, field: string, value: unknown, type: Function & { readonly prototype: T }, fix: string): T {
   if (!(value instanceof type)) {
     throw invalidInput(scope, field, value, `is ${describeType(value)}, not ${article(type.name)} ${type.name}`, fix);
   }
-  return value;
+  return value as T;
 }
 
 /** Options of {@link checkStringMap}. */
