@@ -70,15 +70,19 @@ export function checkLabels(scope: IConstruct, field: string, labels: unknown, r
  * 63 characters; plus the Kubernetes label syntax) and returns them with keys sorted, for stable output.
  *
  * @param allowEmpty accept `{}` (a selector that matches everything) — almost always a mistake, so off
+ * @param maxProperties most labels (the CRD's `maxProperties`, from `crdLimits`)
  */
 export function checkSelectorLabels(scope: IConstruct, field: string, labels: { readonly [key: string]: string } | undefined,
-  allowEmpty = false): { [key: string]: string } {
+  allowEmpty = false, maxProperties?: number): { [key: string]: string } {
   if (!isObject(labels)) {
     throw invalidInput(scope, field, labels, 'is not a label map', 'give labels such as { app: "reviews" }');
   }
   const keys = Object.keys(labels).sort();
   if (keys.length === 0 && !allowEmpty) {
     throw invalidInput(scope, field, labels, 'selects every workload', 'name at least one label, e.g. { app: "reviews" }');
+  }
+  if (maxProperties !== undefined && keys.length > maxProperties) {
+    throw invalidInput(scope, field, labels, `has ${keys.length} labels, more than the ${maxProperties} allowed`, `select with at most ${maxProperties} labels`);
   }
   for (const key of keys) {
     const value: unknown = labels[key];
