@@ -8,7 +8,7 @@
  * ```ts
  * constructor(scope: Construct, id: string, props: CircuitBreakerProps) {
  *   super(scope, id);
- *   checkProps(this, props, 'CircuitBreakerProps');           // an object, no unknown or null keys, required keys, no cycles
+ZZ, no unknown or null keys, required keys, no cycles
  *   const pool = props.connectionPool === undefined ? undefined
  *     : checkOptions(this, 'connectionPool', props.connectionPool, 'ConnectionPoolOptions');
  *   const hosts = checkArray(this, 'hosts', props.hosts, (h, f) => checkString(this, f, h, { minLength: 1 }),

@@ -122,7 +122,7 @@ export class CircuitBreaker extends Construct {
 
   constructor(scope: Construct, id: string, props: CircuitBreakerProps) {
     super(scope, id);
-    checkProps(this, props, 'CircuitBreakerProps');
+    props = checkProps(this, props, 'CircuitBreakerProps');
     checkServiceHost(this, 'host', props.host);
     // The blocks the user wrote are checked as written (D1: each must set a field; no unknown keys),
     // so errors name the user's fields; the defaults then fill the fields left out.

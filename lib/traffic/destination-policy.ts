@@ -85,7 +85,7 @@ export class DestinationPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: DestinationPolicyProps) {
     super(scope, id);
-    checkProps(this, props, 'DestinationPolicyProps');
+    props = checkProps(this, props, 'DestinationPolicyProps');
     checkServiceHost(this, 'host', props.host);
     const host = renderPolicyOptions(this, '', props);
     const subsets = props.subsets === undefined ? [] : checkArray(this, 'subsets', props.subsets, (item, field) => {

@@ -10,7 +10,7 @@ import { checkSelectorLabels } from '../core/labels';
 import { checkDnsLabel, isDnsLabel } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
 import { WorkloadSelector } from '../workload/workload-selector';
-import { renderSelector } from './selector';
+import { renderSelector, SELECTOR_FIX } from './selector';
 import { isIpOrCidr } from '../core/network';
 import { checkPort } from '../core/ports';
 import { crdLimits } from '../core/crd-limits';
@@ -181,9 +181,9 @@ export class ExternalService extends Construct {
 
   constructor(scope: Construct, id: string, props: ExternalServiceProps) {
     super(scope, id);
-    checkProps(this, props, 'ExternalServiceProps');
+    props = checkProps(this, props, 'ExternalServiceProps');
     if (props.workloadSelector !== undefined) {
-      checkInstance(this, 'workloadSelector', props.workloadSelector, WorkloadSelector, 'use WorkloadSelector.labels({ app: "..." }) or WorkloadSelector.fromWorkload(workload)');
+      checkInstance(this, 'workloadSelector', props.workloadSelector, WorkloadSelector, SELECTOR_FIX);
     }
     this.name = checkDnsLabel(this, 'name', props.name ?? id, 'use e.g. "stripe-api"');
     this.namespace = resolveNamespace(this, { given: props.namespace, target: props.workloadSelector?.namespace, targetName: 'the selected workload' });
@@ -222,7 +222,7 @@ export class ExternalService extends Construct {
     }, { ...crdLimits(SERVICE_ENTRY, 'spec.addresses'), minItems: 1, fix: 'drop it or list at least one address' });
 
     const workloadSelector = props.workloadSelector === undefined ? undefined
-      : checkSelectorLabels(this, 'workloadSelector', renderSelector(this, 'workloadSelector', props.workloadSelector), false, crdLimits(SERVICE_ENTRY, 'spec.workloadSelector.labels').maxProperties);
+      : renderSelector(this, 'workloadSelector', props.workloadSelector, crdLimits(SERVICE_ENTRY, 'spec.workloadSelector.labels').maxProperties);
     if (workloadSelector !== undefined && props.endpoints !== undefined) {
       throw invalidInput(this, 'workloadSelector', workloadSelector, 'is given together with endpoints (only one of them; ISTIO-RULES S1)', 'keep either the selector or the endpoints');
     }
