@@ -8,7 +8,8 @@
  * ```ts
  * constructor(scope: Construct, id: string, props: CircuitBreakerProps) {
  *   super(scope, id);
-ZZ, no unknown or null keys, required keys, no cycles
+ *   props = checkProps(this, props, 'CircuitBreakerProps');   // an object, no unknown or null keys, required keys, no cycles
+ *                                                              // (all-optional props left out come back as {})
  *   const pool = props.connectionPool === undefined ? undefined
  *     : checkOptions(this, 'connectionPool', props.connectionPool, 'ConnectionPoolOptions');
  *   const hosts = checkArray(this, 'hosts', props.hosts, (h, f) => checkString(this, f, h, { minLength: 1 }),
