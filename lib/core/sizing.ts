@@ -1,5 +1,7 @@
 import { IConstruct } from 'constructs';
 import { invalidInput } from './errors';
+import { checkOptions } from './input';
+import { isLabelKey } from './labels';
 import { checkQuantity, parseQuantity } from './quantity';
 import { sortedRecord } from './records';
 import type { AffinityJson } from '../control-plane/istio-operator';
@@ -84,7 +86,9 @@ function isWholeAtLeast(value: unknown, min: number): value is number {
 
 /** Checks requests and limits: valid quantities, and no request above its limit. */
 export function checkResources(scope: IConstruct, field: string, resources: ResourceRequirements): ResourceRequirements {
+  checkOptions(scope, field, resources, 'ResourceRequirements');
   for (const side of ['requests', 'limits'] as const) {
+    checkOptions(scope, `${field}.${side}`, resources[side], 'ResourceAmounts');
     checkQuantity(scope, `${field}.${side}.cpu`, resources[side]?.cpu, 'cpu');
     checkQuantity(scope, `${field}.${side}.memory`, resources[side]?.memory, 'memory');
   }
@@ -104,6 +108,7 @@ export function checkResources(scope: IConstruct, field: string, resources: Reso
  * construct path and the field under `field` (e.g. `pilot.replicas`).
  */
 export function resolveSizing(scope: IConstruct, field: string, base: ComponentSizing, overrides: SizingOverrides = {}): ComponentSizing {
+  if (overrides.antiAffinity !== undefined) checkOptions(scope, `${field}.antiAffinity`, overrides.antiAffinity, 'AntiAffinity');
   const sizing: ComponentSizing = {
     replicas: overrides.replicas ?? base.replicas,
     resources: overrides.resources ?? base.resources,
@@ -119,7 +124,8 @@ export function resolveSizing(scope: IConstruct, field: string, base: ComponentS
   checkResources(scope, `${field}.resources`, sizing.resources);
 
   const hpa = sizing.autoscaling;
-  if (hpa) {
+  if (hpa !== undefined) {
+    checkOptions(scope, `${field}.autoscaling`, hpa, 'Autoscaling');
     if (!isWholeAtLeast(hpa.minReplicas, 1)) {
       throw invalidInput(scope, `${field}.autoscaling.minReplicas`, hpa.minReplicas, 'is not a whole number of at least 1', 'set minReplicas to 1 or more (2 for HA)');
     }
@@ -131,11 +137,11 @@ export function resolveSizing(scope: IConstruct, field: string, base: ComponentS
     }
   }
 
-  const aa = sizing.antiAffinity;
+  const aa = checkOptions(scope, `${field}.antiAffinity`, sizing.antiAffinity, 'AntiAffinity');
   if (!Object.values(AntiAffinityMode).includes(aa.mode)) {
     throw invalidInput(scope, `${field}.antiAffinity.mode`, aa.mode, 'is not an anti-affinity mode', `use one of ${Object.values(AntiAffinityMode).join(', ')}`);
   }
-  if (!/^([a-z0-9.-]+\/)?[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(aa.topologyKey ?? '')) {
+  if (!isLabelKey(aa.topologyKey)) {
     throw invalidInput(scope, `${field}.antiAffinity.topologyKey`, aa.topologyKey, 'is not a node label key', 'use "kubernetes.io/hostname" or "topology.kubernetes.io/zone"');
   }
   if (aa.weight !== undefined && (!isWholeAtLeast(aa.weight, 1) || aa.weight > 100)) {
@@ -143,7 +149,8 @@ export function resolveSizing(scope: IConstruct, field: string, base: ComponentS
   }
 
   const pdb = sizing.podDisruptionBudget;
-  if (pdb) {
+  if (pdb !== undefined) {
+    checkOptions(scope, `${field}.podDisruptionBudget`, pdb, 'DisruptionBudget');
     const floor = hpa ? hpa.minReplicas : sizing.replicas;
     if (!isWholeAtLeast(pdb.minAvailable, 1)) {
       throw invalidInput(scope, `${field}.podDisruptionBudget.minAvailable`, pdb.minAvailable, 'is not a whole number of at least 1', 'keep at least 1 pod available, or set podDisruptionBudget: DisruptionBudgetSetting.NONE');
