@@ -156,7 +156,8 @@ export function checkAcyclic(scope: IConstruct, field: string, value: unknown): 
     }
     path.push({ obj: v, field: f });
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) visit(v[i], `${f}[${i}]`);
+      // The indices that exist: a sparse array of length 2^32-1 costs nothing.
+      for (const i of Object.keys(v)) visit(v[Number(i)], `${f}[${i}]`);
     } else {
       for (const k of Object.keys(v)) visit((v as Record<string, unknown>)[k], f === 'props' ? k : `${f}.${k}`);
     }

@@ -149,7 +149,8 @@ export class CircuitBreaker extends Construct {
       return { subset: s.subset, field, parts };
     });
     const names = subsets.map((s) => s.subset.name);
-    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    const seen = new Set<string>();
+    const dup = names.find((n) => seen.size === seen.add(n).size);
     if (dup !== undefined) {
       throw invalidInput(this, 'subsets', dup, 'is overridden twice', 'merge the overrides of one subset into one entry');
     }

@@ -150,7 +150,8 @@ export class SidecarScope extends Construct {
       checkNamespacedHost(this, f, h, true);
       return h as string;
     }, { minItems: 1, fix: 'add hosts such as "./*" or "istio-system/*"' });
-    const dup = hosts.find((h, j) => hosts.indexOf(h) !== j);
+    const seen = new Set<string>();
+    const dup = hosts.find((h) => seen.size === seen.add(h).size);
     if (dup) {
       throw invalidInput(this, hostsField, dup, 'is listed twice', 'list each host once');
     }
