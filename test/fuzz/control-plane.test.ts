@@ -134,6 +134,6 @@ const meshControlPlane: Target = {
 
 describe('fuzz: MeshControlPlane at the API boundary', () => {
   test('MeshControlPlane: our error or a valid, analyzed, reproducible IstioOperator; no raw exception, no silent drop', () => {
-    expectClean(fuzzConstruct(meshControlPlane, 60));
+    expectClean(fuzzConstruct(meshControlPlane, 40));
   }, FUZZ_TIMEOUT);
 });

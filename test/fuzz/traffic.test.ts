@@ -129,6 +129,6 @@ const sidecarScope: Target = {
 describe('fuzz: traffic constructs at the API boundary', () => {
   test.each([circuitBreaker, destinationPolicy, externalService, localRateLimit, sidecarScope].map((t) => [t.name, t] as const))(
     '%s: our error or valid, analyzed, reproducible output; no raw exception, no silent drop', (_name, target) => {
-      expectClean(fuzzConstruct(target, 60));
+      expectClean(fuzzConstruct(target, 40));
     }, FUZZ_TIMEOUT);
 });

@@ -26,6 +26,6 @@ const meshNamespace: Target = {
 
 describe('fuzz: MeshNamespace at the API boundary', () => {
   test('MeshNamespace: our error or a valid, analyzed, reproducible Namespace; no raw exception, no silent drop', () => {
-    expectClean(fuzzConstruct(meshNamespace, 60));
+    expectClean(fuzzConstruct(meshNamespace, 40));
   }, FUZZ_TIMEOUT);
 });
