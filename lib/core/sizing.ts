@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { invalidInput } from './errors';
+import { crdLimits } from './crd-limits';
 import { checkOptions } from './input';
 import { isLabelKey } from './labels';
 import { checkQuantity, parseQuantity } from './quantity';
@@ -84,6 +85,17 @@ function isWholeAtLeast(value: unknown, min: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min;
 }
 
+/**
+ * Replica counts and budgets are int32 in Kubernetes (`spec.replicas` of a Deployment, the HPA's
+ * `maxReplicas`): a larger one is refused at construction with the schema's own maximum.
+ */
+function checkReplicaCount(scope: IConstruct, field: string, value: number): void {
+  const max = crdLimits('apps/v1/Deployment', 'spec.replicas').maximum!;
+  if (value > max) {
+    throw invalidInput(scope, field, value, `is above ${max}, the most replicas Kubernetes holds (int32)`, 'give a realistic number of replicas');
+  }
+}
+
 /** Checks requests and limits: valid quantities, and no request above its limit. */
 export function checkResources(scope: IConstruct, field: string, resources: ResourceRequirements): ResourceRequirements {
   checkOptions(scope, field, resources, 'ResourceRequirements');
@@ -121,6 +133,7 @@ export function resolveSizing(scope: IConstruct, field: string, base: ComponentS
   if (!isWholeAtLeast(sizing.replicas, 1)) {
     throw invalidInput(scope, `${field}.replicas`, sizing.replicas, 'is not a whole number of at least 1', 'give 1 or more replicas (PROD runs 3)');
   }
+  checkReplicaCount(scope, `${field}.replicas`, sizing.replicas);
   checkResources(scope, `${field}.resources`, sizing.resources);
 
   const hpa = sizing.autoscaling;
@@ -132,6 +145,7 @@ export function resolveSizing(scope: IConstruct, field: string, base: ComponentS
     if (!isWholeAtLeast(hpa.maxReplicas, 1) || hpa.maxReplicas < hpa.minReplicas) {
       throw invalidInput(scope, `${field}.autoscaling.maxReplicas`, hpa.maxReplicas, `is below minReplicas (${hpa.minReplicas})`, 'set maxReplicas to at least minReplicas');
     }
+    checkReplicaCount(scope, `${field}.autoscaling.maxReplicas`, hpa.maxReplicas);
     if (!isWholeAtLeast(hpa.targetCpuUtilizationPercent, 1) || hpa.targetCpuUtilizationPercent > 100) {
       throw invalidInput(scope, `${field}.autoscaling.targetCpuUtilizationPercent`, hpa.targetCpuUtilizationPercent, 'is not a whole percentage 1–100', 'use e.g. 80');
     }

@@ -4,7 +4,7 @@
  * weaker default.
  */
 import {
-  AccessLog, AntiAffinityMode, ExtAuthzProvider, MeshControlPlane, MeshControlPlaneProps, Tracing,
+  AccessLog, AntiAffinityMode, AutoscalingSetting, ExtAuthzProvider, MeshControlPlane, MeshControlPlaneProps, Tracing,
 } from '../../lib';
 import { errorOf, meshChart } from '../support/charts';
 
@@ -72,5 +72,16 @@ describe('MeshControlPlane at the API boundary', () => {
     expect(cpError({ sidecarResources: { requests: { cpu: '1', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } } }))
       .toMatch(/^\[prod\/cp\] sidecarResources: \{"requests".* is an object, not a SidecarResources\. Fix: use SidecarResources\.ENVIRONMENT, SidecarResources\.OPTIMIZED or SidecarResources\.custom/);
     expect(cpError({ cni: 'true' })).toBe('[prod/cp] cni: "true" is a string, not a boolean. Fix: give true or false');
+  });
+});
+
+describe('MeshControlPlane sizing at the API boundary', () => {
+  test('replicas beyond int32 (the Deployment schema\'s maximum) are an error at construction', () => {
+    expect(cpError({ pilot: { replicas: 3e9, autoscaling: AutoscalingSetting.NONE } }))
+      .toBe('[prod/cp] pilot.replicas: 3000000000 is above 2147483647, the most replicas Kubernetes holds (int32). Fix: give a realistic number of replicas');
+    expect(cpError({ pilot: { autoscaling: AutoscalingSetting.hpa({ minReplicas: 2, maxReplicas: 2 ** 31, targetCpuUtilizationPercent: 80 }) } }))
+      .toBe('[prod/cp] pilot.autoscaling.maxReplicas: 2147483648 is above 2147483647, the most replicas Kubernetes holds (int32). Fix: give a realistic number of replicas');
+    expect(cpError({ pilot: { autoscaling: AutoscalingSetting.hpa({ minReplicas: 2, maxReplicas: 5, targetCpuUtilizationPercent: 80, extra: 1 } as never) } }))
+      .toBe('[prod/cp] pilot.autoscaling: "extra" is not a field of Autoscaling. Fix: drop it; Autoscaling has minReplicas, maxReplicas, targetCpuUtilizationPercent');
   });
 });
