@@ -166,13 +166,19 @@ const HOSTILE_STRINGS = ['', ' ', 'UPPER', 'a'.repeat(300), 'x/y/z', '*', '../..
 const HOSTILE_NUMBERS = [-1, 0, -0, 0.5, 1.5, 2 ** 31, 2 ** 32, 2 ** 53, -(2 ** 31) - 1, 1e21, 65536, 99999];
 
 /** The mutation kinds and whether each must be rejected. */
-const KINDS = ['unknown-key', 'null', 'wrong-type', 'non-finite', 'circular', 'huge-array', 'drop', 'weird-string', 'weird-number', 'plain-for-class'] as const;
+const KINDS = ['unknown-key', 'null', 'wrong-type', 'non-finite', 'circular', 'huge-array', 'drop', 'weird-string', 'weird-number', 'plain-for-class', 'anything'] as const;
+
+/** Any JavaScript value fast-check can make: boxed values, Maps, Sets, dates, typed and sparse arrays, null prototypes, bigints. */
+const ANYTHING = fc.anything({
+  maxDepth: 3, withBigInt: true, withBoxedValues: true, withDate: true, withMap: true, withSet: true, withNullPrototype: true,
+  withObjectString: true, withSparseArray: true, withTypedArray: true,
+});
 
 /**
  * Applies mutation `kind` to the `pick`-th fitting site of a copy of `props`. Returns undefined when
  * nothing in the tree fits the kind (then the case stays plausible).
  */
-function mutate(props: unknown, kind: typeof KINDS[number], pick: number, variant: number): Case | undefined {
+function mutate(props: unknown, kind: typeof KINDS[number], pick: number, variant: number, anything: unknown): Case | undefined {
   const root = { props: cloneTree(props) };
   const all = sites(root.props).map((s) => (s.parent === undefined ? { ...s, parent: root as Record<string, unknown>, key: 'props' } : s));
   const set = (s: Site, value: unknown) => {
@@ -251,6 +257,12 @@ function mutate(props: unknown, kind: typeof KINDS[number], pick: number, varian
       if (!site) return undefined;
       set(site, HOSTILE_NUMBERS[variant % HOSTILE_NUMBERS.length]);
       break;
+    case 'anything':
+      mustFail = false;
+      site = choose(() => true);
+      if (!site) return undefined;
+      set(site, anything);
+      break;
     case 'plain-for-class':
       site = choose((s) => s.value instanceof Make);
       if (!site) return undefined;
@@ -323,8 +335,9 @@ export function materialize(source: unknown): { value: unknown; failure?: { ours
  * whose tree has nothing the drawn mutation fits stays plausible.
  */
 export function cases(plausible: fc.Arbitrary<unknown>): fc.Arbitrary<Case> {
-  const mutation = fc.record({ kind: fc.constantFrom(...KINDS), pick: fc.nat(1000), variant: fc.nat(1000) });
-  return fc.tuple(plausible, fc.option(mutation, { freq: 2 })).map(([props, m]) => (m === null ? { props } : mutate(props, m.kind, m.pick, m.variant) ?? { props }));
+  const mutation = fc.record({ kind: fc.constantFrom(...KINDS), pick: fc.nat(1000), variant: fc.nat(1000), anything: ANYTHING });
+  return fc.tuple(plausible, fc.option(mutation, { freq: 2 }))
+    .map(([props, m]) => (m === null ? { props } : mutate(props, m.kind, m.pick, m.variant, m.anything) ?? { props }));
 }
 
 /** What one construct's run found. */
