@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { formatInputError, invalidInput } from '../core/errors';
 import {
-  checkArray, checkBoolean, checkEnum, checkInstance, checkInteger, checkOptions, checkProps, checkString, checkStringMap,
+  checkArray, checkBoolean, checkEnum, checkInstance, checkInteger, checkOneOf, checkOptions, checkProps, checkString, checkStringMap,
 } from '../core/input';
 import { checkLabels, checkSelectorLabels, isLabelKey, isLabelValue } from '../core/labels';
 import { checkDnsLabel, isEnvVarName } from '../core/names';
@@ -437,8 +437,8 @@ export class MeshControlPlane extends Construct {
 
   private checkToleration(item: unknown, field: string): TolerationJson {
     const t = checkOptions(this, field, item as Toleration, 'Toleration');
-    const operator = t.operator === undefined ? undefined : checkMember(this, `${field}.operator`, t.operator, ['Equal', 'Exists']);
-    const effect = t.effect === undefined ? undefined : checkMember(this, `${field}.effect`, t.effect, ['NoSchedule', 'PreferNoSchedule', 'NoExecute']);
+    const operator = t.operator === undefined ? undefined : checkOneOf(this, `${field}.operator`, t.operator, ['Equal', 'Exists']);
+    const effect = t.effect === undefined ? undefined : checkOneOf(this, `${field}.effect`, t.effect, ['NoSchedule', 'PreferNoSchedule', 'NoExecute']);
     if (t.key !== undefined && t.key !== '' && !isLabelKey(t.key)) {
       throw invalidInput(this, `${field}.key`, t.key, 'is not a taint key (a label key: an optional DNS prefix and a name of at most 63 characters)', 'use e.g. "dedicated" or "node-role.kubernetes.io/control-plane"');
     }
@@ -470,14 +470,6 @@ export class MeshControlPlane extends Construct {
     });
     return Object.keys(vars).map((name) => ({ name, value: vars[name] }));
   }
-}
-
-/** One of a few allowed strings (the public type is a string-literal union). */
-function checkMember<T extends string>(scope: IConstruct, field: string, value: unknown, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) {
-    throw invalidInput(scope, field, value, `is not one of ${allowed.map((a) => `"${a}"`).join(', ')}`, `use one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
-  }
-  return value as T;
 }
 
 /**

@@ -16,6 +16,7 @@
  *     crdLimits('networking.istio.io/v1/ServiceEntry', 'spec.hosts'));  // maxItems from the CRD
  *   const weight = checkInteger(this, 'weight', props.weight, { minimum: 1, maximum: UINT32_MAX });
  *   const mode = checkEnum(this, 'mode', props.mode, DataPlaneMode, 'DataPlaneMode');
+ *   const op = checkOneOf(this, 'tolerations[0].operator', t.operator, ['Equal', 'Exists']);   // a string-literal union
  *   const lb = checkInstance(this, 'loadBalancer', props.loadBalancer, LoadBalancer, 'use LoadBalancer.roundRobin() or another LoadBalancer factory');
  * }
  * ```
@@ -290,6 +291,18 @@ export function checkEnum<T extends string | number>(scope: IConstruct, field: s
   if (!members.some((m) => enumObject[m] === value)) {
     throw invalidInput(scope, field, value, `is not ${article(enumName)} ${enumName}`,
       `use one of ${members.map((m) => `${enumName}.${m}`).join(', ')}`);
+  }
+  return value as T;
+}
+
+/**
+ * Checks that `value` is one of a few allowed strings, for props typed as a string-literal union
+ * (`operator?: 'Equal' | 'Exists'`), and returns it.
+ */
+export function checkOneOf<T extends string>(scope: IConstruct, field: string, value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) {
+    const list = allowed.map((a) => JSON.stringify(a)).join(', ');
+    throw invalidInput(scope, field, value, `is not one of ${list}`, `use one of ${list}`);
   }
   return value as T;
 }

@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  checkAcyclic, checkArray, checkBoolean, checkEnum, checkInstance, checkInteger, checkNumber, checkOptions, checkProps, checkString, checkStringMap,
+  checkAcyclic, checkArray, checkBoolean, checkEnum, checkInstance, checkInteger, checkNumber, checkOneOf, checkOptions, checkProps, checkString, checkStringMap,
   copyOptions, describeType, INT32_MAX, UINT32_MAX,
 } from '../../lib/core/input';
 import { checkLabels } from '../../lib/core/labels';
@@ -103,6 +103,12 @@ describe('scalar checkers', () => {
     expect(checkEnum(scope(), 'mode', 'ambient', DataPlaneMode, 'DataPlaneMode')).toBe(DataPlaneMode.AMBIENT);
     expect(errorOf(() => checkEnum(scope(), 'mode', 'bogus', DataPlaneMode, 'DataPlaneMode')))
       .toBe('[test/c] mode: "bogus" is not a DataPlaneMode. Fix: use one of DataPlaneMode.SIDECAR, DataPlaneMode.AMBIENT, DataPlaneMode.NONE');
+  });
+
+  test('string-literal unions: one of a few strings', () => {
+    expect(checkOneOf(scope(), 'operator', 'Exists', ['Equal', 'Exists'])).toBe('Exists');
+    expect(errorOf(() => checkOneOf(scope(), 'operator', 'exists', ['Equal', 'Exists'])))
+      .toBe('[test/c] operator: "exists" is not one of "Equal", "Exists". Fix: use one of "Equal", "Exists"');
   });
 
   test('instances of value classes: a look-alike plain object is refused, the fix names the factories', () => {
