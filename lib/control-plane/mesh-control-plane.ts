@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { formatInputError, invalidInput } from '../core/errors';
 import {
-  checkArray, checkBoolean, checkEnum, checkInstance, checkInteger, checkOneOf, checkOptions, checkProps, checkString, checkStringMap,
+  checkArray, checkBoolean, checkEnum, checkInstance, checkInteger, checkOneOf, checkOptions, checkProps, checkString, checkStringMap, copyOptions,
 } from '../core/input';
 import { checkLabels, checkSelectorLabels, isLabelKey, isLabelValue } from '../core/labels';
 import { checkDnsLabel, isEnvVarName } from '../core/names';
@@ -43,19 +43,20 @@ export enum InstallProfile {
 /** Default sidecar resources for the mesh. */
 export class SidecarResources {
   /** The environment's sidecar defaults (PROD: 100m/128Mi requests, 2 CPU/1Gi limits). */
-  public static readonly ENVIRONMENT = new SidecarResources(undefined, false);
+  public static readonly ENVIRONMENT = new SidecarResources('environment', undefined);
   /** The environment's `optimized` preset (50m/64Mi requests, 500m/256Mi limits) for low-traffic meshes. */
-  public static readonly OPTIMIZED = new SidecarResources(undefined, true);
-  /** Requests and limits of your own. */
+  public static readonly OPTIMIZED = new SidecarResources('optimized', undefined);
+  /** Requests and limits of your own (checked by the control plane that uses them: no fallback to the environment's). */
   public static custom(resources: ResourceRequirements): SidecarResources {
-    return new SidecarResources(resources, false);
+    return new SidecarResources('custom', copyOptions(resources));
   }
 
-  private constructor(private readonly resources: ResourceRequirements | undefined, private readonly optimized: boolean) {}
+  private constructor(private readonly choice: 'environment' | 'optimized' | 'custom', private readonly resources: ResourceRequirements | undefined) {}
 
-  /** @internal */
+  /** @internal The resources to check and use; `custom` ones as given, whatever they are. */
   public _pick(env: EnvironmentProfile): ResourceRequirements {
-    return this.resources ?? (this.optimized ? env.sidecar.optimized : env.sidecar.resources);
+    if (this.choice === 'custom') return this.resources as ResourceRequirements;
+    return this.choice === 'optimized' ? env.sidecar.optimized : env.sidecar.resources;
   }
 }
 

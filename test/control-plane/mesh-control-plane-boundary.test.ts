@@ -4,7 +4,7 @@
  * weaker default.
  */
 import {
-  AccessLog, AntiAffinityMode, AutoscalingSetting, ExtAuthzProvider, MeshControlPlane, MeshControlPlaneProps, Tracing,
+  AccessLog, AntiAffinityMode, AutoscalingSetting, ExtAuthzProvider, MeshControlPlane, MeshControlPlaneProps, SidecarResources, Tracing,
 } from '../../lib';
 import { errorOf, meshChart } from '../support/charts';
 
@@ -83,5 +83,16 @@ describe('MeshControlPlane sizing at the API boundary', () => {
       .toBe('[prod/cp] pilot.autoscaling.maxReplicas: 2147483648 is above 2147483647, the most replicas Kubernetes holds (int32). Fix: give a realistic number of replicas');
     expect(cpError({ pilot: { autoscaling: AutoscalingSetting.hpa({ minReplicas: 2, maxReplicas: 5, targetCpuUtilizationPercent: 80, extra: 1 } as never) } }))
       .toBe('[prod/cp] pilot.autoscaling: "extra" is not a field of Autoscaling. Fix: drop it; Autoscaling has minReplicas, maxReplicas, targetCpuUtilizationPercent');
+  });
+});
+
+describe('SidecarResources at the API boundary', () => {
+  test('custom resources that are not there are an error, never the environment\'s defaults', () => {
+    // GIVEN SidecarResources.custom(null), as JSON with a null would give
+    // WHEN / THEN our error (it silently fell back to the environment's sidecar resources)
+    expect(cpError({ sidecarResources: SidecarResources.custom(null as never) }))
+      .toBe('[prod/cp] sidecarResources: null is not a ResourceRequirements object. Fix: give an object such as { requests, limits }');
+    expect(cpError({ sidecarResources: SidecarResources.custom({ requests: { cpu: '100m', memory: '128Mi' } } as never) }))
+      .toBe('[prod/cp] sidecarResources.limits: undefined is missing (ResourceRequirements requires it). Fix: give limits');
   });
 });
