@@ -46,7 +46,7 @@ export class SidecarResources {
   public static readonly ENVIRONMENT = new SidecarResources('environment', undefined);
   /** The environment's `optimized` preset (50m/64Mi requests, 500m/256Mi limits) for low-traffic meshes. */
   public static readonly OPTIMIZED = new SidecarResources('optimized', undefined);
-  /** Requests and limits of your own (checked by the control plane that uses them: no fallback to the environment's). */
+  /** Requests and limits of your own. */
   public static custom(resources: ResourceRequirements): SidecarResources {
     return new SidecarResources('custom', copyOptions(resources));
   }
