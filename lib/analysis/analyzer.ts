@@ -148,9 +148,14 @@ function runOnChart(chart: Chart, objects: SourcedObject[], options: AnalyzeOpti
   return run(objects, { ...options, external: [...(options.external ?? []), ...ExternalResources._objectsUnder(chart)] });
 }
 
-/** The construct a user wrote: an L2's `Resource` child reports as its parent. */
+/**
+ * The construct a user wrote: an L2's `Resource` child reports as its parent; an object of a shared
+ * construct (a TrafficHost's DestinationRule) as the constructs that contributed to it (`_sourcePath`).
+ */
 function userPath(o: IConstruct): string {
-  const scope = o.node.scope;
+  const scope = o.node.scope as (IConstruct & { _sourcePath?: (object: IConstruct) => string | undefined }) | undefined;
+  const contributors = typeof scope?._sourcePath === 'function' ? scope._sourcePath(o) : undefined;
+  if (contributors !== undefined) return contributors;
   return o.node.id === 'Resource' && scope && scope.node.path !== '' ? scope.node.path : o.node.path;
 }
 

@@ -8,7 +8,10 @@ import { isEnvVarName, isHeaderName } from '../core/names';
 import { checkPort } from '../core/ports';
 import { isIstioStringMatch } from '../security/common';
 import { sortedRecord } from '../core/records';
-import { checkSelectorLabels } from '../core/labels';
+import { checkSelectorLabels, isLabelKey, isLabelValue } from '../core/labels';
+import {
+  checkArray, checkBoolean, checkEnum, checkInstance, checkInteger, checkOptions, checkString, checkStringMap, copyOptions, isObject,
+} from '../core/input';
 import { MAX_INT32 } from '../traffic/checks';
 import { ExtAuthzBodyJson, ExtensionProviderJson, LabelSelectorJson, MeshConfigJson, ProxyConfigJson } from './istio-operator';
 
@@ -51,36 +54,43 @@ export interface TextAccessLogOptions {
 export class AccessLog {
   /** Structured JSON lines, what log pipelines want. */
   public static json(options: JsonAccessLogOptions = {}): AccessLog {
-    const fields = options.fields;
-    return new AccessLog({
-      accessLogFile: options.file ?? '/dev/stdout',
-      accessLogEncoding: 'JSON',
-      // A JSON format must be a JSON object of field → command operator; keys are sorted for stable output.
-      accessLogFormat: fields ? JSON.stringify(sortedRecord(fields)) : undefined,
-    }, options.file, fields ? Object.keys(fields).length === 0 : false);
+    return new AccessLog('JSON', copyOptions(options));
   }
 
   /** Envoy's text format, or one of your own. */
   public static text(options: TextAccessLogOptions = {}): AccessLog {
-    return new AccessLog({ accessLogFile: options.file ?? '/dev/stdout', accessLogEncoding: 'TEXT', accessLogFormat: options.format }, options.file, false);
+    return new AccessLog('TEXT', copyOptions(options));
   }
 
   /** No access log (Istio's own default). */
   public static disabled(): AccessLog {
-    return new AccessLog({}, undefined, false);
+    return new AccessLog(undefined, {});
   }
 
-  private constructor(private readonly json: AccessLogJson, private readonly file: string | undefined, private readonly emptyFields: boolean) {}
+  private constructor(private readonly encoding: 'JSON' | 'TEXT' | undefined, private readonly options: JsonAccessLogOptions & TextAccessLogOptions) {}
 
-  /** @internal */
+  /** @internal Checks the options (under `meshConfig.accessLog`) and renders the mesh config fields. */
   public _render(scope: IConstruct): AccessLogJson {
-    if (this.file !== undefined && !/^\/\S+$/.test(this.file)) {
-      throw invalidInput(scope, 'meshConfig.accessLog.file', this.file, 'is not an absolute path', 'use "/dev/stdout" or an absolute file path');
+    const field = 'meshConfig.accessLog';
+    if (this.encoding === undefined) {
+      return {};
     }
-    if (this.emptyFields) {
-      throw invalidInput(scope, 'meshConfig.accessLog.fields', {}, 'names no field', 'list at least one field, or leave `fields` out for the default format');
+    const o = checkOptions(scope, field, this.options, this.encoding === 'JSON' ? 'JsonAccessLogOptions' : 'TextAccessLogOptions');
+    if (o.file !== undefined && (typeof o.file !== 'string' || !/^\/\S+$/.test(o.file))) {
+      throw invalidInput(scope, `${field}.file`, o.file, 'is not an absolute path', 'use "/dev/stdout" or an absolute file path');
     }
-    return this.json;
+    let format: string | undefined;
+    if (this.encoding === 'JSON' && o.fields !== undefined) {
+      // A JSON format must be a JSON object of field → command operator; keys are sorted for stable output.
+      const fields = checkStringMap(scope, `${field}.fields`, o.fields, { fix: 'map log fields to Envoy command operators, e.g. { status: "%RESPONSE_CODE%" }' });
+      if (Object.keys(fields).length === 0) {
+        throw invalidInput(scope, `${field}.fields`, {}, 'names no field', 'list at least one field, or leave `fields` out for the default format');
+      }
+      format = JSON.stringify(fields);
+    } else if (this.encoding === 'TEXT' && o.format !== undefined) {
+      format = checkString(scope, `${field}.format`, o.format, { minLength: 1, fix: 'give an Envoy format string, or leave format out for the default' });
+    }
+    return { accessLogFile: o.file ?? '/dev/stdout', accessLogEncoding: this.encoding, ...(format !== undefined ? { accessLogFormat: format } : {}) };
   }
 }
 
@@ -121,35 +131,34 @@ const PROVIDER_NAME = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
 export class Tracing {
   /** No tracing. */
   public static disabled(): Tracing {
-    return new Tracing('none', undefined, undefined, undefined, undefined);
+    return new Tracing('none', {});
   }
 
   /** The proxy's built-in Zipkin tracer (`defaultConfig.tracing.zipkin`). */
   public static zipkin(options: ZipkinTracingOptions): Tracing {
-    return new Tracing('zipkin', options.samplingPercent, options.address, undefined, undefined);
+    return new Tracing('zipkin', copyOptions(options));
   }
 
   /** An OpenTelemetry extension provider, made the mesh default for tracing. */
   public static openTelemetry(options: TracingProviderOptions): Tracing {
-    return new Tracing('otel-provider', options.samplingPercent, options.service, options.port, options.name ?? 'otel');
+    return new Tracing('otel-provider', copyOptions(options));
   }
 
   /** A Zipkin-API extension provider, made the mesh default for tracing. */
   public static zipkinProvider(options: TracingProviderOptions): Tracing {
-    return new Tracing('zipkin-provider', options.samplingPercent, options.service, options.port, options.name ?? 'zipkin');
+    return new Tracing('zipkin-provider', copyOptions(options));
   }
 
   private constructor(
     private readonly kind: TracingKind,
-    private readonly sampling: number | undefined,
-    private readonly target: string | undefined,
-    private readonly port: number | undefined,
-    private readonly providerName: string | undefined,
+    /** The factory's options as given, checked when a control plane renders them. */
+    private readonly options: Partial<ZipkinTracingOptions & TracingProviderOptions>,
   ) {}
 
   /** The sampling percentage in force (default 1), or undefined when tracing is off. */
   public get samplingPercent(): number | undefined {
-    return this.kind === 'none' ? undefined : this.sampling ?? 1;
+    if (this.kind === 'none') return undefined;
+    return (isObject(this.options) ? this.options.samplingPercent : undefined) ?? 1;
   }
 
   /** True for an extension provider, whose sampling is istiod's `pilot.traceSampling`. */
@@ -162,29 +171,31 @@ export class Tracing {
     if (this.kind === 'none') {
       return { enableTracing: false };
     }
+    const o = checkOptions(scope, 'meshConfig.tracing', this.options, this.kind === 'zipkin' ? 'ZipkinTracingOptions' : 'TracingProviderOptions');
     const sampling = this.samplingPercent!;
-    if (!Number.isFinite(sampling) || sampling < 0 || sampling > 100) {
-      throw invalidInput(scope, 'meshConfig.tracing.samplingPercent', this.sampling, 'is outside 0–100', 'give a percentage such as 1 (PROD) or 100 (DEV)');
+    if (typeof sampling !== 'number' || !Number.isFinite(sampling) || sampling < 0 || sampling > 100) {
+      throw invalidInput(scope, 'meshConfig.tracing.samplingPercent', o.samplingPercent, 'is outside 0–100', 'give a percentage such as 1 (PROD) or 100 (DEV)');
     }
     if (this.kind === 'zipkin') {
-      if (!this.target || !/^[a-z0-9.-]+:[0-9]{1,5}$/.test(this.target)) {
-        throw invalidInput(scope, 'meshConfig.tracing.address', this.target, 'is not host:port', 'write the collector as "zipkin.istio-system:9411"');
+      if (typeof o.address !== 'string' || !/^[a-z0-9.-]+:[0-9]{1,5}$/.test(o.address)) {
+        throw invalidInput(scope, 'meshConfig.tracing.address', o.address, 'is not host:port', 'write the collector as "zipkin.istio-system:9411"');
       }
-      return { enableTracing: true, proxyTracing: { sampling, zipkin: { address: this.target } } };
+      return { enableTracing: true, proxyTracing: { sampling, zipkin: { address: o.address } } };
     }
-    if (!this.target || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(this.target)) {
-      throw invalidInput(scope, 'meshConfig.tracing.service', this.target, 'is not a service host name', 'name the collector service, e.g. "otel-collector.observability.svc.cluster.local"');
+    const name = o.name ?? (this.kind === 'otel-provider' ? 'otel' : 'zipkin');
+    if (typeof o.service !== 'string' || !/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(o.service)) {
+      throw invalidInput(scope, 'meshConfig.tracing.service', o.service, 'is not a service host name', 'name the collector service, e.g. "otel-collector.observability.svc.cluster.local"');
     }
-    if (!Number.isInteger(this.port) || this.port! < 1 || this.port! > 65535) {
-      throw invalidInput(scope, 'meshConfig.tracing.port', this.port, 'is not a port 1–65535', 'use the collector port, e.g. 4317 for OTLP/gRPC');
+    if (typeof o.port !== 'number' || !Number.isInteger(o.port) || o.port < 1 || o.port > 65535) {
+      throw invalidInput(scope, 'meshConfig.tracing.port', o.port, 'is not a port 1–65535', 'use the collector port, e.g. 4317 for OTLP/gRPC');
     }
-    if (!PROVIDER_NAME.test(this.providerName!)) {
-      throw invalidInput(scope, 'meshConfig.tracing.name', this.providerName, 'is not a valid provider name', 'use lowercase letters, digits and dashes');
+    if (typeof name !== 'string' || !PROVIDER_NAME.test(name)) {
+      throw invalidInput(scope, 'meshConfig.tracing.name', name, 'is not a valid provider name', 'use lowercase letters, digits and dashes');
     }
-    const endpoint = { service: this.target, port: this.port! };
+    const endpoint = { service: o.service, port: o.port };
     const provider: ExtensionProviderJson = this.kind === 'otel-provider'
-      ? { name: this.providerName!, opentelemetry: endpoint }
-      : { name: this.providerName!, zipkin: endpoint };
+      ? { name, opentelemetry: endpoint }
+      : { name, zipkin: endpoint };
     return { enableTracing: true, provider };
   }
 }
@@ -301,12 +312,12 @@ const ENVOY_STATUS_CODES = new Set([100, 200, 201, 202, 203, 204, 205, 206, 207,
 export class ExtAuthzProvider {
   /** An authorizer speaking Envoy's HTTP ext_authz protocol (HTTP traffic only). */
   public static http(options: ExtAuthzHttpProviderOptions): ExtAuthzProvider {
-    return new ExtAuthzProvider('envoyExtAuthzHttp', options);
+    return new ExtAuthzProvider('envoyExtAuthzHttp', copyOptions(options));
   }
 
   /** An authorizer speaking Envoy's gRPC ext_authz protocol (HTTP and TCP traffic). */
   public static grpc(options: ExtAuthzGrpcProviderOptions): ExtAuthzProvider {
-    return new ExtAuthzProvider('envoyExtAuthzGrpc', options);
+    return new ExtAuthzProvider('envoyExtAuthzGrpc', copyOptions(options));
   }
 
   /** The provider name CUSTOM policies refer to. */
@@ -317,12 +328,23 @@ export class ExtAuthzProvider {
     private readonly kind: 'envoyExtAuthzHttp' | 'envoyExtAuthzGrpc',
     private readonly options: ExtAuthzHttpProviderOptions,
   ) {
-    this.name = options.name;
+    // The options are checked when a control plane renders them; until then a name that is not a string reads as "".
+    this.name = isObject(options) && typeof options.name === 'string' ? options.name : '';
   }
 
   /** @internal */
   public _render(scope: IConstruct, field: string): ExtensionProviderJson {
     const o = this.options;
+    const iface = this.kind === 'envoyExtAuthzGrpc' ? 'ExtAuthzGrpcProviderOptions' : 'ExtAuthzHttpProviderOptions';
+    if (!isObject(o)) checkOptions(scope, field, o, iface);
+    if (this.kind === 'envoyExtAuthzGrpc') {
+      const httpOnly = (['pathPrefix', 'includeRequestHeadersInCheck', 'includeAdditionalHeadersInCheck', 'headersToUpstreamOnAllow',
+        'headersToDownstreamOnAllow', 'headersToDownstreamOnDeny'] as const).find((f) => o[f] !== undefined);
+      if (httpOnly) {
+        throw invalidInput(scope, `${field}.${httpOnly}`, o[httpOnly], 'is an option of HTTP authorizers only', 'use ExtAuthzProvider.http(...), or drop the option');
+      }
+    }
+    checkOptions(scope, field, o, iface);
     if (typeof o.name !== 'string' || !PROVIDER_NAME.test(o.name)) {
       throw invalidInput(scope, `${field}.name`, o.name, 'is not a valid provider name', 'use lowercase letters, digits, "." and "-", e.g. "ext-authz"');
     }
@@ -335,9 +357,16 @@ export class ExtAuthzProvider {
     if (o.statusOnError !== undefined && !ENVOY_STATUS_CODES.has(o.statusOnError)) {
       throw invalidInput(scope, `${field}.statusOnError`, o.statusOnError, 'is not an HTTP status code Envoy knows (istiod rejects the provider)', 'use e.g. 403 or 503');
     }
-    const body = o.includeRequestBodyInCheck;
-    if (body !== undefined && (!Number.isInteger(body.maxRequestBytes) || body.maxRequestBytes < 1 || body.maxRequestBytes > MAX_INT32)) {
-      throw invalidInput(scope, `${field}.includeRequestBodyInCheck.maxRequestBytes`, body.maxRequestBytes, 'is not a positive whole number of bytes', 'give the buffer size, e.g. 8192');
+    const body = o.includeRequestBodyInCheck === undefined ? undefined
+      : checkOptions(scope, `${field}.includeRequestBodyInCheck`, o.includeRequestBodyInCheck, 'ExtAuthzRequestBody');
+    if (body !== undefined) {
+      checkInteger(scope, `${field}.includeRequestBodyInCheck.maxRequestBytes`, body.maxRequestBytes, { minimum: 1, maximum: MAX_INT32, fix: 'give the buffer size, e.g. 8192' });
+      for (const flag of ['allowPartialMessage', 'packAsBytes'] as const) {
+        if (body[flag] !== undefined) checkBoolean(scope, `${field}.includeRequestBodyInCheck.${flag}`, body[flag]);
+      }
+    }
+    for (const flag of ['failOpen', 'clearRouteCache'] as const) {
+      if (o[flag] !== undefined) checkBoolean(scope, `${field}.${flag}`, o[flag]);
     }
     const common = {
       service: o.service,
@@ -349,11 +378,6 @@ export class ExtAuthzProvider {
       ...(o.clearRouteCache !== undefined ? { clearRouteCache: o.clearRouteCache } : {}),
     };
     if (this.kind === 'envoyExtAuthzGrpc') {
-      const httpOnly = (['pathPrefix', 'includeRequestHeadersInCheck', 'includeAdditionalHeadersInCheck', 'headersToUpstreamOnAllow',
-        'headersToDownstreamOnAllow', 'headersToDownstreamOnDeny'] as const).find((f) => o[f] !== undefined);
-      if (httpOnly) {
-        throw invalidInput(scope, `${field}.${httpOnly}`, o[httpOnly], 'is an option of HTTP authorizers only', 'use ExtAuthzProvider.http(...), or drop the option');
-      }
       return { name: o.name, envoyExtAuthzGrpc: common };
     }
     if (o.pathPrefix !== undefined && (typeof o.pathPrefix !== 'string' || !/^\/[^\s?#]*$/.test(o.pathPrefix))) {
@@ -374,21 +398,24 @@ export class ExtAuthzProvider {
       });
       return { [f]: [...list] };
     };
-    const additional = o.includeAdditionalHeadersInCheck;
-    if (additional !== undefined) {
-      for (const name of Object.keys(additional)) {
-        if (!isHeaderName(name)) {
-          throw invalidInput(scope, `${field}.includeAdditionalHeadersInCheck`, name, 'is not a header name', 'use letters, digits and "-", e.g. "x-ext-authz"');
-        }
-      }
-    }
+    const additional = o.includeAdditionalHeadersInCheck === undefined ? undefined
+      : checkStringMap(scope, `${field}.includeAdditionalHeadersInCheck`, o.includeAdditionalHeadersInCheck, {
+        key: (name) => {
+          if (!isHeaderName(name)) {
+            throw invalidInput(scope, `${field}.includeAdditionalHeadersInCheck`, name, 'is not a header name', 'use letters, digits and "-", e.g. "x-ext-authz"');
+          }
+        },
+        value: (value, f) => {
+          if (/[\r\n\0]/.test(value)) throw invalidInput(scope, f, value, 'is not a header value', 'use a single-line string');
+        },
+      });
     return {
       name: o.name,
       envoyExtAuthzHttp: {
         ...common,
         ...(o.pathPrefix !== undefined ? { pathPrefix: o.pathPrefix } : {}),
         ...headers('includeRequestHeadersInCheck'),
-        ...(additional !== undefined && Object.keys(additional).length > 0 ? { includeAdditionalHeadersInCheck: sortedRecord(additional) } : {}),
+        ...(additional !== undefined && Object.keys(additional).length > 0 ? { includeAdditionalHeadersInCheck: additional } : {}),
         ...headers('headersToUpstreamOnAllow'),
         ...headers('headersToDownstreamOnAllow'),
         ...headers('headersToDownstreamOnDeny'),
@@ -567,26 +594,48 @@ export interface MeshConfigOptions {
   readonly proxyMetadata?: { readonly [name: string]: string };
 }
 
-function checkSelectors(scope: IConstruct, selectors: readonly NamespaceSelector[]): LabelSelectorJson[] {
-  return selectors.map((s, i) => {
-    const field = `meshConfig.discoverySelectors[${i}]`;
-    const expressions = s.matchExpressions ?? [];
-    if (Object.keys(s.matchLabels ?? {}).length === 0 && expressions.length === 0) {
-      throw invalidInput(scope, field, s, 'selects every namespace', 'give matchLabels or matchExpressions, or leave discoverySelectors out');
-    }
-    const matchLabels = s.matchLabels ? checkSelectorLabels(scope, `${field}.matchLabels`, s.matchLabels, true) : undefined;
-    for (const [j, e] of expressions.entries()) {
-      const needsValues = e.operator === 'In' || e.operator === 'NotIn';
-      if (needsValues !== ((e.values?.length ?? 0) > 0)) {
-        throw invalidInput(scope, `${field}.matchExpressions[${j}]`, e, needsValues ? 'needs values' : 'must not carry values',
+function checkSelectors(scope: IConstruct, selectors: unknown): LabelSelectorJson[] {
+  return checkArray(scope, 'meshConfig.discoverySelectors', selectors, (item, field) => {
+    const s = checkOptions(scope, field, item as NamespaceSelector, 'NamespaceSelector');
+    const matchLabels = s.matchLabels === undefined ? undefined : checkSelectorLabels(scope, `${field}.matchLabels`, s.matchLabels, true);
+    const expressions = s.matchExpressions === undefined ? [] : checkArray(scope, `${field}.matchExpressions`, s.matchExpressions, (e, f) => {
+      const r = checkOptions(scope, f, e as NamespaceSelectorRequirement, 'NamespaceSelectorRequirement');
+      if (!isLabelKey(r.key)) {
+        throw invalidInput(scope, `${f}.key`, r.key, 'is not a label key', 'use a namespace label key such as "istio.io/rev"');
+      }
+      if (!SELECTOR_OPERATORS.includes(r.operator)) {
+        throw invalidInput(scope, `${f}.operator`, r.operator, `is not one of ${SELECTOR_OPERATORS.join(', ')}`, `use one of ${SELECTOR_OPERATORS.map((o) => `"${o}"`).join(', ')}`);
+      }
+      const values = r.values === undefined ? undefined : checkArray(scope, `${f}.values`, r.values, (v, vf) => {
+        if (!isLabelValue(v)) throw invalidInput(scope, vf, v, 'is not a label value', 'give label values as strings, e.g. "enabled"');
+        return v;
+      });
+      const needsValues = r.operator === 'In' || r.operator === 'NotIn';
+      if (needsValues !== ((values?.length ?? 0) > 0)) {
+        throw invalidInput(scope, f, r, needsValues ? 'needs values' : 'must not carry values',
           'In/NotIn take a non-empty values list; Exists/DoesNotExist take none');
       }
+      return { key: r.key, operator: r.operator, ...(values ? { values } : {}) };
+    });
+    if (Object.keys(matchLabels ?? {}).length === 0 && expressions.length === 0) {
+      throw invalidInput(scope, field, s, 'selects every namespace', 'give matchLabels or matchExpressions, or leave discoverySelectors out');
     }
     return {
       ...(matchLabels && Object.keys(matchLabels).length > 0 ? { matchLabels } : {}),
-      ...(expressions.length > 0 ? { matchExpressions: expressions.map((e) => ({ ...e, ...(e.values ? { values: [...e.values] } : {}) })) } : {}),
+      ...(expressions.length > 0 ? { matchExpressions: expressions } : {}),
     };
   });
+}
+
+const SELECTOR_OPERATORS: readonly string[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
+
+/** A list of strings (stat name prefixes and the like), each checked by `check`. */
+function stringList(scope: IConstruct, field: string, value: unknown, check: (item: string, field: string) => void = () => undefined): string[] {
+  return checkArray(scope, field, value, (item, f) => {
+    const text = checkString(scope, f, item, { minLength: 1 });
+    check(text, f);
+    return text;
+  }, { minItems: 1, fix: `list at least one string, or leave ${field.slice(field.lastIndexOf('.') + 1)} out` });
 }
 
 /**
@@ -606,53 +655,66 @@ export interface RenderedMeshConfig {
  * @internal
  */
 export function renderMeshConfig(scope: IConstruct, options: MeshConfigOptions = {}): RenderedMeshConfig {
-  const concurrency = options.concurrency ?? 2;
-  if (!Number.isInteger(concurrency) || concurrency < 0 || concurrency > 64) {
-    throw invalidInput(scope, 'meshConfig.concurrency', options.concurrency, 'is not a whole number 0–64', 'give the Envoy worker count, e.g. 2, or 0 for one per CPU');
-  }
-  if (options.dnsAutoAllocate && !options.dnsCapture) {
+  checkOptions(scope, 'meshConfig', options, 'MeshConfigOptions');
+  const concurrency = options.concurrency === undefined ? 2
+    : checkInteger(scope, 'meshConfig.concurrency', options.concurrency, { minimum: 0, maximum: 64, fix: 'give the Envoy worker count, e.g. 2, or 0 for one per CPU' });
+  const flag = (k: 'enablePrometheusMerge' | 'holdApplicationUntilProxyStarts' | 'dnsCapture' | 'dnsAutoAllocate') =>
+    (options[k] === undefined ? undefined : checkBoolean(scope, `meshConfig.${k}`, options[k]));
+  const dnsCapture = flag('dnsCapture');
+  const dnsAutoAllocate = flag('dnsAutoAllocate');
+  if (dnsAutoAllocate && !dnsCapture) {
     throw invalidInput(scope, 'meshConfig.dnsAutoAllocate', true, 'has no effect without DNS capture', 'set dnsCapture: true as well');
   }
-  const stats = options.proxyStatsMatcher;
-  for (const [i, re] of (stats?.inclusionRegexps ?? []).entries()) {
-    checkRegex(scope, `meshConfig.proxyStatsMatcher.inclusionRegexps[${i}]`, re);
+  let stats: ProxyStatsMatcher | undefined;
+  if (options.proxyStatsMatcher !== undefined) {
+    const m = checkOptions(scope, 'meshConfig.proxyStatsMatcher', options.proxyStatsMatcher, 'ProxyStatsMatcher');
+    const f = 'meshConfig.proxyStatsMatcher';
+    stats = {
+      ...(m.inclusionPrefixes !== undefined ? { inclusionPrefixes: stringList(scope, `${f}.inclusionPrefixes`, m.inclusionPrefixes) } : {}),
+      ...(m.inclusionSuffixes !== undefined ? { inclusionSuffixes: stringList(scope, `${f}.inclusionSuffixes`, m.inclusionSuffixes) } : {}),
+      ...(m.inclusionRegexps !== undefined ? { inclusionRegexps: stringList(scope, `${f}.inclusionRegexps`, m.inclusionRegexps, (re, rf) => checkRegex(scope, rf, re)) } : {}),
+    };
   }
-  const proxyMetadata: { [key: string]: string } = { ...(options.proxyMetadata ?? {}) };
-  for (const key of Object.keys(proxyMetadata)) {
-    if (!isEnvVarName(key)) {
-      throw invalidInput(scope, 'meshConfig.proxyMetadata', key, 'is not an environment variable name', 'use letters, digits and underscores, e.g. ISTIO_META_DNS_CAPTURE');
-    }
-  }
-  if (options.dnsCapture) {
+  const proxyMetadata: { [key: string]: string } = options.proxyMetadata === undefined ? {}
+    : checkStringMap(scope, 'meshConfig.proxyMetadata', options.proxyMetadata, {
+      key: (key) => {
+        if (!isEnvVarName(key)) {
+          throw invalidInput(scope, 'meshConfig.proxyMetadata', key, 'is not an environment variable name', 'use letters, digits and underscores, e.g. ISTIO_META_DNS_CAPTURE');
+        }
+      },
+    });
+  if (dnsCapture) {
     proxyMetadata.ISTIO_META_DNS_CAPTURE = 'true';
   }
-  if (options.dnsAutoAllocate) {
+  if (dnsAutoAllocate) {
     proxyMetadata.ISTIO_META_DNS_AUTO_ALLOCATE = 'true';
   }
 
-  const log = (options.accessLog ?? AccessLog.disabled())._render(scope);
-  const tracing = options.tracing ?? Tracing.disabled();
+  const accessLog = options.accessLog === undefined ? AccessLog.disabled()
+    : checkInstance(scope, 'meshConfig.accessLog', options.accessLog, AccessLog, 'use AccessLog.json(), AccessLog.text() or AccessLog.disabled()');
+  const log = accessLog._render(scope);
+  const tracing = options.tracing === undefined ? Tracing.disabled()
+    : checkInstance(scope, 'meshConfig.tracing', options.tracing, Tracing, 'use Tracing.disabled(), Tracing.zipkin({...}), Tracing.openTelemetry({...}) or Tracing.zipkinProvider({...})');
   const trace = tracing._render(scope);
   const providers: ExtensionProviderJson[] = trace.provider ? [trace.provider] : [];
-  (options.extAuthzProviders ?? []).forEach((p, i) => {
-    const field = `meshConfig.extAuthzProviders[${i}]`;
-    if (!(p instanceof ExtAuthzProvider)) {
-      throw invalidInput(scope, field, p, 'is not an ExtAuthzProvider', 'use ExtAuthzProvider.http({...}) or ExtAuthzProvider.grpc({...})');
-    }
-    const rendered = p._render(scope, field);
-    const clash = providers.find((q) => q.name === rendered.name);
-    if (clash) {
-      throw invalidInput(scope, `${field}.name`, rendered.name, `is also the name of the ${clash.envoyExtAuthzHttp || clash.envoyExtAuthzGrpc ? 'ext-authz' : 'tracing'} provider (istiod requires unique extension provider names)`,
-        'give every extension provider its own name');
-    }
-    providers.push(rendered);
-  });
-  const pathNormalization = options.pathNormalization ?? PathNormalization.DECODE_AND_MERGE_SLASHES;
-  if (!Object.values(PathNormalization).includes(pathNormalization)) {
-    throw invalidInput(scope, 'meshConfig.pathNormalization', pathNormalization, 'is not a path normalization', `use PathNormalization.${Object.values(PathNormalization).join(', ')}`);
+  if (options.extAuthzProviders !== undefined) {
+    checkArray(scope, 'meshConfig.extAuthzProviders', options.extAuthzProviders, (p, field) => {
+      const provider = checkInstance(scope, field, p, ExtAuthzProvider, 'use ExtAuthzProvider.http({...}) or ExtAuthzProvider.grpc({...})');
+      const rendered = provider._render(scope, field);
+      const clash = providers.find((q) => q.name === rendered.name);
+      if (clash) {
+        throw invalidInput(scope, `${field}.name`, rendered.name, `is also the name of the ${clash.envoyExtAuthzHttp || clash.envoyExtAuthzGrpc ? 'ext-authz' : 'tracing'} provider (istiod requires unique extension provider names)`,
+          'give every extension provider its own name');
+      }
+      providers.push(rendered);
+    });
   }
+  const pathNormalization = options.pathNormalization === undefined ? PathNormalization.DECODE_AND_MERGE_SLASHES
+    : checkEnum(scope, 'meshConfig.pathNormalization', options.pathNormalization, PathNormalization, 'PathNormalization');
+  const outbound = options.outboundTrafficPolicy === undefined ? OutboundTraffic.REGISTRY_ONLY
+    : checkInstance(scope, 'meshConfig.outboundTrafficPolicy', options.outboundTrafficPolicy, OutboundTraffic, 'use OutboundTraffic.REGISTRY_ONLY or OutboundTraffic.ALLOW_ANY');
   const defaultConfig: ProxyConfigJson = {
-    holdApplicationUntilProxyStarts: options.holdApplicationUntilProxyStarts ?? true,
+    holdApplicationUntilProxyStarts: flag('holdApplicationUntilProxyStarts') ?? true,
     concurrency,
     ...(stats ? { proxyStatsMatcher: stats } : {}),
     ...(Object.keys(proxyMetadata).length > 0 ? { proxyMetadata: sortedRecord(proxyMetadata) } : {}),
@@ -664,9 +726,9 @@ export function renderMeshConfig(scope: IConstruct, options: MeshConfigOptions =
     ...(providers.length > 0 ? { extensionProviders: providers } : {}),
     ...(trace.provider ? { defaultProviders: { tracing: [trace.provider.name] } } : {}),
     pathNormalization: { normalization: pathNormalization },
-    outboundTrafficPolicy: { mode: (options.outboundTrafficPolicy ?? OutboundTraffic.REGISTRY_ONLY).mode },
-    ...(options.discoverySelectors ? { discoverySelectors: checkSelectors(scope, options.discoverySelectors) } : {}),
-    enablePrometheusMerge: options.enablePrometheusMerge ?? true,
+    outboundTrafficPolicy: { mode: outbound.mode },
+    ...(options.discoverySelectors !== undefined ? { discoverySelectors: checkSelectors(scope, options.discoverySelectors) } : {}),
+    enablePrometheusMerge: flag('enablePrometheusMerge') ?? true,
     defaultConfig,
   };
   return {

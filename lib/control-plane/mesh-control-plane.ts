@@ -1,7 +1,11 @@
 import { ApiObject, Lazy } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { IndexedKind, indexInCharts } from '../core/chart-index';
 import { formatInputError, invalidInput } from '../core/errors';
+import {
+  checkArray, checkBoolean, checkEnum, checkInstance, checkInteger, checkOneOf, checkOptions, checkProps, checkString, checkStringMap, copyOptions,
+} from '../core/input';
+import { checkLabels, checkSelectorLabels, isLabelKey, isLabelValue } from '../core/labels';
 import { checkDnsLabel, isEnvVarName } from '../core/names';
 import { frozenCopy, sortedRecord } from '../core/records';
 import { checkResources, podAntiAffinity, resolveSizing, SizingOverrides } from '../core/sizing';
@@ -40,19 +44,20 @@ export enum InstallProfile {
 /** Default sidecar resources for the mesh. */
 export class SidecarResources {
   /** The environment's sidecar defaults (PROD: 100m/128Mi requests, 2 CPU/1Gi limits). */
-  public static readonly ENVIRONMENT = new SidecarResources(undefined, false);
+  public static readonly ENVIRONMENT = new SidecarResources('environment', undefined);
   /** The environment's `optimized` preset (50m/64Mi requests, 500m/256Mi limits) for low-traffic meshes. */
-  public static readonly OPTIMIZED = new SidecarResources(undefined, true);
+  public static readonly OPTIMIZED = new SidecarResources('optimized', undefined);
   /** Requests and limits of your own. */
   public static custom(resources: ResourceRequirements): SidecarResources {
-    return new SidecarResources(resources, false);
+    return new SidecarResources('custom', copyOptions(resources));
   }
 
-  private constructor(private readonly resources: ResourceRequirements | undefined, private readonly optimized: boolean) {}
+  private constructor(private readonly choice: 'environment' | 'optimized' | 'custom', private readonly resources: ResourceRequirements | undefined) {}
 
-  /** @internal */
+  /** @internal The resources to check and use; `custom` ones as given, whatever they are. */
   public _pick(env: EnvironmentProfile): ResourceRequirements {
-    return this.resources ?? (this.optimized ? env.sidecar.optimized : env.sidecar.resources);
+    if (this.choice === 'custom') return this.resources as ResourceRequirements;
+    return this.choice === 'optimized' ? env.sidecar.optimized : env.sidecar.resources;
   }
 }
 
@@ -281,54 +286,59 @@ export class MeshControlPlane extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshControlPlaneProps = {}) {
     super(scope, id);
+    props = checkProps(this, props, 'MeshControlPlaneProps');
     indexInCharts(this, IndexedKind.MESH_CONTROL_PLANE);
-    const env = props.environment ?? MeshChart.environmentOf(this);
-    const profile = props.profile ?? InstallProfile.MINIMAL;
-    if (!Object.values(InstallProfile).includes(profile)) {
-      throw invalidInput(this, 'profile', profile, 'is not an istioctl profile', `use one of ${Object.values(InstallProfile).join(', ')} (InstallProfile.*)`);
-    }
+    const env = props.environment === undefined ? MeshChart.environmentOf(this) : checkEnvironment(this, props.environment);
+    const profile = props.profile === undefined ? InstallProfile.MINIMAL : checkEnum(this, 'profile', props.profile, InstallProfile, 'InstallProfile');
     if (props.revision !== undefined) {
-      checkDnsLabel(this, 'revision', props.revision, `write the version with dashes, e.g. "${String(props.revision).toLowerCase().replace(/[^a-z0-9-]/g, '-')}"`);
-      if (props.revision === 'default') {
-        throw invalidInput(this, 'revision', props.revision, 'is the name of the default revision tag', 'leave revision out for the default revision, or name it after the version, e.g. "1-30-3"');
+      const revision = checkString(this, 'revision', props.revision, { fix: 'name the revision after the version, e.g. "1-30-3"' });
+      checkDnsLabel(this, 'revision', revision, `write the version with dashes, e.g. "${revision.toLowerCase().replace(/[^a-z0-9-]/g, '-')}"`);
+      if (revision === 'default') {
+        throw invalidInput(this, 'revision', revision, 'is the name of the default revision tag', 'leave revision out for the default revision, or name it after the version, e.g. "1-30-3"');
       }
     }
     this.revision = props.revision;
     this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? 'istio-system', 'use a namespace name such as "istio-system"');
-    const tag = props.tag ?? DEFAULT_TAG;
+    const tag = props.tag === undefined ? DEFAULT_TAG : checkString(this, 'tag', props.tag, { fix: `pin a release such as "${DEFAULT_TAG}"` });
     if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag) || tag === 'latest') {
       throw invalidInput(this, 'tag', tag, tag === 'latest' ? 'is not pinned (every istiod restart could change version)' : 'is not an image tag', `pin a release such as "${DEFAULT_TAG}"`);
     }
-    const hub = props.hub ?? 'docker.io/istio';
+    const hub = props.hub === undefined ? 'docker.io/istio' : checkString(this, 'hub', props.hub, { fix: 'use e.g. "docker.io/istio" or "registry.example.com/istio"' });
     if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9._-]+)*$/.test(hub)) {
       throw invalidInput(this, 'hub', hub, 'is not an image registry path', 'use e.g. "docker.io/istio" or "registry.example.com/istio"');
     }
     const name = checkDnsLabel(this, 'name', props.name ?? (this.revision ? `control-plane-${this.revision}` : 'control-plane'), 'use a DNS label');
 
-    const pilot = props.pilot ?? {};
+    const pilot = props.pilot === undefined ? {} : checkOptions(this, 'pilot', props.pilot, 'PilotOptions');
     this.pilotSizing = resolveSizing(this, 'pilot', env.istiod, pilot);
     const istiodSelector = { 'app': 'istiod', 'istio.io/rev': this.revision ?? 'default' };
     const pilotK8s: KubernetesResourcesJson = {
       ...kubernetesSettings(this.pilotSizing, istiodSelector, false),
-      ...(pilot.nodeSelector ? { nodeSelector: sortedRecord(pilot.nodeSelector) } : {}),
-      ...(pilot.tolerations ? { tolerations: pilot.tolerations.map((t, i) => this.checkToleration(t, i)) } : {}),
-      ...(pilot.env ? { env: this.renderEnv(pilot.env) } : {}),
-      ...(pilot.priorityClassName ? { priorityClassName: checkDnsLabel(this, 'pilot.priorityClassName', pilot.priorityClassName, 'name a PriorityClass, e.g. "system-cluster-critical"') } : {}),
+      ...(pilot.nodeSelector !== undefined ? { nodeSelector: checkLabels(this, 'pilot.nodeSelector', pilot.nodeSelector) } : {}),
+      ...(pilot.tolerations !== undefined ? { tolerations: checkArray(this, 'pilot.tolerations', pilot.tolerations, (t, field) => this.checkToleration(t, field)) } : {}),
+      ...(pilot.env !== undefined ? { env: this.renderEnv(pilot.env) } : {}),
+      ...(pilot.priorityClassName !== undefined
+        ? { priorityClassName: checkDnsLabel(this, 'pilot.priorityClassName', pilot.priorityClassName, 'name a PriorityClass, e.g. "system-cluster-critical"') } : {}),
     };
 
     const ambient = profile === InstallProfile.AMBIENT || profile === InstallProfile.OPENSHIFT_AMBIENT;
-    if (ambient && props.cni === false) {
+    const cniGiven = props.cni === undefined ? undefined : checkBoolean(this, 'cni', props.cni);
+    if (ambient && cniGiven === false) {
       throw invalidInput(this, 'cni', false, `cannot be turned off with the ${profile} profile (ztunnel needs the istio-cni node agent)`, 'leave cni out or choose a sidecar profile');
     }
-    const cni = props.cni ?? ambient;
+    const cni = cniGiven ?? ambient;
 
-    const sidecarResources = checkResources(this, 'sidecarResources', (props.sidecarResources ?? SidecarResources.ENVIRONMENT)._pick(env));
+    const sidecarChoice = props.sidecarResources === undefined ? SidecarResources.ENVIRONMENT
+      : checkInstance(this, 'sidecarResources', props.sidecarResources, SidecarResources, 'use SidecarResources.ENVIRONMENT, SidecarResources.OPTIMIZED or SidecarResources.custom({ requests, limits })');
+    const sidecarResources = checkResources(this, 'sidecarResources', sidecarChoice._pick(env));
     const mesh = renderMeshConfig(this, props.meshConfig);
     this.extAuthzProviderNames = frozenCopy(mesh.extAuthzProviderNames);
     const hpa = this.pilotSizing.autoscaling;
     const rollout = requiredSpreadRollout(this.pilotSizing);
-    const ingress = (props.ingressGateways ?? []).map((g, i) => this.gatewayComponent(`ingressGateways[${i}]`, g, env.ingressGateway));
-    const egress = (props.egressGateways ?? []).map((g, i) => this.gatewayComponent(`egressGateways[${i}]`, g, env.egressGateway));
+    const gateways = (field: 'ingressGateways' | 'egressGateways', base: ComponentSizing) => (props[field] === undefined ? []
+      : checkArray(this, field, props[field], (g, f) => this.gatewayComponent(f, checkOptions(this, f, g as GatewayComponentOptions, 'GatewayComponentOptions'), base)));
+    const ingress = gateways('ingressGateways', env.ingressGateway);
+    const egress = gateways('egressGateways', env.egressGateway);
     const gatewayValues = {
       ...this.gatewayAutoscaling('ingressGateways', 'istio-ingressgateway', ingress),
       ...this.gatewayAutoscaling('egressGateways', 'istio-egressgateway', egress),
@@ -405,9 +415,9 @@ export class MeshControlPlane extends Construct {
   private gatewayComponent(field: string, options: GatewayComponentOptions, base: ComponentSizing): GatewayComponentJson {
     const name = checkDnsLabel(this, `${field}.name`, options.name, 'name the gateway, e.g. "istio-ingressgateway"');
     const namespace = checkDnsLabel(this, `${field}.namespace`, options.namespace ?? this.namespace, 'use a namespace name');
-    const labels = sortedRecord(options.labels ?? { istio: name.replace(/^istio-/, '') });
+    const labels = options.labels === undefined ? { istio: name.replace(/^istio-/, '') } : checkSelectorLabels(this, `${field}.labels`, options.labels);
     const sizing = resolveSizing(this, field, base, options);
-    return { name, enabled: true, namespace, label: labels, k8s: kubernetesSettings(sizing, labels, true) };
+    return { name, enabled: true, namespace, label: sortedRecord(labels), k8s: kubernetesSettings(sizing, labels, true) };
   }
 
   /**
@@ -428,26 +438,54 @@ export class MeshControlPlane extends Construct {
     return { [key]: { autoscaleEnabled: withHpa.length > 0 } };
   }
 
-  private checkToleration(t: Toleration, i: number): TolerationJson {
-    const field = `pilot.tolerations[${i}]`;
-    if (t.operator === 'Exists' && t.value !== undefined) {
+  private checkToleration(item: unknown, field: string): TolerationJson {
+    const t = checkOptions(this, field, item as Toleration, 'Toleration');
+    const operator = t.operator === undefined ? undefined : checkOneOf(this, `${field}.operator`, t.operator, ['Equal', 'Exists']);
+    const effect = t.effect === undefined ? undefined : checkOneOf(this, `${field}.effect`, t.effect, ['NoSchedule', 'PreferNoSchedule', 'NoExecute']);
+    if (t.key !== undefined && t.key !== '' && !isLabelKey(t.key)) {
+      throw invalidInput(this, `${field}.key`, t.key, 'is not a taint key (a label key: an optional DNS prefix and a name of at most 63 characters)', 'use e.g. "dedicated" or "node-role.kubernetes.io/control-plane"');
+    }
+    if (t.value !== undefined && !isLabelValue(t.value)) {
+      throw invalidInput(this, `${field}.value`, t.value, 'is not a taint value (at most 63 letters, digits, "-", "_", ".")', 'use e.g. "istio"');
+    }
+    if (operator === 'Exists' && t.value !== undefined) {
       throw invalidInput(this, `${field}.value`, t.value, 'is set with operator Exists', 'drop the value, or use operator Equal');
     }
-    if (t.tolerationSeconds !== undefined && t.effect !== 'NoExecute') {
-      throw invalidInput(this, `${field}.tolerationSeconds`, t.tolerationSeconds, 'only applies to the NoExecute effect', 'set effect: "NoExecute" or drop tolerationSeconds');
+    if (t.tolerationSeconds !== undefined) {
+      checkInteger(this, `${field}.tolerationSeconds`, t.tolerationSeconds, { minimum: 0, maximum: Number.MAX_SAFE_INTEGER, fix: 'give whole seconds, e.g. 300' });
+      if (effect !== 'NoExecute') {
+        throw invalidInput(this, `${field}.tolerationSeconds`, t.tolerationSeconds, 'only applies to the NoExecute effect', 'set effect: "NoExecute" or drop tolerationSeconds');
+      }
     }
-    if (!t.key && t.operator !== 'Exists') {
+    if (!t.key && operator !== 'Exists') {
       throw invalidInput(this, `${field}.key`, t.key, 'is empty with operator Equal', 'name the taint key, or use operator Exists to tolerate every taint');
     }
     return { ...t };
   }
 
-  private renderEnv(env: { readonly [name: string]: string }) {
-    return Object.keys(env).sort().map((name) => {
-      if (!isEnvVarName(name)) {
-        throw invalidInput(this, 'pilot.env', name, 'is not an environment variable name', 'use letters, digits and underscores');
-      }
-      return { name, value: env[name] };
+  private renderEnv(env: unknown) {
+    const vars = checkStringMap(this, 'pilot.env', env, {
+      key: (name) => {
+        if (!isEnvVarName(name)) {
+          throw invalidInput(this, 'pilot.env', name, 'is not an environment variable name', 'use letters, digits and underscores');
+        }
+      },
     });
+    return Object.keys(vars).map((name) => ({ name, value: vars[name] }));
   }
+}
+
+/**
+ * Checks a given environment profile's shape and the parts a control plane reads: the istiod sizing
+ * and the sidecar resources, under `environment.*`.
+ */
+function checkEnvironment(scope: IConstruct, env: EnvironmentProfile): EnvironmentProfile {
+  checkOptions(scope, 'environment', env, 'EnvironmentProfile');
+  resolveSizing(scope, 'environment.istiod', checkOptions(scope, 'environment.istiod', env.istiod, 'ComponentSizing'));
+  const sidecar = checkOptions(scope, 'environment.sidecar', env.sidecar, 'SidecarSizing');
+  checkResources(scope, 'environment.sidecar.resources', sidecar.resources);
+  checkResources(scope, 'environment.sidecar.optimized', sidecar.optimized);
+  checkOptions(scope, 'environment.ingressGateway', env.ingressGateway, 'ComponentSizing');
+  checkOptions(scope, 'environment.egressGateway', env.egressGateway, 'ComponentSizing');
+  return env;
 }

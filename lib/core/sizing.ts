@@ -1,5 +1,8 @@
 import { IConstruct } from 'constructs';
 import { invalidInput } from './errors';
+import { crdLimits } from './crd-limits';
+import { checkOptions } from './input';
+import { isLabelKey } from './labels';
 import { checkQuantity, parseQuantity } from './quantity';
 import { sortedRecord } from './records';
 import type { AffinityJson } from '../control-plane/istio-operator';
@@ -82,9 +85,22 @@ function isWholeAtLeast(value: unknown, min: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min;
 }
 
+/**
+ * Replica counts and budgets are int32 in Kubernetes (`spec.replicas` of a Deployment, the HPA's
+ * `maxReplicas`): a larger one is refused at construction with the schema's own maximum.
+ */
+function checkReplicaCount(scope: IConstruct, field: string, value: number): void {
+  const max = crdLimits('apps/v1/Deployment', 'spec.replicas').maximum!;
+  if (value > max) {
+    throw invalidInput(scope, field, value, `is above ${max}, the most replicas Kubernetes holds (int32)`, 'give a realistic number of replicas');
+  }
+}
+
 /** Checks requests and limits: valid quantities, and no request above its limit. */
 export function checkResources(scope: IConstruct, field: string, resources: ResourceRequirements): ResourceRequirements {
+  checkOptions(scope, field, resources, 'ResourceRequirements');
   for (const side of ['requests', 'limits'] as const) {
+    checkOptions(scope, `${field}.${side}`, resources[side], 'ResourceAmounts');
     checkQuantity(scope, `${field}.${side}.cpu`, resources[side]?.cpu, 'cpu');
     checkQuantity(scope, `${field}.${side}.memory`, resources[side]?.memory, 'memory');
   }
@@ -104,6 +120,7 @@ export function checkResources(scope: IConstruct, field: string, resources: Reso
  * construct path and the field under `field` (e.g. `pilot.replicas`).
  */
 export function resolveSizing(scope: IConstruct, field: string, base: ComponentSizing, overrides: SizingOverrides = {}): ComponentSizing {
+  if (overrides.antiAffinity !== undefined) checkOptions(scope, `${field}.antiAffinity`, overrides.antiAffinity, 'AntiAffinity');
   const sizing: ComponentSizing = {
     replicas: overrides.replicas ?? base.replicas,
     resources: overrides.resources ?? base.resources,
@@ -116,26 +133,29 @@ export function resolveSizing(scope: IConstruct, field: string, base: ComponentS
   if (!isWholeAtLeast(sizing.replicas, 1)) {
     throw invalidInput(scope, `${field}.replicas`, sizing.replicas, 'is not a whole number of at least 1', 'give 1 or more replicas (PROD runs 3)');
   }
+  checkReplicaCount(scope, `${field}.replicas`, sizing.replicas);
   checkResources(scope, `${field}.resources`, sizing.resources);
 
   const hpa = sizing.autoscaling;
-  if (hpa) {
+  if (hpa !== undefined) {
+    checkOptions(scope, `${field}.autoscaling`, hpa, 'Autoscaling');
     if (!isWholeAtLeast(hpa.minReplicas, 1)) {
       throw invalidInput(scope, `${field}.autoscaling.minReplicas`, hpa.minReplicas, 'is not a whole number of at least 1', 'set minReplicas to 1 or more (2 for HA)');
     }
     if (!isWholeAtLeast(hpa.maxReplicas, 1) || hpa.maxReplicas < hpa.minReplicas) {
       throw invalidInput(scope, `${field}.autoscaling.maxReplicas`, hpa.maxReplicas, `is below minReplicas (${hpa.minReplicas})`, 'set maxReplicas to at least minReplicas');
     }
+    checkReplicaCount(scope, `${field}.autoscaling.maxReplicas`, hpa.maxReplicas);
     if (!isWholeAtLeast(hpa.targetCpuUtilizationPercent, 1) || hpa.targetCpuUtilizationPercent > 100) {
       throw invalidInput(scope, `${field}.autoscaling.targetCpuUtilizationPercent`, hpa.targetCpuUtilizationPercent, 'is not a whole percentage 1–100', 'use e.g. 80');
     }
   }
 
-  const aa = sizing.antiAffinity;
+  const aa = checkOptions(scope, `${field}.antiAffinity`, sizing.antiAffinity, 'AntiAffinity');
   if (!Object.values(AntiAffinityMode).includes(aa.mode)) {
     throw invalidInput(scope, `${field}.antiAffinity.mode`, aa.mode, 'is not an anti-affinity mode', `use one of ${Object.values(AntiAffinityMode).join(', ')}`);
   }
-  if (!/^([a-z0-9.-]+\/)?[A-Za-z0-9][-A-Za-z0-9_.]*$/.test(aa.topologyKey ?? '')) {
+  if (!isLabelKey(aa.topologyKey)) {
     throw invalidInput(scope, `${field}.antiAffinity.topologyKey`, aa.topologyKey, 'is not a node label key', 'use "kubernetes.io/hostname" or "topology.kubernetes.io/zone"');
   }
   if (aa.weight !== undefined && (!isWholeAtLeast(aa.weight, 1) || aa.weight > 100)) {
@@ -143,7 +163,8 @@ export function resolveSizing(scope: IConstruct, field: string, base: ComponentS
   }
 
   const pdb = sizing.podDisruptionBudget;
-  if (pdb) {
+  if (pdb !== undefined) {
+    checkOptions(scope, `${field}.podDisruptionBudget`, pdb, 'DisruptionBudget');
     const floor = hpa ? hpa.minReplicas : sizing.replicas;
     if (!isWholeAtLeast(pdb.minAvailable, 1)) {
       throw invalidInput(scope, `${field}.podDisruptionBudget.minAvailable`, pdb.minAvailable, 'is not a whole number of at least 1', 'keep at least 1 pod available, or set podDisruptionBudget: DisruptionBudgetSetting.NONE');

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { invalidInput } from '../core/errors';
+import { checkArray, checkInstance, checkOptions, checkProps } from '../core/input';
 import {
   ConnectionPoolOptions, OutlierDetectionOptions, TrafficPolicyParts, renderConnectionPool, renderOutlierDetection,
 } from './policy';
@@ -66,6 +67,9 @@ export interface CircuitBreakerProps {
   readonly subsets?: SubsetCircuitBreaker[];
 }
 
+const SUBSET_FIX = 'use Subset.fromLabels(name, labels) or Subset.fromWorkload(name, workload)';
+
+/** The host-level pool with `over`'s fields on top (both already checked), field by field. */
 function mergePool(base: ConnectionPoolOptions, over: ConnectionPoolOptions | undefined): ConnectionPoolOptions {
   if (!over) return base;
   const tcp = base.tcp || over.tcp ? {
@@ -75,19 +79,6 @@ function mergePool(base: ConnectionPoolOptions, over: ConnectionPoolOptions | un
   } : undefined;
   const http = base.http || over.http ? { ...base.http, ...over.http } : undefined;
   return { ...(tcp ? { tcp } : {}), ...(http ? { http } : {}) };
-}
-
-/** D1: a block the user wrote must set something, even though defaults would fill it. */
-function rejectEmpty(scope: Construct, field: string, value: object | undefined): void {
-  if (value === undefined) return;
-  if (value === null || typeof value !== 'object' || Object.values(value).every((v) => v === undefined)) {
-    throw invalidInput(scope, field, value, 'sets no field (ISTIO-RULES D1)', `set a field, or leave ${field} out for the defaults`);
-  }
-  for (const [k, v] of Object.entries(value)) {
-    if (v !== null && typeof v === 'object' && !(v instanceof Duration)) {
-      rejectEmpty(scope, `${field}.${k}`, v);
-    }
-  }
 }
 
 /**
@@ -131,35 +122,35 @@ export class CircuitBreaker extends Construct {
 
   constructor(scope: Construct, id: string, props: CircuitBreakerProps) {
     super(scope, id);
-    if (!props || typeof props !== 'object') {
-      throw invalidInput(this, 'props', props, 'are missing', 'give at least { host }');
-    }
+    props = checkProps(this, props, 'CircuitBreakerProps');
     checkServiceHost(this, 'host', props.host);
-    rejectEmpty(this, 'connectionPool', props.connectionPool);
-    rejectEmpty(this, 'outlierDetection', props.outlierDetection);
-    (props.subsets ?? []).forEach((s, i) => {
-      rejectEmpty(this, `subsets[${i}].connectionPool`, s?.connectionPool);
-      rejectEmpty(this, `subsets[${i}].outlierDetection`, s?.outlierDetection);
-    });
+    // The blocks the user wrote are checked as written (D1: each must set a field; no unknown keys),
+    // so errors name the user's fields; the defaults then fill the fields left out.
+    if (props.connectionPool !== undefined) renderConnectionPool(this, 'connectionPool', props.connectionPool);
+    if (props.outlierDetection !== undefined) renderOutlierDetection(this, 'outlierDetection', props.outlierDetection);
     const pool = mergePool(CircuitBreaker.DEFAULT_CONNECTION_POOL, props.connectionPool);
     const outlier = { ...CircuitBreaker.DEFAULT_OUTLIER_DETECTION, ...props.outlierDetection };
     this.policy = {
       connectionPool: renderConnectionPool(this, 'connectionPool', pool),
       outlierDetection: renderOutlierDetection(this, 'outlierDetection', outlier),
     };
-    const subsets = (props.subsets ?? []).map((s, i) => {
-      const field = `subsets[${i}]`;
-      if (!s || (s.connectionPool === undefined && s.outlierDetection === undefined)) {
-        throw invalidInput(this, field, s?.subset?.name, 'overrides nothing', 'give connectionPool or outlierDetection, or drop the entry');
+    const subsets = props.subsets === undefined ? [] : checkArray(this, 'subsets', props.subsets, (item, field) => {
+      const s = checkOptions(this, field, item as SubsetCircuitBreaker, 'SubsetCircuitBreaker');
+      checkInstance(this, `${field}.subset`, s.subset, Subset, SUBSET_FIX);
+      if (s.connectionPool === undefined && s.outlierDetection === undefined) {
+        throw invalidInput(this, field, s.subset.name, 'overrides nothing', 'give connectionPool or outlierDetection, or drop the entry');
       }
+      if (s.connectionPool !== undefined) renderConnectionPool(this, `${field}.connectionPool`, s.connectionPool);
+      if (s.outlierDetection !== undefined) renderOutlierDetection(this, `${field}.outlierDetection`, s.outlierDetection);
       const parts: TrafficPolicyParts = {
         ...(s.connectionPool ? { connectionPool: renderConnectionPool(this, `${field}.connectionPool`, mergePool(pool, s.connectionPool)) } : {}),
         ...(s.outlierDetection ? { outlierDetection: renderOutlierDetection(this, `${field}.outlierDetection`, { ...outlier, ...s.outlierDetection }) } : {}),
       };
       return { subset: s.subset, field, parts };
     });
-    const names = subsets.map((s) => s.subset?.name);
-    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    const names = subsets.map((s) => s.subset.name);
+    const seen = new Set<string>();
+    const dup = names.find((n) => seen.size === seen.add(n).size);
     if (dup !== undefined) {
       throw invalidInput(this, 'subsets', dup, 'is overridden twice', 'merge the overrides of one subset into one entry');
     }

@@ -1,5 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { invalidInput } from '../core/errors';
+import { checkArray, checkInstance, checkOptions, checkProps } from '../core/input';
 import {
   ClientTls, ConnectionPoolOptions, LoadBalancer, OutlierDetectionOptions, TrafficPolicyParts, renderConnectionPool, renderOutlierDetection,
 } from './policy';
@@ -58,11 +59,11 @@ export interface DestinationPolicyProps extends DestinationPolicyOptions {
 /** Checks and renders policy options; `field` prefixes errors (`''` for top-level props). */
 export function renderPolicyOptions(scope: IConstruct, field: string, o: DestinationPolicyOptions): TrafficPolicyParts {
   const p = field ? `${field}.` : '';
-  if (o.loadBalancer !== undefined && !(o.loadBalancer instanceof LoadBalancer)) {
-    throw invalidInput(scope, `${p}loadBalancer`, o.loadBalancer, 'is not a LoadBalancer', 'use LoadBalancer.roundRobin(), LoadBalancer.consistentHashCookie() and the like');
+  if (o.loadBalancer !== undefined) {
+    checkInstance(scope, `${p}loadBalancer`, o.loadBalancer, LoadBalancer, 'use LoadBalancer.roundRobin(), LoadBalancer.consistentHashCookie() and the like');
   }
-  if (o.tls !== undefined && !(o.tls instanceof ClientTls)) {
-    throw invalidInput(scope, `${p}tls`, o.tls, 'is not a ClientTls', 'use ClientTls.istioMutual(), ClientTls.simple() and the like');
+  if (o.tls !== undefined) {
+    checkInstance(scope, `${p}tls`, o.tls, ClientTls, 'use ClientTls.istioMutual(), ClientTls.simple() and the like');
   }
   return {
     ...(o.connectionPool !== undefined ? { connectionPool: renderConnectionPool(scope, `${p}connectionPool`, o.connectionPool) } : {}),
@@ -84,16 +85,15 @@ export class DestinationPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: DestinationPolicyProps) {
     super(scope, id);
-    if (!props || typeof props !== 'object') {
-      throw invalidInput(this, 'props', props, 'are missing', 'give at least { host } and one policy field');
-    }
+    props = checkProps(this, props, 'DestinationPolicyProps');
     checkServiceHost(this, 'host', props.host);
     const host = renderPolicyOptions(this, '', props);
-    const subsets = (props.subsets ?? []).map((s, i) => {
-      const field = `subsets[${i}]`;
-      const parts = renderPolicyOptions(this, field, s ?? {});
+    const subsets = props.subsets === undefined ? [] : checkArray(this, 'subsets', props.subsets, (item, field) => {
+      const s = checkOptions(this, field, item as SubsetDestinationPolicy, 'SubsetDestinationPolicy');
+      checkInstance(this, `${field}.subset`, s.subset, Subset, 'use Subset.fromLabels(name, labels) or Subset.fromWorkload(name, workload)');
+      const parts = renderPolicyOptions(this, field, s);
       if (Object.keys(parts).length === 0) {
-        throw invalidInput(this, field, s?.subset?.name, 'sets no policy (ISTIO-RULES D1)', 'set connectionPool, outlierDetection, loadBalancer or tls, or drop the entry');
+        throw invalidInput(this, field, s.subset.name, 'sets no policy (ISTIO-RULES D1)', 'set connectionPool, outlierDetection, loadBalancer or tls, or drop the entry');
       }
       return { subset: s.subset, field, parts };
     });

@@ -17,7 +17,11 @@ import {
   DestinationRuleSpecTrafficPolicyTls,
   DestinationRuleSpecTrafficPolicyTlsMode,
 } from '../../imports/networking.istio.io';
-import { checkCounter, checkWholePercent } from './checks';
+import { checkWholePercent } from './checks';
+import { crdLimits } from '../core/crd-limits';
+import { checkBoolean, checkEnum, checkInteger, checkOptions, checkString, copyOptions, PropsInterface } from '../core/input';
+
+const DESTINATION_RULE = 'networking.istio.io/v1/DestinationRule';
 
 /** The parts of a DestinationRule traffic policy that this library's constructs set. */
 export type TrafficPolicyParts = Pick<DestinationRuleSpecTrafficPolicy, 'connectionPool' | 'outlierDetection' | 'loadBalancer' | 'tls'>;
@@ -193,32 +197,44 @@ function dropUndefined<T extends object>(obj: T): T {
   return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
 }
 
-function requireSomeField(scope: IConstruct, field: string, value: object | undefined, fields: string): void {
-  if (value === null || typeof value !== 'object' || Object.values(value).every((v) => v === undefined)) {
+/**
+ * Checks a policy block's shape (an object of `iface`, no unknown keys) and that it sets some field:
+ * D1, istiod rejects or ignores empty blocks.
+ */
+function requireSomeField(scope: IConstruct, field: string, value: unknown, iface: PropsInterface, fields: string): void {
+  checkOptions(scope, field, value, iface);
+  if (Object.values(value as object).every((v) => v === undefined)) {
     throw invalidInput(scope, field, value, `sets no field, which istiod rejects or ignores (ISTIO-RULES D1)`, `set at least one of ${fields}, or leave ${field} out`);
   }
 }
 
+/** A counter field of a DestinationRule: a whole number in the CRD's int32 range, not negative (ISTIO-RULES D2). */
+function counter(scope: IConstruct, field: string, value: unknown, crdPath: string): number | undefined {
+  return value === undefined ? undefined : checkInteger(scope, field, value, { ...crdLimits(DESTINATION_RULE, crdPath), minimum: 0 });
+}
+
 /** Checks and renders connection-pool limits (ISTIO-RULES D1, D2). */
 export function renderConnectionPool(scope: IConstruct, field: string, pool: ConnectionPoolOptions): DestinationRuleSpecTrafficPolicyConnectionPool {
-  requireSomeField(scope, field, pool, 'tcp, http');
+  requireSomeField(scope, field, pool, 'ConnectionPoolOptions', 'tcp, http');
+  const cp = 'spec.trafficPolicy.connectionPool';
   let tcp: DestinationRuleSpecTrafficPolicyConnectionPoolTcp | undefined;
   if (pool.tcp !== undefined) {
     const t = pool.tcp;
     const f = `${field}.tcp`;
-    requireSomeField(scope, f, t, 'maxConnections, connectTimeout, idleTimeout, maxConnectionDuration, tcpKeepalive');
+    requireSomeField(scope, f, t, 'TcpPoolOptions', 'maxConnections, connectTimeout, idleTimeout, maxConnectionDuration, tcpKeepalive');
     let keepalive;
     if (t.tcpKeepalive !== undefined) {
       const k = t.tcpKeepalive;
-      requireSomeField(scope, `${f}.tcpKeepalive`, k, 'probes, time, interval');
+      requireSomeField(scope, `${f}.tcpKeepalive`, k, 'TcpKeepaliveOptions', 'probes, time, interval');
       keepalive = dropUndefined({
-        probes: k.probes === undefined ? undefined : checkCounter(scope, `${f}.tcpKeepalive.probes`, k.probes),
+        probes: k.probes === undefined ? undefined
+          : checkInteger(scope, `${f}.tcpKeepalive.probes`, k.probes, crdLimits(DESTINATION_RULE, `${cp}.tcp.tcpKeepalive.probes`)),
         time: k.time === undefined ? undefined : istioDuration(scope, `${f}.tcpKeepalive.time`, k.time),
         interval: k.interval === undefined ? undefined : istioDuration(scope, `${f}.tcpKeepalive.interval`, k.interval),
       });
     }
     tcp = dropUndefined({
-      maxConnections: t.maxConnections === undefined ? undefined : checkCounter(scope, `${f}.maxConnections`, t.maxConnections),
+      maxConnections: counter(scope, `${f}.maxConnections`, t.maxConnections, `${cp}.tcp.maxConnections`),
       connectTimeout: t.connectTimeout === undefined ? undefined : istioDuration(scope, `${f}.connectTimeout`, t.connectTimeout),
       // D2: a TCP idle timeout of 0s is allowed and turns the timeout off.
       idleTimeout: t.idleTimeout === undefined ? undefined : istioDuration(scope, `${f}.idleTimeout`, t.idleTimeout, { minMs: 0 }),
@@ -230,25 +246,22 @@ export function renderConnectionPool(scope: IConstruct, field: string, pool: Con
   if (pool.http !== undefined) {
     const h = pool.http;
     const f = `${field}.http`;
-    requireSomeField(scope, f, h, 'http1MaxPendingRequests, http2MaxRequests, maxRequestsPerConnection, maxRetries, idleTimeout, h2UpgradePolicy, useClientProtocol, maxConcurrentStreams');
-    if (h.h2UpgradePolicy !== undefined && !Object.values(H2UpgradePolicy).includes(h.h2UpgradePolicy)) {
-      throw invalidInput(scope, `${f}.h2UpgradePolicy`, h.h2UpgradePolicy, 'is not an H2 upgrade policy', `use one of ${Object.values(H2UpgradePolicy).join(', ')} (H2UpgradePolicy.*)`);
-    }
-    if (h.useClientProtocol === true && h.h2UpgradePolicy === H2UpgradePolicy.UPGRADE) {
+    requireSomeField(scope, f, h, 'HttpPoolOptions', 'http1MaxPendingRequests, http2MaxRequests, maxRequestsPerConnection, maxRetries, idleTimeout, h2UpgradePolicy, useClientProtocol, maxConcurrentStreams');
+    const upgrade = h.h2UpgradePolicy === undefined ? undefined : checkEnum(scope, `${f}.h2UpgradePolicy`, h.h2UpgradePolicy, H2UpgradePolicy, 'H2UpgradePolicy');
+    const useClientProtocol = h.useClientProtocol === undefined ? undefined : checkBoolean(scope, `${f}.useClientProtocol`, h.useClientProtocol);
+    if (useClientProtocol === true && upgrade === H2UpgradePolicy.UPGRADE) {
       throw invalidInput(scope, `${f}.useClientProtocol`, true, 'is set together with h2UpgradePolicy UPGRADE, which istiod rejects (D2)',
         'either keep the client protocol or force the HTTP/2 upgrade, not both');
     }
-    const counter = (k: 'http1MaxPendingRequests' | 'http2MaxRequests' | 'maxRequestsPerConnection' | 'maxRetries' | 'maxConcurrentStreams') =>
-      h[k] === undefined ? undefined : checkCounter(scope, `${f}.${k}`, h[k] as number);
     http = dropUndefined({
-      http1MaxPendingRequests: counter('http1MaxPendingRequests'),
-      http2MaxRequests: counter('http2MaxRequests'),
-      maxRequestsPerConnection: counter('maxRequestsPerConnection'),
-      maxRetries: counter('maxRetries'),
-      maxConcurrentStreams: counter('maxConcurrentStreams'),
+      http1MaxPendingRequests: counter(scope, `${f}.http1MaxPendingRequests`, h.http1MaxPendingRequests, `${cp}.http.http1MaxPendingRequests`),
+      http2MaxRequests: counter(scope, `${f}.http2MaxRequests`, h.http2MaxRequests, `${cp}.http.http2MaxRequests`),
+      maxRequestsPerConnection: counter(scope, `${f}.maxRequestsPerConnection`, h.maxRequestsPerConnection, `${cp}.http.maxRequestsPerConnection`),
+      maxRetries: counter(scope, `${f}.maxRetries`, h.maxRetries, `${cp}.http.maxRetries`),
+      maxConcurrentStreams: counter(scope, `${f}.maxConcurrentStreams`, h.maxConcurrentStreams, `${cp}.http.maxConcurrentStreams`),
       idleTimeout: h.idleTimeout === undefined ? undefined : istioDuration(scope, `${f}.idleTimeout`, h.idleTimeout),
-      h2UpgradePolicy: h.h2UpgradePolicy === undefined ? undefined : H2_UPGRADE[h.h2UpgradePolicy],
-      useClientProtocol: h.useClientProtocol,
+      h2UpgradePolicy: upgrade === undefined ? undefined : H2_UPGRADE[upgrade],
+      useClientProtocol,
     });
   }
   return dropUndefined({ tcp, http });
@@ -256,18 +269,20 @@ export function renderConnectionPool(scope: IConstruct, field: string, pool: Con
 
 /** Checks and renders outlier detection (ISTIO-RULES D1, D3). */
 export function renderOutlierDetection(scope: IConstruct, field: string, od: OutlierDetectionOptions): DestinationRuleSpecTrafficPolicyOutlierDetection {
-  requireSomeField(scope, field, od, 'consecutive5xxErrors, consecutiveGatewayErrors, interval, baseEjectionTime, maxEjectionPercent, minHealthPercent');
-  if (od.consecutiveLocalOriginFailures !== undefined && od.consecutiveLocalOriginFailures > 0 && od.splitExternalLocalOriginErrors !== true) {
-    throw invalidInput(scope, `${field}.consecutiveLocalOriginFailures`, od.consecutiveLocalOriginFailures,
+  requireSomeField(scope, field, od, 'OutlierDetectionOptions',
+    'consecutive5xxErrors, consecutiveGatewayErrors, interval, baseEjectionTime, maxEjectionPercent, minHealthPercent');
+  const path = 'spec.trafficPolicy.outlierDetection';
+  const split = od.splitExternalLocalOriginErrors === undefined ? undefined : checkBoolean(scope, `${field}.splitExternalLocalOriginErrors`, od.splitExternalLocalOriginErrors);
+  const localOrigin = counter(scope, `${field}.consecutiveLocalOriginFailures`, od.consecutiveLocalOriginFailures, `${path}.consecutiveLocalOriginFailures`);
+  if (localOrigin !== undefined && localOrigin > 0 && split !== true) {
+    throw invalidInput(scope, `${field}.consecutiveLocalOriginFailures`, localOrigin,
       'only counts when local-origin errors are split from upstream errors (D3)', 'set splitExternalLocalOriginErrors: true');
   }
-  const counter = (k: 'consecutive5xxErrors' | 'consecutiveGatewayErrors' | 'consecutiveLocalOriginFailures') =>
-    od[k] === undefined ? undefined : checkCounter(scope, `${field}.${k}`, od[k] as number);
   return dropUndefined({
-    consecutive5XxErrors: counter('consecutive5xxErrors'),
-    consecutiveGatewayErrors: counter('consecutiveGatewayErrors'),
-    consecutiveLocalOriginFailures: counter('consecutiveLocalOriginFailures'),
-    splitExternalLocalOriginErrors: od.splitExternalLocalOriginErrors,
+    consecutive5XxErrors: counter(scope, `${field}.consecutive5xxErrors`, od.consecutive5xxErrors, `${path}.consecutive5xxErrors`),
+    consecutiveGatewayErrors: counter(scope, `${field}.consecutiveGatewayErrors`, od.consecutiveGatewayErrors, `${path}.consecutiveGatewayErrors`),
+    consecutiveLocalOriginFailures: localOrigin,
+    splitExternalLocalOriginErrors: split,
     interval: od.interval === undefined ? undefined : istioDuration(scope, `${field}.interval`, od.interval),
     baseEjectionTime: od.baseEjectionTime === undefined ? undefined : istioDuration(scope, `${field}.baseEjectionTime`, od.baseEjectionTime),
     maxEjectionPercent: od.maxEjectionPercent === undefined ? undefined : checkWholePercent(scope, `${field}.maxEjectionPercent`, od.maxEjectionPercent),
@@ -335,6 +350,14 @@ export interface MutualTlsOptions extends SimpleTlsOptions {
   readonly privateKey?: string;
 }
 
+/** The options interface of each mode's factory. */
+const TLS_OPTIONS: Record<ClientTlsMode, PropsInterface> = {
+  [ClientTlsMode.DISABLE]: 'IstioMutualTlsOptions',
+  [ClientTlsMode.ISTIO_MUTUAL]: 'IstioMutualTlsOptions',
+  [ClientTlsMode.SIMPLE]: 'SimpleTlsOptions',
+  [ClientTlsMode.MUTUAL]: 'MutualTlsOptions',
+};
+
 /**
  * How proxies connect to a destination (`trafficPolicy.tls`). The mode is visible in the
  * synthesized DestinationRule, so chart-wide checks (e.g. STRICT mTLS against `DISABLE`) can see it.
@@ -347,17 +370,17 @@ export class ClientTls {
 
   /** Istio mutual TLS (the default for meshed destinations with auto mTLS). */
   public static istioMutual(options: IstioMutualTlsOptions = {}): ClientTls {
-    return new ClientTls(ClientTlsMode.ISTIO_MUTUAL, { ...options });
+    return new ClientTls(ClientTlsMode.ISTIO_MUTUAL, copyOptions(options));
   }
 
   /** TLS originated by the proxy, verifying the server with a CA from `credentialName` or `caCertificates`. */
   public static simple(options: SimpleTlsOptions): ClientTls {
-    return new ClientTls(ClientTlsMode.SIMPLE, { ...options });
+    return new ClientTls(ClientTlsMode.SIMPLE, copyOptions(options));
   }
 
   /** Mutual TLS with a client certificate from `credentialName`, or from `clientCertificate` + `privateKey` files. */
   public static mutual(options: MutualTlsOptions): ClientTls {
-    return new ClientTls(ClientTlsMode.MUTUAL, { ...options });
+    return new ClientTls(ClientTlsMode.MUTUAL, copyOptions(options));
   }
 
   private constructor(
@@ -369,6 +392,12 @@ export class ClientTls {
   /** @internal Checks (ISTIO-RULES D6, analyzer IST0128/IST0129) and renders the settings. */
   public _render(scope: IConstruct, field: string): DestinationRuleSpecTrafficPolicyTls {
     const o = this.options;
+    checkOptions(scope, field, o, TLS_OPTIONS[this.mode]);
+    const text = (k: 'sni' | 'caCertificates' | 'clientCertificate' | 'privateKey' | 'credentialName') => {
+      if (o[k] !== undefined) checkString(scope, `${field}.${k}`, o[k], { minLength: 1, fix: `give ${k} as a non-empty string, or leave it out` });
+    };
+    (['sni', 'caCertificates', 'clientCertificate', 'privateKey', 'credentialName'] as const).forEach(text);
+    if (o.insecureSkipVerify !== undefined) checkBoolean(scope, `${field}.insecureSkipVerify`, o.insecureSkipVerify);
     const originated = this.mode === ClientTlsMode.SIMPLE || this.mode === ClientTlsMode.MUTUAL;
     if (originated) {
       if (o.credentialName !== undefined) {
@@ -470,19 +499,19 @@ export class LoadBalancer {
   }
   /** Session affinity on an HTTP cookie. */
   public static consistentHashCookie(options: HashCookieOptions): LoadBalancer {
-    return new LoadBalancer({ hash: 'cookie', cookie: { ...options } });
+    return new LoadBalancer({ hash: 'cookie', cookie: copyOptions(options) });
   }
   /** Session affinity on a request header. */
   public static consistentHashHeader(name: string, options: ConsistentHashOptions = {}): LoadBalancer {
-    return new LoadBalancer({ hash: 'header', name, options: { ...options } });
+    return new LoadBalancer({ hash: 'header', name, options: copyOptions(options) });
   }
   /** Session affinity on a query parameter. */
   public static consistentHashQueryParameter(name: string, options: ConsistentHashOptions = {}): LoadBalancer {
-    return new LoadBalancer({ hash: 'query', name, options: { ...options } });
+    return new LoadBalancer({ hash: 'query', name, options: copyOptions(options) });
   }
   /** Session affinity on the client's IP address. */
   public static consistentHashSourceIp(options: ConsistentHashOptions = {}): LoadBalancer {
-    return new LoadBalancer({ hash: 'sourceIp', options: { ...options } });
+    return new LoadBalancer({ hash: 'sourceIp', options: copyOptions(options) });
   }
 
   private constructor(private readonly kind: LbKind) {}
@@ -493,13 +522,18 @@ export class LoadBalancer {
     if ('simple' in k) {
       return { simple: k.simple };
     }
-    const options: ConsistentHashOptions = k.hash === 'cookie' ? k.cookie : k.options;
+    const options: ConsistentHashOptions = k.hash === 'cookie'
+      ? checkOptions(scope, field, k.cookie, 'HashCookieOptions')
+      : checkOptions(scope, field, k.options, 'ConsistentHashOptions');
     let hash: DestinationRuleSpecTrafficPolicyLoadBalancerConsistentHash;
     const f = `${field}.consistentHash`;
     switch (k.hash) {
       case 'cookie':
         if (!isHeaderName(k.cookie.name)) {
           throw invalidInput(scope, `${f}.httpCookie.name`, k.cookie.name, 'is not a cookie name (a consistent-hash cookie needs one, D5)', 'name the cookie, e.g. "session"');
+        }
+        if (k.cookie.path !== undefined) {
+          checkString(scope, `${f}.httpCookie.path`, k.cookie.path, { pattern: /^\/\S*$/, what: 'a path starting with "/"', fix: 'give a cookie path such as "/"' });
         }
         hash = {
           httpCookie: dropUndefined({
@@ -526,7 +560,7 @@ export class LoadBalancer {
     }
     if (options.maglevTableSize !== undefined) {
       const size = options.maglevTableSize;
-      if (!Number.isInteger(size) || size <= 0 || size >= 5000011 || !isPrime(size)) {
+      if (typeof size !== 'number' || !Number.isInteger(size) || size <= 0 || size >= 5000011 || !isPrime(size)) {
         throw invalidInput(scope, `${f}.maglev.tableSize`, size, 'is not a prime below 5000011 (D5)', 'use a prime such as 65537');
       }
       hash = { ...hash, maglev: { tableSize: size } };

@@ -10,6 +10,10 @@ import { checkDnsLabel, isHeaderName } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
 import { WorkloadSelector } from '../workload/workload-selector';
 import { renderSelector } from './selector';
+import { crdLimits } from '../core/crd-limits';
+import { checkEnum, checkInteger, checkOptions, checkProps, UINT32_MAX } from '../core/input';
+
+const ENVOY_FILTER = 'networking.istio.io/v1alpha3/EnvoyFilter';
 
 /** Which proxies' listeners the rate limit is inserted into. */
 export enum RateLimitContext {
@@ -84,9 +88,6 @@ const STAT_PREFIX = /^[a-z0-9_]+$/;
 /** The EnvoyFilter priority of the relative patch (see the class doc: IST0151). */
 const RELATIVE_PATCH_PRIORITY = 10;
 
-/** Envoy's token counts are uint32. */
-const UINT32_MAX = 4294967295;
-
 /**
  * Local (per-proxy) rate limiting with Envoy's `local_ratelimit` HTTP filter, as a
  * `networking.istio.io/v1alpha3` EnvoyFilter: a token bucket of `maxTokens` refilled with `tokensPerFill`
@@ -127,21 +128,17 @@ export class LocalRateLimit extends Construct {
 
   constructor(scope: Construct, id: string, props: LocalRateLimitProps) {
     super(scope, id);
+    props = checkProps(this, props, 'LocalRateLimitProps');
     this.name = checkDnsLabel(this, 'name', props.name ?? id, 'use e.g. "productpage-rate-limit"');
-    const selector = renderSelector(this, 'selector', props.selector);
+    const selector = renderSelector(this, 'selector', props.selector, crdLimits(ENVOY_FILTER, 'spec.workloadSelector.labels').maxProperties);
     this.namespace = resolveNamespace(this, { given: props.namespace, target: props.selector.namespace, targetName: 'the selected workload' });
-    const context = props.context ?? RateLimitContext.SIDECAR_INBOUND;
-    if (!Object.values(RateLimitContext).includes(context)) {
-      throw invalidInput(this, 'context', context, 'is not a rate limit context', 'use RateLimitContext.SIDECAR_INBOUND or RateLimitContext.GATEWAY');
-    }
+    const context = props.context === undefined ? RateLimitContext.SIDECAR_INBOUND : checkEnum(this, 'context', props.context, RateLimitContext, 'RateLimitContext');
     const maxTokens = props.maxTokens;
     if (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > UINT32_MAX) {
-      throw invalidInput(this, 'maxTokens', maxTokens, 'is not a whole number of at least 1 (Envoy requires a non-empty bucket)', 'use e.g. 100');
+      throw invalidInput(this, 'maxTokens', maxTokens, `is not a whole number from 1 to ${UINT32_MAX} (Envoy requires a non-empty bucket)`, 'use e.g. 100');
     }
-    const tokensPerFill = props.tokensPerFill ?? maxTokens;
-    if (typeof tokensPerFill !== 'number' || !Number.isInteger(tokensPerFill) || tokensPerFill < 1) {
-      throw invalidInput(this, 'tokensPerFill', tokensPerFill, 'is not a whole number of at least 1', 'use e.g. 10, or leave it out to refill the whole bucket');
-    }
+    const tokensPerFill = props.tokensPerFill === undefined ? maxTokens
+      : checkInteger(this, 'tokensPerFill', props.tokensPerFill, { minimum: 1, maximum: UINT32_MAX, fix: 'use e.g. 10, or leave it out to refill the whole bucket' });
     if (tokensPerFill > maxTokens) {
       throw invalidInput(this, 'tokensPerFill', tokensPerFill, `is above maxTokens (${maxTokens}); the bucket never holds more than maxTokens`,
         `use at most ${maxTokens}, or raise maxTokens`);
@@ -152,9 +149,10 @@ export class LocalRateLimit extends Construct {
         `use at least Duration.millis(${MIN_FILL_MS})`);
     }
     const fillInterval = istioDuration(this, 'fillInterval', props.fillInterval);
-    const header = props.responseHeader ?? { name: 'x-local-rate-limit', value: 'true' };
-    if (!header || !isHeaderName(header.name) || header.name !== header.name.toLowerCase()) {
-      throw invalidInput(this, 'responseHeader.name', header?.name, 'is not a lowercase HTTP header name', 'use e.g. "x-local-rate-limit"');
+    const header = props.responseHeader === undefined ? { name: 'x-local-rate-limit', value: 'true' }
+      : checkOptions(this, 'responseHeader', props.responseHeader, 'RateLimitHeader');
+    if (!isHeaderName(header.name) || header.name !== header.name.toLowerCase()) {
+      throw invalidInput(this, 'responseHeader.name', header.name, 'is not a lowercase HTTP header name', 'use e.g. "x-local-rate-limit"');
     }
     if (typeof header.value !== 'string' || /[\r\n\0]/.test(header.value)) {
       throw invalidInput(this, 'responseHeader.value', header.value, 'is not a header value', 'use a single-line string, e.g. "true"');

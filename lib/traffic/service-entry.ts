@@ -10,9 +10,15 @@ import { checkSelectorLabels } from '../core/labels';
 import { checkDnsLabel, isDnsLabel } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
 import { WorkloadSelector } from '../workload/workload-selector';
-import { renderSelector } from './selector';
+import { renderSelector, SELECTOR_FIX } from './selector';
 import { isIpOrCidr } from '../core/network';
 import { checkPort } from '../core/ports';
+import { crdLimits } from '../core/crd-limits';
+import {
+  checkArray, checkEnum, checkInstance, checkInteger, checkOptions, checkProps, checkString, entryField, isObject,
+} from '../core/input';
+
+const SERVICE_ENTRY = 'networking.istio.io/v1/ServiceEntry';
 
 /** Protocols Istio understands on a service port. */
 export enum ServiceProtocol {
@@ -175,54 +181,48 @@ export class ExternalService extends Construct {
 
   constructor(scope: Construct, id: string, props: ExternalServiceProps) {
     super(scope, id);
+    props = checkProps(this, props, 'ExternalServiceProps');
+    if (props.workloadSelector !== undefined) {
+      checkInstance(this, 'workloadSelector', props.workloadSelector, WorkloadSelector, SELECTOR_FIX);
+    }
     this.name = checkDnsLabel(this, 'name', props.name ?? id, 'use e.g. "stripe-api"');
     this.namespace = resolveNamespace(this, { given: props.namespace, target: props.workloadSelector?.namespace, targetName: 'the selected workload' });
 
-    if (!Array.isArray(props.hosts) || props.hosts.length === 0) {
-      throw invalidInput(this, 'hosts', props.hosts, 'is empty', 'list the external hosts, e.g. ["api.stripe.com"]');
-    }
-    const hosts = props.hosts.map((h, i) => {
+    const hosts = checkArray(this, 'hosts', props.hosts, (h, field) => {
       if (h === '*') {
-        throw invalidInput(this, `hosts[${i}]`, h, 'matches every host, which a ServiceEntry may not (ISTIO-RULES S1)', 'name the hosts, e.g. "api.stripe.com" or "*.stripe.com"');
+        throw invalidInput(this, field, h, 'matches every host, which a ServiceEntry may not (ISTIO-RULES S1)', 'name the hosts, e.g. "api.stripe.com" or "*.stripe.com"');
       }
-      return checkHostname(this, `hosts[${i}]`, h, { fullWildcard: false });
-    });
+      return checkHostname(this, field, h, { fullWildcard: false });
+    }, { ...crdLimits(SERVICE_ENTRY, 'spec.hosts'), fix: 'list the external hosts, e.g. ["api.stripe.com"]' });
     const dupHost = hosts.find((h, i) => hosts.findIndex((o) => o.toLowerCase() === h.toLowerCase()) !== i);
     if (dupHost) {
       throw invalidInput(this, 'hosts', dupHost, 'is listed twice', 'list each host once');
     }
     this.hosts = frozenCopy(hosts);
 
-    const location = props.location ?? ServiceLocation.MESH_EXTERNAL;
-    if (!Object.values(ServiceLocation).includes(location)) {
-      throw invalidInput(this, 'location', location, 'is not a location', 'use ServiceLocation.MESH_EXTERNAL or MESH_INTERNAL');
-    }
+    const location = props.location === undefined ? ServiceLocation.MESH_EXTERNAL : checkEnum(this, 'location', props.location, ServiceLocation, 'ServiceLocation');
     this.location = location;
     const hasWildcard = hosts.some((h) => h.startsWith('*'));
-    const resolution = props.resolution ?? (hasWildcard ? ServiceResolution.NONE : ServiceResolution.DNS);
-    if (!Object.values(ServiceResolution).includes(resolution)) {
-      throw invalidInput(this, 'resolution', resolution, 'is not a resolution', `use one of ${Object.values(ServiceResolution).join(', ')} (ServiceResolution.*)`);
-    }
+    const resolution = props.resolution === undefined ? (hasWildcard ? ServiceResolution.NONE : ServiceResolution.DNS)
+      : checkEnum(this, 'resolution', props.resolution, ServiceResolution, 'ServiceResolution');
     this.resolution = resolution;
 
     const ports = this.checkPorts(props.ports);
     this.ports = ports.map((p) => ({ number: p.number, protocol: p.protocol as ServiceProtocol, name: p.name }));
 
-    const addresses = (props.addresses ?? []).map((a, i) => {
+    const addresses = props.addresses === undefined ? [] : checkArray(this, 'addresses', props.addresses, (a, field) => {
       if (typeof a !== 'string' || !isIpOrCidr(a)) {
-        throw invalidInput(this, `addresses[${i}]`, a, 'is not an IP address or CIDR range', 'use e.g. "203.0.113.10" or "203.0.113.0/24"');
+        throw invalidInput(this, field, a, 'is not an IP address or CIDR range', 'use e.g. "203.0.113.10" or "203.0.113.0/24"');
       }
       if (a.includes('/') && resolution !== ServiceResolution.NONE && resolution !== ServiceResolution.STATIC) {
-        throw invalidInput(this, `addresses[${i}]`, a, `is a CIDR range, which ${resolution} resolution does not allow (CIDR addresses only with NONE or STATIC; ISTIO-RULES S1)`,
+        throw invalidInput(this, field, a, `is a CIDR range, which ${resolution} resolution does not allow (CIDR addresses only with NONE or STATIC; ISTIO-RULES S1)`,
           'give single IP addresses, or use resolution NONE / STATIC');
       }
       return a;
-    });
-    if (props.addresses !== undefined && addresses.length === 0) {
-      throw invalidInput(this, 'addresses', [], 'is empty', 'drop it or list at least one address');
-    }
+    }, { ...crdLimits(SERVICE_ENTRY, 'spec.addresses'), minItems: 1, fix: 'drop it or list at least one address' });
 
-    const workloadSelector = props.workloadSelector === undefined ? undefined : renderSelector(this, 'workloadSelector', props.workloadSelector);
+    const workloadSelector = props.workloadSelector === undefined ? undefined
+      : renderSelector(this, 'workloadSelector', props.workloadSelector, crdLimits(SERVICE_ENTRY, 'spec.workloadSelector.labels').maxProperties);
     if (workloadSelector !== undefined && props.endpoints !== undefined) {
       throw invalidInput(this, 'workloadSelector', workloadSelector, 'is given together with endpoints (only one of them; ISTIO-RULES S1)', 'keep either the selector or the endpoints');
     }
@@ -274,20 +274,15 @@ export class ExternalService extends Construct {
   }
 
   private checkPorts(ports: unknown): ServiceEntrySpecPorts[] {
-    if (!Array.isArray(ports) || ports.length === 0) {
-      throw invalidInput(this, 'ports', ports, 'is empty', 'list the ports, e.g. [{ number: 443, protocol: ServiceProtocol.TLS }]');
-    }
     const numbers = new Set<number>();
     const names = new Set<string>();
-    return ports.map((p: ExternalServicePort, i) => {
-      const field = `ports[${i}]`;
+    return checkArray(this, 'ports', ports, (item, field) => {
+      const p = checkOptions(this, field, item as ExternalServicePort, 'ExternalServicePort');
       checkPort(this, `${field}.number`, p.number, 'use e.g. 443 (ISTIO-RULES S1)');
-      if (!Object.values(ServiceProtocol).includes(p.protocol)) {
-        throw invalidInput(this, `${field}.protocol`, p.protocol, 'is not a protocol Istio knows', `use one of ${Object.values(ServiceProtocol).join(', ')} (ServiceProtocol.*)`);
-      }
-      const name = p.name ?? `${p.protocol.toLowerCase()}-${p.number}`;
+      const protocol = checkEnum(this, `${field}.protocol`, p.protocol, ServiceProtocol, 'ServiceProtocol');
+      const name = p.name === undefined ? `${protocol.toLowerCase()}-${p.number}` : p.name;
       if (!isDnsLabel(name)) {
-        throw invalidInput(this, `${field}.name`, name, 'is not a port name (a DNS label)', `use e.g. "${p.protocol.toLowerCase()}-${p.number}"`);
+        throw invalidInput(this, `${field}.name`, name, 'is not a port name (a DNS label)', `use e.g. "${protocol.toLowerCase()}-${p.number}"`);
       }
       if (numbers.has(p.number)) {
         throw invalidInput(this, `${field}.number`, p.number, 'is already a port of this service (port numbers must be unique; ISTIO-RULES S1)', 'list each port once');
@@ -300,31 +295,28 @@ export class ExternalService extends Construct {
       if (p.targetPort !== undefined) {
         checkPort(this, `${field}.targetPort`, p.targetPort, 'use e.g. 8443, or drop it');
       }
-      return { number: p.number, protocol: p.protocol, name, ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}) };
-    });
+      return { number: p.number, protocol, name, ...(p.targetPort !== undefined ? { targetPort: p.targetPort } : {}) };
+    }, { ...crdLimits(SERVICE_ENTRY, 'spec.ports'), minItems: 1, fix: 'list the ports, e.g. [{ number: 443, protocol: ServiceProtocol.TLS }]' });
   }
 
   private checkEndpoints(endpoints: unknown, resolution: ServiceResolution, ports: ServiceEntrySpecPorts[]): ServiceEntrySpecEndpoints[] {
     if (endpoints === undefined) {
       return [];
     }
-    if (!Array.isArray(endpoints) || endpoints.length === 0) {
-      throw invalidInput(this, 'endpoints', endpoints, 'is empty', 'drop it or list at least one endpoint');
-    }
+    const checked = checkArray(this, 'endpoints', endpoints, (item, field) => checkOptions(this, field, item as ExternalServiceEndpoint, 'ExternalServiceEndpoint'),
+      { ...crdLimits(SERVICE_ENTRY, 'spec.endpoints'), minItems: 1, fix: 'drop it or list at least one endpoint' });
     if (resolution === ServiceResolution.NONE) {
-      throw invalidInput(this, 'endpoints', endpoints.map((e: ExternalServiceEndpoint) => e?.address), 'are given with resolution NONE, which forwards to the original destination and takes no endpoints (ISTIO-RULES S1)',
+      throw invalidInput(this, 'endpoints', checked.map((e) => e.address), 'are given with resolution NONE, which forwards to the original destination and takes no endpoints (ISTIO-RULES S1)',
         'drop the endpoints, or use STATIC or DNS resolution');
     }
-    if (resolution === ServiceResolution.DNS_ROUND_ROBIN && endpoints.length > 1) {
-      throw invalidInput(this, 'endpoints', endpoints.map((e: ExternalServiceEndpoint) => e?.address), 'has more than one endpoint with DNS_ROUND_ROBIN resolution (ISTIO-RULES S1)',
+    if (resolution === ServiceResolution.DNS_ROUND_ROBIN && checked.length > 1) {
+      throw invalidInput(this, 'endpoints', checked.map((e) => e.address), 'has more than one endpoint with DNS_ROUND_ROBIN resolution (ISTIO-RULES S1)',
         'give one endpoint, or use DNS resolution to balance across several');
     }
     const portNames = new Set(ports.map((p) => p.name));
-    return endpoints.map((e: ExternalServiceEndpoint, i) => {
+    return checked.map((e, i) => {
       const field = `endpoints[${i}]`;
-      if (!e || typeof e.address !== 'string' || e.address === '') {
-        throw invalidInput(this, `${field}.address`, e?.address, 'is missing', 'give an IP address or DNS name');
-      }
+      checkString(this, `${field}.address`, e.address, { minLength: 1, ...crdLimits(SERVICE_ENTRY, 'spec.endpoints[].address'), fix: 'give an IP address or DNS name' });
       if (resolution === ServiceResolution.STATIC && !isIp(e.address)) {
         throw invalidInput(this, `${field}.address`, e.address, 'is not an IP address, which STATIC resolution needs', 'give an IP address, or use DNS resolution for names');
       }
@@ -333,22 +325,29 @@ export class ExternalService extends Construct {
       }
       const out: { -readonly [K in keyof ServiceEntrySpecEndpoints]: ServiceEntrySpecEndpoints[K] } = { address: e.address };
       if (e.ports !== undefined) {
+        const limits = crdLimits(SERVICE_ENTRY, 'spec.endpoints[].ports');
+        if (!isObject(e.ports) || Object.keys(e.ports).length === 0) {
+          throw invalidInput(this, `${field}.ports`, e.ports, 'is not a map of port names to port numbers', 'give e.g. { "https-443": 8443 }, or leave ports out');
+        }
         for (const [name, number] of Object.entries(e.ports)) {
           if (!portNames.has(name)) {
             throw invalidInput(this, `${field}.ports`, name, 'is not the name of a port of this service', `use one of ${[...portNames].join(', ')}`);
           }
-          checkPort(this, `${field}.ports.${name}`, number, 'use e.g. 8443');
+          if (limits.maxKeyLength !== undefined && name.length > limits.maxKeyLength) {
+            throw invalidInput(this, `${field}.ports`, name, `is ${name.length} characters long, but the CRD allows endpoint port names of at most ${limits.maxKeyLength}`,
+              'give the port a shorter name (ports[].name)');
+          }
+          checkPort(this, entryField(`${field}.ports`, name), number, 'use e.g. 8443');
         }
-        out.ports = sortedRecord(e.ports);
+        out.ports = sortedRecord(e.ports as { [name: string]: number });
       }
       if (e.labels !== undefined) {
-        out.labels = checkSelectorLabels(this, `${field}.labels`, e.labels);
+        out.labels = checkSelectorLabels(this, `${field}.labels`, e.labels, false, crdLimits(SERVICE_ENTRY, 'spec.endpoints[].labels').maxProperties);
       }
       if (e.weight !== undefined) {
-        if (!Number.isInteger(e.weight) || e.weight < 1) {
-          throw invalidInput(this, `${field}.weight`, e.weight, 'is not a whole number of at least 1', 'use e.g. 10, or drop it for equal weights');
-        }
-        out.weight = e.weight;
+        out.weight = checkInteger(this, `${field}.weight`, e.weight, {
+          ...crdLimits(SERVICE_ENTRY, 'spec.endpoints[].weight'), minimum: 1, fix: 'use e.g. 10, or drop it for equal weights',
+        });
       }
       return out;
     });
@@ -358,23 +357,21 @@ export class ExternalService extends Construct {
     if (exportTo === undefined) {
       return undefined;
     }
-    if (!Array.isArray(exportTo) || exportTo.length === 0) {
-      throw invalidInput(this, 'exportTo', exportTo, 'is empty', 'drop it (all namespaces) or list namespaces, "." or "*"');
-    }
     const seen = new Set<string>();
-    for (const [i, e] of exportTo.entries()) {
+    const list = checkArray(this, 'exportTo', exportTo, (e, field) => {
       if (typeof e !== 'string' || !(e === '.' || e === '*' || e === '~' || isDnsLabel(e))) {
-        throw invalidInput(this, `exportTo[${i}]`, e, 'is not a namespace, ".", "*" or "~"', 'use e.g. "." or "bookinfo"');
+        throw invalidInput(this, field, e, 'is not a namespace, ".", "*" or "~"', 'use e.g. "." or "bookinfo"');
       }
       const key = e === '.' ? this.namespace : e;
       if (seen.has(key)) {
-        throw invalidInput(this, `exportTo[${i}]`, e, 'is listed twice', 'list each namespace once');
+        throw invalidInput(this, field, e, 'is listed twice', 'list each namespace once');
       }
       seen.add(key);
+      return e;
+    }, { minItems: 1, fix: 'drop it (all namespaces) or list namespaces, "." or "*"' });
+    if ((seen.has('*') || seen.has('~')) && list.length > 1) {
+      throw invalidInput(this, 'exportTo', list, 'mixes "*" or "~" with other entries', 'use "*" alone for all namespaces, "~" alone for none');
     }
-    if ((seen.has('*') || seen.has('~')) && exportTo.length > 1) {
-      throw invalidInput(this, 'exportTo', exportTo, 'mixes "*" or "~" with other entries', 'use "*" alone for all namespaces, "~" alone for none');
-    }
-    return [...exportTo];
+    return list;
   }
 }

@@ -11,6 +11,10 @@ import { resolveNamespace } from '../core/namespace';
 import { checkPort } from '../core/ports';
 import { WorkloadSelector } from '../workload/workload-selector';
 import { renderSelector } from './selector';
+import { crdLimits } from '../core/crd-limits';
+import { checkArray, checkEnum, checkInstance, checkOptions, checkProps } from '../core/input';
+
+const SIDECAR = 'networking.istio.io/v1/Sidecar';
 import { ServiceProtocol } from './service-entry';
 
 /** The port of an egress listener. */
@@ -98,23 +102,25 @@ export class SidecarScope extends Construct {
 
   constructor(scope: Construct, id: string, props: SidecarScopeProps) {
     super(scope, id);
-    this.selectorLabels = props.selector === undefined ? undefined : Object.freeze(renderSelector(this, 'selector', props.selector));
+    props = checkProps(this, props, 'SidecarScopeProps');
+    this.selectorLabels = props.selector === undefined ? undefined
+      : Object.freeze(renderSelector(this, 'selector', props.selector, crdLimits(SIDECAR, 'spec.workloadSelector.labels').maxProperties));
     this.namespace = resolveNamespace(this, { given: props.namespace, target: props.selector?.namespace, targetName: 'the selected workload' });
     this.name = checkDnsLabel(this, 'name', props.name ?? (this.selectorLabels ? id : 'default'), 'use e.g. "default"');
 
     if (props.egress !== undefined && props.hosts !== undefined) {
       throw invalidInput(this, 'hosts', props.hosts, 'is given together with egress', 'put the hosts into an egress listener, or drop egress');
     }
-    const listeners: EgressListener[] = props.egress ?? (props.hosts !== undefined ? [{ hosts: props.hosts }] : []);
-    if (!Array.isArray(listeners) || listeners.length === 0) {
-      throw invalidInput(this, 'egress', props.egress ?? props.hosts, 'is empty: the Sidecar would configure nothing', 'give hosts, e.g. ["./*", "istio-system/*"]');
+    if (props.egress === undefined && props.hosts === undefined) {
+      throw invalidInput(this, 'egress', undefined, 'is empty: the Sidecar would configure nothing', 'give hosts, e.g. ["./*", "istio-system/*"]');
     }
-    const egress = listeners.map((l, i) => this.checkListener(l, i, listeners.length));
+    const egress = props.egress !== undefined
+      ? checkArray(this, 'egress', props.egress, (l, field, i) => this.checkListener(l, field, i, (props.egress as unknown[]).length),
+        { minItems: 1, fix: 'give at least one egress listener, e.g. [{ hosts: ["./*", "istio-system/*"] }]' })
+      : [this.checkListener({ hosts: props.hosts }, 'egress[0]', 0, 1, 'hosts')];
 
-    const policy = props.outboundTrafficPolicy ?? OutboundTraffic.REGISTRY_ONLY;
-    if (!(policy instanceof OutboundTraffic)) {
-      throw invalidInput(this, 'outboundTrafficPolicy', policy, 'is not an outbound traffic policy', 'use OutboundTraffic.REGISTRY_ONLY or OutboundTraffic.ALLOW_ANY');
-    }
+    const policy = props.outboundTrafficPolicy === undefined ? OutboundTraffic.REGISTRY_ONLY
+      : checkInstance(this, 'outboundTrafficPolicy', props.outboundTrafficPolicy, OutboundTraffic, 'use OutboundTraffic.REGISTRY_ONLY or OutboundTraffic.ALLOW_ANY');
     this.spec = {
       ...(this.selectorLabels ? { workloadSelector: { labels: { ...this.selectorLabels } } } : {}),
       egress,
@@ -131,21 +137,26 @@ export class SidecarScope extends Construct {
     return JSON.parse(JSON.stringify(this.spec));
   }
 
-  private checkListener(listener: EgressListener, i: number, count: number): SidecarSpecEgress {
-    const field = `egress[${i}]`;
-    if (!listener || !Array.isArray(listener.hosts) || listener.hosts.length === 0) {
-      throw invalidInput(this, `${field}.hosts`, listener?.hosts, 'is empty: every egress listener needs at least one host (ISTIO-RULES C1)', 'add hosts such as "./*" or "istio-system/*"');
+  /**
+   * Checks one egress listener.
+   * @param hostsField where the hosts came from: `<field>.hosts`, or `hosts` for the shorthand
+   */
+  private checkListener(item: unknown, field: string, i: number, count: number, hostsField = `${field}.hosts`): SidecarSpecEgress {
+    const listener = checkOptions(this, field, item as EgressListener, 'EgressListener');
+    if (Array.isArray(listener.hosts) && listener.hosts.length === 0) {
+      throw invalidInput(this, hostsField, [], 'is empty: every egress listener needs at least one host (ISTIO-RULES C1)', 'add hosts such as "./*" or "istio-system/*"');
     }
-    const hosts = listener.hosts.map((h, j) => {
-      checkNamespacedHost(this, `${field}.hosts[${j}]`, h, true);
-      return h;
-    });
-    const dup = hosts.find((h, j) => hosts.indexOf(h) !== j);
+    const hosts = checkArray(this, hostsField, listener.hosts, (h, f) => {
+      checkNamespacedHost(this, f, h, true);
+      return h as string;
+    }, { minItems: 1, fix: 'add hosts such as "./*" or "istio-system/*"' });
+    const seen = new Set<string>();
+    const dup = hosts.find((h) => seen.size === seen.add(h).size);
     if (dup) {
-      throw invalidInput(this, `${field}.hosts`, dup, 'is listed twice', 'list each host once');
+      throw invalidInput(this, hostsField, dup, 'is listed twice', 'list each host once');
     }
     if (hosts.includes('*/*') && hosts.length > 1) {
-      throw invalidInput(this, `${field}.hosts`, hosts, 'lists "*/*" (every host) together with other hosts', 'use "*/*" alone, or list the hosts');
+      throw invalidInput(this, hostsField, hosts, 'lists "*/*" (every host) together with other hosts', 'use "*/*" alone, or list the hosts');
     }
     if (listener.port === undefined) {
       if (i !== count - 1) {
@@ -154,15 +165,13 @@ export class SidecarScope extends Construct {
       }
       return { hosts };
     }
-    const p = listener.port;
+    const p = checkOptions(this, `${field}.port`, listener.port, 'EgressListenerPort');
     checkPort(this, `${field}.port.number`, p.number, 'use e.g. 443');
-    if (!Object.values(ServiceProtocol).includes(p.protocol)) {
-      throw invalidInput(this, `${field}.port.protocol`, p.protocol, 'is not a protocol Istio knows', 'use ServiceProtocol.*');
-    }
-    const name = p.name ?? `${p.protocol.toLowerCase()}-${p.number}`;
+    const protocol = checkEnum(this, `${field}.port.protocol`, p.protocol, ServiceProtocol, 'ServiceProtocol');
+    const name = p.name ?? `${protocol.toLowerCase()}-${p.number}`;
     if (!isDnsLabel(name)) {
       throw invalidInput(this, `${field}.port.name`, name, 'is not a port name (a DNS label)', 'use e.g. "tls-443"');
     }
-    return { hosts, port: { number: p.number, protocol: p.protocol, name } };
+    return { hosts, port: { number: p.number, protocol, name } };
   }
 }

@@ -498,6 +498,25 @@ export class TrafficHost extends Construct {
     }));
   }
 
+  /**
+   * The constructs that wrote `object` (this host's DestinationRule or VirtualService), as the
+   * analyzer names them in findings: the user's `prod/dp`, not this shared construct's path.
+   * @internal
+   */
+  public _sourcePath(object: IConstruct): string | undefined {
+    const owners = new Set<string>();
+    if (object === this._destinationRule) {
+      for (const leaf of this.hostPolicy.values()) owners.add(leaf.owner.node.path);
+      for (const entry of this.subsetEntries.values()) {
+        owners.add(entry.owner.node.path);
+        for (const leaf of entry.policy.values()) owners.add(leaf.owner.node.path);
+      }
+    } else if (object === this._virtualService) {
+      for (const route of this.routes) owners.add(route.owner.node.path);
+    }
+    return owners.size > 0 ? [...owners].join(', ') : undefined;
+  }
+
   /** Whether any construct added an HTTP route to the host. @internal */
   public get _hasRoutes(): boolean {
     return this.routes.length > 0;

@@ -8,6 +8,7 @@ import { formatPath, isRecord, pointerToSegments } from './path';
 import { packageRoot } from './schema-files';
 import { loadValidator, storeValidator, VALIDATOR_RUNTIME } from './validator-cache';
 import { show } from '../core/errors';
+import { closest } from '../core/suggest';
 import type { JsonSchema, Problem, SchemaFile } from './types';
 
 const INT32 = { min: -(2 ** 31), max: 2 ** 31 - 1 };
@@ -188,31 +189,6 @@ function anyOfMessage(error: ErrorObject): string {
   const types = branches.map((b) => (isRecord(b) && typeof b.type === 'string' ? b.type : undefined));
   if (types.length > 0 && types.every((t) => t !== undefined)) return `must be ${types.join(' or ')}, got ${describe(error.data)}`;
   return error.message ?? 'must match a schema in anyOf';
-}
-
-/** The known name a misspelt `name` most likely meant: at most 1 edit away (2 for names longer than 4). */
-function closest(name: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = name.length > 4 ? 3 : 2;
-  for (const candidate of known) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
-  }
-  return best;
-}
-
-/** Edits (insert, delete, substitute, swap two neighbours) that turn `a` into `b`. */
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
 }
 
 function describe(value: unknown): string {

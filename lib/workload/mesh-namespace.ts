@@ -2,6 +2,8 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { IndexedKind, indexInCharts } from '../core/chart-index';
 import { invalidInput } from '../core/errors';
+import { checkEnum, checkInstance, checkProps } from '../core/input';
+import { checkLabels } from '../core/labels';
 import { checkDnsLabel } from '../core/names';
 import { sortedRecord } from '../core/records';
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
@@ -54,25 +56,29 @@ export class MeshNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshNamespaceProps = {}) {
     super(scope, id);
+    props = checkProps(this, props, 'MeshNamespaceProps');
     indexInCharts(this, IndexedKind.MESH_NAMESPACE);
     this.name = checkDnsLabel(this, 'name', props.name ?? id, 'use a namespace name such as "bookinfo"');
-    const mode = props.mode ?? DataPlaneMode.SIDECAR;
+    const mode = props.mode === undefined ? DataPlaneMode.SIDECAR : checkEnum(this, 'mode', props.mode, DataPlaneMode, 'DataPlaneMode');
+    const controlPlane = props.controlPlane === undefined ? undefined
+      : checkInstance(this, 'controlPlane', props.controlPlane, MeshControlPlane, 'pass the MeshControlPlane construct whose revision injects the sidecars');
     const meshLabels: Record<string, string> = {};
     if (mode === DataPlaneMode.AMBIENT) {
       meshLabels['istio.io/dataplane-mode'] = 'ambient';
     } else if (mode === DataPlaneMode.NONE) {
       meshLabels['istio-injection'] = 'disabled';
-    } else if (props.controlPlane?.revision) {
-      meshLabels['istio.io/rev'] = props.controlPlane.revision;
+    } else if (controlPlane?.revision) {
+      meshLabels['istio.io/rev'] = controlPlane.revision;
     } else {
       meshLabels['istio-injection'] = 'enabled';
     }
-    for (const key of Object.keys(props.labels ?? {})) {
+    const userLabels = props.labels === undefined ? {} : checkLabels(this, 'labels', props.labels);
+    for (const key of Object.keys(userLabels)) {
       if (key in meshLabels || key === 'istio-injection' || key === 'istio.io/rev' || key === 'istio.io/dataplane-mode') {
         throw invalidInput(this, 'labels', key, 'is the mesh label this construct sets from `mode` and `controlPlane`', 'drop it from labels and choose the mode instead');
       }
     }
-    const labels = { ...(props.labels ?? {}), ...meshLabels };
+    const labels = { ...userLabels, ...meshLabels };
     this.resource = new kplus.Namespace(this, 'Resource', {
       metadata: { name: this.name, labels: sortedRecord(labels) },
     });

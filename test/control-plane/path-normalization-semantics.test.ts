@@ -19,6 +19,6 @@ describe('meshConfig.pathNormalization', () => {
   test('a value outside the enum is an error', () => {
     const chart = new MeshChart(meshApp(), 'prod', { environment: Environment.PROD });
     expect(errorOf(() => new MeshControlPlane(chart, 'cp', { meshConfig: { pathNormalization: 'DEFAULT' as PathNormalization } })))
-      .toBe('[prod/cp] meshConfig.pathNormalization: "DEFAULT" is not a path normalization. Fix: use PathNormalization.BASE, MERGE_SLASHES, DECODE_AND_MERGE_SLASHES, NONE');
+      .toBe('[prod/cp] meshConfig.pathNormalization: "DEFAULT" is not a PathNormalization. Fix: use one of PathNormalization.BASE, PathNormalization.MERGE_SLASHES, PathNormalization.DECODE_AND_MERGE_SLASHES, PathNormalization.NONE');
   });
 });

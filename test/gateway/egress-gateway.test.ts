@@ -86,7 +86,7 @@ describe('EgressGateway', () => {
       'Error [IST0109] (VirtualService payments/api-stripe-com) The VirtualServices istio-egress/stripe,payments/api-stripe-com associated with mesh gateway '
         + 'define the same host */api.stripe.com which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices into a '
         + 'single resource (spec.hosts[0]). Fix: route api.stripe.com from one VirtualService (merge the rules of istio-egress/stripe into it), or bind all but '
-        + 'one to gateways or give them exportTo that do not overlap [construct prod/traffic-host-payments-api.stripe.com/VirtualService]',
+        + 'one to gateways or give them exportTo that do not overlap [construct prod/stripe-timeouts]',
     ]);
   });
 

@@ -103,7 +103,7 @@ describe('CircuitBreaker rejects (ISTIO-RULES D1–D3)', () => {
 
   test('D2: an h2UpgradePolicy that is not one', () => {
     expect(cbError({ connectionPool: { http: { h2UpgradePolicy: 'ALWAYS' as H2UpgradePolicy } } }))
-      .toContain('[prod/cb] connectionPool.http.h2UpgradePolicy: "ALWAYS" is not an H2 upgrade policy');
+      .toBe('[prod/cb] connectionPool.http.h2UpgradePolicy: "ALWAYS" is not a H2UpgradePolicy. Fix: use one of H2UpgradePolicy.DEFAULT, H2UpgradePolicy.DO_NOT_UPGRADE, H2UpgradePolicy.UPGRADE');
   });
 
   test.each([

@@ -32,10 +32,10 @@ describe('client TLS', () => {
       .toBe(`[prod/policy] tls.subjectAltNames: ${shown} is empty or has an empty name. Fix: list the names, or leave subjectAltNames out`);
   });
 
-  test('insecureSkipVerify on ISTIO_MUTUAL (untyped code) is an error', () => {
+  test('insecureSkipVerify on ISTIO_MUTUAL (untyped code) is an error: IstioMutualTlsOptions has no such field', () => {
     // GIVEN / WHEN / THEN
     expect(policyError({ tls: ClientTls.istioMutual({ insecureSkipVerify: true } as never) }))
-      .toBe('[prod/policy] tls.insecureSkipVerify: true has no meaning with ISTIO_MUTUAL. Fix: drop it');
+      .toBe('[prod/policy] tls: "insecureSkipVerify" is not a field of IstioMutualTlsOptions. Fix: drop it; IstioMutualTlsOptions has sni, subjectAltNames');
   });
 });
 

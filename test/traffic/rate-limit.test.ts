@@ -61,14 +61,14 @@ describe('LocalRateLimit', () => {
   });
 
   test.each([
-    [{ maxTokens: 0 }, '[prod/rl] maxTokens: 0 is not a whole number of at least 1 (Envoy requires a non-empty bucket). Fix: use e.g. 100'],
-    [{ maxTokens: 2.5 }, '[prod/rl] maxTokens: 2.5 is not a whole number of at least 1 (Envoy requires a non-empty bucket). Fix: use e.g. 100'],
-    [{ tokensPerFill: 0 }, '[prod/rl] tokensPerFill: 0 is not a whole number of at least 1. Fix: use e.g. 10, or leave it out to refill the whole bucket'],
+    [{ maxTokens: 0 }, '[prod/rl] maxTokens: 0 is not a whole number from 1 to 4294967295 (Envoy requires a non-empty bucket). Fix: use e.g. 100'],
+    [{ maxTokens: 2.5 }, '[prod/rl] maxTokens: 2.5 is not a whole number from 1 to 4294967295 (Envoy requires a non-empty bucket). Fix: use e.g. 100'],
+    [{ tokensPerFill: 0 }, '[prod/rl] tokensPerFill: 0 is not a whole number from 1 to 4294967295. Fix: use e.g. 10, or leave it out to refill the whole bucket'],
     [{ tokensPerFill: 11 }, '[prod/rl] tokensPerFill: 11 is above maxTokens (10); the bucket never holds more than maxTokens. Fix: use at most 10, or raise maxTokens'],
     [{ fillInterval: Duration.millis(49) }, '[prod/rl] fillInterval: "49ms" is below 50ms, which Envoy rejects ("local rate limit token bucket fill timer must be >= 50ms") and the listener would not load. Fix: use at least Duration.millis(50)'],
     [{ selector: WorkloadSelector.labels({}) }, '[prod/rl] selector: {} selects every workload. Fix: name at least one label, e.g. { app: "reviews" }'],
     [{ selector: WorkloadSelector.labels({ app: '*' }) }, '[prod/rl] selector: {"app":"*"} has an empty key or a wildcard (Istio selectors match exact labels). Fix: use exact label keys and values'],
-    [{ context: 'SIDECAR_OUTBOUND' as RateLimitContext }, '[prod/rl] context: "SIDECAR_OUTBOUND" is not a rate limit context. Fix: use RateLimitContext.SIDECAR_INBOUND or RateLimitContext.GATEWAY'],
+    [{ context: 'SIDECAR_OUTBOUND' as RateLimitContext }, '[prod/rl] context: "SIDECAR_OUTBOUND" is not a RateLimitContext. Fix: use one of RateLimitContext.SIDECAR_INBOUND, RateLimitContext.GATEWAY'],
     [{ responseHeader: { name: 'X Bad', value: 'true' } }, '[prod/rl] responseHeader.name: "X Bad" is not a lowercase HTTP header name. Fix: use e.g. "x-local-rate-limit"'],
   ])('rejects %j', (props, message) => {
     expect(errorFor(props)).toBe(message);

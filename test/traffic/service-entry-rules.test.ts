@@ -82,7 +82,7 @@ describe('endpoints', () => {
   test('an endpoint with an empty address is an error', () => {
     // GIVEN / WHEN / THEN
     expect(entryError({ endpoints: [{ address: 'eu.api.stripe.com' }, { address: '' }] }))
-      .toBe('[prod/ext] endpoints[1].address: "" is missing. Fix: give an IP address or DNS name');
+      .toBe('[prod/ext] endpoints[1].address: "" is empty. Fix: give an IP address or DNS name');
   });
 
   test('a wildcard endpoint address is an error', () => {
@@ -94,7 +94,7 @@ describe('endpoints', () => {
   test.each([0, 1.5])('endpoint weight %d is an error', (weight) => {
     // GIVEN / WHEN / THEN
     expect(entryError({ resolution: ServiceResolution.STATIC, endpoints: [{ address: '203.0.113.10', weight }] }))
-      .toBe(`[prod/ext] endpoints[0].weight: ${weight} is not a whole number of at least 1. Fix: use e.g. 10, or drop it for equal weights`);
+      .toBe(`[prod/ext] endpoints[0].weight: ${weight} is not a whole number from 1 to 4294967295. Fix: use e.g. 10, or drop it for equal weights`);
   });
 });
 

@@ -18,18 +18,18 @@ describe('SidecarScope egress', () => {
 
   test('a host listed twice in a listener is an error', () => {
     // GIVEN / WHEN / THEN
-    expect(scopeError({ hosts: ['./*', 'istio-system/*', './*'] })).toBe('[prod/scope] egress[0].hosts: "./*" is listed twice. Fix: list each host once');
+    expect(scopeError({ hosts: ['./*', 'istio-system/*', './*'] })).toBe('[prod/scope] hosts: "./*" is listed twice. Fix: list each host once');
   });
 
   test('an empty host is an error that says how to write one', () => {
     // GIVEN / WHEN / THEN
-    expect(scopeError({ hosts: [''] })).toBe('[prod/scope] egress[0].hosts[0]: "" is not a host. Fix: write "namespace/dnsName", e.g. "./*" or "istio-system/*"');
+    expect(scopeError({ hosts: [''] })).toBe('[prod/scope] hosts[0]: "" is not a host. Fix: write "namespace/dnsName", e.g. "./*" or "istio-system/*"');
   });
 
   test('a host with two "/" is an error', () => {
     // GIVEN / WHEN / THEN
     expect(scopeError({ hosts: ['istio-system/stripe/api.stripe.com'] }))
-      .toBe('[prod/scope] egress[0].hosts[0]: "istio-system/stripe/api.stripe.com" has more than one "/". Fix: write "namespace/dnsName"');
+      .toBe('[prod/scope] hosts[0]: "istio-system/stripe/api.stripe.com" has more than one "/". Fix: write "namespace/dnsName"');
   });
 
   test('a listener port name that is not a DNS label is an error', () => {
@@ -41,6 +41,6 @@ describe('SidecarScope egress', () => {
   test('an outbound traffic policy written as a plain object (untyped code) is an error', () => {
     // GIVEN / WHEN / THEN
     expect(scopeError({ hosts: ['./*'], outboundTrafficPolicy: { mode: 'ALLOW_ANY' } as never }))
-      .toBe('[prod/scope] outboundTrafficPolicy: {"mode":"ALLOW_ANY"} is not an outbound traffic policy. Fix: use OutboundTraffic.REGISTRY_ONLY or OutboundTraffic.ALLOW_ANY');
+      .toBe('[prod/scope] outboundTrafficPolicy: {"mode":"ALLOW_ANY"} is an object, not an OutboundTraffic. Fix: use OutboundTraffic.REGISTRY_ONLY or OutboundTraffic.ALLOW_ANY');
   });
 });

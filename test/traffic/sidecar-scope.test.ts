@@ -44,12 +44,12 @@ describe('SidecarScope', () => {
     ['C1: a catch-all listener that is not last', { egress: [{ hosts: ['./*'] }, { hosts: ['istio-system/*'] }] },
       '[prod/scope] egress[0].port: undefined is missing on a listener that is not the last: only the last egress listener may catch all ports (ISTIO-RULES C1). Fix: give this listener a port, or move it to the end'],
     ['C1: a host without namespace', { hosts: ['api.stripe.com'] },
-      '[prod/scope] egress[0].hosts[0]: "api.stripe.com" has no namespace part (Sidecar hosts are "namespace/dnsName"). Fix: write "*/api.stripe.com" for any namespace, "./api.stripe.com" for the Sidecar\'s own namespace, or "<namespace>/api.stripe.com"'],
+      '[prod/scope] hosts[0]: "api.stripe.com" has no namespace part (Sidecar hosts are "namespace/dnsName"). Fix: write "*/api.stripe.com" for any namespace, "./api.stripe.com" for the Sidecar\'s own namespace, or "<namespace>/api.stripe.com"'],
     ['C1: a bad namespace part', { hosts: ['Istio_System/*'] },
-      '[prod/scope] egress[0].hosts[0]: "Istio_System/*" has an invalid namespace part "Istio_System". Fix: use "*" (any namespace), "." (this namespace), "~" (none) or a namespace name'],
+      '[prod/scope] hosts[0]: "Istio_System/*" has an invalid namespace part "Istio_System". Fix: use "*" (any namespace), "." (this namespace), "~" (none) or a namespace name'],
     ['no listener at all', {}, '[prod/scope] egress: undefined is empty: the Sidecar would configure nothing. Fix: give hosts, e.g. ["./*", "istio-system/*"]'],
     ['"*/*" with other hosts', { hosts: ['*/*', './*'] },
-      '[prod/scope] egress[0].hosts: ["*/*","./*"] lists "*/*" (every host) together with other hosts. Fix: use "*/*" alone, or list the hosts'],
+      '[prod/scope] hosts: ["*/*","./*"] lists "*/*" (every host) together with other hosts. Fix: use "*/*" alone, or list the hosts'],
     ['a wildcard selector', { selector: WorkloadSelector.labels({ app: '*' }), hosts: ['./*'] },
       '[prod/scope] selector: {"app":"*"} has an empty key or a wildcard (Istio selectors match exact labels). Fix: use exact label keys and values'],
   ])('rejects %s', (_what, props, message) => {
@@ -122,6 +122,6 @@ describe('SidecarScope', () => {
       .toBe('[prod/elsewhere] namespace: "shop" differs from the namespace of the selected workload ("bookinfo"); Istio applies it in its own namespace only. '
         + 'Fix: leave namespace out or set it to "bookinfo"');
     expect(errorFor({ selector: { app: 'reviews' } as unknown as WorkloadSelector, hosts: ['./*'] }))
-      .toBe('[prod/scope] selector: {"app":"reviews"} is not a WorkloadSelector. Fix: use WorkloadSelector.labels({ app: "reviews" }) or WorkloadSelector.fromWorkload(deployment)');
+      .toBe('[prod/scope] selector: {"app":"reviews"} is an object, not a WorkloadSelector. Fix: use WorkloadSelector.labels({ app: "reviews" }) or WorkloadSelector.fromWorkload(deployment)');
   });
 });

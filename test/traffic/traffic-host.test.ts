@@ -182,7 +182,7 @@ describe('TrafficHost rules', () => {
     expect(findingsOf(chart, 'IST0101').filter((f) => f.includes('host+subset'))).toStrictEqual([
       'Error [IST0101] (VirtualService bookinfo/reviews) Referenced host+subset in destinationrule not found: "reviews+v3" '
         + '(spec.http[0].route[0].destination.subset). Fix: add subset "v3" to the DestinationRule of reviews.bookinfo.svc.cluster.local (defined: v1), or route '
-        + 'to one it defines [construct prod/traffic-host-bookinfo-reviews.bookinfo.svc.cluster.local/VirtualService]',
+        + 'to one it defines [construct prod]',
     ]);
   });
 
@@ -218,8 +218,7 @@ describe('TrafficHost rules', () => {
       'Error [IST0109] (VirtualService bookinfo/reviews) The VirtualServices bookinfo/reviews,frontend/reviews-frontend associated with mesh gateway define '
         + 'the same host */reviews.bookinfo.svc.cluster.local which can lead to undefined behavior. This can be fixed by merging the conflicting VirtualServices '
         + 'into a single resource (spec.hosts[0]). Fix: route reviews.bookinfo.svc.cluster.local from one VirtualService (merge the rules of '
-        + 'frontend/reviews-frontend into it), or bind all but one to gateways or give them exportTo that do not overlap [construct '
-        + 'prod/traffic-host-bookinfo-reviews.bookinfo.svc.cluster.local/VirtualService]',
+        + 'frontend/reviews-frontend into it), or bind all but one to gateways or give them exportTo that do not overlap [construct prod/a]',
       'Error [IST0109] (VirtualService frontend/reviews-frontend) The VirtualServices bookinfo/reviews,frontend/reviews-frontend associated with mesh '
         + 'gateway define the same host */reviews.bookinfo.svc.cluster.local which can lead to undefined behavior. This can be fixed by merging the conflicting '
         + 'VirtualServices into a single resource (spec.hosts[0]). Fix: route reviews.bookinfo.svc.cluster.local from one VirtualService (merge the rules of '
