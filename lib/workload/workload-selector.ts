@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { invalidInput } from '../core/errors';
-import { describeType, copyOptions, isObject } from '../core/input';
+import { describeType, isObject } from '../core/input';
 import { checkSelectorLabels } from '../core/labels';
 import { PLUS_WORKLOAD_KINDS, PlusWorkload } from './plus-objects';
 
@@ -19,7 +19,9 @@ export class WorkloadSelector {
    * its path and field.
    */
   public static labels(labels: { readonly [key: string]: string }): WorkloadSelector {
-    return new WorkloadSelector(copyOptions(labels), undefined, undefined);
+    // A copy of a plain map (later changes to the caller's object change nothing); anything else as it
+    // is, so the construct using the selector reports it (a Map would copy to an empty, select-all map).
+    return new WorkloadSelector(isPlainMap(labels) ? { ...labels } : labels, undefined, undefined);
   }
 
   /**
@@ -70,10 +72,17 @@ export class WorkloadSelector {
       return checkSelectorLabels(scope, field, labels);
     }
     const labels: unknown = this._labels;
-    if (!isObject(labels) || (Object.getPrototypeOf(labels) !== Object.prototype && Object.getPrototypeOf(labels) !== null)) {
+    if (!isPlainMap(labels)) {
       throw invalidInput(scope, field, labels, `is ${describeType(labels)}, not a map of labels`,
         'give WorkloadSelector.labels a map of label keys to values, e.g. WorkloadSelector.labels({ app: "reviews" })');
     }
     return checkSelectorLabels(scope, field, labels as { [key: string]: string });
   }
+}
+
+/** True for a plain object (`{ app: 'reviews' }`, or one without prototype): what a label map is. */
+function isPlainMap(value: unknown): value is { [key: string]: string } {
+  if (!isObject(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
