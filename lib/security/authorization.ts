@@ -258,10 +258,11 @@ export interface AuthorizationPolicyProps {
    * paths, hosts, request principals, `request.*` conditions) from a DENY rule on TCP filter chains,
    * so a source, an operation or a condition made only of them matches every TCP connection: the rule
    * is flagged if any `to` operation has HTTP attributes but no `ports`, if any `from` source has only
-   * request principals, or if its HTTP conditions are all that narrows it. istiod only warns; the
-   * analyzer makes it an error (CDK8S-ISTIO-004) unless acknowledged, because it silently cuts off TCP
-   * services. Acknowledging writes the annotation `cdk8s-istio.io/deny-widens-on-tcp: acknowledged` on
-   * a DENY policy, which the analyzer reads (so a hand-written policy can say the same).
+   * request principals, or if its HTTP conditions are all that narrows it. istiod only warns; this
+   * construct refuses such a rule when it is given, and the analyzer reports it on any policy object
+   * (CDK8S-ISTIO-004), unless acknowledged, because it silently cuts off TCP services. Acknowledging
+   * writes the annotation `cdk8s-istio.io/deny-widens-on-tcp: acknowledged`, which the analyzer reads
+   * (so a hand-written policy can say the same). Only for DENY policies (an error on any other).
    * The better fix is `ports` (the HTTP ports) in every operation of the rule's `to`.
    * @default false
    */

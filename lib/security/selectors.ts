@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { formatInputError, invalidInput } from '../core/errors';
+import { formatInputError, invalidInput, show } from '../core/errors';
 import { crdLimits } from '../core/crd-limits';
 import { checkOptions, copyOptions, describeType, isObject } from '../core/input';
 import { isDnsLabel } from '../core/names';
@@ -164,37 +164,45 @@ export class Principal {
   public static _fromConstruct(source: unknown, use: { where: string; field: string }, options: PrincipalOptions = {}): Principal {
     const fix = `pass ${SERVICE_ACCOUNT}, or a workload: ${PLUS_WORKLOAD_KINDS}`;
     if (PlusServiceAccount.is(source)) {
-      return Principal.ofServiceAccount(PlusServiceAccount.read(source, { ...use, fix }), options, use.field);
+      return Principal.ofServiceAccount(PlusServiceAccount.read(source, { ...use, fix }), options, use.field, use);
     }
     const workload = PlusWorkload.read(source, { ...use, fix, expected: 'a cdk8s-plus ServiceAccount or a workload that runs pods' });
-    return Principal.ofWorkload(workload, options, use.field);
+    return Principal.ofWorkload(workload, options, use.field, use);
   }
 
   /**
-   * A service account's identity. Its namespace and name are checked at once, under the
-   * ServiceAccount's own path (the construct that holds them); the options where the principal is used.
+   * A service account's identity. Its namespace and name are checked at once: under the ServiceAccount's
+   * own path (the construct that holds them), or, when `use` says where it was given (a construct's
+   * field), under that; the options where the principal is used.
    */
-  private static ofServiceAccount(serviceAccount: PlusServiceAccount, options: PrincipalOptions, factory: string): Principal {
+  private static ofServiceAccount(serviceAccount: PlusServiceAccount, options: PrincipalOptions, factory: string, use?: { where: string; field: string }): Principal {
     const scope = serviceAccount.construct;
     if (!serviceAccount.namespace) {
-      throw invalidInput(scope, 'metadata.namespace', serviceAccount.namespace, 'is not set, so the SPIFFE identity of the service account is unknown',
-        'create the ServiceAccount with metadata: { namespace: "..." } (or in a chart with a namespace)');
+      const fix = 'create the ServiceAccount with metadata: { namespace: "..." } (or in a chart with a namespace)';
+      throw use
+        ? new Error(formatInputError(use.where, use.field, scope.node.path, 'is a ServiceAccount without a namespace, so its SPIFFE identity is unknown', fix))
+        : invalidInput(scope, 'metadata.namespace', serviceAccount.namespace, 'is not set, so the SPIFFE identity of the service account is unknown', fix);
     }
     const principal = new Principal({ kind: 'identity', namespace: serviceAccount.namespace, serviceAccount: serviceAccount.name ?? '', options: copyOptions(options), factory });
     principal.checkName((part, value, problem, fix) => {
-      throw invalidInput(scope, part === 'serviceAccount' ? 'metadata.name' : 'metadata.namespace', value, problem, fix);
+      const field = part === 'serviceAccount' ? 'metadata.name' : 'metadata.namespace';
+      throw use
+        ? new Error(formatInputError(use.where, use.field, scope.node.path, `is a ServiceAccount whose ${field} ${show(value)} ${problem}`, fix))
+        : invalidInput(scope, field, value, problem, fix);
     });
     return principal;
   }
 
-  private static ofWorkload(workload: PlusWorkload, options: PrincipalOptions, factory: string): Principal {
+  private static ofWorkload(workload: PlusWorkload, options: PrincipalOptions, factory: string, use?: { where: string; field: string }): Principal {
     const serviceAccount = workload.serviceAccount;
     if (!serviceAccount) {
-      throw invalidInput(workload.construct, 'serviceAccount', undefined, 'is not set: the pods run as the namespace\'s "default" service account, an identity every such pod shares',
-        'give the workload its own ServiceAccount (serviceAccount: new kplus.ServiceAccount(...))');
+      const fix = 'give the workload its own ServiceAccount (serviceAccount: new kplus.ServiceAccount(...))';
+      throw use
+        ? new Error(formatInputError(use.where, use.field, workload.path, 'is a workload without a ServiceAccount: its pods run as the namespace\'s "default" service account, an identity every such pod shares', fix))
+        : invalidInput(workload.construct, 'serviceAccount', undefined, 'is not set: the pods run as the namespace\'s "default" service account, an identity every such pod shares', fix);
     }
-    const use: PlusUse = { where: workload.path, field: 'serviceAccount', fix: `give the workload ${SERVICE_ACCOUNT}` };
-    return Principal.ofServiceAccount(PlusServiceAccount.read(serviceAccount, use), options, factory);
+    const account: PlusUse = { where: workload.path, field: 'serviceAccount', fix: `give the workload ${SERVICE_ACCOUNT}` };
+    return Principal.ofServiceAccount(PlusServiceAccount.read(serviceAccount, account), options, factory, use);
   }
 
   private constructor(private readonly source: PrincipalSource) {}

@@ -105,6 +105,20 @@ describe('AuthorizationPolicy.allowFrom', () => {
       .toStrictEqual(['cluster.local/ns/bookinfo/sa/reviews', 'example.org/ns/istio-ingress/sa/ingress']);
   });
 
+  test('a from caller without a usable identity is an error of the policy\'s field, naming the caller', () => {
+    // GIVEN a workload without a ServiceAccount and a ServiceAccount without a namespace
+    const chart = prodChart();
+    const anonymous = new kplus.Deployment(chart, 'anon', { containers: [{ image: 'web:1' }] });
+    const loose = new kplus.ServiceAccount(chart, 'loose', { metadata: { name: 'loose' } });
+    // WHEN / THEN
+    expect(errorOf(() => AuthorizationPolicy.allowFrom(chart, 'a1', { namespace: 'bookinfo', from: [anonymous], to: productpage })))
+      .toBe('[prod/a1] from[0]: "prod/anon" is a workload without a ServiceAccount: its pods run as the namespace\'s "default" service account, an identity every such pod shares. '
+        + 'Fix: give the workload its own ServiceAccount (serviceAccount: new kplus.ServiceAccount(...))');
+    expect(errorOf(() => AuthorizationPolicy.allowFrom(chart, 'a2', { namespace: 'bookinfo', from: [loose], to: productpage })))
+      .toBe('[prod/a2] from[0]: "prod/loose" is a ServiceAccount without a namespace, so its SPIFFE identity is unknown. '
+        + 'Fix: create the ServiceAccount with metadata: { namespace: "..." } (or in a chart with a namespace)');
+  });
+
   test('methods, paths and ports are checked under allowFrom\'s own fields', () => {
     // GIVEN
     const base = { namespace: 'bookinfo', principals: [Principal.of('istio-ingress', 'ingress')], to: productpage };
