@@ -164,10 +164,10 @@ export class Principal {
   public static _fromConstruct(source: unknown, use: { where: string; field: string }, options: PrincipalOptions = {}): Principal {
     const fix = `pass ${SERVICE_ACCOUNT}, or a workload: ${PLUS_WORKLOAD_KINDS}`;
     if (PlusServiceAccount.is(source)) {
-      return Principal.ofServiceAccount(PlusServiceAccount.read(source, { ...use, fix }), options, use.field, use);
+      return Principal.ofServiceAccount(PlusServiceAccount.read(source, { ...use, fix }), options, 'Principal.fromServiceAccount', use);
     }
     const workload = PlusWorkload.read(source, { ...use, fix, expected: 'a cdk8s-plus ServiceAccount or a workload that runs pods' });
-    return Principal.ofWorkload(workload, options, use.field, use);
+    return Principal.ofWorkload(workload, options, 'Principal.fromWorkload', use);
   }
 
   /**
@@ -274,6 +274,8 @@ export class Principal {
       checkOptions(scope, field, options, 'PrincipalOptions');
     } else if (!isObject(options) || Object.keys(options).some((k) => !PROPS_KEYS.PrincipalOptions.keys.includes(k as 'trustDomain'))) {
       fail('options', options, 'is not a PrincipalOptions object ({ trustDomain })', 'give { trustDomain: "cluster.local" } or leave options out');
+    } else if (options.trustDomain === null) {
+      fail('trustDomain', null, 'is null', 'leave trustDomain out for "cluster.local", or give the mesh trust domain');
     }
     const trustDomain: unknown = (options as PrincipalOptions).trustDomain ?? 'cluster.local';
     if (typeof trustDomain !== 'string' || trustDomain.length > 253 || !TRUST_DOMAIN.test(trustDomain)) {

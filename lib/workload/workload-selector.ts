@@ -14,9 +14,10 @@ import { PLUS_WORKLOAD_KINDS, PlusWorkload } from './plus-objects';
  */
 export class WorkloadSelector {
   /**
-   * Pods carrying all of these labels, e.g. `{ app: 'reviews' }`. Checked (a map of Kubernetes labels,
-   * string values, no wildcard, at least one) by the construct that uses the selector, so errors name
-   * its path and field.
+   * Pods carrying all of these labels, e.g. `{ app: 'reviews' }`.
+   *
+   * The labels are checked (a map of Kubernetes labels, string values, no wildcard, at least one) by
+   * the construct that uses the selector, so errors name its path and field.
    */
   public static labels(labels: { readonly [key: string]: string }): WorkloadSelector {
     // A copy of a plain map (later changes to the caller's object change nothing); anything else as it

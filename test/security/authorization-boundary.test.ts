@@ -162,6 +162,8 @@ describe('Principal', () => {
       .toBe('Principal.of(serviceAccount): 42 is a number, not a service account name. Fix: use the ServiceAccount name, e.g. "bookinfo-productpage"');
     expect(errorOf(() => String(Principal.of('bookinfo', 'reviews', null as never))))
       .toBe('Principal.of(options): null is not a PrincipalOptions object ({ trustDomain }). Fix: give { trustDomain: "cluster.local" } or leave options out');
+    expect(errorOf(() => Principal.of('bookinfo', 'reviews', { trustDomain: null } as never).value))
+      .toBe('Principal.of(trustDomain): null is null. Fix: leave trustDomain out for "cluster.local", or give the mesh trust domain');
   });
 });
 
