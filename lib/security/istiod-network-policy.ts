@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { invalidInput } from '../core/errors';
+import { checkArray, checkBoolean, checkInstance, checkProps } from '../core/input';
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
 import { checkDnsLabel } from '../core/names';
 import { isIpOrCidr } from '../core/network';
@@ -96,17 +97,18 @@ export class IstiodNetworkPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: IstiodNetworkPolicyProps = {}) {
     super(scope, id);
-    const cp = props.controlPlane;
+    props = checkProps(this, props, 'IstiodNetworkPolicyProps');
+    const cp = props.controlPlane === undefined ? undefined
+      : checkInstance(this, 'controlPlane', props.controlPlane, MeshControlPlane, 'give the MeshControlPlane whose istiod the policy protects, or leave controlPlane out');
     this.namespace = cp?.namespace ?? 'istio-system';
     const revision = cp?.revision;
+    const plaintextXds = props.allowPlaintextXds === undefined ? false : checkBoolean(this, 'allowPlaintextXds', props.allowPlaintextXds);
     const names = (field: string, list: readonly string[] | undefined): string[] => {
       if (list === undefined) {
         return [];
       }
-      if (!Array.isArray(list)) {
-        throw invalidInput(this, field, list, 'is not a list', 'give namespace names, e.g. ["istio-ingress"]');
-      }
-      return [...new Set(list.map((n, i) => checkDnsLabel(this, `${field}[${i}]`, n, 'use a namespace name')))].sort();
+      const checked = checkArray(this, field, list, (n, f) => checkDnsLabel(this, f, n, 'use a namespace name'), { fix: 'give namespace names, e.g. ["istio-ingress"]' });
+      return [...new Set(checked)].sort();
     };
     const byName = (ns: string): k8s.NetworkPolicyPeer => ({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': ns } } });
 
@@ -121,20 +123,21 @@ export class IstiodNetworkPolicy extends Construct {
 
     const cidrs = props.apiServerCidrs;
     if (cidrs !== undefined) {
-      if (!Array.isArray(cidrs) || cidrs.length === 0) {
+      if (Array.isArray(cidrs) && cidrs.length === 0) {
         throw invalidInput(this, 'apiServerCidrs', cidrs, 'is empty, which would block the API server from the webhook (no sidecar injection, no config validation)',
           'give the API server CIDRs, e.g. ["10.0.0.0/28"], or leave apiServerCidrs out to keep port 15017 open');
       }
-      cidrs.forEach((c, i) => {
+      checkArray(this, 'apiServerCidrs', cidrs, (c, f) => {
         if (typeof c !== 'string' || !c.includes('/') || !isIpOrCidr(c)) {
-          throw invalidInput(this, `apiServerCidrs[${i}]`, c, 'is not a CIDR range', 'give e.g. "172.16.0.0/28" (a single address as "172.16.0.2/32")');
+          throw invalidInput(this, f, c, 'is not a CIDR range', 'give e.g. "172.16.0.0/28" (a single address as "172.16.0.2/32")');
         }
-      });
+        return c;
+      }, { fix: 'give the API server CIDRs, e.g. ["10.0.0.0/28"], or leave apiServerCidrs out to keep port 15017 open' });
     }
 
     const tcp = (port: IstiodPort): k8s.NetworkPolicyPort => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) });
     const ingress: k8s.NetworkPolicyIngressRule[] = [
-      { from: xdsPeers, ports: [...(props.allowPlaintextXds ? [tcp(IstiodPort.XDS_PLAINTEXT)] : []), tcp(IstiodPort.XDS_TLS)] },
+      { from: xdsPeers, ports: [...(plaintextXds ? [tcp(IstiodPort.XDS_PLAINTEXT)] : []), tcp(IstiodPort.XDS_TLS)] },
       ...(monitoring.length ? [{ from: monitoring.map(byName), ports: [tcp(IstiodPort.MONITORING)] }] : []),
       cidrs ? { from: [...new Set(cidrs)].sort().map((cidr) => ({ ipBlock: { cidr } })), ports: [tcp(IstiodPort.WEBHOOK)] } : { ports: [tcp(IstiodPort.WEBHOOK)] },
     ];

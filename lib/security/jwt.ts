@@ -1,14 +1,21 @@
 import { Duration, Lazy } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { crdLimits } from '../core/crd-limits';
 import { istioDuration } from '../core/duration';
 import { invalidInput } from '../core/errors';
+import { checkArray, checkBoolean, checkInstance, checkOptions, checkProps, checkString, copyOptions, describeType, isObject } from '../core/input';
 import * as l1 from '../../imports/security.istio.io';
-import { AuthorizationAction, AuthorizationPolicy, RequestOperation, RequestSource } from './authorization';
-import { checkDnsLabel } from '../core/names';
+import { AuthorizationAction, AuthorizationPolicy, checkPaths, checkRequestPrincipals, RequestOperation, RequestSource } from './authorization';
+import { checkDnsLabel, isDnsLabel } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
 import { checkPort } from '../core/ports';
+import { renderSelector } from '../traffic/selector';
 import { WorkloadSelector } from '../workload/workload-selector';
 import { frozenCopy } from '../core/records';
+
+const REQUEST_AUTHENTICATION = 'security.istio.io/v1/RequestAuthentication';
+/** The token-requirement AuthorizationPolicy is named `<name>-require-token`. */
+const REQUIREMENT_SUFFIX = '-require-token';
 
 /** A header a JWT is read from. */
 export interface JwtHeader {
@@ -114,7 +121,7 @@ export enum TokenRequirementKind {
 export class TokenRequirement {
   /** Every request needs a valid token. */
   public static everywhere(options: TokenRequirementOptions = {}): TokenRequirement {
-    return new TokenRequirement(TokenRequirementKind.EVERYWHERE, undefined, options.principals);
+    return new TokenRequirement(TokenRequirementKind.EVERYWHERE, undefined, options);
   }
   /**
    * Requests to these paths need a valid token; others may come without one.
@@ -128,14 +135,14 @@ export class TokenRequirement {
    * fail-closed: everything needs a token except the public paths you list.
    */
   public static onPaths(paths: string[], options: TokenRequirementOptions = {}): TokenRequirement {
-    return new TokenRequirement(TokenRequirementKind.ON_PATHS, paths, options.principals);
+    return new TokenRequirement(TokenRequirementKind.ON_PATHS, paths, options);
   }
   /**
    * Every request needs a valid token, except to these (public) paths, e.g. `/healthz`. The
    * fail-closed choice: a path spelled in a way the list does not match still needs a token.
    */
   public static exceptPaths(paths: string[], options: TokenRequirementOptions = {}): TokenRequirement {
-    return new TokenRequirement(TokenRequirementKind.EXCEPT_PATHS, paths, options.principals);
+    return new TokenRequirement(TokenRequirementKind.EXCEPT_PATHS, paths, options);
   }
   /**
    * No token is required: a request without a token passes, one with an invalid token is rejected.
@@ -150,15 +157,47 @@ export class TokenRequirement {
   /** The accepted request principals. */
   public readonly principals: string[] | undefined;
 
+  /** The paths as given (a copy of a list), checked by the JwtAuthentication that uses the requirement. */
+  private readonly givenPaths: unknown;
+  /** The options as given (a shallow copy of an object, its principals copied), checked there too. */
+  private readonly givenOptions: unknown;
+
   private constructor(
     /** Which requirement. */
     public readonly kind: TokenRequirementKind,
     paths: string[] | undefined,
-    principals: string[] | undefined,
+    options: TokenRequirementOptions | undefined,
   ) {
     // Copies, so that changing the caller's array later changes nothing here.
-    this.paths = Array.isArray(paths) ? frozenCopy(paths) : paths;
-    this.principals = Array.isArray(principals) ? frozenCopy(principals) : principals;
+    this.givenPaths = Array.isArray(paths) ? frozenCopy(paths) : paths;
+    const copied: unknown = copyOptions(options);
+    const principals: unknown = isObject(copied) ? copied.principals : undefined;
+    this.givenOptions = isObject(copied) && Array.isArray(principals) ? { ...copied, principals: frozenCopy(principals) } : copied;
+    this.paths = Array.isArray(this.givenPaths) ? this.givenPaths as string[] : undefined;
+    this.principals = isObject(this.givenOptions) && Array.isArray(this.givenOptions.principals) ? this.givenOptions.principals as string[] : undefined;
+  }
+
+  /**
+   * The checked paths (for onPaths / exceptPaths) and request principals, errors under `field` of `scope`.
+   * @internal
+   */
+  public _render(scope: IConstruct, field: string): { paths: string[] | undefined; principals: string[] } {
+    const options = this.givenOptions === undefined ? {} : checkOptions(scope, field, this.givenOptions as TokenRequirementOptions, 'TokenRequirementOptions');
+    let principals = ['*'];
+    if (options.principals !== undefined) {
+      if (Array.isArray(options.principals) && options.principals.length === 0) {
+        throw invalidInput(scope, `${field}.principals`, [], 'is empty', 'leave principals out (any valid token) or name the accepted <iss>/<sub>');
+      }
+      principals = checkRequestPrincipals(scope, `${field}.principals`, options.principals);
+    }
+    if (this.kind !== TokenRequirementKind.ON_PATHS && this.kind !== TokenRequirementKind.EXCEPT_PATHS) {
+      return { paths: undefined, principals };
+    }
+    const paths = this.givenPaths;
+    if (Array.isArray(paths) && paths.length === 0 || paths === undefined) {
+      throw invalidInput(scope, `${field}.paths`, paths, 'is empty', 'give the paths, e.g. ["/api/*"], or use TokenRequirement.everywhere()');
+    }
+    return { paths: checkPaths(scope, `${field}.paths`, paths), principals };
   }
 }
 
@@ -252,27 +291,38 @@ export class JwtAuthentication extends Construct {
 
   constructor(scope: Construct, id: string, props: JwtAuthenticationProps) {
     super(scope, id);
+    props = checkProps(this, props, 'JwtAuthenticationProps');
+    this.selector = props.selector === undefined ? undefined
+      : renderSelector(this, 'selector', props.selector, crdLimits(REQUEST_AUTHENTICATION, 'spec.selector.matchLabels').maxProperties);
+    if (props.namespace !== undefined) {
+      checkDnsLabel(this, 'namespace', props.namespace, 'use a namespace name such as "bookinfo"');
+    }
     this.namespace = resolveNamespace(this, { given: props.namespace, target: props.selector?.namespace, targetName: 'the selected workload' });
-    this.selector = props.selector?._render(this, 'selector');
     const name = checkDnsLabel(this, 'name', props.name ?? id, 'use a DNS label, e.g. "productpage-jwt"');
-    if (!Array.isArray(props.issuers) || props.issuers.length === 0) {
+    if (Array.isArray(props.issuers) && props.issuers.length === 0) {
       throw invalidInput(this, 'issuers', props.issuers, 'is empty: no token could ever be valid', 'give at least one JwtIssuer');
     }
-    this.rules = props.issuers.map((issuer, i) => this.renderIssuer(`issuers[${i}]`, issuer));
+    this.rules = checkArray(this, 'issuers', props.issuers, (issuer, field) => this.renderIssuer(field, issuer as JwtIssuer),
+      { maxItems: crdLimits(REQUEST_AUTHENTICATION, 'spec.jwtRules').maxItems, fix: 'give a list of JwtIssuer, e.g. [{ issuer: "https://auth.example.com" }]' });
+
+    const requirement = props.requireToken === undefined ? TokenRequirement.everywhere()
+      : checkInstance(this, 'requireToken', props.requireToken, TokenRequirement, 'use TokenRequirement.everywhere(), .onPaths([...]), .exceptPaths([...]) or .optional()');
+    if (requirement.kind === TokenRequirementKind.OPTIONAL && props.ports !== undefined) {
+      throw invalidInput(this, 'ports', props.ports, 'is set, but TokenRequirement.optional() writes no policy for them to confine', 'leave ports out, or require a token');
+    }
+    const policyName = `${name}${REQUIREMENT_SUFFIX}`;
+    if (requirement.kind !== TokenRequirementKind.OPTIONAL && !isDnsLabel(policyName)) {
+      throw invalidInput(this, 'name', name, `is ${name.length} characters long: the token-requirement AuthorizationPolicy "<name>${REQUIREMENT_SUFFIX}" would be longer than a DNS label's 63`,
+        `use a name of at most ${63 - REQUIREMENT_SUFFIX.length} characters`);
+    }
+    const rendered = requirement.kind === TokenRequirementKind.OPTIONAL ? undefined : requirement._render(this, 'requireToken');
+    const ports = rendered === undefined ? undefined : this.renderPorts(props.ports, requirement);
 
     this.resource = new l1.RequestAuthentication(this, 'Resource', {
       metadata: { name, namespace: this.namespace },
       spec: Lazy.any({ produce: () => this.toSpec() }) as unknown as l1.RequestAuthenticationSpec,
     });
-
-    const requirement = props.requireToken ?? TokenRequirement.everywhere();
-    if (!(requirement instanceof TokenRequirement)) {
-      throw invalidInput(this, 'requireToken', requirement, 'is not a TokenRequirement', 'use TokenRequirement.everywhere(), .onPaths([...]), .exceptPaths([...]) or .optional()');
-    }
-    if (requirement.kind === TokenRequirementKind.OPTIONAL && props.ports !== undefined) {
-      throw invalidInput(this, 'ports', props.ports, 'is set, but TokenRequirement.optional() writes no policy for them to confine', 'leave ports out, or require a token');
-    }
-    this.requirement = requirement.kind === TokenRequirementKind.OPTIONAL ? undefined : this.requirementPolicy(`${name}-require-token`, requirement, props.selector, props.ports);
+    this.requirement = rendered === undefined ? undefined : this.requirementPolicy(policyName, requirement.kind, rendered, props.selector, ports);
   }
 
   /** The RequestAuthentication spec. */
@@ -292,10 +342,11 @@ export class JwtAuthentication extends Construct {
       }
       return undefined;
     }
-    if (!Array.isArray(ports) || ports.length === 0) {
+    if (Array.isArray(ports) && ports.length === 0) {
       throw invalidInput(this, 'ports', ports, 'is empty', 'give the workload ports that serve HTTP, e.g. [9080], or leave ports out');
     }
-    const out = ports.map((p, i) => checkPort(this, `ports[${i}]`, p, 'give the workload (container) port, e.g. 9080'));
+    const out = checkArray(this, 'ports', ports, (p, field) => checkPort(this, field, p, 'give the workload (container) port, e.g. 9080'),
+      { fix: 'give the workload ports that serve HTTP, e.g. [9080], or leave ports out' });
     const twice = out.find((p, i) => out.indexOf(p) !== i);
     if (twice !== undefined) {
       throw invalidInput(this, 'ports', ports, `names port ${twice} twice`, 'give each port once');
@@ -303,40 +354,40 @@ export class JwtAuthentication extends Construct {
     return out;
   }
 
-  private requirementPolicy(name: string, requirement: TokenRequirement, selector: WorkloadSelector | undefined, givenPorts: number[] | undefined): AuthorizationPolicy {
-    const principals = requirement.principals ?? ['*'];
-    if (principals.length === 0) {
-      throw invalidInput(this, 'requireToken.principals', principals, 'is empty', 'leave principals out (any valid token) or name the accepted <iss>/<sub>');
-    }
-    const byPath = requirement.kind === TokenRequirementKind.ON_PATHS || requirement.kind === TokenRequirementKind.EXCEPT_PATHS;
-    if (byPath && (!Array.isArray(requirement.paths) || requirement.paths.length === 0)) {
-      throw invalidInput(this, 'requireToken.paths', requirement.paths, 'is empty', 'give the paths, e.g. ["/api/*"], or use TokenRequirement.everywhere()');
-    }
-    const ports = this.renderPorts(givenPorts, requirement);
-    const paths = requirement.paths ? [...requirement.paths] : [];
-    const from: RequestSource[] = [{ notRequestPrincipals: [...principals] }];
+  /**
+   * The DENY policy that makes a valid token mandatory, from checked parts only: every value it is given
+   * was checked above under this construct's fields, so the policy itself has nothing left to reject.
+   */
+  private requirementPolicy(name: string, kind: TokenRequirementKind, rendered: { paths: string[] | undefined; principals: string[] },
+    selector: WorkloadSelector | undefined, ports: number[] | undefined): AuthorizationPolicy {
+    const paths = rendered.paths ?? [];
+    const from: RequestSource[] = [{ notRequestPrincipals: [...rendered.principals] }];
     const onPorts = ports ? { ports: [...ports] } : {};
-    const to: RequestOperation[] | undefined = requirement.kind === TokenRequirementKind.ON_PATHS ? [{ paths: withBarePrefixes(paths), ...onPorts }]
-      : requirement.kind === TokenRequirementKind.EXCEPT_PATHS ? [{ notPaths: paths, ...onPorts }]
+    const to: RequestOperation[] | undefined = kind === TokenRequirementKind.ON_PATHS ? [{ paths: withBarePrefixes(paths), ...onPorts }]
+      : kind === TokenRequirementKind.EXCEPT_PATHS ? [{ notPaths: paths, ...onPorts }]
         : ports ? [onPorts] : undefined;
     return new AuthorizationPolicy(this, 'RequireToken', {
       name,
       namespace: this.namespace,
-      selector,
+      ...(selector !== undefined ? { selector } : {}),
       action: AuthorizationAction.DENY,
       rules: [{ from, ...(to ? { to } : {}) }],
       // Without ports (everywhere / exceptPaths only): rejecting the connections of non-HTTP ports,
-      // which can carry no token, is what "a token is required" means there.
-      acknowledgeTcpBlocking: ports === undefined,
+      // which can carry no token, is what "a token is required" means there. This is the same
+      // acknowledgement a user's DENY policy gives (the annotation the analyzer reads); with ports,
+      // every operation is confined to them and there is nothing to acknowledge.
+      ...(ports === undefined ? { acknowledgeTcpBlocking: true } : {}),
     });
   }
 
-  private renderIssuer(field: string, r: JwtIssuer): l1.RequestAuthenticationSpecJwtRules {
-    if (typeof r !== 'object' || r === null) {
-      throw invalidInput(this, field, r, 'is not a JwtIssuer', 'give { issuer, jwksUri, ... }');
-    }
+  private renderIssuer(field: string, given: JwtIssuer): l1.RequestAuthenticationSpecJwtRules {
+    const r = checkOptions(this, field, given, 'JwtIssuer');
     const nonEmpty = (f: string, v: unknown) => {
-      if (v !== undefined && (typeof v !== 'string' || v.trim() === '')) {
+      if (v === undefined) return;
+      if (typeof v !== 'string') {
+        throw invalidInput(this, `${field}.${f}`, v, `is ${describeType(v)}, not a string`, `give a value or leave ${f} out`);
+      }
+      if (v.trim() === '') {
         throw invalidInput(this, `${field}.${f}`, v, 'is empty', `give a value or leave ${f} out`);
       }
     };
@@ -360,14 +411,15 @@ export class JwtAuthentication extends Construct {
       if (scheme !== 'https:' && scheme !== 'http:') {
         throw invalidInput(this, `${field}.jwksUri`, r.jwksUri, 'is not an http:// or https:// URL', 'give the JWKS URL, e.g. "https://auth.example.com/.well-known/jwks.json"');
       }
-      if (r.jwksUri.length > 2048) {
-        throw invalidInput(this, `${field}.jwksUri`, `${r.jwksUri.slice(0, 40)}...`, 'is longer than 2048 characters', 'shorten the URL');
+      const maxLength = crdLimits(REQUEST_AUTHENTICATION, 'spec.jwtRules[].jwksUri').maxLength!;
+      if (r.jwksUri.length > maxLength) {
+        throw invalidInput(this, `${field}.jwksUri`, `${r.jwksUri.slice(0, 40)}...`, `is longer than ${maxLength} characters`, 'shorten the URL');
       }
     }
     if (r.jwks !== undefined) {
       let keys: unknown;
       try {
-        keys = (JSON.parse(r.jwks) as { keys?: unknown }).keys;
+        keys = (JSON.parse(r.jwks) as { keys?: unknown } | null)?.keys;
       } catch {
         keys = undefined;
       }
@@ -375,48 +427,59 @@ export class JwtAuthentication extends Construct {
         throw invalidInput(this, `${field}.jwks`, '<inline JWKS>', 'is not a JSON Web Key Set with a non-empty "keys" list (istiod fails to parse it)', 'give the JWKS document as a JSON string: {"keys":[...]}');
       }
     }
-    const list = (f: string, v: string[] | undefined) => {
+    const list = (f: string, v: unknown): string[] | undefined => {
       if (v === undefined) {
         return undefined;
       }
-      if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== 'string' || x.trim() === '')) {
+      if (!Array.isArray(v)) {
+        throw invalidInput(this, `${field}.${f}`, v, `is ${describeType(v)}, not a list`, `give a list of non-empty strings or leave ${f} out`);
+      }
+      if (v.length === 0 || v.some((x) => typeof x !== 'string' || x.trim() === '')) {
         throw invalidInput(this, `${field}.${f}`, v, 'is empty or has an empty entry', `give non-empty values or leave ${f} out`);
       }
-      return [...v];
+      return [...v] as string[];
     };
-    const fromHeaders = r.fromHeaders?.map((h, i) => {
-      if (typeof h?.name !== 'string' || !HEADER.test(h.name)) {
-        throw invalidInput(this, `${field}.fromHeaders[${i}].name`, h?.name, 'is not a header name', 'give a header such as "Authorization"');
-      }
-      return { name: h.name, ...(h.prefix !== undefined ? { prefix: h.prefix } : {}) };
-    });
-    if (fromHeaders && fromHeaders.length === 0) {
+    const forwardOriginalToken = r.forwardOriginalToken === undefined ? undefined : checkBoolean(this, `${field}.forwardOriginalToken`, r.forwardOriginalToken);
+    if (Array.isArray(r.fromHeaders) && r.fromHeaders.length === 0) {
       throw invalidInput(this, `${field}.fromHeaders`, [], 'is empty', 'give at least one header or leave fromHeaders out');
     }
-    if (r.outputPayloadToHeader !== undefined && !HEADER.test(r.outputPayloadToHeader)) {
+    const fromHeaders = r.fromHeaders === undefined ? undefined : checkArray(this, `${field}.fromHeaders`, r.fromHeaders, (item, f) => {
+      const h = checkOptions(this, f, item as JwtHeader, 'JwtHeader');
+      if (typeof h.name !== 'string' || !HEADER.test(h.name)) {
+        throw invalidInput(this, `${f}.name`, h.name, 'is not a header name', 'give a header such as "Authorization"');
+      }
+      const prefix = h.prefix === undefined ? undefined : checkString(this, `${f}.prefix`, h.prefix, { fix: 'give the prefix as a string, e.g. "Bearer "' });
+      return { name: h.name, ...(prefix !== undefined ? { prefix } : {}) };
+    }, { fix: 'give a list of headers, e.g. [{ name: "Authorization", prefix: "Bearer " }]' });
+    if (r.outputPayloadToHeader !== undefined && (typeof r.outputPayloadToHeader !== 'string' || !HEADER.test(r.outputPayloadToHeader))) {
       throw invalidInput(this, `${field}.outputPayloadToHeader`, r.outputPayloadToHeader, 'is not a header name', 'use letters, digits, "-" and "_", e.g. "x-jwt-payload"');
     }
-    const claims = r.outputClaimToHeaders?.map((c, i) => {
-      if (typeof c?.claim !== 'string' || c.claim === '') {
-        throw invalidInput(this, `${field}.outputClaimToHeaders[${i}].claim`, c?.claim, 'is empty', 'name the claim, e.g. "sub"');
+    const claims = r.outputClaimToHeaders === undefined ? undefined : checkArray(this, `${field}.outputClaimToHeaders`, r.outputClaimToHeaders, (item, f) => {
+      const c = checkOptions(this, f, item as JwtClaimToHeader, 'JwtClaimToHeader');
+      if (typeof c.claim !== 'string' || c.claim === '') {
+        throw invalidInput(this, `${f}.claim`, c.claim, typeof c.claim === 'string' ? 'is empty' : `is ${describeType(c.claim)}, not a claim name`, 'name the claim, e.g. "sub"');
       }
       if (typeof c.header !== 'string' || !HEADER.test(c.header)) {
-        throw invalidInput(this, `${field}.outputClaimToHeaders[${i}].header`, c.header, 'is not a header name', 'use letters, digits, "-" and "_", e.g. "x-jwt-sub"');
+        throw invalidInput(this, `${f}.header`, c.header, 'is not a header name', 'use letters, digits, "-" and "_", e.g. "x-jwt-sub"');
       }
       return { claim: c.claim, header: c.header };
-    });
+    }, { fix: 'give a list of { claim, header }, e.g. [{ claim: "sub", header: "x-jwt-sub" }]' });
+    const audiences = list('audiences', r.audiences);
+    const fromParams = list('fromParams', r.fromParams);
+    const fromCookies = list('fromCookies', r.fromCookies);
+    const timeout = r.timeout === undefined ? undefined : istioDuration(this, `${field}.timeout`, r.timeout);
     return {
       ...(r.issuer !== undefined ? { issuer: r.issuer } : {}),
       ...(r.jwksUri !== undefined ? { jwksUri: r.jwksUri } : {}),
       ...(r.jwks !== undefined ? { jwks: r.jwks } : {}),
-      ...(r.audiences !== undefined ? { audiences: list('audiences', r.audiences) } : {}),
-      ...(r.forwardOriginalToken !== undefined ? { forwardOriginalToken: r.forwardOriginalToken } : {}),
+      ...(audiences !== undefined ? { audiences } : {}),
+      ...(forwardOriginalToken !== undefined ? { forwardOriginalToken } : {}),
       ...(fromHeaders ? { fromHeaders } : {}),
-      ...(r.fromParams !== undefined ? { fromParams: list('fromParams', r.fromParams) } : {}),
-      ...(r.fromCookies !== undefined ? { fromCookies: list('fromCookies', r.fromCookies) } : {}),
+      ...(fromParams !== undefined ? { fromParams } : {}),
+      ...(fromCookies !== undefined ? { fromCookies } : {}),
       ...(r.outputPayloadToHeader !== undefined ? { outputPayloadToHeader: r.outputPayloadToHeader } : {}),
       ...(claims ? { outputClaimToHeaders: claims } : {}),
-      ...(r.timeout !== undefined ? { timeout: istioDuration(this, `${field}.timeout`, r.timeout) } : {}),
+      ...(timeout !== undefined ? { timeout } : {}),
     };
   }
 }

@@ -1,15 +1,21 @@
 import { Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { formatInputError, invalidInput } from '../core/errors';
+import { crdLimits } from '../core/crd-limits';
+import { formatInputError, invalidInput, show } from '../core/errors';
+import { checkArray, checkBoolean, checkInstance, checkOptions, checkProps, copyOptions, describeType } from '../core/input';
 import { checkDnsLabel } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
 import { checkPort } from '../core/ports';
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
 import { IndexedKind, indexedIn } from '../core/chart-index';
 import * as l1 from '../../imports/security.istio.io';
+import { MtlsScopeParts } from './common';
 import { MtlsMode, MtlsScopeKind, PeerMtlsMode } from './mtls-modes';
 import { PLUS_WORKLOAD_KINDS, PlusWorkload } from '../workload/plus-objects';
+import { renderSelector } from '../traffic/selector';
 import { WorkloadSelector } from '../workload/workload-selector';
+
+const PEER_AUTHENTICATION = 'security.istio.io/v1/PeerAuthentication';
 
 /**
  * A port-level mTLS exception of a workload-scoped policy (`portLevelMtls`). The port is the
@@ -57,15 +63,18 @@ export class MtlsScope {
    * The whole mesh: a PeerAuthentication without selector in the root namespace (ISTIO-RULES P2).
    */
   public static mesh(options: MeshScopeOptions = {}): MtlsScope {
-    return new MtlsScope(MtlsScopeKind.MESH, options.rootNamespace, undefined, options.controlPlane);
+    return new MtlsScope(MtlsScopeKind.MESH, { options: copyOptions(options) });
   }
   /** Every workload in `namespace`. */
   public static namespace(namespace: string): MtlsScope {
-    return new MtlsScope(MtlsScopeKind.NAMESPACE, namespace, undefined, undefined);
+    return new MtlsScope(MtlsScopeKind.NAMESPACE, { namespace, namespaceGiven: true });
   }
-  /** The workloads `selector` picks in `namespace`; the only scope that allows port-level exceptions. */
+  /**
+   * The workloads `selector` picks in `namespace`; the only scope that allows port-level exceptions.
+   * Both are required: a workload-scoped policy without selector would cover the whole namespace.
+   */
   public static workload(namespace: string, selector: WorkloadSelector): MtlsScope {
-    return new MtlsScope(MtlsScopeKind.WORKLOAD, namespace, selector, undefined);
+    return new MtlsScope(MtlsScopeKind.WORKLOAD, { namespace, namespaceGiven: true, selector, selectorGiven: true });
   }
   /**
    * The pods of a cdk8s-plus workload, in the workload's namespace (else the chart's): a Deployment,
@@ -79,20 +88,21 @@ export class MtlsScope {
       field: 'MtlsScope.fromWorkload(workload)',
       fix: `pass ${PLUS_WORKLOAD_KINDS}, or use MtlsScope.workload(namespace, WorkloadSelector.labels({ app: "..." }))`,
     }));
-    return new MtlsScope(MtlsScopeKind.WORKLOAD, selector.namespace, selector, undefined);
+    return new MtlsScope(MtlsScopeKind.WORKLOAD, { namespace: selector.namespace, selector, selectorGiven: true });
   }
 
   private constructor(
     /** Mesh, namespace or workload. */
     public readonly kind: MtlsScopeKind,
-    private readonly _namespace: string | undefined,
-    private readonly _selector: WorkloadSelector | undefined,
-    private readonly _controlPlane: MeshControlPlane | undefined,
+    private readonly parts: MtlsScopeParts,
   ) {}
 
-  /** @internal */
-  public get _parts(): { namespace: string | undefined; selector: WorkloadSelector | undefined; controlPlane: MeshControlPlane | undefined } {
-    return { namespace: this._namespace, selector: this._selector, controlPlane: this._controlPlane };
+  /**
+   * What the factory was given, checked by the StrictMtls that uses the scope.
+   * @internal
+   */
+  public get _parts(): MtlsScopeParts {
+    return this.parts;
   }
 }
 
@@ -160,61 +170,83 @@ export class StrictMtls extends Construct {
   /** The PeerAuthentication object. */
   public readonly resource: l1.PeerAuthentication;
 
-  private readonly selector: { [key: string]: string } | undefined;
+  private readonly selector: { [key: string]: string } | undefined = undefined;
   private readonly ports = new Map<number, PeerMtlsMode>();
 
   constructor(scope: Construct, id: string, props: StrictMtlsProps = {}) {
     super(scope, id);
     Object.defineProperty(this, STRICT_MTLS, { value: true });
-    const mtlsScope = props.scope ?? MtlsScope.mesh();
-    if (!(mtlsScope instanceof MtlsScope)) {
-      throw invalidInput(this, 'scope', mtlsScope, 'is not an MtlsScope', 'use MtlsScope.mesh(), MtlsScope.namespace("...") or MtlsScope.workload("...", selector)');
-    }
+    props = checkProps(this, props, 'StrictMtlsProps');
+    const mtlsScope = props.scope === undefined ? MtlsScope.mesh()
+      : checkInstance(this, 'scope', props.scope, MtlsScope, 'use MtlsScope.mesh(), MtlsScope.namespace("..."), MtlsScope.workload("...", selector) or MtlsScope.fromWorkload(workload)');
     this.scopeKind = mtlsScope.kind;
     const parts = mtlsScope._parts;
 
-    if (props.insecureDisableMtls && props.mode !== undefined) {
+    const disable = props.insecureDisableMtls === undefined ? false : checkBoolean(this, 'insecureDisableMtls', props.insecureDisableMtls);
+    if (disable && props.mode !== undefined) {
       throw invalidInput(this, 'mode', props.mode, 'is set together with insecureDisableMtls', 'choose one: a mode, or insecureDisableMtls: true');
     }
     if (props.mode !== undefined && !Object.values(MtlsMode).includes(props.mode)) {
       throw invalidInput(this, 'mode', props.mode, 'is not an mTLS mode', 'use MtlsMode.STRICT or MtlsMode.PERMISSIVE (DISABLE only through insecureDisableMtls: true)');
     }
-    this.mode = props.insecureDisableMtls ? PeerMtlsMode.DISABLE : props.mode === MtlsMode.PERMISSIVE ? PeerMtlsMode.PERMISSIVE : PeerMtlsMode.STRICT;
+    this.mode = disable ? PeerMtlsMode.DISABLE : props.mode === MtlsMode.PERMISSIVE ? PeerMtlsMode.PERMISSIVE : PeerMtlsMode.STRICT;
 
     if (this.scopeKind === MtlsScopeKind.MESH) {
       // P2: the mesh-wide policy is the one in the root namespace, without selector.
-      const cp = parts.controlPlane;
-      if (cp && parts.namespace !== undefined && parts.namespace !== cp.namespace) {
-        throw invalidInput(this, 'scope.rootNamespace', parts.namespace, `is not the root namespace of control plane ${cp.node.path} (${JSON.stringify(cp.namespace)}); a mesh-wide policy anywhere else only covers that one namespace`,
+      const options = checkOptions(this, 'scope', parts.options as MeshScopeOptions, 'MeshScopeOptions');
+      const cp = options.controlPlane === undefined ? undefined
+        : checkInstance(this, 'scope.controlPlane', options.controlPlane, MeshControlPlane, 'give the MeshControlPlane of the mesh, or leave controlPlane out');
+      const root: unknown = options.rootNamespace;
+      if (root !== undefined) {
+        checkDnsLabel(this, 'scope.rootNamespace', root, 'use the mesh root namespace, e.g. "istio-system"');
+      }
+      if (cp && root !== undefined && root !== cp.namespace) {
+        throw invalidInput(this, 'scope.rootNamespace', root, `is not the root namespace of control plane ${cp.node.path} (${JSON.stringify(cp.namespace)}); a mesh-wide policy anywhere else only covers that one namespace`,
           'leave rootNamespace out when you give controlPlane');
       }
-      this.namespace = checkDnsLabel(this, 'scope.rootNamespace', parts.namespace ?? cp?.namespace ?? 'istio-system', 'use the mesh root namespace, e.g. "istio-system"');
+      this.namespace = checkDnsLabel(this, 'scope.rootNamespace', root ?? cp?.namespace ?? 'istio-system', 'use the mesh root namespace, e.g. "istio-system"');
     } else {
+      if (parts.namespaceGiven) {
+        if (parts.namespace === undefined) {
+          throw invalidInput(this, 'scope.namespace', undefined, `is missing: MtlsScope.${this.scopeKind}(namespace${this.scopeKind === MtlsScopeKind.WORKLOAD ? ', selector' : ''}) names the namespace of the policy`,
+            'give the namespace, e.g. "bookinfo" (or use MtlsScope.fromWorkload(workload))');
+        }
+        checkDnsLabel(this, 'scope.namespace', parts.namespace, 'use a namespace name such as "bookinfo"');
+      }
+      if (parts.selectorGiven) {
+        if (parts.selector === undefined) {
+          throw invalidInput(this, 'scope.selector', undefined, `is missing: a workload-scoped PeerAuthentication without selector would apply to every workload of namespace ${show(parts.namespace)}${disable ? ', turning mTLS off for all of them' : ''}`,
+            'give the selector, e.g. MtlsScope.workload("bookinfo", WorkloadSelector.labels({ app: "reviews" })), or use MtlsScope.namespace(...) for the whole namespace');
+        }
+        this.selector = renderSelector(this, 'scope.selector', parts.selector, crdLimits(PEER_AUTHENTICATION, 'spec.selector.matchLabels').maxProperties);
+      }
       // A workload scope built from a cdk8s-plus workload without a namespace takes the chart's.
+      const selectorNamespace = parts.selector instanceof WorkloadSelector ? parts.selector.namespace : undefined;
       this.namespace = resolveNamespace(this, this.scopeKind === MtlsScopeKind.WORKLOAD
-        ? { given: parts.namespace, target: parts.selector?.namespace, targetName: 'the selected workload' }
-        : { given: parts.namespace });
+        ? { given: parts.namespace as string | undefined, target: selectorNamespace, targetName: 'the selected workload' }
+        : { given: parts.namespace as string | undefined });
     }
-    this.selector = parts.selector?._render(this, 'scope.selector');
 
     if (props.portLevelMtls !== undefined) {
+      const given: unknown = props.portLevelMtls;
+      if (!Array.isArray(given)) {
+        throw invalidInput(this, 'portLevelMtls', given, `is ${describeType(given)}, not a list`, 'give a list of PortMtls, e.g. [PortMtls.permissive(15020)]');
+      }
       if (this.scopeKind !== MtlsScopeKind.WORKLOAD) {
-        throw invalidInput(this, 'portLevelMtls', props.portLevelMtls.map((p) => p.port), `is only allowed with a workload selector, not with ${this.scopeKind} scope (Istio rejects port-level mTLS on mesh- and namespace-wide policies)`,
+        throw invalidInput(this, 'portLevelMtls', given.map((p: unknown) => (p instanceof PortMtls ? p.port : p)), `is only allowed with a workload selector, not with ${this.scopeKind} scope (Istio rejects port-level mTLS on mesh- and namespace-wide policies)`,
           'use scope: MtlsScope.workload(namespace, selector) for the workloads whose ports need an exception');
       }
-      if (props.portLevelMtls.length === 0) {
+      if (given.length === 0) {
         throw invalidInput(this, 'portLevelMtls', [], 'is empty', 'give at least one PortMtls or leave portLevelMtls out');
       }
-      for (const [i, p] of props.portLevelMtls.entries()) {
-        if (!(p instanceof PortMtls)) {
-          throw invalidInput(this, `portLevelMtls[${i}]`, p, 'is not a PortMtls', 'use PortMtls.permissive(port), PortMtls.strict(port) or PortMtls.insecureDisable(port)');
-        }
-        checkPort(this, `portLevelMtls[${i}].port`, p.port, 'give the workload (container) port, e.g. 8080');
+      checkArray(this, 'portLevelMtls', given, (item, field) => {
+        const p = checkInstance(this, field, item, PortMtls, 'use PortMtls.permissive(port), PortMtls.strict(port) or PortMtls.insecureDisable(port)');
+        checkPort(this, `${field}.port`, p.port, 'give the workload (container) port, e.g. 8080');
         if (this.ports.has(p.port)) {
-          throw invalidInput(this, `portLevelMtls[${i}].port`, p.port, 'appears twice', 'give each port one mode');
+          throw invalidInput(this, `${field}.port`, p.port, 'appears twice', 'give each port one mode');
         }
         this.ports.set(p.port, p.mode);
-      }
+      });
     }
 
     const name = checkDnsLabel(this, 'name', props.name ?? (this.scopeKind === MtlsScopeKind.WORKLOAD ? id : 'default'), 'use a DNS label, e.g. "default"');

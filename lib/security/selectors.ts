@@ -1,6 +1,9 @@
 import { IConstruct } from 'constructs';
-import { formatInputError, invalidInput } from '../core/errors';
+import { formatInputError, invalidInput, show } from '../core/errors';
+import { crdLimits } from '../core/crd-limits';
+import { checkOptions, copyOptions, describeType, isObject } from '../core/input';
 import { isDnsLabel } from '../core/names';
+import { PROPS_KEYS } from '../core/props-keys.generated';
 import { PLUS_WORKLOAD_KINDS, PlusServiceAccount, PlusUse, PlusWorkload } from '../workload/plus-objects';
 
 /** Kinds a policy `targetRefs` entry may name (istiod's `validatePolicyTargetReference`). */
@@ -53,8 +56,10 @@ export class PolicyTargetRef {
 
   /** @internal */
   public _render(scope: IConstruct, field: string): { group: string; kind: string; name: string } {
-    if (typeof this.name !== 'string' || this.name.length === 0 || this.name.length > 253 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.name)) {
-      throw invalidInput(scope, `${field}.name`, this.name, 'is not a Kubernetes object name', 'name the Service, ServiceEntry or Gateway, e.g. "reviews"');
+    const maxLength = crdLimits('security.istio.io/v1/AuthorizationPolicy', 'spec.targetRefs[].name').maxLength ?? 253;
+    if (typeof this.name !== 'string' || this.name.length === 0 || this.name.length > maxLength || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.name)) {
+      throw invalidInput(scope, `${field}.name`, this.name, typeof this.name === 'string' ? 'is not a Kubernetes object name' : `is ${describeType(this.name)}, not a Kubernetes object name`,
+        'name the Service, ServiceEntry or Gateway, e.g. "reviews"');
     }
     return { group: TARGET_GROUPS[this.kind], kind: this.kind, name: this.name };
   }
@@ -72,6 +77,27 @@ export interface PrincipalOptions {
 const TRUST_DOMAIN = /^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/;
 const SA_NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 const SERVICE_ACCOUNT = 'a ServiceAccount of any cdk8s-plus 2x version (cdk8s-plus-27 … cdk8s-plus-33; ServiceAccount.fromServiceAccountName(...) for one created elsewhere)';
+const PATTERN_FIX = 'give a match pattern such as "cluster.local/ns/istio-ingress/sa/*"';
+
+/**
+ * Checks a SPIFFE trust domain (`cluster.local`, `prod.example.com`) and returns it.
+ * @internal
+ */
+export function checkTrustDomain(scope: IConstruct, field: string, value: unknown): string {
+  if (typeof value !== 'string' || value.length > 253 || !TRUST_DOMAIN.test(value)) {
+    throw invalidInput(scope, field, value, typeof value === 'string' ? 'is not a trust domain' : `is ${describeType(value)}, not a trust domain`,
+      'use the mesh trust domain, e.g. "cluster.local"');
+  }
+  return value;
+}
+
+/** The parts a Principal is made of, as given; checked when a construct uses it (or its value is read). */
+type PrincipalSource =
+  | { readonly kind: 'identity'; readonly namespace: unknown; readonly serviceAccount: unknown; readonly options: unknown; readonly factory: string }
+  | { readonly kind: 'pattern'; readonly pattern: unknown };
+
+/** Throws the error of one part of a principal: under the construct that uses it, or under the factory. */
+type Fail = (part: string, value: unknown, problem: string, fix: string) => never;
 
 /**
  * The mTLS identity of a workload, as AuthorizationPolicy `principals` spell it:
@@ -81,6 +107,10 @@ const SERVICE_ACCOUNT = 'a ServiceAccount of any cdk8s-plus 2x version (cdk8s-pl
  * principal silently matches nothing. Those may come from any cdk8s-plus 2x version (cdk8s-plus-27 …
  * cdk8s-plus-33): the parameters are typed `IConstruct`, which every version shares, and checked
  * when called.
+ *
+ * Names, patterns and options are checked by the construct that uses the principal (an
+ * AuthorizationPolicy, `AuthorizationPolicy.allowFrom`), so errors name its path and field; reading
+ * `value` or `namespace` of a principal whose parts are wrong throws too.
  */
 export class Principal {
   /**
@@ -94,7 +124,7 @@ export class Principal {
     return Principal.ofServiceAccount(PlusServiceAccount.read(serviceAccount, {
       field: 'Principal.fromServiceAccount(serviceAccount)',
       fix: `pass ${SERVICE_ACCOUNT}, or use Principal.of(namespace, serviceAccountName)`,
-    }), options);
+    }), options, 'Principal.fromServiceAccount');
   }
 
   /**
@@ -107,7 +137,7 @@ export class Principal {
     return Principal.ofWorkload(PlusWorkload.read(workload, {
       field: 'Principal.fromWorkload(workload)',
       fix: `pass ${PLUS_WORKLOAD_KINDS}, or use Principal.fromServiceAccount(serviceAccount)`,
-    }), options);
+    }), options, 'Principal.fromWorkload');
   }
 
   /**
@@ -118,15 +148,12 @@ export class Principal {
    * @param pattern e.g. `cluster.local/ns/istio-ingress/sa/*`
    */
   public static pattern(pattern: string): Principal {
-    if (typeof pattern !== 'string' || pattern === '') {
-      throw new Error(formatInputError('Principal', 'pattern', pattern, 'is not a principal pattern', 'give e.g. "cluster.local/ns/istio-ingress/sa/*"'));
-    }
-    return new Principal(pattern, /\/ns\/([^/*]+)\//.exec(pattern)?.[1] ?? '*');
+    return new Principal({ kind: 'pattern', pattern });
   }
 
   /** The identity of service account `serviceAccount` in `namespace`. */
   public static of(namespace: string, serviceAccount: string, options: PrincipalOptions = {}): Principal {
-    return Principal.build(undefined, namespace, serviceAccount, options);
+    return new Principal({ kind: 'identity', namespace, serviceAccount, options: copyOptions(options), factory: 'Principal.of' });
   }
 
   /**
@@ -137,56 +164,124 @@ export class Principal {
   public static _fromConstruct(source: unknown, use: { where: string; field: string }, options: PrincipalOptions = {}): Principal {
     const fix = `pass ${SERVICE_ACCOUNT}, or a workload: ${PLUS_WORKLOAD_KINDS}`;
     if (PlusServiceAccount.is(source)) {
-      return Principal.ofServiceAccount(PlusServiceAccount.read(source, { ...use, fix }), options);
+      return Principal.ofServiceAccount(PlusServiceAccount.read(source, { ...use, fix }), options, 'Principal.fromServiceAccount', use);
     }
     const workload = PlusWorkload.read(source, { ...use, fix, expected: 'a cdk8s-plus ServiceAccount or a workload that runs pods' });
-    return Principal.ofWorkload(workload, options);
+    return Principal.ofWorkload(workload, options, 'Principal.fromWorkload', use);
   }
 
-  private static ofServiceAccount(serviceAccount: PlusServiceAccount, options: PrincipalOptions): Principal {
+  /**
+   * A service account's identity. Its namespace and name are checked at once: under the ServiceAccount's
+   * own path (the construct that holds them), or, when `use` says where it was given (a construct's
+   * field), under that; the options where the principal is used.
+   */
+  private static ofServiceAccount(serviceAccount: PlusServiceAccount, options: PrincipalOptions, factory: string, use?: { where: string; field: string }): Principal {
+    const scope = serviceAccount.construct;
     if (!serviceAccount.namespace) {
-      throw invalidInput(serviceAccount.construct, 'metadata.namespace', serviceAccount.namespace, 'is not set, so the SPIFFE identity of the service account is unknown',
-        'create the ServiceAccount with metadata: { namespace: "..." } (or in a chart with a namespace)');
+      const fix = 'create the ServiceAccount with metadata: { namespace: "..." } (or in a chart with a namespace)';
+      throw use
+        ? new Error(formatInputError(use.where, use.field, scope.node.path, 'is a ServiceAccount without a namespace, so its SPIFFE identity is unknown', fix))
+        : invalidInput(scope, 'metadata.namespace', serviceAccount.namespace, 'is not set, so the SPIFFE identity of the service account is unknown', fix);
     }
-    return Principal.build(serviceAccount.construct, serviceAccount.namespace, serviceAccount.name ?? '', options);
+    const principal = new Principal({ kind: 'identity', namespace: serviceAccount.namespace, serviceAccount: serviceAccount.name ?? '', options: copyOptions(options), factory });
+    principal.checkName((part, value, problem, fix) => {
+      const field = part === 'serviceAccount' ? 'metadata.name' : 'metadata.namespace';
+      throw use
+        ? new Error(formatInputError(use.where, use.field, scope.node.path, `is a ServiceAccount whose ${field} ${show(value)} ${problem}`, fix))
+        : invalidInput(scope, field, value, problem, fix);
+    });
+    return principal;
   }
 
-  private static ofWorkload(workload: PlusWorkload, options: PrincipalOptions): Principal {
+  private static ofWorkload(workload: PlusWorkload, options: PrincipalOptions, factory: string, use?: { where: string; field: string }): Principal {
     const serviceAccount = workload.serviceAccount;
     if (!serviceAccount) {
-      throw invalidInput(workload.construct, 'serviceAccount', undefined, 'is not set: the pods run as the namespace\'s "default" service account, an identity every such pod shares',
-        'give the workload its own ServiceAccount (serviceAccount: new kplus.ServiceAccount(...))');
+      const fix = 'give the workload its own ServiceAccount (serviceAccount: new kplus.ServiceAccount(...))';
+      throw use
+        ? new Error(formatInputError(use.where, use.field, workload.path, 'is a workload without a ServiceAccount: its pods run as the namespace\'s "default" service account, an identity every such pod shares', fix))
+        : invalidInput(workload.construct, 'serviceAccount', undefined, 'is not set: the pods run as the namespace\'s "default" service account, an identity every such pod shares', fix);
     }
-    const use: PlusUse = { where: workload.path, field: 'serviceAccount', fix: `give the workload ${SERVICE_ACCOUNT}` };
-    return Principal.ofServiceAccount(PlusServiceAccount.read(serviceAccount, use), options);
+    const account: PlusUse = { where: workload.path, field: 'serviceAccount', fix: `give the workload ${SERVICE_ACCOUNT}` };
+    return Principal.ofServiceAccount(PlusServiceAccount.read(serviceAccount, account), options, factory, use);
   }
 
-  private static build(scope: IConstruct | undefined, namespace: string, name: string, options: PrincipalOptions): Principal {
-    const fail = (field: string, value: unknown, problem: string, fix: string) => scope
-      ? invalidInput(scope, field, value, problem, fix)
-      : new Error(formatInputError('Principal', field, value, problem, fix));
-    const trustDomain = options.trustDomain ?? 'cluster.local';
-    if (typeof trustDomain !== 'string' || trustDomain.length > 253 || !TRUST_DOMAIN.test(trustDomain)) {
-      throw fail('trustDomain', trustDomain, 'is not a trust domain', 'use the mesh trust domain, e.g. "cluster.local"');
-    }
-    if (!isDnsLabel(namespace)) {
-      throw fail('namespace', namespace, 'is not a namespace name', 'use the namespace of the service account, e.g. "bookinfo"');
-    }
-    if (typeof name !== 'string' || name.length > 253 || !SA_NAME.test(name)) {
-      throw fail('serviceAccount', name, 'is not a service account name', 'use the ServiceAccount name, e.g. "bookinfo-productpage"');
-    }
-    return new Principal(`${trustDomain}/ns/${namespace}/sa/${name}`, namespace);
+  private constructor(private readonly source: PrincipalSource) {}
+
+  /**
+   * `<trust domain>/ns/<namespace>/sa/<name>`, or the pattern as given. Throws when the parts given to
+   * the factory do not make a principal.
+   */
+  public get value(): string {
+    return this.resolve(this.standalone()).value;
   }
 
-  private constructor(
-    /** `<trust domain>/ns/<namespace>/sa/<name>`. */
-    public readonly value: string,
-    /** The namespace of the service account; `*` for a pattern that names none. */
-    public readonly namespace: string,
-  ) {}
+  /** The namespace of the service account; `*` for a pattern that names none. */
+  public get namespace(): string {
+    return this.resolve(this.standalone()).namespace;
+  }
 
   /** The principal string. */
   public toString(): string {
     return this.value;
+  }
+
+  /**
+   * The checked principal string, for `field` of the construct `scope`: errors name them.
+   * @internal
+   */
+  public _render(scope: IConstruct, field: string): string {
+    return this.resolve((part, value, problem, fix) => {
+      throw invalidInput(scope, part === '' ? field : `${field}.${part}`, value, problem, fix);
+    }, scope, field).value;
+  }
+
+  /** Errors of a principal read outside a construct: under the factory and its parameter. */
+  private standalone(): Fail {
+    const factory = this.source.kind === 'pattern' ? 'Principal.pattern' : this.source.factory;
+    return (part, value, problem, fix) => {
+      throw new Error(formatInputError('', `${factory}(${part === '' ? 'pattern' : part})`, value, problem, fix));
+    };
+  }
+
+  private checkName(fail: Fail): void {
+    if (this.source.kind !== 'identity') return;
+    const { namespace, serviceAccount } = this.source;
+    if (!isDnsLabel(namespace)) {
+      fail('namespace', namespace, typeof namespace === 'string' ? 'is not a namespace name' : `is ${describeType(namespace)}, not a namespace name`,
+        'use the namespace of the service account, e.g. "bookinfo"');
+    }
+    if (typeof serviceAccount !== 'string' || serviceAccount.length > 253 || !SA_NAME.test(serviceAccount)) {
+      fail('serviceAccount', serviceAccount, typeof serviceAccount === 'string' ? 'is not a service account name' : `is ${describeType(serviceAccount)}, not a service account name`,
+        'use the ServiceAccount name, e.g. "bookinfo-productpage"');
+    }
+  }
+
+  private resolve(fail: Fail, scope?: IConstruct, field?: string): { value: string; namespace: string } {
+    const source = this.source;
+    if (source.kind === 'pattern') {
+      const pattern = source.pattern;
+      if (typeof pattern !== 'string') {
+        fail('', pattern, `is ${describeType(pattern)}, not a principal pattern`, PATTERN_FIX);
+      }
+      if (pattern === '') {
+        fail('', pattern, 'is empty, not a principal pattern', PATTERN_FIX);
+      }
+      return { value: pattern, namespace: /\/ns\/([^/*]+)\//.exec(pattern)?.[1] ?? '*' };
+    }
+    this.checkName(fail);
+    const options = source.options;
+    if (scope !== undefined && field !== undefined) {
+      checkOptions(scope, field, options, 'PrincipalOptions');
+    } else if (!isObject(options) || Object.keys(options).some((k) => !PROPS_KEYS.PrincipalOptions.keys.includes(k as 'trustDomain'))) {
+      fail('options', options, 'is not a PrincipalOptions object ({ trustDomain })', 'give { trustDomain: "cluster.local" } or leave options out');
+    } else if (options.trustDomain === null) {
+      fail('trustDomain', null, 'is null', 'leave trustDomain out for "cluster.local", or give the mesh trust domain');
+    }
+    const trustDomain: unknown = (options as PrincipalOptions).trustDomain ?? 'cluster.local';
+    if (typeof trustDomain !== 'string' || trustDomain.length > 253 || !TRUST_DOMAIN.test(trustDomain)) {
+      fail('trustDomain', trustDomain, typeof trustDomain === 'string' ? 'is not a trust domain' : `is ${describeType(trustDomain)}, not a trust domain`,
+        'use the mesh trust domain, e.g. "cluster.local"');
+    }
+    return { value: `${trustDomain}/ns/${source.namespace}/sa/${source.serviceAccount}`, namespace: source.namespace as string };
   }
 }

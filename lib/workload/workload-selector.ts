@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { invalidInput } from '../core/errors';
+import { describeType, isObject } from '../core/input';
 import { checkSelectorLabels } from '../core/labels';
 import { PLUS_WORKLOAD_KINDS, PlusWorkload } from './plus-objects';
 
@@ -12,9 +13,16 @@ import { PLUS_WORKLOAD_KINDS, PlusWorkload } from './plus-objects';
  * `fromWorkload`), so the object follows the pods the workload runs.
  */
 export class WorkloadSelector {
-  /** Pods carrying all of these labels, e.g. `{ app: 'reviews' }`. */
+  /**
+   * Pods carrying all of these labels, e.g. `{ app: 'reviews' }`.
+   *
+   * The labels are checked (a map of Kubernetes labels, string values, no wildcard, at least one) by
+   * the construct that uses the selector, so errors name its path and field.
+   */
   public static labels(labels: { readonly [key: string]: string }): WorkloadSelector {
-    return new WorkloadSelector({ ...labels }, undefined, undefined);
+    // A copy of a plain map (later changes to the caller's object change nothing); anything else as it
+    // is, so the construct using the selector reports it (a Map would copy to an empty, select-all map).
+    return new WorkloadSelector(isPlainMap(labels) ? { ...labels } : labels, undefined, undefined);
   }
 
   /**
@@ -43,6 +51,7 @@ export class WorkloadSelector {
   }
 
   private constructor(
+    /** The labels as given to `labels(...)` (a shallow copy of an object), checked when rendered. */
     private readonly _labels: { [key: string]: string } | undefined,
     private readonly _workload: PlusWorkload | undefined,
     /** The namespace of the workload this selector came from, when known. */
@@ -63,6 +72,18 @@ export class WorkloadSelector {
       }
       return checkSelectorLabels(scope, field, labels);
     }
-    return checkSelectorLabels(scope, field, this._labels);
+    const labels: unknown = this._labels;
+    if (!isPlainMap(labels)) {
+      throw invalidInput(scope, field, labels, `is ${describeType(labels)}, not a map of labels`,
+        'give WorkloadSelector.labels a map of label keys to values, e.g. WorkloadSelector.labels({ app: "reviews" })');
+    }
+    return checkSelectorLabels(scope, field, labels as { [key: string]: string });
   }
+}
+
+/** True for a plain object (`{ app: 'reviews' }`, or one without prototype): what a label map is. */
+function isPlainMap(value: unknown): value is { [key: string]: string } {
+  if (!isObject(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }

@@ -22,8 +22,8 @@ function ruleError(rule: AuthorizationRule, action = AuthorizationAction.ALLOW):
 
 describe('operations', () => {
   test.each([
-    ['ports', '[prod/p] rules[0].to[0].operation.ports: [] is an empty list, which Istio reads as "not set". Fix: give at least one port or leave the field out'],
-    ['notPorts', '[prod/p] rules[0].to[0].operation.notPorts: [] is an empty list, which Istio reads as "not set". Fix: give at least one port or leave the field out'],
+    ['ports', '[prod/p] rules[0].to[0].ports: [] is an empty list, which Istio reads as "not set". Fix: give at least one port or leave the field out'],
+    ['notPorts', '[prod/p] rules[0].to[0].notPorts: [] is an empty list, which Istio reads as "not set". Fix: give at least one port or leave the field out'],
   ])('an empty %s list is an error', (field, message) => {
     // GIVEN / WHEN / THEN
     expect(ruleError({ to: [{ [field]: [] } as RequestOperation] })).toBe(message);
@@ -35,7 +35,7 @@ describe('operations', () => {
   ])('a host with %s is an error', (_case, host) => {
     // GIVEN / WHEN / THEN
     expect(ruleError({ to: [{ hosts: [host] }] }))
-      .toBe(`[prod/p] rules[0].to[0].operation.hosts[0]: ${JSON.stringify(host)} is not a host. Fix: give a host name such as "bookinfo.example.com", "*.example.com" or a prefix match "api.*"`);
+      .toBe(`[prod/p] rules[0].to[0].hosts[0]: ${JSON.stringify(host)} is not a host. Fix: give a host name such as "bookinfo.example.com", "*.example.com" or a prefix match "api.*"`);
   });
 
   test('a field that is no operation field (e.g. "method", reaching the policy through a wider-typed variable) is an error', () => {
@@ -44,7 +44,7 @@ describe('operations', () => {
     const operation: RequestOperation = built;
     // WHEN / THEN
     expect(ruleError({ to: [operation] }))
-      .toBe('[prod/p] rules[0].to[0].operation: ["method"] are not operation fields. Fix: use methods, notMethods, paths, notPaths, ports, notPorts, hosts, notHosts');
+      .toBe('[prod/p] rules[0].to[0]: "method" is not a field of RequestOperation (did you mean "methods"?). Fix: rename it to "methods"');
   });
 });
 
@@ -55,8 +55,7 @@ describe('sources', () => {
     const source: RequestSource = built;
     // WHEN / THEN
     expect(ruleError({ from: [source] }))
-      .toBe('[prod/p] rules[0].from[0].source: ["ipBlock"] are not source fields. '
-        + 'Fix: use principals, notPrincipals, requestPrincipals, notRequestPrincipals, namespaces, notNamespaces, ipBlocks, notIpBlocks, remoteIpBlocks, notRemoteIpBlocks');
+      .toBe('[prod/p] rules[0].from[0]: "ipBlock" is not a field of RequestSource (did you mean "ipBlocks"?). Fix: rename it to "ipBlocks"');
   });
 });
 
@@ -168,15 +167,20 @@ describe('Principal.of', () => {
     expect(String(principal)).toBe('example.org/ns/bookinfo/sa/bookinfo-reviews');
   });
 
-  test('a namespace that is not a DNS label is an error under "Principal"', () => {
-    // GIVEN / WHEN / THEN
-    expect(errorOf(() => Principal.of('Bookinfo', 'bookinfo-reviews')))
-      .toBe('[Principal] namespace: "Bookinfo" is not a namespace name. Fix: use the namespace of the service account, e.g. "bookinfo"');
+  test('a namespace that is not a DNS label is an error under the policy that uses the principal, naming its field', () => {
+    // GIVEN a principal with a capitalised namespace
+    const principal = Principal.of('Bookinfo', 'bookinfo-reviews');
+    // WHEN it is used / THEN
+    expect(ruleError({ from: [{ principals: [principal] }] }))
+      .toBe('[prod/p] rules[0].from[0].principals[0].namespace: "Bookinfo" is not a namespace name. Fix: use the namespace of the service account, e.g. "bookinfo"');
+    // and reading it outside a construct names the factory's parameter (no construct is known there)
+    expect(errorOf(() => principal.value))
+      .toBe('Principal.of(namespace): "Bookinfo" is not a namespace name. Fix: use the namespace of the service account, e.g. "bookinfo"');
   });
 
-  test('a service account name with an underscore is an error under "Principal"', () => {
+  test('a service account name with an underscore is an error under the policy that uses the principal', () => {
     // GIVEN / WHEN / THEN
-    expect(errorOf(() => Principal.of('bookinfo', 'reviews_sa')))
-      .toBe('[Principal] serviceAccount: "reviews_sa" is not a service account name. Fix: use the ServiceAccount name, e.g. "bookinfo-productpage"');
+    expect(ruleError({ from: [{ notPrincipals: [Principal.of('bookinfo', 'reviews_sa')] }] }))
+      .toBe('[prod/p] rules[0].from[0].notPrincipals[0].serviceAccount: "reviews_sa" is not a service account name. Fix: use the ServiceAccount name, e.g. "bookinfo-productpage"');
   });
 });

@@ -1,5 +1,6 @@
+import { ApiObject } from 'cdk8s';
 import { AuthorizationAction, AuthorizationPolicy, AuthorizationRule, ConditionKey, HttpMethod, Principal, WorkloadSelector } from '../../lib';
-import { find, findingsOf, synthValid } from '../support/charts';
+import { errorOf, find, findingsOf, synthValid } from '../support/charts';
 import { prodChart } from './support';
 
 const productpage = WorkloadSelector.labels({ app: 'productpage' });
@@ -9,6 +10,9 @@ function denyChart(rule: AuthorizationRule, acknowledgeTcpBlocking?: boolean) {
   new AuthorizationPolicy(chart, 'deny', { namespace: 'bookinfo', selector: productpage, action: AuthorizationAction.DENY, rules: [rule], acknowledgeTcpBlocking });
   return chart;
 }
+
+const CONSTRUCT_FIX = 'Fix: add the HTTP ports to every operation of the rule (to: [{ ..., ports: [9080] }]), or, if the selected workloads serve HTTP only, set acknowledgeTcpBlocking: true';
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const FIX = 'Fix: add the HTTP ports to every operation (to[].operation.ports), or, if the selected workloads serve HTTP only, '
   + 'annotate the policy cdk8s-istio.io/deny-widens-on-tcp: acknowledged (AuthorizationPolicy acknowledgeTcpBlocking: true)';
@@ -27,20 +31,35 @@ describe('DENY rules that istiod widens on TCP ports: each source, operation and
       'when has only HTTP conditions (request.auth.claims[groups]) and nothing narrows the rule on TCP'],
     ['one source with principals and one with only notRequestPrincipals',
       { from: [{ principals: [Principal.pattern('cluster.local/ns/a/sa/b')] }, { notRequestPrincipals: ['*'] }] },
-      'from[1].source has only notRequestPrincipals'],
+      'from[1] has only notRequestPrincipals'],
     ['one operation with ports and one with only paths', { to: [{ ports: [8080] }, { paths: ['/x'] }] },
-      'to[1].operation has paths but no ports'],
+      'to[1] has paths but no ports'],
     ['an operation with methods and hosts but no ports next to TCP sources',
       { from: [{ namespaces: ['legacy'] }], to: [{ methods: [HttpMethod.DELETE], hosts: ['api.example.com'] }] },
-      'to[0].operation has methods/hosts but no ports'],
-  ])('%s is an error naming the part', (_name, rule, reason) => {
-    expect(widening(denyChart(rule))).toStrictEqual([`Error [CDK8S-ISTIO-004] (AuthorizationPolicy bookinfo/deny) DENY rule 0 has HTTP-only attributes that istiod drops on non-HTTP ports (${reason}): `
-      + `there it matches more connections than written, up to every one (spec.rules[0]). ${FIX} [construct prod/deny]`]);
+      'to[0] has methods/hosts but no ports'],
+  ])('%s is an error of the construct naming the rule and the part (the analyzer\'s judgement, before any output)', (_name, rule, reason) => {
+    // GIVEN / WHEN / THEN
+    expect(errorOf(() => denyChart(rule))).toMatch(new RegExp(`^\\[prod/deny\\] rules\\[0\\]: .* is a DENY rule with HTTP-only attributes that istiod drops on non-HTTP ports \\(${escape(reason)}\\): `
+      + `there it matches more connections than written, up to every one\\. ${escape(CONSTRUCT_FIX)}$`));
   });
 
   test('every widening part is listed', () => {
-    const found = widening(denyChart({ from: [{ requestPrincipals: ['*'] }], to: [{ paths: ['/a'] }, { methods: [HttpMethod.POST] }] }));
-    expect(found).toStrictEqual([expect.stringContaining('(to[0].operation has paths but no ports; to[1].operation has methods but no ports; from[0].source has only requestPrincipals)')]);
+    expect(errorOf(() => denyChart({ from: [{ requestPrincipals: ['*'] }], to: [{ paths: ['/a'] }, { methods: [HttpMethod.POST] }] })))
+      .toBe('[prod/deny] rules[0]: {"from":[{"requestPrincipals":["*"]}],"to":[{"paths":["/a"]},{"methods":["POST"]}]} is a DENY rule with HTTP-only attributes that istiod drops on non-HTTP ports '
+        + `(to[0] has paths but no ports; to[1] has methods but no ports; from[0] has only requestPrincipals): there it matches more connections than written, up to every one. ${CONSTRUCT_FIX}`);
+  });
+
+  test('the same rule written as an object is reported by the analyzer (CDK8S-ISTIO-004)', () => {
+    // GIVEN the rule of the first case, in an AuthorizationPolicy object not made by the construct
+    const chart = prodChart();
+    new ApiObject(chart, 'raw', {
+      apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'deny', namespace: 'bookinfo' },
+      spec: { selector: { matchLabels: { app: 'productpage' } }, action: 'DENY', rules: [{ when: [{ key: 'request.headers[x-debug]', values: ['1'] }] }] },
+    });
+    // WHEN / THEN
+    expect(widening(chart)).toStrictEqual(['Error [CDK8S-ISTIO-004] (AuthorizationPolicy bookinfo/deny) DENY rule 0 has HTTP-only attributes that istiod drops on non-HTTP ports '
+      + '(when has only HTTP conditions (request.headers[x-debug]) and nothing narrows the rule on TCP): '
+      + `there it matches more connections than written, up to every one (spec.rules[0]). ${FIX} [construct prod/raw]`]);
   });
 
   test.each<[string, AuthorizationRule]>([

@@ -5,7 +5,7 @@
 import { ApiObject, Cron } from 'cdk8s';
 import * as kplus27 from 'cdk8s-plus-27';
 import * as kplus33 from 'cdk8s-plus-33';
-import { Principal } from '../../lib';
+import { AuthorizationPolicy, Principal } from '../../lib';
 import { errorOf, prodChart } from './support';
 
 const SERVICE_ACCOUNT = 'a ServiceAccount of any cdk8s-plus 2x version (cdk8s-plus-27 … cdk8s-plus-33; ServiceAccount.fromServiceAccountName(...) for one created elsewhere)';
@@ -86,8 +86,13 @@ describe('Principal.pattern', () => {
     expect([anyone.value, anyone.namespace]).toStrictEqual(['*', '*']);
   });
 
-  test('an empty or non-string pattern is an error naming the value', () => {
-    expect(errorOf(() => Principal.pattern(''))).toBe('[Principal] pattern: "" is not a principal pattern. Fix: give e.g. "cluster.local/ns/istio-ingress/sa/*"');
-    expect(errorOf(() => Principal.pattern(42 as unknown as string))).toBe('[Principal] pattern: 42 is not a principal pattern. Fix: give e.g. "cluster.local/ns/istio-ingress/sa/*"');
+  test('an empty or non-string pattern is an error naming the value, under the construct that uses it', () => {
+    // GIVEN
+    const chart = prodChart();
+    // WHEN / THEN
+    expect(errorOf(() => new AuthorizationPolicy(chart, 'p', { namespace: 'bookinfo', rules: [{ from: [{ principals: [Principal.pattern('')] }] }] })))
+      .toBe('[prod/p] rules[0].from[0].principals[0]: "" is empty, not a principal pattern. Fix: give a match pattern such as "cluster.local/ns/istio-ingress/sa/*"');
+    expect(errorOf(() => Principal.pattern(42 as unknown as string).value))
+      .toBe('Principal.pattern(pattern): 42 is a number, not a principal pattern. Fix: give a match pattern such as "cluster.local/ns/istio-ingress/sa/*"');
   });
 });
