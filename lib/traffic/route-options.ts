@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { istioDuration } from '../core/duration';
-import { invalidInput } from '../core/errors';
+import { checkInstance } from '../core/input';
 import { EnvironmentProfile } from '../environment';
 import { HostHttpRoute } from './traffic-host';
 import { FaultInjection, RetryPolicy } from './resilience';
@@ -33,14 +33,12 @@ export function renderResilience(scope: IConstruct, field: string, options: Rout
 Pick<HostHttpRoute, 'timeout' | 'retries' | 'fault'> {
   const prefix = field ? `${field}.` : '';
   const timeout = options.timeout === undefined ? undefined : istioDuration(scope, `${prefix}timeout`, options.timeout);
-  if (options.retries !== undefined && !(options.retries instanceof RetryPolicy)) {
-    throw invalidInput(scope, `${prefix}retries`, options.retries, 'is not a RetryPolicy', 'use RetryPolicy.of() or RetryPolicy.disabled()');
-  }
-  if (options.fault !== undefined && !(options.fault instanceof FaultInjection)) {
-    throw invalidInput(scope, `${prefix}fault`, options.fault, 'is not a FaultInjection', 'use FaultInjection.delay() or FaultInjection.abort()');
-  }
-  const retries = options.retries?._render(scope, `${prefix}retries`, options.timeout?.toMilliseconds());
-  const fault = options.fault?._render(scope, `${prefix}fault`, env);
+  const retryPolicy = options.retries === undefined ? undefined
+    : checkInstance(scope, `${prefix}retries`, options.retries, RetryPolicy, 'use RetryPolicy.of() or RetryPolicy.disabled()');
+  const faultInjection = options.fault === undefined ? undefined
+    : checkInstance(scope, `${prefix}fault`, options.fault, FaultInjection, 'use FaultInjection.delay(), FaultInjection.abort() or FaultInjection.delayAndAbort()');
+  const retries = retryPolicy?._render(scope, `${prefix}retries`, timeout === undefined ? undefined : options.timeout!.toMilliseconds());
+  const fault = faultInjection?._render(scope, `${prefix}fault`, env);
   return {
     ...(timeout ? { timeout } : {}),
     ...(retries ? { retries } : {}),
