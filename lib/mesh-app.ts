@@ -261,8 +261,15 @@ function checkAppProps(given: MeshAppProps): MeshAppProps {
   for (const key of ['validateOutput', 'printSummary', 'recordConstructMetadata'] as const) {
     if (props[key] !== undefined) checkBoolean(where, key, props[key]);
   }
+  // AppProps that cdk8s's own synth reads and MeshApp's layout has no use for: refused rather than ignored.
   if (props.outputFileExtension !== undefined) {
-    checkString(where, 'outputFileExtension', props.outputFileExtension, { minLength: 1, fix: 'give an extension such as ".k8s.yaml"' });
+    throw invalidInput(where, 'outputFileExtension', props.outputFileExtension,
+      'is not supported: MeshApp writes its own file names (<outdir>/<chart>/gitops/manifests.yaml, istioctl/<name>.yaml, external/declared.yaml)',
+      'leave outputFileExtension out, or use a plain cdk8s App');
+  }
+  if (props.recordConstructMetadata === true) {
+    throw invalidInput(where, 'recordConstructMetadata', true, 'is not supported: MeshApp writes no construct metadata file',
+      'leave recordConstructMetadata out, or use a plain cdk8s App');
   }
   if (props.resolvers !== undefined) {
     checkArray(where, 'resolvers', props.resolvers, (r, field) => {

@@ -101,9 +101,14 @@ function wholeNumber(scope: IConstruct, field: string, value: unknown, min: numb
   return value === 0 ? 0 : value;
 }
 
-/** The largest replica count a Deployment (and an HPA) can hold: the schema's int32. */
+/** The largest replica count a Deployment can hold: the schema's int32. */
 function maxReplicas(): number {
   return crdLimits('apps/v1/Deployment', 'spec.replicas').maximum ?? INT32_MAX;
+}
+
+/** The largest `minReplicas` / `maxReplicas` of a HorizontalPodAutoscaler: the schema's int32. */
+function maxHpaReplicas(field: 'minReplicas' | 'maxReplicas'): number {
+  return crdLimits('autoscaling/v2/HorizontalPodAutoscaler', `spec.${field}`).maximum ?? INT32_MAX;
 }
 
 /** Checks requests and limits: valid quantities, and no request above its limit. */
@@ -169,8 +174,8 @@ export function resolveSizing(scope: IConstruct, field: string, base: ComponentS
   const hpa = sizing.autoscaling;
   if (hpa !== undefined) {
     checkOptions(scope, `${field}.autoscaling`, hpa, 'Autoscaling');
-    wholeNumber(scope, `${field}.autoscaling.minReplicas`, hpa.minReplicas, 1, replicaLimit, 'is not a whole number of at least 1', 'set minReplicas to 1 or more (2 for HA)');
-    wholeNumber(scope, `${field}.autoscaling.maxReplicas`, hpa.maxReplicas, hpa.minReplicas, replicaLimit, `is below minReplicas (${hpa.minReplicas})`, 'set maxReplicas to at least minReplicas',
+    wholeNumber(scope, `${field}.autoscaling.minReplicas`, hpa.minReplicas, 1, maxHpaReplicas('minReplicas'), 'is not a whole number of at least 1', 'set minReplicas to 1 or more (2 for HA)');
+    wholeNumber(scope, `${field}.autoscaling.maxReplicas`, hpa.maxReplicas, hpa.minReplicas, maxHpaReplicas('maxReplicas'), `is below minReplicas (${hpa.minReplicas})`, 'set maxReplicas to at least minReplicas',
       'is not a whole number');
     wholeNumber(scope, `${field}.autoscaling.targetCpuUtilizationPercent`, hpa.targetCpuUtilizationPercent, 1, 100, 'is not a whole percentage 1–100', 'use e.g. 80');
   }

@@ -31,7 +31,8 @@ export class Subset {
   /**
    * The pods of a cdk8s-plus workload: a Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod of
    * any cdk8s-plus 2x version (cdk8s-plus-27 … cdk8s-plus-33). The parameter is typed `IConstruct`,
-   * which every version shares, and checked when called: another construct is an error naming it.
+   * which every version shares, and checked at run time: anything else (another construct, or no
+   * construct at all) is an error naming it, raised by the construct that uses the subset, under its path.
    *
    * The labels are the ones you gave the workload's pods (`podMetadata.labels`, e.g.
    * `{ app: 'reviews', version: 'v1' }`) as they are when this is called; pods carry them verbatim.
