@@ -11,6 +11,7 @@ import {
 } from '../../imports/networking.istio.io';
 import { checkCounter, checkServiceHost } from './checks';
 import { canonicalHost } from './mesh-routes';
+import { checkRouteHost } from './route-options';
 import { ClientTlsMode, TrafficPolicyParts } from './policy';
 import { Subset } from './subset';
 
@@ -527,7 +528,7 @@ function checkEntry(scope: unknown, host: unknown, namespace: unknown): void {
   if (!(scope as IConstruct).node.scopes.some((c) => Chart.isChart(c))) {
     throw invalidInput(scope as IConstruct, 'scope', scope, 'is in no chart', 'pass a construct of a MeshChart');
   }
-  checkString(scope, 'host', host, { fix: 'name the service, e.g. "reviews" or "reviews.bookinfo.svc.cluster.local"' });
+  checkRouteHost(scope as IConstruct, 'host', checkServiceHost(scope as IConstruct, 'host', checkString(scope, 'host', host, { fix: 'name the service, e.g. "reviews" or "reviews.bookinfo.svc.cluster.local"' })));
   if (namespace !== undefined) {
     checkString(scope, 'namespace', namespace, { fix: 'give a namespace name such as "bookinfo"' });
   }

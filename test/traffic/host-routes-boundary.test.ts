@@ -30,6 +30,15 @@ describe('HostRoutes at the API boundary', () => {
       .toBe('[dev/r] routes[0]: "timout" is not a field of HttpRouteOptions (did you mean "timeout"?). Fix: rename it to "timeout"');
   });
 
+  test('a host whose last label is all digits, or a Service name starting with a digit, is an error (it can name no service)', () => {
+    expect(routesError({ host: '0.0', routes: [{ timeout: Duration.seconds(1) }] }))
+      .toBe('[dev/r] host: "0.0" is not a host name: its last label "0" is all digits (no top-level domain is; an IP address is no host a route can name). '
+        + 'Fix: name the service, e.g. "reviews.bookinfo.svc.cluster.local" or "api.example.com"');
+    expect(routesError({ host: '1ratings.bookinfo.svc.cluster.local', routes: [{ timeout: Duration.seconds(1) }] }))
+      .toBe('[dev/r] host: "1ratings.bookinfo.svc.cluster.local" names the Kubernetes Service "1ratings", which does not start with a letter (Service names are DNS-1035 labels). '
+        + 'Fix: name the Service as Kubernetes has it, e.g. "reviews"');
+  });
+
   test('routes must be a list of route objects', () => {
     expect(routesError({ host: 'ratings', namespace: 'bookinfo', routes: { timeout: Duration.seconds(1) } }))
       .toBe('[dev/r] routes: {"timeout":Duration.millis(1000)} is an object, not a list. Fix: give at least one route');
