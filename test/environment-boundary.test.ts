@@ -86,6 +86,11 @@ describe('MeshApp at the API boundary', () => {
     expect(appError({ printSummary: 0 })).toBe('[MeshApp] printSummary: 0 is a number, not a boolean. Fix: give true or false');
     expect(appError({ outdir: 5 })).toBe('[MeshApp] outdir: 5 is a number, not a string. Fix: give the output directory, e.g. "dist"');
     expect(appError('dist')).toBe('[MeshApp] props: "dist" is a string, not a MeshAppProps object. Fix: give an object such as { validateOutput, ... }');
+    expect(appError({ outputFileExtension: '.yml' }))
+      .toBe('[MeshApp] outputFileExtension: ".yml" is not supported: MeshApp writes its own file names (<outdir>/<chart>/gitops/manifests.yaml, istioctl/<name>.yaml, '
+        + 'external/declared.yaml). Fix: leave outputFileExtension out, or use a plain cdk8s App');
+    expect(appError({ recordConstructMetadata: true }))
+      .toBe('[MeshApp] recordConstructMetadata: true is not supported: MeshApp writes no construct metadata file. Fix: leave recordConstructMetadata out, or use a plain cdk8s App');
     expect(appError({ resolvers: [{}] }))
       .toBe('[MeshApp] resolvers[0]: {} is an object, not a cdk8s resolver (an object with a resolve method). Fix: pass resolvers such as new LazyResolver()');
   });
