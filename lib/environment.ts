@@ -9,6 +9,8 @@
  * an `optimized` preset of 50m/64Mi and 500m/256Mi; DEV a single small istiod with no HPA; STAGING in
  * between.
  */
+import { entryPoint } from './core/entry-point';
+import { checkEnvironmentShape } from './core/environment-shape';
 import { isRecord } from './core/records';
 
 /** CPU and memory amounts, as Kubernetes quantities (`"500m"`, `"2"`, `"128Mi"`, `"2Gi"`). */
@@ -340,9 +342,18 @@ export class Environment {
   /**
    * A copy of `base` with `overrides` merged in at any depth (arrays are replaced, not merged).
    *
+   * Both are checked first, whatever the caller passes (JavaScript, JSON or YAML, the jsii languages):
+   * `base` must be a whole profile and `overrides` an {@link EnvironmentOverrides}; a key neither
+   * declares is an error at any depth (naming the closest known key), and so is a value of the wrong
+   * type, `null` or a cycle. Ranges and relations (replicas of at least 1, requests within limits) are
+   * checked where the profile takes effect: by the constructs of a `MeshChart` given the result.
+   *
    * @example Environment.override(Environment.PROD, { name: 'prod-eu', istiod: { replicas: 5 } })
    */
   public static override(base: EnvironmentProfile, overrides: EnvironmentOverrides): EnvironmentProfile {
+    const where = entryPoint('Environment.override');
+    checkEnvironmentShape(where, 'base', base, 'profile');
+    checkEnvironmentShape(where, 'overrides', overrides, 'overrides');
     return copyOf(merge(base, overrides) as EnvironmentProfile);
   }
 

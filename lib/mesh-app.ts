@@ -4,7 +4,9 @@ import { App, AppProps, Chart, Yaml } from 'cdk8s';
 import { MeshAnalyzer } from './analysis/analyzer';
 import { ExternalResources } from './analysis/external';
 import { AnalysisReport, FindingLevel } from './analysis/types';
-import { formatInputError } from './core/errors';
+import { entryPoint } from './core/entry-point';
+import { formatInputError, invalidInput } from './core/errors';
+import { checkArray, checkBoolean, checkProps, checkString, describeType } from './core/input';
 import { validateManifestsDetailed } from './validation/manifest';
 import { formatIssues } from './validation/format';
 
@@ -122,6 +124,7 @@ export class MeshApp extends App {
   private readonly printSummary: boolean;
 
   constructor(props: MeshAppProps = {}) {
+    props = checkAppProps(props);
     if (props.yamlOutputType !== undefined) {
       throw new Error(`MeshApp yamlOutputType: ${JSON.stringify(props.yamlOutputType)} is not supported: MeshApp writes its own layout `
         + '(<outdir>/<chart>/gitops/manifests.yaml, istioctl/<name>.yaml, external/declared.yaml). Fix: leave yamlOutputType out, or use a plain cdk8s App.');
@@ -255,4 +258,38 @@ function summary(out: ChartOutput, analysis: AnalysisReport, schemaChecked: numb
     + `${analysis.warnings} warning${analysis.warnings === 1 ? '' : 's'}`;
   const warnings = analysis.findings.filter((f) => f.level === FindingLevel.WARNING).map((f) => `  ${MeshAnalyzer.format([f])}`);
   return [head, ...warnings].join('\n');
+}
+
+/**
+ * The props of a MeshApp, checked before cdk8s's App reads them (errors name `MeshApp`: the app is the
+ * root of the construct tree and has no path): an object without unknown keys, each value of its type.
+ */
+function checkAppProps(given: MeshAppProps): MeshAppProps {
+  const where = entryPoint('MeshApp');
+  const props = checkProps(where, given, 'MeshAppProps');
+  if (props.outdir !== undefined) {
+    checkString(where, 'outdir', props.outdir, { minLength: 1, fix: 'give the output directory, e.g. "dist"' });
+  }
+  for (const key of ['validateOutput', 'printSummary', 'recordConstructMetadata'] as const) {
+    if (props[key] !== undefined) checkBoolean(where, key, props[key]);
+  }
+  // AppProps that cdk8s's own synth reads and MeshApp's layout has no use for: refused rather than ignored.
+  if (props.outputFileExtension !== undefined) {
+    throw invalidInput(where, 'outputFileExtension', props.outputFileExtension,
+      'is not supported: MeshApp writes its own file names (<outdir>/<chart>/gitops/manifests.yaml, istioctl/<name>.yaml, external/declared.yaml)',
+      'leave outputFileExtension out, or use a plain cdk8s App');
+  }
+  if (props.recordConstructMetadata === true) {
+    throw invalidInput(where, 'recordConstructMetadata', true, 'is not supported: MeshApp writes no construct metadata file',
+      'leave recordConstructMetadata out, or use a plain cdk8s App');
+  }
+  if (props.resolvers !== undefined) {
+    checkArray(where, 'resolvers', props.resolvers, (r, field) => {
+      if (typeof r !== 'object' || r === null || typeof (r as { resolve?: unknown }).resolve !== 'function') {
+        throw invalidInput(where, field, r, `is ${describeType(r)}, not a cdk8s resolver (an object with a resolve method)`, 'pass resolvers such as new LazyResolver()');
+      }
+      return r;
+    });
+  }
+  return props;
 }

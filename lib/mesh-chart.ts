@@ -1,6 +1,9 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { checkEnvironmentShape } from './core/environment-shape';
 import { invalidInput } from './core/errors';
+import { checkBoolean, checkProps, checkString, isObject } from './core/input';
+import { checkLabels } from './core/labels';
 import { checkDnsLabel } from './core/names';
 import { copyOf, Environment, EnvironmentProfile } from './environment';
 
@@ -40,13 +43,34 @@ export class MeshChart extends Chart {
   public readonly environment: EnvironmentProfile;
 
   constructor(scope: Construct, id: string, props: MeshChartProps) {
-    super(scope, id, { disableResourceNameHashes: true, ...props });
-    if (props.environment === undefined || props.environment === null || typeof props.environment !== 'object') {
+    // cdk8s's Chart reads the props first: hand it only what passes, and check after (errors name this chart).
+    super(scope, id, { disableResourceNameHashes: true, ...(isObject(props) ? chartProps(props) : {}) });
+    if (isObject(props) && (props.environment === undefined || props.environment === null)) {
       throw invalidInput(this, 'environment', props.environment, 'is not an EnvironmentProfile', 'give Environment.DEV, Environment.STAGING, Environment.PROD or one derived with Environment.override');
     }
+    props = checkProps(this, props, 'MeshChartProps');
+    checkEnvironmentShape(this, 'environment', props.environment, 'profile');
     checkDnsLabel(this, 'environment.name', props.environment.name, 'name the environment like "dev", "staging" or "prod"');
+    if (props.namespace !== undefined) {
+      checkDnsLabel(this, 'namespace', checkString(this, 'namespace', props.namespace, { fix: 'give a namespace name such as "bookinfo"' }), 'give a namespace name such as "bookinfo"');
+    }
+    if (props.labels !== undefined) {
+      checkLabels(this, 'labels', props.labels);
+    }
+    if (props.disableResourceNameHashes !== undefined) {
+      checkBoolean(this, 'disableResourceNameHashes', props.disableResourceNameHashes);
+    }
     // A copy: changing the profile object afterwards (profiles are plain data) changes nothing in this chart.
     this.environment = copyOf(props.environment);
     Object.defineProperty(this, MESH_CHART, { value: true });
   }
+}
+
+/** The props cdk8s's Chart reads, those of the right type only (the rest is reported after `super`). */
+function chartProps(props: Record<string, unknown>): ChartProps {
+  return {
+    ...(typeof props.namespace === 'string' ? { namespace: props.namespace } : {}),
+    ...(isObject(props.labels) ? { labels: { ...props.labels } as { [key: string]: string } } : {}),
+    ...(typeof props.disableResourceNameHashes === 'boolean' ? { disableResourceNameHashes: props.disableResourceNameHashes } : {}),
+  };
 }

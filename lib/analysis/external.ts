@@ -4,6 +4,11 @@
  */
 import { Construct } from 'constructs';
 import { invalidInput } from '../core/errors';
+import { checkHostname } from '../core/hostnames';
+import { checkArray, checkOptions, checkProps, describeType, entryField } from '../core/input';
+import { checkLabels } from '../core/labels';
+import { checkDnsLabel } from '../core/names';
+import { checkSecretName } from '../core/secrets';
 import { EXTERNAL_HOST } from './resources';
 
 /** A namespaced object that exists in the cluster but is not in the output. */
@@ -117,24 +122,23 @@ export class ExternalResources extends Construct {
   constructor(scope: Construct, id: string, props: ExternalResourcesProps = {}) {
     super(scope, id);
     Object.defineProperty(this, EXTERNAL, { value: true });
+    props = checkProps(this, props, 'ExternalResourcesProps');
     this.objects = [
-      ...list(this, 'namespaces', props.namespaces).map((name, i) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: str(this, `namespaces[${i}]`, name) } })),
-      ...list(this, 'services', props.services).map((s, i) => ({
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: objectMeta(this, `services[${i}]`, s),
-        spec: { ports: list(this, `services[${i}].ports`, s.ports).map((p, j) => ({ port: port(this, `services[${i}].ports[${j}]`, p) })) },
-      })),
-      ...(props.hosts !== undefined ? [{ ...EXTERNAL_HOST, metadata: { name: 'hosts' }, hosts: list(this, 'hosts', props.hosts).map((h, i) => str(this, `hosts[${i}]`, h)) }] : []),
-      ...list(this, 'secrets', props.secrets).map((s, i) => ({ apiVersion: 'v1', kind: 'Secret', metadata: objectMeta(this, `secrets[${i}]`, s) })),
-      ...list(this, 'gateways', props.gateways).map((g, i) => ({ apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: objectMeta(this, `gateways[${i}]`, g) })),
-      ...list(this, 'workloads', props.workloads).map((w, i) => workloadObject(this, i, w)),
-      ...list(this, 'objects', props.objects).map((o, i) => {
-        if (typeof o !== 'object' || o === null || typeof o.apiVersion !== 'string' || typeof o.kind !== 'string' || typeof o.metadata?.name !== 'string') {
-          throw invalidInput(this, `objects[${i}]`, o, 'is not a Kubernetes object', 'give at least apiVersion, kind and metadata.name (and metadata.namespace for a namespaced kind)');
-        }
-        return o;
+      ...list(this, 'namespaces', props.namespaces, (name, f) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: dnsLabel(this, f, name) } })),
+      ...list(this, 'services', props.services, (item, f) => {
+        const s = checkOptions(this, f, item as ExistingService, 'ExistingService');
+        return {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: { name: dnsLabel(this, `${f}.name`, s.name), namespace: dnsLabel(this, `${f}.namespace`, s.namespace) },
+          spec: { ports: list(this, `${f}.ports`, s.ports, (p, pf) => ({ port: port(this, pf, p) })) },
+        };
       }),
+      ...(props.hosts !== undefined ? [{ ...EXTERNAL_HOST, metadata: { name: 'hosts' }, hosts: list(this, 'hosts', props.hosts, (h, f) => host(this, f, h)) }] : []),
+      ...list(this, 'secrets', props.secrets, (o, f) => ({ apiVersion: 'v1', kind: 'Secret', metadata: objectMeta(this, f, o) })),
+      ...list(this, 'gateways', props.gateways, (o, f) => ({ apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: objectMeta(this, f, o) })),
+      ...list(this, 'workloads', props.workloads, (w, f, i) => workloadObject(this, f, i, w)),
+      ...list(this, 'objects', props.objects, (o, f) => kubernetesObject(this, f, o)),
     ];
   }
 
@@ -151,15 +155,33 @@ export class ExternalResources extends Construct {
   }
 }
 
-function list<T>(scope: Construct, field: string, value: T[] | undefined): T[] {
+/** A list prop: absent is none, anything but an array is an error; each item mapped (and checked) by `item`. */
+function list<R>(scope: Construct, field: string, value: unknown, item: (value: unknown, field: string, index: number) => R): R[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw invalidInput(scope, field, value, 'is not an array', `give a list, e.g. ${field}: [ … ]`);
-  return value;
+  if (!Array.isArray(value)) throw invalidInput(scope, field, value, 'is not an array', `give a list, e.g. ${field.replace(/^.*\./, '')}: [ … ]`);
+  return checkArray(scope, field, value, item);
 }
 
 function str(scope: Construct, field: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '') throw invalidInput(scope, field, value, 'is not a non-empty string', 'give a name');
+  if (typeof value !== 'string' || value === '') {
+    throw invalidInput(scope, field, value, typeof value === 'string' || value === undefined ? 'is not a non-empty string' : `is ${describeType(value)}, not a string`, 'give a name');
+  }
   return value;
+}
+
+/** A namespace or Service name: a DNS label, as Kubernetes requires. */
+function dnsLabel(scope: Construct, field: string, value: unknown): string {
+  return checkDnsLabel(scope, field, str(scope, field, value), 'give the name as Kubernetes has it, e.g. "bookinfo"');
+}
+
+/** The name of a Secret, a Gateway or a ServiceAccount: a DNS subdomain. */
+function subdomain(scope: Construct, field: string, value: unknown): string {
+  return checkSecretName(scope, field, str(scope, field, value), 'give the name as Kubernetes has it, e.g. "bookinfo-tls"');
+}
+
+function host(scope: Construct, field: string, value: unknown): string {
+  str(scope, field, value);
+  return checkHostname(scope, field, value, { wildcard: true, fullWildcard: false });
 }
 
 function port(scope: Construct, field: string, value: unknown): number {
@@ -167,21 +189,60 @@ function port(scope: Construct, field: string, value: unknown): number {
   return value;
 }
 
-function objectMeta(scope: Construct, field: string, value: ExistingObject | undefined): { name: string; namespace: string } {
+function objectMeta(scope: Construct, field: string, value: unknown): { name: string; namespace: string } {
   if (typeof value !== 'object' || value === null) throw invalidInput(scope, field, value, 'is not an object', 'give { namespace, name }');
-  return { name: str(scope, `${field}.name`, value.name), namespace: str(scope, `${field}.namespace`, value.namespace) };
+  const o = checkOptions(scope, field, value as ExistingObject, 'ExistingObject');
+  return { name: subdomain(scope, `${field}.name`, o.name), namespace: dnsLabel(scope, `${field}.namespace`, o.namespace) };
 }
 
-function workloadObject(scope: Construct, i: number, w: ExistingWorkload): any {
-  if (typeof w !== 'object' || w === null) throw invalidInput(scope, `workloads[${i}]`, w, 'is not an object', 'give { namespace, labels }');
+function workloadObject(scope: Construct, field: string, i: number, value: unknown): any {
+  if (typeof value !== 'object' || value === null) throw invalidInput(scope, field, value, 'is not an object', 'give { namespace, labels }');
+  const w = checkOptions(scope, field, value as ExistingWorkload, 'ExistingWorkload');
   const labels = w.labels;
-  if (typeof labels !== 'object' || labels === null || Object.keys(labels).length === 0 || Object.values(labels).some((v) => typeof v !== 'string')) {
-    throw invalidInput(scope, `workloads[${i}].labels`, labels, 'is not a non-empty map of string labels', 'give the pods\' labels, e.g. { istio: "ingressgateway" }');
+  if (typeof labels !== 'object' || labels === null || Object.keys(labels).length === 0) {
+    throw invalidInput(scope, `${field}.labels`, labels, 'is not a non-empty map of string labels', 'give the pods\' labels, e.g. { istio: "ingressgateway" }');
   }
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: `external-workload-${i}`, namespace: str(scope, `workloads[${i}].namespace`, w.namespace), labels: { ...labels } },
-    spec: { serviceAccountName: w.serviceAccount ?? 'default', containers: [] },
+    metadata: { name: `external-workload-${i}`, namespace: dnsLabel(scope, `${field}.namespace`, w.namespace), labels: checkedLabels(scope, `${field}.labels`, labels) },
+    spec: { serviceAccountName: w.serviceAccount === undefined ? 'default' : subdomain(scope, `${field}.serviceAccount`, w.serviceAccount), containers: [] },
   };
+}
+
+/** Any other object: JSON data with `apiVersion`, `kind` and `metadata.name` (and, when given, `metadata.namespace`) strings. */
+function kubernetesObject(scope: Construct, field: string, o: any): any {
+  if (typeof o !== 'object' || o === null || Array.isArray(o) || typeof o.apiVersion !== 'string' || typeof o.kind !== 'string'
+    || typeof o.metadata !== 'object' || o.metadata === null || typeof o.metadata.name !== 'string' || o.metadata.name === ''
+    || (o.metadata.namespace !== undefined && typeof o.metadata.namespace !== 'string')) {
+    throw invalidInput(scope, field, o, 'is not a Kubernetes object', 'give at least apiVersion, kind and metadata.name (and metadata.namespace for a namespaced kind)');
+  }
+  checkJson(scope, field, o);
+  return o;
+}
+
+/** Plain JSON data only (what a manifest can hold): no NaN, Infinity, bigint, function, symbol or class instance. */
+function checkJson(scope: Construct, field: string, value: unknown): void {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw invalidInput(scope, field, value, 'is not a finite number, which no manifest can hold', 'give JSON data');
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => checkJson(scope, `${field}[${i}]`, v));
+    return;
+  }
+  const proto = typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  if (typeof value !== 'object' || (proto !== Object.prototype && proto !== null)) {
+    throw invalidInput(scope, field, value, `is ${describeType(value)}, which no manifest can hold`, 'give JSON data (strings, numbers, booleans, null, lists and maps)');
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (v !== undefined) checkJson(scope, entryField(field, k), v);
+  }
+}
+
+/** Valid pod labels, in the order given (the declarations are written as they came). */
+function checkedLabels(scope: Construct, field: string, labels: object): { [key: string]: string } {
+  checkLabels(scope, field, labels, { allowEmpty: false });
+  return { ...labels } as { [key: string]: string };
 }

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { invalidInput } from './errors';
 import { crdLimits } from './crd-limits';
-import { checkOptions } from './input';
+import { checkOptions, checkString, describeType, INT32_MAX } from './input';
 import { isLabelKey } from './labels';
 import { checkQuantity, parseQuantity } from './quantity';
 import { sortedRecord } from './records';
@@ -81,19 +81,34 @@ function settingOf<T>(scope: IConstruct, field: string, value: unknown, type: Fu
   return value as T;
 }
 
-function isWholeAtLeast(value: unknown, min: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= min;
+/**
+ * A whole number from `min` to `max`: a value of another type is reported as such (`"3" is a string,
+ * not a number`), a number outside the range with `problem`, one above the schema's int32 range as such.
+ */
+function wholeNumber(scope: IConstruct, field: string, value: unknown, min: number, max: number, problem: string, fix: string, notWhole = problem): number {
+  if (typeof value !== 'number') {
+    throw invalidInput(scope, field, value, `is ${describeType(value)}, not a number`, fix);
+  }
+  if (!Number.isInteger(value)) {
+    throw invalidInput(scope, field, value, notWhole, fix);
+  }
+  if (value > max && max === INT32_MAX) {
+    throw invalidInput(scope, field, value, `is above ${max}, the largest number the Kubernetes schema admits here (int32)`, fix);
+  }
+  if (value < min || value > max) {
+    throw invalidInput(scope, field, value, problem, fix);
+  }
+  return value === 0 ? 0 : value;
 }
 
-/**
- * Replica counts and budgets are int32 in Kubernetes (`spec.replicas` of a Deployment, the HPA's
- * `maxReplicas`): a larger one is refused at construction with the schema's own maximum.
- */
-function checkReplicaCount(scope: IConstruct, field: string, value: number): void {
-  const max = crdLimits('apps/v1/Deployment', 'spec.replicas').maximum!;
-  if (value > max) {
-    throw invalidInput(scope, field, value, `is above ${max}, the most replicas Kubernetes holds (int32)`, 'give a realistic number of replicas');
-  }
+/** The largest replica count a Deployment can hold: the schema's int32. */
+function maxReplicas(): number {
+  return crdLimits('apps/v1/Deployment', 'spec.replicas').maximum ?? INT32_MAX;
+}
+
+/** The largest `minReplicas` / `maxReplicas` of a HorizontalPodAutoscaler: the schema's int32. */
+function maxHpaReplicas(field: 'minReplicas' | 'maxReplicas'): number {
+  return crdLimits('autoscaling/v2/HorizontalPodAutoscaler', `spec.${field}`).maximum ?? INT32_MAX;
 }
 
 /** Checks requests and limits: valid quantities, and no request above its limit. */
@@ -116,11 +131,33 @@ export function checkResources(scope: IConstruct, field: string, resources: Reso
 }
 
 /**
+ * Checks anti-affinity options (`AntiAffinity`): no unknown key, a mode of {@link AntiAffinityMode},
+ * a node label key as `topologyKey` (a string: a number is an error, not written as it is) and a
+ * weight from 1 to 100.
+ */
+export function checkAntiAffinity(scope: IConstruct, field: string, value: unknown): AntiAffinity {
+  const aa = checkOptions(scope, field, value as AntiAffinity, 'AntiAffinity');
+  if (!Object.values(AntiAffinityMode).includes(aa.mode)) {
+    throw invalidInput(scope, `${field}.mode`, aa.mode, 'is not an anti-affinity mode', `use one of ${Object.values(AntiAffinityMode).join(', ')}`);
+  }
+  const keyFix = 'use "kubernetes.io/hostname" or "topology.kubernetes.io/zone"';
+  checkString(scope, `${field}.topologyKey`, aa.topologyKey, { fix: keyFix });
+  if (!isLabelKey(aa.topologyKey)) {
+    throw invalidInput(scope, `${field}.topologyKey`, aa.topologyKey, 'is not a node label key', keyFix);
+  }
+  if (aa.weight !== undefined) {
+    wholeNumber(scope, `${field}.weight`, aa.weight, 1, 100, 'is not a whole number 1–100', 'use 100 for the strongest preference');
+  }
+  return aa;
+}
+
+/**
  * Merges overrides into an environment's sizing and checks the result. Every error names the
- * construct path and the field under `field` (e.g. `pilot.replicas`).
+ * construct path and the field under `field` (e.g. `pilot.replicas`). The caller checks the keys of
+ * `overrides` (they are often part of a larger options object).
  */
 export function resolveSizing(scope: IConstruct, field: string, base: ComponentSizing, overrides: SizingOverrides = {}): ComponentSizing {
-  if (overrides.antiAffinity !== undefined) checkOptions(scope, `${field}.antiAffinity`, overrides.antiAffinity, 'AntiAffinity');
+  if (overrides.antiAffinity !== undefined) checkAntiAffinity(scope, `${field}.antiAffinity`, overrides.antiAffinity);
   const sizing: ComponentSizing = {
     replicas: overrides.replicas ?? base.replicas,
     resources: overrides.resources ?? base.resources,
@@ -130,45 +167,27 @@ export function resolveSizing(scope: IConstruct, field: string, base: ComponentS
     podDisruptionBudget: overrides.podDisruptionBudget === undefined ? base.podDisruptionBudget
       : settingOf(scope, `${field}.podDisruptionBudget`, overrides.podDisruptionBudget, DisruptionBudgetSetting, 'DisruptionBudgetSetting.minAvailable(n) or DisruptionBudgetSetting.NONE').budget,
   };
-  if (!isWholeAtLeast(sizing.replicas, 1)) {
-    throw invalidInput(scope, `${field}.replicas`, sizing.replicas, 'is not a whole number of at least 1', 'give 1 or more replicas (PROD runs 3)');
-  }
-  checkReplicaCount(scope, `${field}.replicas`, sizing.replicas);
+  const replicaLimit = maxReplicas();
+  wholeNumber(scope, `${field}.replicas`, sizing.replicas, 1, replicaLimit, 'is not a whole number of at least 1', 'give 1 or more replicas (PROD runs 3)');
   checkResources(scope, `${field}.resources`, sizing.resources);
 
   const hpa = sizing.autoscaling;
   if (hpa !== undefined) {
     checkOptions(scope, `${field}.autoscaling`, hpa, 'Autoscaling');
-    if (!isWholeAtLeast(hpa.minReplicas, 1)) {
-      throw invalidInput(scope, `${field}.autoscaling.minReplicas`, hpa.minReplicas, 'is not a whole number of at least 1', 'set minReplicas to 1 or more (2 for HA)');
-    }
-    if (!isWholeAtLeast(hpa.maxReplicas, 1) || hpa.maxReplicas < hpa.minReplicas) {
-      throw invalidInput(scope, `${field}.autoscaling.maxReplicas`, hpa.maxReplicas, `is below minReplicas (${hpa.minReplicas})`, 'set maxReplicas to at least minReplicas');
-    }
-    checkReplicaCount(scope, `${field}.autoscaling.maxReplicas`, hpa.maxReplicas);
-    if (!isWholeAtLeast(hpa.targetCpuUtilizationPercent, 1) || hpa.targetCpuUtilizationPercent > 100) {
-      throw invalidInput(scope, `${field}.autoscaling.targetCpuUtilizationPercent`, hpa.targetCpuUtilizationPercent, 'is not a whole percentage 1–100', 'use e.g. 80');
-    }
+    wholeNumber(scope, `${field}.autoscaling.minReplicas`, hpa.minReplicas, 1, maxHpaReplicas('minReplicas'), 'is not a whole number of at least 1', 'set minReplicas to 1 or more (2 for HA)');
+    wholeNumber(scope, `${field}.autoscaling.maxReplicas`, hpa.maxReplicas, hpa.minReplicas, maxHpaReplicas('maxReplicas'), `is below minReplicas (${hpa.minReplicas})`, 'set maxReplicas to at least minReplicas',
+      'is not a whole number');
+    wholeNumber(scope, `${field}.autoscaling.targetCpuUtilizationPercent`, hpa.targetCpuUtilizationPercent, 1, 100, 'is not a whole percentage 1–100', 'use e.g. 80');
   }
 
-  const aa = checkOptions(scope, `${field}.antiAffinity`, sizing.antiAffinity, 'AntiAffinity');
-  if (!Object.values(AntiAffinityMode).includes(aa.mode)) {
-    throw invalidInput(scope, `${field}.antiAffinity.mode`, aa.mode, 'is not an anti-affinity mode', `use one of ${Object.values(AntiAffinityMode).join(', ')}`);
-  }
-  if (!isLabelKey(aa.topologyKey)) {
-    throw invalidInput(scope, `${field}.antiAffinity.topologyKey`, aa.topologyKey, 'is not a node label key', 'use "kubernetes.io/hostname" or "topology.kubernetes.io/zone"');
-  }
-  if (aa.weight !== undefined && (!isWholeAtLeast(aa.weight, 1) || aa.weight > 100)) {
-    throw invalidInput(scope, `${field}.antiAffinity.weight`, aa.weight, 'is not a whole number 1–100', 'use 100 for the strongest preference');
-  }
+  checkAntiAffinity(scope, `${field}.antiAffinity`, sizing.antiAffinity);
 
   const pdb = sizing.podDisruptionBudget;
   if (pdb !== undefined) {
     checkOptions(scope, `${field}.podDisruptionBudget`, pdb, 'DisruptionBudget');
     const floor = hpa ? hpa.minReplicas : sizing.replicas;
-    if (!isWholeAtLeast(pdb.minAvailable, 1)) {
-      throw invalidInput(scope, `${field}.podDisruptionBudget.minAvailable`, pdb.minAvailable, 'is not a whole number of at least 1', 'keep at least 1 pod available, or set podDisruptionBudget: DisruptionBudgetSetting.NONE');
-    }
+    wholeNumber(scope, `${field}.podDisruptionBudget.minAvailable`, pdb.minAvailable, 1, replicaLimit, 'is not a whole number of at least 1',
+      'keep at least 1 pod available, or set podDisruptionBudget: DisruptionBudgetSetting.NONE');
     if (pdb.minAvailable >= floor) {
       throw invalidInput(scope, `${field}.podDisruptionBudget.minAvailable`, pdb.minAvailable,
         `is not below the ${hpa ? 'HPA minimum' : 'replica count'} (${floor}), so no pod could ever be evicted and node drains would hang`,

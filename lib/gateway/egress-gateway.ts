@@ -1,11 +1,14 @@
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkChildOptions } from './child-options';
 import { GatewayServer } from './gateway-server';
 import { GatewayDirection, GatewayServiceType, MeshGateway, MeshGatewayProps } from './mesh-gateway';
 import {
   DestinationRule, DestinationRuleSpec, VirtualService, VirtualServiceSpec, VirtualServiceSpecHttp, VirtualServiceSpecTls,
 } from '../../imports/networking.istio.io';
 import { invalidInput } from '../core/errors';
+import { checkInstance, checkProps, checkString } from '../core/input';
+import { checkPort } from '../core/ports';
 import { checkDnsLabel } from '../core/names';
 import { ExternalService, ServiceProtocol, ServiceResolution } from '../traffic/service-entry';
 
@@ -76,7 +79,8 @@ export class EgressGateway extends MeshGateway {
    * (`<namespace>/*`) where Sidecar scopes are used.
    */
   public routeExternalHost(id: string, options: EgressRouteOptions): EgressRoute {
-    return new EgressRoute(this, id, { ...options, gateway: this });
+    const props = checkChildOptions(this, 'routeExternalHost', id, options, 'EgressRouteOptions');
+    return new EgressRoute(this, id, { ...props, gateway: this });
   }
 
   /**
@@ -150,13 +154,17 @@ export class EgressRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: EgressRouteProps) {
     super(scope, id);
-    const gateway = props.gateway;
-    if (!(gateway instanceof EgressGateway)) {
-      throw invalidInput(this, 'gateway', gateway, 'is not an EgressGateway', 'create the route with egressGateway.routeExternalHost(...)');
+    props = checkProps(this, props, 'EgressRouteProps');
+    const gateway = checkInstance(this, 'gateway', props.gateway, EgressGateway, 'create the route with egressGateway.routeExternalHost(...)');
+    const service = checkInstance(this, 'service', props.service, ExternalService, 'register the host with new ExternalService(...) and pass it');
+    if (props.host !== undefined) {
+      checkString(this, 'host', props.host, { fix: 'name one of the service\'s hosts' });
     }
-    const service = props.service;
-    if (!(service instanceof ExternalService)) {
-      throw invalidInput(this, 'service', service, 'is not an ExternalService', 'register the host with new ExternalService(...) and pass it');
+    if (props.port !== undefined) {
+      checkPort(this, 'port', props.port, 'name one of the service\'s port numbers');
+    }
+    if (props.name !== undefined) {
+      checkString(this, 'name', props.name, { fix: 'use e.g. "stripe-egress"' });
     }
     const host = props.host ?? (service.hosts.length === 1 ? service.hosts[0] : undefined);
     if (host === undefined || !service.hosts.includes(host)) {

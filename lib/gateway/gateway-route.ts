@@ -1,16 +1,18 @@
 import { Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { IngressGateway } from './ingress-gateway';
+import { IngressGateway } from './ingress-gateway';
 import {
   VirtualService, VirtualServiceSpec, VirtualServiceSpecHttp, VirtualServiceSpecTls,
 } from '../../imports/networking.istio.io';
 import { istioDuration } from '../core/duration';
 import { formatInputError, invalidInput } from '../core/errors';
+import { checkArray, checkBoolean, checkEnum, checkInstance, checkOptions, checkProps, checkString, describeType } from '../core/input';
 import { checkHostname, parseServiceHost } from '../core/hostnames';
 import { checkDnsLabel } from '../core/names';
 import { checkPort } from '../core/ports';
 import { checkServiceHost, checkSubsetName } from '../traffic/checks';
 import { canonicalHost } from '../traffic/mesh-routes';
+import { checkRouteHost } from '../traffic/route-options';
 import { Subset } from '../traffic/subset';
 import { hostNamespace, TrafficHost, trafficNamespace } from '../traffic/traffic-host';
 import { frozenCopy } from '../core/records';
@@ -152,30 +154,31 @@ export class GatewayRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: GatewayRouteProps) {
     super(scope, id);
-    const gateway = props.gateway;
-    this.name = checkDnsLabel(this, 'name', props.name ?? id, 'use e.g. "bookinfo"');
-    this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? gateway.namespace, 'use e.g. "bookinfo"');
-    const kind = props.kind ?? GatewayRouteKind.HTTP;
-    if (!Object.values(GatewayRouteKind).includes(kind)) {
-      throw invalidInput(this, 'kind', kind, 'is not a route kind', 'use GatewayRouteKind.HTTP or GatewayRouteKind.TLS_PASSTHROUGH');
+    props = checkProps(this, props, 'GatewayRouteProps');
+    const gateway = checkInstance(this, 'gateway', props.gateway, IngressGateway, 'create the route with ingressGateway.addRoute(...)');
+    this.name = checkDnsLabel(this, 'name', props.name === undefined ? id : checkString(this, 'name', props.name, { fix: 'use e.g. "bookinfo"' }), 'use e.g. "bookinfo"');
+    this.namespace = checkDnsLabel(this, 'namespace', props.namespace === undefined ? gateway.namespace
+      : checkString(this, 'namespace', props.namespace, { fix: 'use e.g. "bookinfo"' }), 'use e.g. "bookinfo"');
+    const kind = props.kind === undefined ? GatewayRouteKind.HTTP : checkEnum(this, 'kind', props.kind, GatewayRouteKind, 'GatewayRouteKind');
+    const hostsFix = 'list the hosts to route, e.g. ["bookinfo.example.com"]';
+    if (Array.isArray(props.hosts) && props.hosts.length === 0) {
+      throw invalidInput(this, 'hosts', props.hosts, 'is empty', hostsFix);
     }
-    if (!Array.isArray(props.hosts) || props.hosts.length === 0) {
-      throw invalidInput(this, 'hosts', props.hosts, 'is empty', 'list the hosts to route, e.g. ["bookinfo.example.com"]');
-    }
-    const hosts = props.hosts.map((h, i) => checkHostname(this, `hosts[${i}]`, h));
+    const hosts = checkArray(this, 'hosts', props.hosts, (h, f) => checkRouteHost(this, f, checkHostname(this, f, h)), { fix: hostsFix });
     const dup = hosts.find((h, i) => hosts.findIndex((o) => o.toLowerCase() === h.toLowerCase()) !== i);
     if (dup) {
       throw invalidInput(this, 'hosts', dup, 'is listed twice (ISTIO-RULES V6)', 'list each host once');
     }
     this.hosts = frozenCopy(hosts);
-    const dest = props.destination;
-    if (!dest || typeof dest !== 'object') {
-      throw invalidInput(this, 'destination', dest, 'is missing', 'give { host: "productpage.bookinfo.svc.cluster.local", port: 9080 }');
+    const dest = checkOptions(this, 'destination', props.destination, 'GatewayRouteDestination');
+    checkRouteHost(this, 'destination.host', checkServiceHost(this, 'destination.host',
+      checkString(this, 'destination.host', dest.host, { fix: 'name the service, e.g. "productpage.bookinfo.svc.cluster.local"' }), false));
+    if (dest.namespace !== undefined) {
+      checkString(this, 'destination.namespace', dest.namespace, { fix: 'give a namespace name such as "bookinfo"' });
     }
-    checkServiceHost(this, 'destination.host', dest.host, false);
     const port = dest.port !== undefined ? { port: { number: checkPort(this, 'destination.port', dest.port) } } : {};
     if (dest.subset !== undefined && !(dest.subset instanceof Subset)) {
-      throw invalidInput(this, 'destination.subset', dest.subset, 'is not a Subset',
+      throw invalidInput(this, 'destination.subset', dest.subset, `is ${describeType(dest.subset)}, not a Subset`,
         typeof dest.subset === 'string' ? `give subsetName: ${JSON.stringify(dest.subset)} for a subset defined elsewhere` : 'give Subset.fromLabels(...) or Subset.fromWorkload(...)');
     }
     if (dest.subset !== undefined && dest.subsetName !== undefined) {
@@ -183,13 +186,10 @@ export class GatewayRoute extends Construct {
         'give one: subset defines the subset here, subsetName names one defined elsewhere');
     }
     if (dest.subsetName !== undefined) {
-      checkSubsetName(this, 'destination.subsetName', dest.subsetName);
+      checkSubsetName(this, 'destination.subsetName', checkString(this, 'destination.subsetName', dest.subsetName, { fix: 'name the subset like "v1"' }));
     }
     const subsetName = dest.subset instanceof Subset ? dest.subset._check(this, 'destination.subset').name : dest.subsetName;
-    const applyHostRoutes = props.applyHostRoutes ?? false;
-    if (typeof applyHostRoutes !== 'boolean') {
-      throw invalidInput(this, 'applyHostRoutes', applyHostRoutes, 'is not a boolean', 'use true or false');
-    }
+    const applyHostRoutes = props.applyHostRoutes === undefined ? false : checkBoolean(this, 'applyHostRoutes', props.applyHostRoutes);
     if (applyHostRoutes && kind !== GatewayRouteKind.HTTP) {
       throw invalidInput(this, 'applyHostRoutes', true, 'applies to HTTP routes only; a passthrough route cannot see requests',
         'drop it, or terminate TLS with an HTTPS server and an HTTP route');
@@ -202,7 +202,8 @@ export class GatewayRoute extends Construct {
     const http: { -readonly [K in keyof VirtualServiceSpecHttp]: VirtualServiceSpecHttp[K] } = {};
     if (kind === GatewayRouteKind.HTTP) {
       if (props.pathPrefix !== undefined) {
-        if (typeof props.pathPrefix !== 'string' || !props.pathPrefix.startsWith('/')) {
+        checkString(this, 'pathPrefix', props.pathPrefix, { fix: 'start it with "/", e.g. "/productpage"' });
+        if (!props.pathPrefix.startsWith('/')) {
           throw invalidInput(this, 'pathPrefix', props.pathPrefix, 'is not a path prefix', 'start it with "/", e.g. "/productpage"');
         }
         http.match = [{ uri: { prefix: props.pathPrefix } }];

@@ -1,5 +1,7 @@
 import { IConstruct } from 'constructs';
+import { crdLimits } from '../core/crd-limits';
 import { invalidInput } from '../core/errors';
+import { checkArray, checkBoolean, checkOptions, checkString, copyOptions } from '../core/input';
 import { checkNamespacedHost, NamespacedHost } from '../core/hostnames';
 import { isDnsLabel } from '../core/names';
 import { checkPort } from '../core/ports';
@@ -192,17 +194,17 @@ interface ServerConfig {
 export class GatewayServer {
   /** A plain HTTP server, optionally redirecting every request to HTTPS. */
   public static http(options: HttpServerOptions): GatewayServer {
-    return new GatewayServer({ kind: 'http', http: options });
+    return new GatewayServer({ kind: 'http', http: copyOptions(options) });
   }
 
   /** An HTTPS server terminating TLS with a certificate from a secret (or mounted files). */
   public static https(options: HttpsServerOptions): GatewayServer {
-    return new GatewayServer({ kind: 'https', https: options });
+    return new GatewayServer({ kind: 'https', https: copyOptions(options) });
   }
 
   /** A TLS server that routes on SNI without terminating TLS (mode PASSTHROUGH). */
   public static tlsPassthrough(options: TlsPassthroughServerOptions): GatewayServer {
-    return new GatewayServer({ kind: 'passthrough', passthrough: options });
+    return new GatewayServer({ kind: 'passthrough', passthrough: copyOptions(options) });
   }
 
   private constructor(private readonly config: ServerConfig) {}
@@ -214,15 +216,13 @@ export class GatewayServer {
   public _render(scope: IConstruct, field: string, takeName: (name: string) => boolean): RenderedServer[] {
     const c = this.config;
     if (c.kind === 'http') {
-      const o = c.http!;
+      const o = checkOptions(scope, field, c.http!, 'HttpServerOptions');
       const port = checkPort(scope, `${field}.port`, o.port ?? 80);
-      if (o.httpsRedirect !== undefined && typeof o.httpsRedirect !== 'boolean') {
-        throw invalidInput(scope, `${field}.httpsRedirect`, o.httpsRedirect, 'is not a boolean', 'use true or false');
-      }
-      return [plain(scope, field, o.hosts, port, o.name, takeName, o.httpsRedirect === true)];
+      const redirect = o.httpsRedirect === undefined ? false : checkBoolean(scope, `${field}.httpsRedirect`, o.httpsRedirect);
+      return [plain(scope, field, o.hosts, port, o.name, takeName, redirect)];
     }
     if (c.kind === 'passthrough') {
-      const o = c.passthrough!;
+      const o = checkOptions(scope, field, c.passthrough!, 'TlsPassthroughServerOptions');
       const port = checkPort(scope, `${field}.port`, o.port ?? 443);
       const hosts = checkHosts(scope, `${field}.hosts`, o.hosts);
       const name = portName(scope, `${field}.name`, o.name, `tls-${port}`, takeName);
@@ -233,10 +233,18 @@ export class GatewayServer {
         hosts,
       }];
     }
-    const o = c.https!;
+    const o = checkOptions(scope, field, c.https!, 'HttpsServerOptions');
     const port = checkPort(scope, `${field}.port`, o.port ?? 443);
     const hosts = checkHosts(scope, `${field}.hosts`, o.hosts);
     const tls = this.renderTls(scope, field, o);
+    const redirectHttp = o.redirectHttp === undefined ? false : checkBoolean(scope, `${field}.redirectHttp`, o.redirectHttp);
+    if (!redirectHttp && o.httpPort !== undefined) {
+      throw invalidInput(scope, `${field}.httpPort`, o.httpPort, 'is set without redirectHttp', 'set redirectHttp: true or drop httpPort');
+    }
+    const httpPort = redirectHttp ? checkPort(scope, `${field}.httpPort`, o.httpPort ?? 80) : undefined;
+    if (httpPort === port) {
+      throw invalidInput(scope, `${field}.httpPort`, httpPort, 'is the HTTPS port too (one port cannot serve plain HTTP and TLS)', 'use 80 for the redirect and 443 for HTTPS');
+    }
     const name = portName(scope, `${field}.name`, o.name, `https-${port}`, takeName);
     const https: RenderedServer = {
       spec: { hosts: hosts.map(joinHost), port: { number: port, name, protocol: ServerProtocol.HTTPS }, tls: tls.spec },
@@ -244,20 +252,7 @@ export class GatewayServer {
       tlsBased: true,
       hosts,
     };
-    if (o.redirectHttp === undefined || o.redirectHttp === false) {
-      if (o.httpPort !== undefined) {
-        throw invalidInput(scope, `${field}.httpPort`, o.httpPort, 'is set without redirectHttp', 'set redirectHttp: true or drop httpPort');
-      }
-      return [https];
-    }
-    if (o.redirectHttp !== true) {
-      throw invalidInput(scope, `${field}.redirectHttp`, o.redirectHttp, 'is not a boolean', 'use true or false');
-    }
-    const httpPort = checkPort(scope, `${field}.httpPort`, o.httpPort ?? 80);
-    if (httpPort === port) {
-      throw invalidInput(scope, `${field}.httpPort`, httpPort, 'is the HTTPS port too (one port cannot serve plain HTTP and TLS)', 'use 80 for the redirect and 443 for HTTPS');
-    }
-    return [https, plain(scope, field, o.hosts, httpPort, undefined, takeName, true)];
+    return httpPort === undefined ? [https] : [https, plain(scope, field, o.hosts, httpPort, undefined, takeName, true)];
   }
 
   private renderTls(scope: IConstruct, field: string, o: HttpsServerOptions): { spec: GatewaySpecServersTls } {
@@ -278,24 +273,30 @@ export class GatewayServer {
     if (o.credentialName !== undefined) {
       spec.credentialName = checkSecretName(scope, `${field}.credentialName`, o.credentialName);
     } else if (o.credentialNames !== undefined) {
-      if (!Array.isArray(o.credentialNames) || o.credentialNames.length < 1 || o.credentialNames.length > 2) {
+      const limits = crdLimits('networking.istio.io/v1/Gateway', 'spec.servers[].tls.credentialNames');
+      if (Array.isArray(o.credentialNames) && (o.credentialNames.length < (limits.minItems ?? 1) || o.credentialNames.length > (limits.maxItems ?? 2))) {
         throw invalidInput(scope, `${field}.credentialNames`, o.credentialNames, 'does not hold one or two secret names (ISTIO-RULES G3)', 'give e.g. ["site-rsa", "site-ecdsa"], or use credentialName for one');
       }
-      const credentials = o.credentialNames.map((n, i) => checkSecretName(scope, `${field}.credentialNames[${i}]`, n));
+      const credentials = checkArray(scope, `${field}.credentialNames`, o.credentialNames, (n, f) => checkSecretName(scope, f, n),
+        { fix: 'give e.g. ["site-rsa", "site-ecdsa"], or use credentialName for one' });
       if (credentials[0] === credentials[1]) {
         throw invalidInput(scope, `${field}.credentialNames`, o.credentialNames, 'names the same secret twice', 'give two different secrets or use credentialName');
       }
       spec.credentialNames = credentials;
     } else {
-      const files = o.certificateFiles!;
+      const files = checkOptions(scope, `${field}.certificateFiles`, o.certificateFiles!, 'CertificateFiles');
       for (const key of ['serverCertificate', 'privateKey'] as const) {
-        if (typeof files[key] !== 'string' || !files[key].startsWith('/')) {
+        checkString(scope, `${field}.certificateFiles.${key}`, files[key], { fix: 'give the path where the file is mounted, e.g. "/etc/istio/certs/tls.crt"' });
+        if (!files[key].startsWith('/')) {
           throw invalidInput(scope, `${field}.certificateFiles.${key}`, files[key], `is not an absolute file path (${mode} TLS without a credential needs a certificate and a key; ISTIO-RULES G3)`,
             'give the path where the file is mounted, e.g. "/etc/istio/certs/tls.crt"');
         }
       }
-      if (files.caCertificates !== undefined && (typeof files.caCertificates !== 'string' || !files.caCertificates.startsWith('/'))) {
-        throw invalidInput(scope, `${field}.certificateFiles.caCertificates`, files.caCertificates, 'is not an absolute file path', 'give the path of the mounted CA bundle');
+      if (files.caCertificates !== undefined) {
+        checkString(scope, `${field}.certificateFiles.caCertificates`, files.caCertificates, { fix: 'give the path of the mounted CA bundle' });
+        if (!files.caCertificates.startsWith('/')) {
+          throw invalidInput(scope, `${field}.certificateFiles.caCertificates`, files.caCertificates, 'is not an absolute file path', 'give the path of the mounted CA bundle');
+        }
       }
       if (mode !== ServerTlsMode.SIMPLE && files.caCertificates === undefined) {
         throw invalidInput(scope, `${field}.certificateFiles.caCertificates`, undefined, `is missing: ${mode} TLS needs a CA bundle to verify clients (ISTIO-RULES G3)`,
@@ -317,10 +318,9 @@ export class GatewayServer {
       if (mode === ServerTlsMode.SIMPLE) {
         throw invalidInput(scope, `${field}.subjectAltNames`, o.subjectAltNames, 'is set on a SIMPLE TLS server, which verifies no client certificate', 'use mode: ServerTlsMode.MUTUAL or drop it');
       }
-      if (!Array.isArray(o.subjectAltNames) || o.subjectAltNames.length === 0 || o.subjectAltNames.some((s) => typeof s !== 'string' || s === '')) {
-        throw invalidInput(scope, `${field}.subjectAltNames`, o.subjectAltNames, 'is not a list of names', 'give e.g. ["spiffe://example.com/client"]');
-      }
-      spec.subjectAltNames = [...o.subjectAltNames];
+      spec.subjectAltNames = checkArray(scope, `${field}.subjectAltNames`, o.subjectAltNames,
+        (n, f) => checkString(scope, f, n, { minLength: 1, fix: 'give e.g. ["spiffe://example.com/client"]' }),
+        { minItems: 1, fix: 'give e.g. ["spiffe://example.com/client"]' });
     }
     const order = [TlsProtocolVersion.TLS_AUTO, TlsProtocolVersion.TLSV1_2, TlsProtocolVersion.TLSV1_3];
     for (const key of ['minProtocolVersion', 'maxProtocolVersion'] as const) {
@@ -361,10 +361,11 @@ function joinHost(h: NamespacedHost): string {
 }
 
 function checkHosts(scope: IConstruct, field: string, hosts: unknown): NamespacedHost[] {
-  if (!Array.isArray(hosts) || hosts.length === 0) {
+  if (Array.isArray(hosts) && hosts.length === 0) {
     throw invalidInput(scope, field, hosts, 'is empty: every server needs at least one host (ISTIO-RULES G1)', 'list the hosts it serves, e.g. ["bookinfo.example.com"]');
   }
-  const parsed = hosts.map((h, i) => checkNamespacedHost(scope, `${field}[${i}]`, h, false));
+  const parsed = checkArray(scope, field, hosts, (h, f) => checkNamespacedHost(scope, f, h, false),
+    { fix: 'list the hosts it serves, e.g. ["bookinfo.example.com"]' });
   const seen = new Set<string>();
   for (const h of parsed) {
     const key = joinHost(h).toLowerCase();
@@ -378,6 +379,7 @@ function checkHosts(scope: IConstruct, field: string, hosts: unknown): Namespace
 
 function portName(scope: IConstruct, field: string, name: string | undefined, base: string, takeName: (name: string) => boolean): string {
   if (name !== undefined) {
+    checkString(scope, field, name, { fix: `use e.g. "${base}"` });
     if (!isDnsLabel(name)) {
       throw invalidInput(scope, field, name, 'is not a port name (lowercase letters, digits and "-", at most 63 characters)', `use e.g. "${base}"`);
     }

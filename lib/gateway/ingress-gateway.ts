@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import { GatewayRoute, GatewayRouteOptions } from './gateway-route';
 import { GatewayServer } from './gateway-server';
+import { checkChildOptions } from './child-options';
 import { GatewayDirection, GatewayServiceType, MeshGateway, MeshGatewayProps } from './mesh-gateway';
-import { invalidInput } from '../core/errors';
+import { checkArray, PropsInterface } from '../core/input';
 
 /** Props of an {@link IngressGateway}. */
 export interface IngressGatewayProps extends MeshGatewayProps {
@@ -31,16 +32,18 @@ export interface IngressGatewayProps extends MeshGatewayProps {
  */
 export class IngressGateway extends MeshGateway {
   constructor(scope: Construct, id: string, props: IngressGatewayProps = {}) {
+    // MeshGateway checks props (an object, no unknown key) before anything reads them.
     super(scope, id, props, {
       defaultNamespace: 'istio-ingress',
       defaultServiceType: GatewayServiceType.LOAD_BALANCER,
       direction: GatewayDirection.INGRESS,
     });
-    if (props.servers !== undefined && !Array.isArray(props.servers)) {
-      throw invalidInput(this, 'servers', props.servers, 'is not a list', 'pass servers: [GatewayServer.https({...})]');
-    }
-    for (const server of props.servers ?? []) {
-      this.addServer(server);
+    if (props.servers !== undefined) {
+      // Checked one by one as added, so each error names its index.
+      const servers = checkArray(this, 'servers', props.servers, (server) => server, { fix: 'pass servers: [GatewayServer.https({...})]' });
+      for (const server of servers) {
+        this.addServer(server as GatewayServer);
+      }
     }
     this._requireServers();
   }
@@ -50,6 +53,12 @@ export class IngressGateway extends MeshGateway {
    * of this gateway with the given id; every host must be served by one of the gateway's servers.
    */
   public addRoute(id: string, options: GatewayRouteOptions): GatewayRoute {
-    return new GatewayRoute(this, id, { ...options, gateway: this });
+    const props = checkChildOptions(this, 'addRoute', id, options, 'GatewayRouteOptions');
+    return new GatewayRoute(this, id, { ...props, gateway: this });
+  }
+
+  /** @internal */
+  protected _propsInterface(): PropsInterface {
+    return 'IngressGatewayProps';
   }
 }

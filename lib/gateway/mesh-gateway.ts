@@ -5,7 +5,10 @@ import { GatewayServer, RenderedServer } from './gateway-server';
 import { Gateway, GatewaySpec } from '../../imports/networking.istio.io';
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
 import { IndexedKind, indexedIn } from '../core/chart-index';
+import { checkEnvironmentShape } from '../core/environment-shape';
 import { formatInputError, invalidInput } from '../core/errors';
+import { checkBoolean, checkEnum, checkInstance, checkOptions, checkProps, checkString, checkStringMap, PropsInterface } from '../core/input';
+import { isLabelKey } from '../core/labels';
 import { checkDnsLabel } from '../core/names';
 import { podAntiAffinity, resolveSizing, SizingOverrides } from '../core/sizing';
 import { ComponentSizing, EnvironmentProfile } from '../environment';
@@ -146,33 +149,39 @@ export abstract class MeshGateway extends Construct {
 
   protected constructor(scope: Construct, id: string, props: MeshGatewayProps, defaults: MeshGatewayDefaults) {
     super(scope, id);
-    const env = props.environment ?? MeshChart.environmentOf(this);
-    this.name = checkDnsLabel(this, 'name', props.name ?? id, 'name the gateway with lowercase letters, digits and "-", e.g. "ingress-gateway"');
-    this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? defaults.defaultNamespace, `use a namespace name such as "${defaults.defaultNamespace}"`);
-    this.sizing = resolveSizing(this, 'sizing', defaults.direction === GatewayDirection.EGRESS ? env.egressGateway : env.ingressGateway, props.sizing ?? {});
+    props = checkProps(this, props, this._propsInterface());
+    const env = props.environment === undefined ? MeshChart.environmentOf(this) : checkEnvironmentShape(this, 'environment', props.environment, 'profile');
+    const nameFix = 'name the gateway with lowercase letters, digits and "-", starting with a letter, e.g. "ingress-gateway"';
+    this.name = checkDnsLabel(this, 'name', props.name === undefined ? id : checkString(this, 'name', props.name, { fix: nameFix }), nameFix);
+    if (!/^[a-z]/.test(this.name)) {
+      throw invalidInput(this, 'name', this.name, 'does not start with a letter, which the name of its Service must (a DNS-1035 label)', nameFix);
+    }
+    const nsFix = `use a namespace name such as "${defaults.defaultNamespace}"`;
+    this.namespace = checkDnsLabel(this, 'namespace', props.namespace === undefined ? defaults.defaultNamespace : checkString(this, 'namespace', props.namespace, { fix: nsFix }), nsFix);
+    const overrides = props.sizing === undefined ? {} : checkOptions(this, 'sizing', props.sizing, 'SizingOverrides');
+    this.sizing = resolveSizing(this, 'sizing', defaults.direction === GatewayDirection.EGRESS ? env.egressGateway : env.ingressGateway, overrides);
     this.gatewayRef = `${this.namespace}/${this.name}`;
     this.serviceHost = `${this.name}.${this.namespace}.svc.cluster.local`;
-    const serviceType = props.serviceType ?? defaults.defaultServiceType;
-    if (!Object.values(GatewayServiceType).includes(serviceType)) {
-      throw invalidInput(this, 'serviceType', serviceType, 'is not a Service type', 'use GatewayServiceType.LOAD_BALANCER, NODE_PORT or CLUSTER_IP');
-    }
+    const serviceType = props.serviceType === undefined ? defaults.defaultServiceType : checkEnum(this, 'serviceType', props.serviceType, GatewayServiceType, 'GatewayServiceType');
     if (props.externalTrafficPolicy !== undefined) {
-      if (!Object.values(ExternalTrafficPolicy).includes(props.externalTrafficPolicy)) {
-        throw invalidInput(this, 'externalTrafficPolicy', props.externalTrafficPolicy, 'is not an external traffic policy', 'use ExternalTrafficPolicy.LOCAL or CLUSTER');
-      }
+      checkEnum(this, 'externalTrafficPolicy', props.externalTrafficPolicy, ExternalTrafficPolicy, 'ExternalTrafficPolicy');
       if (serviceType === GatewayServiceType.CLUSTER_IP) {
         throw invalidInput(this, 'externalTrafficPolicy', props.externalTrafficPolicy, 'only applies to LoadBalancer and NodePort Services (Kubernetes rejects it on ClusterIP)',
           'drop it or use serviceType LOAD_BALANCER / NODE_PORT');
       }
     }
-    const revision = props.controlPlane?.revision;
+    const annotations = props.serviceAnnotations === undefined ? undefined : checkAnnotations(this, 'serviceAnnotations', props.serviceAnnotations);
+    const createNamespace = props.createNamespace === undefined ? true : checkBoolean(this, 'createNamespace', props.createNamespace);
+    const controlPlane = props.controlPlane === undefined ? undefined
+      : checkInstance(this, 'controlPlane', props.controlPlane, MeshControlPlane, 'pass the MeshControlPlane construct that injects the gateway');
+    const revision = controlPlane?.revision;
 
-    if (props.createNamespace ?? true) {
+    if (createNamespace) {
       const existing = indexedIn<MeshNamespace>(Chart.of(this), IndexedKind.MESH_NAMESPACE).find((c) => c.name === this.namespace);
       if (!existing) {
         // A MeshNamespace of the same name added to the chart later is a second Namespace object, which
         // the analyzer reports (CDK8S-ISTIO-001).
-        new MeshNamespace(this, 'Namespace', { name: this.namespace, controlPlane: props.controlPlane });
+        new MeshNamespace(this, 'Namespace', { name: this.namespace, ...(controlPlane ? { controlPlane } : {}) });
       }
     }
 
@@ -248,7 +257,7 @@ export abstract class MeshGateway extends Construct {
     }
 
     this.service = new kplus.Service(this, 'Service', {
-      metadata: { ...metadata, ...(props.serviceAnnotations ? { annotations: { ...props.serviceAnnotations } } : {}) },
+      metadata: { ...metadata, ...(annotations ? { annotations } : {}) },
       type: serviceType as unknown as kplus.ServiceType,
       ports: [{ name: 'status-port', port: STATUS_PORT, targetPort: STATUS_PORT, protocol: kplus.Protocol.TCP }],
     });
@@ -285,10 +294,8 @@ export abstract class MeshGateway extends Construct {
    * (one port cannot mix plain HTTP and TLS; a host is served once per port).
    */
   public addServer(server: GatewayServer): void {
-    if (!(server instanceof GatewayServer)) {
-      throw invalidInput(this, 'servers', server, 'is not a GatewayServer', 'build servers with GatewayServer.http(), .https() or .tlsPassthrough()');
-    }
     const field = `servers[${this.added}]`;
+    checkInstance(this, field, server, GatewayServer, 'build servers with GatewayServer.http(), .https() or .tlsPassthrough()');
     const taken = new Set<string>();
     const entries = server._render(this, field, (name) => {
       if (this.portNames.has(name) || taken.has(name)) {
@@ -351,6 +358,14 @@ export abstract class MeshGateway extends Construct {
     this.service.bind(port, { name: `${entry.protocol.toLowerCase()}-${port}`, targetPort: port, protocol: kplus.Protocol.TCP });
   }
 
+  /**
+   * The props interface of the concrete gateway, whose keys its props may have.
+   * @internal
+   */
+  protected _propsInterface(): PropsInterface {
+    return 'MeshGatewayProps';
+  }
+
   /** @internal */
   protected _requireServers(): void {
     this.node.addValidation({
@@ -358,4 +373,26 @@ export abstract class MeshGateway extends Construct {
         'is empty: a Gateway needs at least one server (ISTIO-RULES G1)', 'pass servers: [GatewayServer.https({...})] or call addServer()')],
     });
   }
+}
+
+/** The most bytes the annotations of one object may hold (Kubernetes' `TotalAnnotationSizeLimitB`). */
+const ANNOTATIONS_MAX_BYTES = 256 * 1024;
+
+/** Checks Service annotations: string values, keys of the label-key syntax, at most 256 KiB in all; returns a copy. */
+function checkAnnotations(scope: Construct, field: string, value: unknown): { [key: string]: string } {
+  const annotations = checkStringMap(scope, field, value, {
+    fix: 'give annotations such as { "service.beta.kubernetes.io/aws-load-balancer-type": "nlb" }',
+    key: (key) => {
+      if (!isLabelKey(key)) {
+        throw invalidInput(scope, field, key, key === '' ? 'is an empty annotation key' : 'is not a valid annotation key',
+          'use an optional DNS prefix and a name of at most 63 characters, e.g. "service.beta.kubernetes.io/aws-load-balancer-type"');
+      }
+    },
+  });
+  const bytes = Object.entries(annotations).reduce((sum, [k, v]) => sum + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+  if (bytes > ANNOTATIONS_MAX_BYTES) {
+    throw invalidInput(scope, field, value, `hold ${bytes} bytes, more than the ${ANNOTATIONS_MAX_BYTES} Kubernetes allows for an object's annotations`, 'shorten the annotations');
+  }
+  // In the order given: the output stays as it was.
+  return Object.fromEntries(Object.keys(value as object).map((k) => [k, annotations[k]]));
 }

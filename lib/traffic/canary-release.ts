@@ -1,10 +1,13 @@
 import { Construct, IConstruct } from 'constructs';
-import { invalidInput, show } from '../core/errors';
+import { entryPoint } from '../core/entry-point';
+import { checkCanaryStages, checkEnvironmentShape } from '../core/environment-shape';
+import { invalidInput } from '../core/errors';
+import { checkArray, checkInstance, checkProps, checkString, describeType } from '../core/input';
 import { EnvironmentProfile } from '../environment';
 import { MeshChart } from '../mesh-chart';
 import { VirtualServiceSpecHttpMatch } from '../../imports/networking.istio.io';
 import { HttpMatch } from './match';
-import { RouteResilience, renderResilience } from './route-options';
+import { checkRouteHost, RouteResilience, renderResilience } from './route-options';
 import { checkServiceHost } from './checks';
 import { Subset } from './subset';
 import { TrafficHost } from './traffic-host';
@@ -71,20 +74,25 @@ export interface CanaryReleaseProps extends RouteResilience {
 export class CanaryRelease extends Construct {
   /**
    * The stages of `env` as a plan. Throws, naming `scope`'s construct path, when the environment's
-   * stages are not whole percentages in increasing order ending at 100.
+   * stages are not whole percentages in increasing order ending at 100, or `env` is no environment
+   * profile.
    *
    * @param scope the construct the plan is for (named in errors)
    * @param env the environment
    * @default env the environment of `scope`'s MeshChart
    */
-  public static planFor(scope: IConstruct, env: EnvironmentProfile = MeshChart.environmentOf(scope)): CanaryStage[] {
-    const stages = env.canary.stages;
-    const ok = Array.isArray(stages) && stages.length > 0 && stages[stages.length - 1] === 100 &&
-      stages.every((s, i) => Number.isInteger(s) && s >= 0 && s <= 100 && (i === 0 || s > stages[i - 1]));
-    if (!ok) {
-      throw invalidInput(scope, 'environment.canary.stages', stages, `of environment ${show(env.name)} are not whole percentages in increasing order ending at 100`,
-        'fix the environment profile, e.g. stages: [10, 25, 50, 75, 100]');
+  public static planFor(scope: IConstruct, env?: EnvironmentProfile): CanaryStage[] {
+    if (!Construct.isConstruct(scope)) {
+      throw invalidInput(entryPoint('CanaryRelease.planFor'), 'scope', scope, `is ${describeType(scope)}, not a construct`,
+        'pass the construct the plan is for, e.g. the MeshChart');
     }
+    const profile = env === undefined ? MeshChart.environmentOf(scope) : checkEnvironmentShape(scope, 'environment', env, 'profile');
+    return CanaryRelease.plan(scope, profile);
+  }
+
+  /** The plan of a checked profile. */
+  private static plan(scope: IConstruct, env: EnvironmentProfile): CanaryStage[] {
+    const stages = checkCanaryStages(scope, 'environment.canary.stages', env.canary.stages, env.name);
     return stages.map((canaryPercent, index) => ({ index, canaryPercent, stablePercent: 100 - canaryPercent }));
   }
 
@@ -105,45 +113,46 @@ export class CanaryRelease extends Construct {
 
   constructor(scope: Construct, id: string, props: CanaryReleaseProps) {
     super(scope, id);
-    if (!props || typeof props !== 'object') {
-      throw invalidInput(this, 'props', props, 'are missing', 'give at least { host, stable, canary }');
-    }
+    props = checkProps(this, props, 'CanaryReleaseProps');
     const env = MeshChart.environmentOf(this);
-    this.plan = CanaryRelease.planFor(this, env);
-    checkServiceHost(this, 'host', props.host);
+    this.plan = CanaryRelease.plan(this, env);
+    checkRouteHost(this, 'host', checkServiceHost(this, 'host', checkString(this, 'host', props.host, { fix: 'name the service, e.g. "reviews" or "reviews.bookinfo.svc.cluster.local"' })));
+    if (props.namespace !== undefined) {
+      checkString(this, 'namespace', props.namespace, { fix: 'give a namespace name such as "bookinfo"' });
+    }
 
     // Percentages.
     if (props.stage !== undefined && props.canaryPercent !== undefined) {
       throw invalidInput(this, 'stage', props.stage, 'is set together with canaryPercent', 'give one of them');
     }
-    if (props.stage !== undefined && (!Number.isInteger(props.stage) || props.stage < 0 || props.stage >= this.plan.length)) {
-      throw invalidInput(this, 'stage', props.stage, `is not a stage of the ${env.name} plan (${this.plan.map((s) => `${s.index}: ${s.canaryPercent}%`).join(', ')})`,
-        `use an index from 0 to ${this.plan.length - 1}`);
+    if (props.stage !== undefined && (typeof props.stage !== 'number' || !Number.isInteger(props.stage) || props.stage < 0 || props.stage >= this.plan.length)) {
+      throw invalidInput(this, 'stage', props.stage, typeof props.stage !== 'number' ? `is ${describeType(props.stage)}, not a number`
+        : `is not a stage of the ${env.name} plan (${this.plan.map((s) => `${s.index}: ${s.canaryPercent}%`).join(', ')})`,
+      `use an index from 0 to ${this.plan.length - 1}`);
     }
-    const percent = props.stage !== undefined ? this.plan[props.stage].canaryPercent : props.canaryPercent ?? env.canary.initialPercent;
+    const percent: unknown = props.stage !== undefined ? this.plan[props.stage].canaryPercent : props.canaryPercent ?? env.canary.initialPercent;
     if (typeof percent !== 'number' || !Number.isInteger(percent) || percent < 0 || percent > 100) {
       throw invalidInput(this, props.canaryPercent === undefined ? 'environment.canary.initialPercent' : 'canaryPercent', percent,
-        'is not a whole percentage from 0 to 100', 'use e.g. 10; 0 rolls back, 100 completes the rollout');
+        typeof percent !== 'number' ? `is ${describeType(percent)}, not a number` : 'is not a whole percentage from 0 to 100',
+        'use e.g. 10; 0 rolls back, 100 completes the rollout');
     }
-    this.canaryPercent = percent;
-    this.stablePercent = 100 - percent;
+    this.canaryPercent = percent === 0 ? 0 : percent;
+    this.stablePercent = 100 - this.canaryPercent;
     this.stage = this.plan.find((s) => s.canaryPercent === percent)?.index;
 
     // Subsets.
-    for (const [field, s] of [['stable', props.stable], ['canary', props.canary]] as const) {
-      if (!(s instanceof Subset)) {
-        throw invalidInput(this, field, s, 'is not a Subset', 'use Subset.fromWorkload() or Subset.fromLabels()');
-      }
-    }
-    const stable = props.stable._check(this, 'stable');
-    const canary = props.canary._check(this, 'canary');
+    const subsetFix = 'use Subset.fromWorkload() or Subset.fromLabels()';
+    const stableSubset = checkInstance(this, 'stable', props.stable, Subset, subsetFix);
+    const canarySubset = checkInstance(this, 'canary', props.canary, Subset, subsetFix);
+    const stable = stableSubset._check(this, 'stable');
+    const canary = canarySubset._check(this, 'canary');
     if (stable.name === canary.name) {
       throw invalidInput(this, 'canary.name', canary.name, 'is also the stable subset\'s name', 'name the subsets after their versions, e.g. "v1" and "v2"');
     }
     if (JSON.stringify(stable.labels) === JSON.stringify(canary.labels)) {
       throw invalidInput(this, 'canary.labels', canary.labels, 'are the stable subset\'s labels, so both subsets select the same pods', 'tell the versions apart with a label such as version');
     }
-    for (const [field, a, b] of [['stable', props.stable, props.canary], ['canary', props.canary, props.stable]] as const) {
+    for (const [field, a, b] of [['stable', stableSubset, canarySubset], ['canary', canarySubset, stableSubset]] as const) {
       if (a.selectsPodsOf(b)) {
         throw invalidInput(this, `${field}.labels`, a.labels, `also select the pods of ${b.workloadPath}, so the "${a.name}" subset would send traffic to both versions`,
           `add a label that tells the versions apart (e.g. version) to both workloads' pod labels`);
@@ -151,26 +160,17 @@ export class CanaryRelease extends Construct {
     }
 
     // Routes.
-    let matches: VirtualServiceSpecHttpMatch[] = [];
-    if (props.routeToCanaryWhen !== undefined) {
-      if (!Array.isArray(props.routeToCanaryWhen) || props.routeToCanaryWhen.length === 0) {
-        throw invalidInput(this, 'routeToCanaryWhen', props.routeToCanaryWhen, 'is empty', 'list at least one HttpMatch, or leave routeToCanaryWhen out');
-      }
-      matches = props.routeToCanaryWhen.map((m, i) => {
-        if (!(m instanceof HttpMatch)) {
-          throw invalidInput(this, `routeToCanaryWhen[${i}]`, m, 'is not an HttpMatch', 'use HttpMatch.header(), HttpMatch.cookie() and the like');
-        }
-        return m._render(this, `routeToCanaryWhen[${i}]`);
-      });
-    }
+    const matches: VirtualServiceSpecHttpMatch[] = props.routeToCanaryWhen === undefined ? [] : checkArray(this, 'routeToCanaryWhen', props.routeToCanaryWhen,
+      (m, field) => checkInstance(this, field, m, HttpMatch, 'use HttpMatch.header(), HttpMatch.cookie() and the like')._render(this, field),
+      { minItems: 1, fix: 'list at least one HttpMatch, or leave routeToCanaryWhen out' });
     const resilience = renderResilience(this, '', props, env);
 
     // All input is checked: now contribute to the shared host.
-    this.trafficHost = TrafficHost._of(this, props.host, props.namespace, [{ field: 'stable', subset: props.stable }, { field: 'canary', subset: props.canary }]);
+    this.trafficHost = TrafficHost._of(this, props.host, props.namespace, [{ field: 'stable', subset: stableSubset }, { field: 'canary', subset: canarySubset }]);
 
-    this.stableSubset = this.trafficHost._addSubset(this, props.stable, 'stable');
-    this.canarySubset = this.trafficHost._addSubset(this, props.canary, 'canary');
-    if (matches.length > 0 && percent > 0) {
+    this.stableSubset = this.trafficHost._addSubset(this, stableSubset, 'stable');
+    this.canarySubset = this.trafficHost._addSubset(this, canarySubset, 'canary');
+    if (matches.length > 0 && this.canaryPercent > 0) {
       this.trafficHost._addHttpRoute(this, {
         name: `${id}-match`,
         match: matches,

@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import { invalidInput } from '../core/errors';
+import { checkArray, checkInstance, checkOptions, checkProps, checkString } from '../core/input';
 import { MeshChart } from '../mesh-chart';
 import { HttpMatch } from './match';
-import { RouteResilience, renderResilience } from './route-options';
+import { checkRouteHost, RouteResilience, renderResilience } from './route-options';
 import { checkServiceHost } from './checks';
 import { Subset } from './subset';
 import { HostHttpRoute, TrafficHost } from './traffic-host';
@@ -61,47 +62,37 @@ export class HostRoutes extends Construct {
 
   constructor(scope: Construct, id: string, props: HostRoutesProps) {
     super(scope, id);
-    if (!props || typeof props !== 'object') {
-      throw invalidInput(this, 'props', props, 'are missing', 'give { host, routes }');
-    }
-    checkServiceHost(this, 'host', props.host);
-    if (!Array.isArray(props.routes) || props.routes.length === 0) {
-      throw invalidInput(this, 'routes', props.routes, 'is empty', 'give at least one route');
+    props = checkProps(this, props, 'HostRoutesProps');
+    checkRouteHost(this, 'host', checkServiceHost(this, 'host', checkString(this, 'host', props.host, { fix: 'name the service, e.g. "ratings" or "ratings.bookinfo.svc.cluster.local"' })));
+    if (props.namespace !== undefined) {
+      checkString(this, 'namespace', props.namespace, { fix: 'give a namespace name such as "bookinfo"' });
     }
     const env = MeshChart.environmentOf(this);
-    const rendered = props.routes.map((r, i) => {
+    const routes = checkArray(this, 'routes', props.routes, (item) => item, { minItems: 1, fix: 'give at least one route' });
+    const rendered = routes.map((item, i) => {
       const field = `routes[${i}]`;
-      if (!r || typeof r !== 'object') {
-        throw invalidInput(this, field, r, 'is not a route', 'give e.g. { timeout: Duration.seconds(2) }');
-      }
-      if (r.match !== undefined && (!Array.isArray(r.match) || r.match.length === 0)) {
-        throw invalidInput(this, `${field}.match`, r.match, 'is empty', 'list at least one HttpMatch, or leave match out for the default route');
-      }
+      const r = checkOptions(this, field, item as HttpRouteOptions, 'HttpRouteOptions');
       const catchAll = r.match === undefined;
-      if (catchAll && i < props.routes.length - 1) {
+      const match = catchAll ? undefined : checkArray(this, `${field}.match`, r.match,
+        (m, f) => checkInstance(this, f, m, HttpMatch, 'use HttpMatch.uriPrefix(), HttpMatch.header() and the like')._render(this, f),
+        { minItems: 1, fix: 'list at least one HttpMatch, or leave match out for the default route' });
+      if (catchAll && i < routes.length - 1) {
         throw invalidInput(this, `${field}.match`, undefined, `is missing, so this default route takes every request and routes[${i + 1}..] can never match (IST0130)`,
           'move the default route to the end, or give it a match');
       }
-      if (r.to !== undefined && !(r.to instanceof Subset)) {
-        throw invalidInput(this, `${field}.to`, r.to, 'is not a Subset', 'use Subset.fromWorkload() or Subset.fromLabels()');
-      }
-      if (r.to !== undefined) {
-        r.to._check(this, `${field}.to`);
-      }
-      if (r.name !== undefined && (typeof r.name !== 'string' || !/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(r.name))) {
-        throw invalidInput(this, `${field}.name`, r.name, 'is not a route name', 'use letters, digits, "-", "_" and "."');
+      const to = r.to === undefined ? undefined : checkInstance(this, `${field}.to`, r.to, Subset, 'use Subset.fromWorkload() or Subset.fromLabels()');
+      to?._check(this, `${field}.to`);
+      if (r.name !== undefined) {
+        checkString(this, `${field}.name`, r.name, {
+          pattern: /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, what: 'a route name', fix: 'use letters, digits, "-", "_" and "."',
+        });
       }
       const route: Omit<HostHttpRoute, 'destinations'> = {
         ...(r.name ? { name: r.name } : {}),
-        ...(catchAll ? {} : { match: r.match!.map((m, j) => {
-          if (!(m instanceof HttpMatch)) {
-            throw invalidInput(this, `${field}.match[${j}]`, m, 'is not an HttpMatch', 'use HttpMatch.uriPrefix(), HttpMatch.header() and the like');
-          }
-          return m._render(this, `${field}.match[${j}]`);
-        }) }),
+        ...(match ? { match } : {}),
         ...renderResilience(this, field, r, env),
       };
-      return { field, route, to: r.to };
+      return { field, route, to };
     });
     const subsetSources = rendered.map((r) => ({ field: `${r.field}.to`, subset: r.to }));
     this.trafficHost = TrafficHost._of(this, props.host, props.namespace, subsetSources);

@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { invalidInput } from '../core/errors';
+import { checkInstance, checkString } from '../core/input';
 import { isHeaderName } from '../core/names';
 import { sortedRecord } from '../core/records';
 import { VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpMatchHeaders } from '../../imports/networking.istio.io';
@@ -14,6 +15,9 @@ function isLowercaseHeaderName(name: unknown): boolean {
  * A cookie-value (RFC 6265 section 4.1.1): cookie-octets (printable US-ASCII except whitespace, DQUOTE,
  * comma, semicolon and backslash), optionally inside double quotes.
  */
+/** The longest regex istiod accepts (ISTIO-RULES V7). */
+const REGEX_MAX = 1024;
+
 const COOKIE_VALUE = /^("?)[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*\1$/;
 
 /** Escapes the characters that are special in an RE2 (and JavaScript) regex outside a character class. */
@@ -23,10 +27,15 @@ function escapeRegex(text: string): string {
 
 type HeaderCondition = { readonly kind: 'header'; readonly name: string; readonly how: 'exact' | 'prefix' | 'regex'; readonly value: string };
 
+/**
+ * One condition as the factory got it: values are kept as given (a caller without TypeScript's checks
+ * may pass anything) and checked when a construct renders the match, so errors name its path.
+ */
 type Condition =
   | HeaderCondition
   | { readonly kind: 'cookie'; readonly name: string; readonly value: string }
-  | { readonly kind: 'uri'; readonly how: 'exact' | 'prefix' | 'regex'; readonly value: string };
+  | { readonly kind: 'uri'; readonly how: 'exact' | 'prefix' | 'regex'; readonly value: string }
+  | { readonly kind: 'and'; readonly other: unknown };
 
 /**
  * One HTTP match condition set of a route (an entry of `http[].match`). The conditions of one
@@ -121,32 +130,40 @@ export class HttpMatch {
 
   /** A match that requires this match's conditions and `other`'s. */
   public and(other: HttpMatch): HttpMatch {
-    return new HttpMatch([...this.conditions, ...other.conditions]);
+    // Something else than an HttpMatch is kept and reported by the construct that renders the match.
+    return new HttpMatch([...this.conditions, ...(other instanceof HttpMatch ? other.conditions : [{ kind: 'and' as const, other }])]);
   }
 
   /** @internal Renders and checks the match; `field` names it in errors, e.g. `routeToCanaryWhen[0]`. */
   public _render(scope: IConstruct, field: string): VirtualServiceSpecHttpMatch {
-    const headers: { [name: string]: VirtualServiceSpecHttpMatchHeaders } = {};
+    const headers: { [name: string]: VirtualServiceSpecHttpMatchHeaders } = Object.create(null);
     let uri: VirtualServiceSpecHttpMatchHeaders | undefined;
     for (const condition of this.conditions) {
+      if (condition.kind === 'and') {
+        checkInstance(scope, `${field}.and(other)`, condition.other, HttpMatch, 'combine HttpMatch instances, e.g. HttpMatch.uriPrefix("/api").and(HttpMatch.header("x-canary", "true"))');
+        continue;
+      }
       const c = condition.kind === 'cookie' ? cookieCondition(scope, field, condition.name, condition.value) : condition;
       if (c.kind === 'header') {
         const where = `${field}.headers`;
+        checkString(scope, where, c.name, { fix: 'give the header name as a string, e.g. "x-canary"' });
         if (!isLowercaseHeaderName(c.name)) {
           throw invalidInput(scope, where, c.name, 'is not a lowercase HTTP header name (Istio matches header keys in lowercase)',
             `use ${isHeaderName(c.name) ? `"${c.name.toLowerCase()}"` : 'a name such as "x-canary"'}`);
         }
-        if (headers[c.name]) {
-          throw invalidInput(scope, `${where}.${c.name}`, c.value, 'is a second condition on the same header in one match',
+        const at = `${where}.${c.name}`;
+        if (Object.prototype.hasOwnProperty.call(headers, c.name)) {
+          throw invalidInput(scope, at, c.value, 'is a second condition on the same header in one match',
             'merge both into one regex, or use two HttpMatch entries (either matches)');
         }
-        headers[c.name] = this.renderValue(scope, `${where}.${c.name}`, c.how, c.value);
+        headers[c.name] = this.renderValue(scope, at, c.how, c.value);
       } else {
         if (uri) {
           throw invalidInput(scope, `${field}.uri`, c.value, 'is a second URI condition in one match', 'use two HttpMatch entries (either matches)');
         }
-        if (c.how !== 'regex' && (typeof c.value !== 'string' || !c.value.startsWith('/'))) {
-          throw invalidInput(scope, `${field}.uri.${c.how}`, c.value, 'does not start with "/" (request paths always do)', `use "/${String(c.value ?? '')}"`);
+        checkString(scope, `${field}.uri.${c.how}`, c.value, { fix: 'give the path as a string, e.g. "/api"' });
+        if (c.how !== 'regex' && !c.value.startsWith('/')) {
+          throw invalidInput(scope, `${field}.uri.${c.how}`, c.value, 'does not start with "/" (request paths always do)', `use "/${c.value}"`);
         }
         uri = this.renderValue(scope, `${field}.uri`, c.how, c.value);
       }
@@ -158,9 +175,7 @@ export class HttpMatch {
   }
 
   private renderValue(scope: IConstruct, field: string, how: 'exact' | 'prefix' | 'regex', value: string): VirtualServiceSpecHttpMatchHeaders {
-    if (typeof value !== 'string') {
-      throw invalidInput(scope, `${field}.${how}`, value, 'is not a string', 'give the value as a string');
-    }
+    checkString(scope, `${field}.${how}`, value, { fix: 'give the value as a string' });
     if (how === 'prefix' && value === '') {
       throw invalidInput(scope, `${field}.prefix`, value, 'is an empty prefix (istiod rejects it)', 'give a prefix, or leave the condition out');
     }
@@ -175,16 +190,23 @@ export class HttpMatch {
  * The `cookie` header condition of {@link HttpMatch.cookie}: checks the cookie name and value, then
  * builds the regex that matches the cookie with exactly that value in any position of the header.
  */
-function cookieCondition(scope: IConstruct, field: string, name: unknown, value: unknown): HeaderCondition {
+function cookieCondition(scope: IConstruct, field: string, name: unknown, given: unknown): HeaderCondition {
+  checkString(scope, `${field}.cookie.name`, name, { fix: 'give the cookie name as a string, e.g. "test-user"' });
   if (!isHeaderName(name)) {
     throw invalidInput(scope, `${field}.cookie.name`, name,
       'is not a cookie name (an RFC 6265 token: letters, digits and !#$%&\'*+-.^_`|~, at least one)',
       'use the name the application sets, e.g. "test-user"');
   }
-  if (typeof value !== 'string' || !COOKIE_VALUE.test(value)) {
+  const value = checkString(scope, `${field}.cookie.value`, given, { fix: 'give the cookie value as a string, e.g. "true"' });
+  if (!COOKIE_VALUE.test(value)) {
     throw invalidInput(scope, `${field}.cookie.value`, value,
       'is not a cookie value (RFC 6265: printable ASCII without whitespace, ", comma, ; and \\, optionally in double quotes)',
       'use the value the application sets, e.g. "true"; a browser cannot send anything else');
   }
-  return { kind: 'header', name: 'cookie', how: 'regex', value: `^(.*?;)?[ \\t]*${escapeRegex(name)}=${escapeRegex(value)}(;.*)?$` };
+  const regex = `^(.*?;)?[ \\t]*${escapeRegex(name)}=${escapeRegex(value)}(;.*)?$`;
+  if (regex.length > REGEX_MAX) {
+    throw invalidInput(scope, `${field}.cookie`, `${name}=${value}`, `makes a match regex of ${regex.length} characters, more than the ${REGEX_MAX} istiod allows (V7)`,
+      'match a shorter cookie name and value');
+  }
+  return { kind: 'header', name: 'cookie', how: 'regex', value: regex };
 }

@@ -1,10 +1,12 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { istioDuration } from '../core/duration';
+import { crdLimits } from '../core/crd-limits';
 import { invalidInput } from '../core/errors';
+import { checkArray, checkBoolean, checkInstance, checkInteger, checkOptions, copyOptions, describeType } from '../core/input';
 import { EnvironmentProfile } from '../environment';
 import { VirtualServiceSpecHttpFault, VirtualServiceSpecHttpRetries } from '../../imports/networking.istio.io';
-import { checkCounter, checkFractionPercent } from './checks';
+import { checkFractionPercent } from './checks';
 
 /** The retry policies istiod 1.30 accepts in `retryOn` besides HTTP status codes (ISTIO-RULES V3). */
 const RETRY_ON_POLICIES: ReadonlySet<string> = new Set([
@@ -60,21 +62,34 @@ export class RetryOn {
 
   /** Retry on one HTTP status code, e.g. 503. Checked when a construct uses it (must be a known code). */
   public static statusCode(code: number): RetryOn {
-    return new RetryOn(String(code));
+    return new RetryOn(String(code), { code });
   }
 
   /** A token given as text, e.g. from configuration: a policy name above or a status code. Checked on use. */
   public static of(token: string): RetryOn {
-    return new RetryOn(token);
+    return new RetryOn(String(token), { token });
   }
 
   private constructor(
     /** The `retryOn` token. */
     public readonly token: string,
+    /** What the factory was given, checked on use (`of` takes a string, `statusCode` a number). */
+    private readonly given?: { readonly code: unknown } | { readonly token: unknown },
   ) {}
 
   /** @internal */
   public _check(scope: IConstruct, field: string): string {
+    if (this.given !== undefined && 'code' in this.given && typeof this.given.code !== 'number') {
+      throw invalidInput(scope, field, this.given.code, `is ${describeType(this.given.code)}, not a number (RetryOn.statusCode takes an HTTP status code)`,
+        'use e.g. RetryOn.statusCode(503), or RetryOn.of("503") for a code given as text');
+    }
+    if (this.given !== undefined && 'code' in this.given && !HTTP_STATUS_CODES.has(this.given.code as number)) {
+      throw invalidInput(scope, field, this.given.code, 'is not an HTTP status code istiod knows (V3)', 'use a code such as 503 or 429');
+    }
+    if (this.given !== undefined && 'token' in this.given && typeof this.given.token !== 'string') {
+      throw invalidInput(scope, field, this.given.token, `is ${describeType(this.given.token)}, not a string (RetryOn.of takes a token as text)`,
+        'use e.g. RetryOn.of("5xx") or RetryOn.of("503"), or RetryOn.statusCode(503) for a number');
+    }
     const token = this.token;
     if (/^[0-9]+$/.test(token)) {
       if (!HTTP_STATUS_CODES.has(Number(token))) {
@@ -123,7 +138,7 @@ export interface RetryPolicyOptions {
 export class RetryPolicy {
   /** Retry up to `attempts` times. */
   public static of(options: RetryPolicyOptions): RetryPolicy {
-    return new RetryPolicy({ ...options });
+    return new RetryPolicy(copyOptions(options));
   }
 
   /** No retries at all (`attempts: 0`), e.g. for non-idempotent endpoints. */
@@ -138,8 +153,11 @@ export class RetryPolicy {
    * @param timeoutMs the route timeout in milliseconds, if any
    */
   public _render(scope: IConstruct, field: string, timeoutMs?: number): VirtualServiceSpecHttpRetries {
-    const o = this.options;
-    const attempts = checkCounter(scope, `${field}.attempts`, o.attempts);
+    const o = checkOptions(scope, field, this.options, 'RetryPolicyOptions');
+    // The schema's int32 range, from 0 (retries off).
+    const attempts = checkInteger(scope, `${field}.attempts`, o.attempts, {
+      ...crdLimits('networking.istio.io/v1/VirtualService', 'spec.http[].retries.attempts'), minimum: 0, fix: 'use a whole number of at least 0',
+    });
     if (attempts === 0) {
       const extra = (['perTryTimeout', 'retryOn', 'retryRemoteLocalities', 'backoff'] as const).find((k) => o[k] !== undefined);
       if (extra) {
@@ -157,23 +175,19 @@ export class RetryPolicy {
     }
     let retryOn: string | undefined;
     if (o.retryOn !== undefined) {
-      if (!Array.isArray(o.retryOn) || o.retryOn.length === 0) {
-        throw invalidInput(scope, `${field}.retryOn`, o.retryOn, 'is empty', 'list at least one condition, or leave retryOn out for Istio\'s default');
-      }
-      const tokens = o.retryOn.map((r, i) => {
-        if (!(r instanceof RetryOn)) {
-          throw invalidInput(scope, `${field}.retryOn[${i}]`, r, 'is not a RetryOn', 'use RetryOn.FIVE_XX, RetryOn.statusCode(503) and the like');
-        }
-        return r._check(scope, `${field}.retryOn[${i}]`);
-      });
+      const tokens = checkArray(scope, `${field}.retryOn`, o.retryOn,
+        (r, f) => checkInstance(scope, f, r, RetryOn, 'use RetryOn.FIVE_XX, RetryOn.statusCode(503) and the like')._check(scope, f),
+        { minItems: 1, fix: 'list at least one condition, or leave retryOn out for Istio\'s default' });
       retryOn = [...new Set(tokens)].join(',');
     }
+    const backoff = o.backoff === undefined ? undefined : istioDuration(scope, `${field}.backoff`, o.backoff);
+    const remote = o.retryRemoteLocalities === undefined ? undefined : checkBoolean(scope, `${field}.retryRemoteLocalities`, o.retryRemoteLocalities);
     return {
       attempts,
       ...(perTryTimeout ? { perTryTimeout } : {}),
       ...(retryOn ? { retryOn } : {}),
-      ...(o.backoff !== undefined ? { backoff: istioDuration(scope, `${field}.backoff`, o.backoff) } : {}),
-      ...(o.retryRemoteLocalities !== undefined ? { retryRemoteLocalities: o.retryRemoteLocalities } : {}),
+      ...(backoff !== undefined ? { backoff } : {}),
+      ...(remote !== undefined ? { retryRemoteLocalities: remote } : {}),
     };
   }
 }
@@ -212,17 +226,17 @@ export interface FaultAbortOptions extends FaultOptionsBase {
 export class FaultInjection {
   /** Delay `percent` % of requests by `fixedDelay`. */
   public static delay(options: FaultDelayOptions): FaultInjection {
-    return new FaultInjection({ ...options }, undefined);
+    return new FaultInjection(copyOptions(options), undefined);
   }
 
   /** Answer `percent` % of requests with `httpStatus` without forwarding them. */
   public static abort(options: FaultAbortOptions): FaultInjection {
-    return new FaultInjection(undefined, { ...options });
+    return new FaultInjection(undefined, copyOptions(options));
   }
 
   /** Both a delay and an abort; each picks its own share of requests, so a request may be delayed and then aborted. */
   public static delayAndAbort(delay: FaultDelayOptions, abort: FaultAbortOptions): FaultInjection {
-    return new FaultInjection({ ...delay }, { ...abort });
+    return new FaultInjection(copyOptions(delay), copyOptions(abort));
   }
 
   private constructor(private readonly delayOptions: FaultDelayOptions | undefined, private readonly abortOptions: FaultAbortOptions | undefined) {}
@@ -231,30 +245,40 @@ export class FaultInjection {
   public _render(scope: IConstruct, field: string, env: EnvironmentProfile): VirtualServiceSpecHttpFault {
     const fault: { delay?: VirtualServiceSpecHttpFault['delay']; abort?: VirtualServiceSpecHttpFault['abort'] } = {};
     const guard = (part: 'delay' | 'abort', o: FaultOptionsBase) => {
-      if (env.production && o.allowInProduction !== true) {
+      const allowed = o.allowInProduction === undefined ? false : checkBoolean(scope, `${field}.${part}.allowInProduction`, o.allowInProduction);
+      if (env.production && !allowed) {
         throw invalidInput(scope, `${field}.${part}`, env.name, 'is a production environment, where fault injection would break real requests',
           'inject faults in DEV or STAGING, or set allowInProduction: true for a deliberate production chaos test');
       }
     };
-    if (this.delayOptions) {
-      const d = this.delayOptions;
+    if (this.delayOptions !== undefined) {
+      const d = checkOptions(scope, `${field}.delay`, this.delayOptions, 'FaultDelayOptions');
       guard('delay', d);
       fault.delay = {
         fixedDelay: istioDuration(scope, `${field}.delay.fixedDelay`, d.fixedDelay),
-        percentage: { value: checkFractionPercent(scope, `${field}.delay.percent`, d.percent) },
+        percentage: { value: percent(scope, `${field}.delay.percent`, d.percent) },
       };
     }
-    if (this.abortOptions) {
-      const a = this.abortOptions;
+    if (this.abortOptions !== undefined) {
+      const a = checkOptions(scope, `${field}.abort`, this.abortOptions, 'FaultAbortOptions');
       guard('abort', a);
       if (typeof a.httpStatus !== 'number' || !Number.isInteger(a.httpStatus) || a.httpStatus < 200 || a.httpStatus > 599) {
-        throw invalidInput(scope, `${field}.abort.httpStatus`, a.httpStatus, 'is not an HTTP status from 200 to 599 (V5)', 'use e.g. 503');
+        throw invalidInput(scope, `${field}.abort.httpStatus`, a.httpStatus,
+          typeof a.httpStatus !== 'number' ? `is ${describeType(a.httpStatus)}, not a number` : 'is not an HTTP status from 200 to 599 (V5)', 'use e.g. 503');
       }
       fault.abort = {
         httpStatus: a.httpStatus,
-        percentage: { value: checkFractionPercent(scope, `${field}.abort.percent`, a.percent) },
+        percentage: { value: percent(scope, `${field}.abort.percent`, a.percent) },
       };
     }
     return fault;
   }
+}
+
+/** A fault's percentage: a number (another type is reported as such), 0 or 0.0001 to 100 (V5). */
+function percent(scope: IConstruct, field: string, value: unknown): number {
+  if (typeof value !== 'number') {
+    throw invalidInput(scope, field, value, `is ${describeType(value)}, not a number`, 'use 0, or a value from 0.0001 to 100');
+  }
+  return checkFractionPercent(scope, field, value) === 0 ? 0 : value;
 }

@@ -1,8 +1,11 @@
 import { IConstruct } from 'constructs';
 import { invalidInput } from '../core/errors';
+import { checkString, describeType, isObject } from '../core/input';
 import { checkSelectorLabels, labelsCover } from '../core/labels';
 import { PLUS_WORKLOAD_KINDS, PlusWorkload } from '../workload/plus-objects';
 import { checkSubsetName } from './checks';
+
+const WORKLOAD_FIX = `pass ${PLUS_WORKLOAD_KINDS}, or use Subset.fromLabels(name, { version: "..." })`;
 
 /**
  * A named set of a service's endpoints (a DestinationRule subset), selected by pod labels.
@@ -19,13 +22,17 @@ export class Subset {
    * @example Subset.fromLabels('v2', { version: 'v2' })
    */
   public static fromLabels(name: string, labels: { readonly [key: string]: string }): Subset {
-    return new Subset(name, { ...labels }, undefined, undefined, undefined);
+    // A copy of plain data (later changes to the caller's object change nothing); anything else is kept
+    // as it is and reported by the construct that uses the subset.
+    const proto = isObject(labels) ? Object.getPrototypeOf(labels) : undefined;
+    return new Subset(name, proto === Object.prototype || proto === null ? { ...labels } : labels, undefined, undefined, undefined);
   }
 
   /**
    * The pods of a cdk8s-plus workload: a Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod of
    * any cdk8s-plus 2x version (cdk8s-plus-27 … cdk8s-plus-33). The parameter is typed `IConstruct`,
-   * which every version shares, and checked when called: another construct is an error naming it.
+   * which every version shares, and checked at run time: anything else (another construct, or no
+   * construct at all) is an error naming it, raised by the construct that uses the subset, under its path.
    *
    * The labels are the ones you gave the workload's pods (`podMetadata.labels`, e.g.
    * `{ app: 'reviews', version: 'v1' }`) as they are when this is called; pods carry them verbatim.
@@ -44,10 +51,13 @@ export class Subset {
    * @param workload a cdk8s-plus Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod
    */
   public static fromWorkload(name: string, workload: IConstruct): Subset {
-    const plus = PlusWorkload.read(workload, {
-      field: 'Subset.fromWorkload(workload)',
-      fix: `pass ${PLUS_WORKLOAD_KINDS}, or use Subset.fromLabels(name, { version: "..." })`,
-    });
+    let plus: PlusWorkload;
+    try {
+      plus = PlusWorkload.read(workload, { field: 'workload', fix: WORKLOAD_FIX });
+    } catch {
+      // Reported by the construct that uses the subset, under its path (`_check`).
+      return new Subset(name, {}, undefined, undefined, undefined, { workload });
+    }
     return new Subset(name, plus.selectorLabels(), plus.podLabels(), plus.path, plus.namespace);
   }
 
@@ -60,11 +70,13 @@ export class Subset {
     public readonly workloadPath: string | undefined,
     /** The namespace of the workload this subset was made from, when it sets one. */
     public readonly workloadNamespace: string | undefined,
+    /** What `fromWorkload` was given when it was no cdk8s-plus workload (reported on use). */
+    private readonly invalid?: { readonly workload: unknown },
   ) {}
 
   /** The labels that select the subset's endpoints (a copy). */
   public get labels(): { [key: string]: string } {
-    return { ...this.labelMap };
+    return isObject(this.labelMap) ? { ...this.labelMap } : {};
   }
 
   /**
@@ -80,7 +92,15 @@ export class Subset {
 
   /** @internal Checks name and labels; returns them with the labels sorted. */
   public _check(scope: IConstruct, field: string): { name: string; labels: { [key: string]: string } } {
-    const name = checkSubsetName(scope, `${field}.name`, this.name);
+    if (this.invalid !== undefined) {
+      PlusWorkload.read(this.invalid.workload, { where: scope.node.path, field: `${field}.workload`, fix: WORKLOAD_FIX });
+    }
+    const name = checkSubsetName(scope, `${field}.name`, checkString(scope, `${field}.name`, this.name, { fix: 'name the subset like "v1" or "canary"' }));
+    const labelMap: unknown = this.labelMap;
+    const proto = isObject(labelMap) ? Object.getPrototypeOf(labelMap) : undefined;
+    if (!isObject(labelMap) || (proto !== Object.prototype && proto !== null)) {
+      throw invalidInput(scope, `${field}.labels`, labelMap, `is ${describeType(labelMap)}, not a map of labels`, 'give labels such as { app: "reviews", version: "v1" }');
+    }
     if (this.workloadPath !== undefined && Object.keys(this.labelMap).length === 0) {
       throw invalidInput(scope, `${field}.labels`, {}, `are empty: workload ${this.workloadPath} has neither pod labels nor a selector`,
         'give the workload podMetadata labels such as { app: "reviews", version: "v1" }');

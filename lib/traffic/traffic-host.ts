@@ -1,6 +1,8 @@
 import { Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { entryPoint } from '../core/entry-point';
 import { formatInputError, invalidInput, show } from '../core/errors';
+import { checkString, describeType } from '../core/input';
 import { parseServiceHost } from '../core/hostnames';
 import { resolveNamespace } from '../core/namespace';
 import {
@@ -9,6 +11,7 @@ import {
 } from '../../imports/networking.istio.io';
 import { checkCounter, checkServiceHost } from './checks';
 import { canonicalHost } from './mesh-routes';
+import { checkRouteHost } from './route-options';
 import { ClientTlsMode, TrafficPolicyParts } from './policy';
 import { Subset } from './subset';
 
@@ -246,6 +249,7 @@ export class TrafficHost extends Construct {
    *   `default`
    */
   public static of(scope: IConstruct, host: string, namespace?: string): TrafficHost {
+    checkEntry(scope, host, namespace);
     return TrafficHost._of(scope, host, namespace, []);
   }
 
@@ -565,5 +569,19 @@ export class TrafficHost extends Construct {
       }
     }
     return errors;
+  }
+}
+
+/** The input checks of {@link TrafficHost.of}: a construct in a chart, a host and a namespace of the right types. */
+function checkEntry(scope: unknown, host: unknown, namespace: unknown): void {
+  if (!Construct.isConstruct(scope)) {
+    throw invalidInput(entryPoint('TrafficHost.of'), 'scope', scope, `is ${describeType(scope)}, not a construct`, 'pass a construct of the chart, e.g. the construct that configures the host');
+  }
+  if (!(scope as IConstruct).node.scopes.some((c) => Chart.isChart(c))) {
+    throw invalidInput(scope as IConstruct, 'scope', scope, 'is in no chart', 'pass a construct of a MeshChart');
+  }
+  checkRouteHost(scope as IConstruct, 'host', checkServiceHost(scope as IConstruct, 'host', checkString(scope, 'host', host, { fix: 'name the service, e.g. "reviews" or "reviews.bookinfo.svc.cluster.local"' })));
+  if (namespace !== undefined) {
+    checkString(scope, 'namespace', namespace, { fix: 'give a namespace name such as "bookinfo"' });
   }
 }

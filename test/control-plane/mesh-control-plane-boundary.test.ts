@@ -60,7 +60,7 @@ describe('MeshControlPlane at the API boundary', () => {
 
   test('a numeric topologyKey is an error, not written into the output', () => {
     expect(cpError({ pilot: { antiAffinity: { mode: AntiAffinityMode.REQUIRED, topologyKey: 5 } } }))
-      .toBe('[prod/cp] pilot.antiAffinity.topologyKey: 5 is not a node label key. Fix: use "kubernetes.io/hostname" or "topology.kubernetes.io/zone"');
+      .toBe('[prod/cp] pilot.antiAffinity.topologyKey: 5 is a number, not a string. Fix: use "kubernetes.io/hostname" or "topology.kubernetes.io/zone"');
   });
 
   test('unknown keys, hub and tag of the wrong type, and a plain object for sidecarResources are errors', () => {

@@ -127,6 +127,6 @@ describe('EgressRoute names and hosts', () => {
     const { egress } = egressSetup();
     // WHEN / THEN
     expect(errorOf(() => egress.routeExternalHost('x', { service: { hosts: ['api.stripe.com'] } as never })))
-      .toBe('[prod/egress-gateway/x] service: {"hosts":["api.stripe.com"]} is not an ExternalService. Fix: register the host with new ExternalService(...) and pass it');
+      .toBe('[prod/egress-gateway/x] service: {"hosts":["api.stripe.com"]} is an object, not an ExternalService. Fix: register the host with new ExternalService(...) and pass it');
   });
 });

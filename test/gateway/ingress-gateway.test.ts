@@ -415,7 +415,7 @@ describe('route destinations: hosts and subsets like TrafficHost', () => {
     const v1 = Subset.fromLabels('v1', { version: 'v1' });
     // GIVEN a JavaScript caller passing a name where a Subset belongs WHEN routed THEN the fix names subsetName
     expect(thrown(() => gw.addRoute('r', { hosts: ['bookinfo.example.com'], destination: { host: 'cart', namespace: 'shop', subset: 'v1' as unknown as Subset } })))
-      .toBe('[prod/gw/r] destination.subset: "v1" is not a Subset. Fix: give subsetName: "v1" for a subset defined elsewhere');
+      .toBe('[prod/gw/r] destination.subset: "v1" is a string, not a Subset. Fix: give subsetName: "v1" for a subset defined elsewhere');
     expect(thrown(() => gw.addRoute('s', { hosts: ['bookinfo.example.com'], destination: { host: 'cart', namespace: 'shop', subset: v1, subsetName: 'v1' } })))
       .toBe('[prod/gw/s] destination.subsetName: "v1" is given together with destination.subset. Fix: give one: subset defines the subset here, subsetName names one defined elsewhere');
   });

@@ -48,7 +48,7 @@ describe('RetryPolicy rejects (ISTIO-RULES V2, V3)', () => {
   test.each([
     [RetryOn.of('5xxx'), '"5xxx" is not a retryOn policy istiod accepts (V3)'],
     [RetryOn.of('gateway_error'), '"gateway_error" is not a retryOn policy istiod accepts (V3)'],
-    [RetryOn.statusCode(999), '"999" is not an HTTP status code istiod knows (V3)'],
+    [RetryOn.statusCode(999), '999 is not an HTTP status code istiod knows (V3)'],
   ])('V3: retryOn token %#', (token, message) => {
     expect(errorOf(() => RetryPolicy.of({ attempts: 2, retryOn: [RetryOn.FIVE_XX, token] })._render(scope(), 'retries')))
       .toContain(`[test] retries.retryOn[1]: ${message}`);

@@ -51,15 +51,23 @@ describe('Subset.fromWorkload across cdk8s-plus versions', () => {
     expect(subset.workloadNamespace).toBe('shop');
   });
 
-  test('a Service or a plain ConfigMap is no workload: the error names it, the parameter and the fix', () => {
+  test('a Service or a plain ConfigMap is no workload: the construct that uses the subset names it, the parameter and the fix', () => {
     // GIVEN
     const chart = meshChart();
     const service = new kplus33.Service(chart, 'cart-svc', { ports: [{ port: 8080 }] });
     const settings = new ApiObject(chart, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'shop' } });
-    // WHEN / THEN
-    expect(errorOf(() => Subset.fromWorkload('v1', service)))
-      .toBe(`[prod/cart-svc] Subset.fromWorkload(workload): "prod/cart-svc" is a cdk8s-plus-33 Service, not a cdk8s-plus workload that runs pods. ${WORKLOAD_FIX}`);
-    expect(errorOf(() => Subset.fromWorkload('v1', settings)))
-      .toBe(`[prod/settings] Subset.fromWorkload(workload): "prod/settings" is an ApiObject of kind ConfigMap, not a cdk8s-plus workload that runs pods. ${WORKLOAD_FIX}`);
+    const stable = Subset.fromLabels('v1', { app: 'cart', version: 'v1' });
+    // WHEN the factory gets them THEN nothing is thrown yet; the CanaryRelease that uses the subset reports it under its own path
+    let n = 0;
+    const canaryWith = (workload: unknown) => () => new CanaryRelease(chart, `c${n++}`, {
+      host: 'cart.shop.svc.cluster.local', stable, canary: Subset.fromWorkload('v2', workload as kplus33.Deployment),
+    });
+    expect(errorOf(canaryWith(service)))
+      .toBe(`[prod/c0] canary.workload: "prod/cart-svc" is a cdk8s-plus-33 Service, not a cdk8s-plus workload that runs pods. ${WORKLOAD_FIX}`);
+    expect(errorOf(canaryWith(settings)))
+      .toBe(`[prod/c1] canary.workload: "prod/settings" is an ApiObject of kind ConfigMap, not a cdk8s-plus workload that runs pods. ${WORKLOAD_FIX}`);
+    // A value that is no construct at all (from JavaScript) is reported the same way, not thrown by the factory without a path.
+    expect(errorOf(canaryWith('cart-v2')))
+      .toBe(`[prod/c2] canary.workload: "cart-v2" is not a construct. ${WORKLOAD_FIX}`);
   });
 });

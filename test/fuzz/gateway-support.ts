@@ -1,0 +1,260 @@
+/**
+ * Fuzzing helpers of the routing, gateway and environment targets (see ./harness): arbitraries of the
+ * route and gateway value classes as recipes (so their options are fuzzed too), the declarations their
+ * charts need, and {@link fuzzEntry}, which runs the harness's cases through an entry point that is no
+ * construct of a chart (`Environment.override`, `MeshChart`, `MeshApp`, `CanaryRelease.planFor`) and
+ * judges the outcome the same way: our error, or output that passes the schema check and the analyzer
+ * and synthesizes to the same bytes twice; a hostile change that must fail and still yields output is a
+ * silent drop.
+ */
+import * as os from 'os';
+import * as path from 'path';
+import * as fc from 'fast-check';
+import {
+  AntiAffinityMode, AutoscalingSetting, DisruptionBudgetSetting, ExternalResources, FaultInjection, FindingLevel, GatewayServer, HttpMatch, MeshAnalyzer,
+  MeshApp, MeshChart, RetryOn, RetryPolicy, ServerTlsMode, Subset, TlsProtocolVersion,
+} from '../../lib';
+import { show } from '../../lib/core/errors';
+import { validateManifestsDetailed } from '../../lib/validation/manifest';
+import { cases, fixed, FUZZ_RUNS, LONG_RUN, make, Make, mapOf, materialize, SEED, Stats } from './harness';
+import { declareOutside, duration, durations } from './support';
+
+/** A temporary output directory (nothing is written there: the targets synthesize in memory). */
+export const OUTDIR = path.join(os.tmpdir(), 'cdk8s-istio-fuzz-gw');
+
+/** Mostly valid route timeouts (1ms to 1h), sometimes an edge `durations` case. */
+export const timeouts = fc.oneof({ weight: 20, arbitrary: fc.integer({ min: 1, max: 3_600_000 }).map(duration) }, { weight: 1, arbitrary: durations });
+
+/** A subset of `app`'s declared workloads (version v1 or v2), from Subset.fromLabels with fuzzed arguments. */
+export function subsetOf(app: string, version: string): Make {
+  return make('Subset.fromLabels', (n, l) => Subset.fromLabels(n, l), version, mapOf({ app, version }));
+}
+
+/** HTTP matches from every factory (and `and`), with fuzzed arguments. */
+export const httpMatches: fc.Arbitrary<Make> = fc.oneof(
+  fc.tuple(fc.constantFrom('x-canary', 'x-user', 'end-user'), fc.constantFrom('true', 'jason', '1'))
+    .map(([n, v]) => make('HttpMatch.header', (a, b) => HttpMatch.header(a, b), n, v)),
+  fc.tuple(fc.constantFrom('x-user', 'x-tenant'), fc.constantFrom('test-', 'a')).map(([n, v]) => make('HttpMatch.headerPrefix', (a, b) => HttpMatch.headerPrefix(a, b), n, v)),
+  fc.tuple(fc.constantFrom('x-user', 'x-tenant'), fc.constantFrom('.*test.*', '^beta-[0-9]+$')).map(([n, v]) => make('HttpMatch.headerRegex', (a, b) => HttpMatch.headerRegex(a, b), n, v)),
+  fc.tuple(fc.constantFrom('test-user', 'beta'), fc.constantFrom('true', '"quoted"', '1')).map(([n, v]) => make('HttpMatch.cookie', (a, b) => HttpMatch.cookie(a, b), n, v)),
+  fc.constantFrom('^(.*?;)?[ ]*(theme=dark)(;.*)?$').map((r) => make('HttpMatch.cookieRegex', (a) => HttpMatch.cookieRegex(a), r)),
+  fc.constantFrom('.*Android.*', '.*iPhone.*').map((r) => make('HttpMatch.userAgentRegex', (a) => HttpMatch.userAgentRegex(a), r)),
+  fc.constantFrom('/api', '/v2/', '/reviews').map((p) => make('HttpMatch.uriPrefix', (a) => HttpMatch.uriPrefix(a), p)),
+  fc.constantFrom('/health', '/reviews/1').map((p) => make('HttpMatch.uriExact', (a) => HttpMatch.uriExact(a), p)),
+  fc.constantFrom('/reviews/[0-9]+', '^/api/v[12]/.*').map((p) => make('HttpMatch.uriRegex', (a) => HttpMatch.uriRegex(a), p)),
+  fc.tuple(fc.constantFrom('/api', '/beta'), fc.constantFrom('x-canary', 'x-beta'))
+    .map(([p, h]) => make('HttpMatch.uriPrefix().and(HttpMatch.header())', (a, b, c) => HttpMatch.uriPrefix(a).and(HttpMatch.header(b, c)), p, h, 'true')),
+);
+
+/** Retry conditions from every factory. */
+const retryOns: fc.Arbitrary<Make> = fc.oneof(
+  fc.constantFrom('FIVE_XX', 'GATEWAY_ERROR', 'CONNECT_FAILURE', 'RESET', 'UNAVAILABLE', 'RETRIABLE_4XX').map((k) => fixed(`RetryOn.${k}`, () => (RetryOn as any)[k])),
+  fc.constantFrom(503, 429, 502).map((c) => make('RetryOn.statusCode', (x) => RetryOn.statusCode(x), c)),
+  fc.constantFrom('5xx', 'reset', '503').map((t) => make('RetryOn.of', (x) => RetryOn.of(x), t)),
+);
+
+/** Retry policies whose per-try timeout stays below `timeoutMs` (the route timeout), or disabled retries. */
+export function retryPolicies(timeoutMs: number | undefined): fc.Arbitrary<Make> {
+  const perTry = timeoutMs === undefined ? timeouts : fc.integer({ min: 1, max: Math.max(1, timeoutMs - 1) }).map(duration);
+  return fc.oneof(
+    { weight: 1, arbitrary: fc.constant(make('RetryPolicy.disabled', () => RetryPolicy.disabled())) },
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        attempts: fc.integer({ min: 1, max: 10 }),
+        perTryTimeout: perTry,
+        retryOn: fc.array(retryOns, { minLength: 1, maxLength: 3 }),
+        backoff: fc.integer({ min: 1, max: 1000 }).map(duration),
+        retryRemoteLocalities: fc.boolean(),
+      }, { requiredKeys: ['attempts'] }).map((o) => make('RetryPolicy.of', (x) => RetryPolicy.of(x), o)),
+    },
+  );
+}
+
+/** Faults from every factory; `allowInProduction` mostly set, so a production chart takes them. */
+export const faults: fc.Arbitrary<Make> = (() => {
+  const base = { percent: fc.oneof(fc.integer({ min: 0, max: 100 }), fc.double({ min: 0.0001, max: 100, noNaN: true })), allowInProduction: fc.constantFrom(true, true, true, false) };
+  const delay = fc.record({ ...base, fixedDelay: fc.integer({ min: 1, max: 10_000 }).map(duration) }, { requiredKeys: ['fixedDelay', 'percent'] });
+  const abort = fc.record({ ...base, httpStatus: fc.constantFrom(503, 500, 429, 200) }, { requiredKeys: ['httpStatus', 'percent'] });
+  return fc.oneof(
+    delay.map((o) => make('FaultInjection.delay', (x) => FaultInjection.delay(x), o)),
+    abort.map((o) => make('FaultInjection.abort', (x) => FaultInjection.abort(x), o)),
+    fc.tuple(delay, abort).map(([d, a]) => make('FaultInjection.delayAndAbort', (x, y) => FaultInjection.delayAndAbort(x, y), d, a)),
+  );
+})();
+
+/** Route resilience (timeout, retries, fault), any subset of the fields, with retries that fit the timeout. */
+export const resilience: fc.Arbitrary<Record<string, unknown>> = fc.option(fc.integer({ min: 2, max: 60_000 }), { freq: 2 }).chain((ms) => fc.record({
+  ...(ms === null ? {} : { timeout: fc.constant(duration(ms)) }),
+  retries: retryPolicies(ms ?? undefined),
+  fault: faults,
+}, { requiredKeys: [] }));
+
+const resources = fc.record({
+  requests: fc.record({ cpu: fc.constantFrom('100m', '200m'), memory: fc.constantFrom('128Mi', '256Mi') }),
+  limits: fc.record({ cpu: fc.constantFrom('1', '2'), memory: fc.constantFrom('1Gi', '2Gi') }),
+});
+
+/** Sizing overrides: replicas, resources, an HPA or none, anti-affinity, a PodDisruptionBudget or none (below the replica floor). */
+export const sizingOverrides: fc.Arbitrary<Record<string, unknown>> = fc.record({
+  replicas: fc.integer({ min: 2, max: 6 }),
+  resources,
+  autoscaling: fc.oneof(
+    fc.constant(fixed('AutoscalingSetting.NONE', () => AutoscalingSetting.NONE)),
+    fc.record({ minReplicas: fc.integer({ min: 2, max: 3 }), maxReplicas: fc.integer({ min: 3, max: 10 }), targetCpuUtilizationPercent: fc.integer({ min: 50, max: 90 }) })
+      .map((o) => make('AutoscalingSetting.hpa', (x) => AutoscalingSetting.hpa(x), o)),
+  ),
+  antiAffinity: fc.record({
+    mode: fc.constantFrom(...Object.values(AntiAffinityMode)),
+    topologyKey: fc.constantFrom('kubernetes.io/hostname', 'topology.kubernetes.io/zone'),
+    weight: fc.integer({ min: 1, max: 100 }),
+  }, { requiredKeys: ['mode', 'topologyKey'] }),
+  podDisruptionBudget: fc.oneof(
+    fc.constant(fixed('DisruptionBudgetSetting.NONE', () => DisruptionBudgetSetting.NONE)),
+    fc.constant(make('DisruptionBudgetSetting.minAvailable', (x) => DisruptionBudgetSetting.minAvailable(x), 1)),
+  ),
+}, { requiredKeys: [] });
+
+/** The hosts the gateway servers serve (and routes route). */
+export const GATEWAY_HOSTS = ['bookinfo.example.com', 'shop.example.com', 'api.example.org'];
+/** TLS secrets the fixtures declare in the ingress namespace. */
+const SECRETS = ['bookinfo-tls', 'site-rsa', 'site-ecdsa'];
+
+const serverHosts = fc.uniqueArray(fc.constantFrom(...GATEWAY_HOSTS), { minLength: 1, maxLength: 2 });
+
+/** Gateway servers from every factory, with their options. */
+export const gatewayServers: fc.Arbitrary<Make> = fc.oneof(
+  fc.record({ hosts: serverHosts, port: fc.constantFrom(80, 8080), name: fc.constantFrom('web', 'plain'), httpsRedirect: fc.boolean() }, { requiredKeys: ['hosts'] })
+    .map((o) => make('GatewayServer.http', (x) => GatewayServer.http(x), o)),
+  fc.tuple(fc.record({
+    hosts: serverHosts,
+    port: fc.constantFrom(443, 8443),
+    name: fc.constantFrom('secure', 'tls-web'),
+    redirectHttp: fc.boolean(),
+    minProtocolVersion: fc.constantFrom(TlsProtocolVersion.TLSV1_2, TlsProtocolVersion.TLS_AUTO),
+    maxProtocolVersion: fc.constantFrom(TlsProtocolVersion.TLSV1_3),
+  }, { requiredKeys: ['hosts'] }), fc.oneof(
+    fc.constantFrom(...SECRETS).map((credentialName) => ({ credentialName })),
+    fc.constant({ credentialNames: ['site-rsa', 'site-ecdsa'] }),
+    fc.constant({ certificateFiles: { serverCertificate: '/etc/istio/certs/tls.crt', privateKey: '/etc/istio/certs/tls.key' } }),
+    fc.constant({ credentialName: 'bookinfo-tls', mode: ServerTlsMode.MUTUAL, subjectAltNames: ['spiffe://example.com/client'] }),
+  )).map(([o, cert]) => make('GatewayServer.https', (x) => GatewayServer.https(x), { ...o, ...cert })),
+  fc.record({ hosts: serverHosts, port: fc.constantFrom(443, 9443), name: fc.constantFrom('pass', 'sni') }, { requiredKeys: ['hosts'] })
+    .map((o) => make('GatewayServer.tlsPassthrough', (x) => GatewayServer.tlsPassthrough(x), o)),
+);
+
+/**
+ * What the charts of these targets declare outside: the harness's bookinfo world, the TLS secrets of
+ * the ingress namespace, and the ratings and reviews Services' subsets' workloads.
+ */
+export function declareGatewayWorld(chart: MeshChart): void {
+  declareOutside(chart);
+  new ExternalResources(chart, 'tls', {
+    namespaces: ['istio-ingress', 'istio-egress'],
+    secrets: SECRETS.map((name) => ({ namespace: 'istio-ingress', name })),
+  });
+}
+
+/** An entry point that is no construct of a chart, fuzzed with the harness's cases. */
+export interface EntryTarget {
+  /** The entry point, for the figures. */
+  readonly name: string;
+  /** The plausible value passed (recipes for value classes, `mapOf` for maps). */
+  readonly props: fc.Arbitrary<unknown>;
+  /** Where our errors may be raised: entry-point names (`Environment.override`) and construct paths (their children count too). */
+  readonly where: readonly string[];
+  /**
+   * Calls the entry point with `value` (building what it needs in `app`) and returns the chart whose
+   * output must be valid (or undefined when there is none) and problems found in what it returned.
+   */
+  readonly run: (value: unknown, app: () => MeshApp) => { readonly chart?: MeshChart; readonly problems?: string[] };
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+function isOurError(error: unknown, where: readonly string[]): boolean {
+  if (!(error instanceof Error) || error.constructor !== Error) return false;
+  const own = new RegExp(`^\\[(${where.map(escape).join('|')})(/[^\\]]*)?\\] \\S[\\s\\S]*\\. Fix: \\S`);
+  if (own.test(error.message)) return true;
+  const listed = /^Validation failed with the following errors:\n {2}/.exec(error.message);
+  return listed !== null && error.message.slice(listed[0].length).split('\n  ').every((line) => own.test(line));
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.constructor.name}: ${error.message.split('\n').slice(0, 4).join(' | ')}` : `thrown non-Error ${show(error)}`;
+}
+
+/** Fuzzes an entry point with `defaultRuns` cases (or FUZZ_RUNS), returning the figures (as `fuzzConstruct` does for constructs). */
+export function fuzzEntry(target: EntryTarget, defaultRuns: number): Stats {
+  const stats: Stats = {
+    name: target.name, runs: 0, ourErrors: 0, validOutputs: 0, rawExceptions: 0, invalidOutputs: 0, silentDrops: 0, skipped: 0, ms: 0, failures: [],
+  };
+  const started = Date.now();
+  fc.assert(fc.property(cases(target.props), (c) => {
+    stats.runs++;
+    const note = (what: string, detail: string) => {
+      if (stats.failures.length < 8) stats.failures.push(`${what} [${c.mutation ? `${c.mutation.kind} at ${c.mutation.path}` : 'plausible'}] props=${show(c.props)}: ${detail}`);
+    };
+    const app = () => new MeshApp({ outdir: OUTDIR, printSummary: false });
+    let result: { readonly chart?: MeshChart; readonly problems?: string[] };
+    try {
+      const { value, failure } = materialize(c.props);
+      if (failure) {
+        if (failure.ours && !isOurError(failure.error, target.where)) {
+          stats.rawExceptions++;
+          note('RAW EXCEPTION in factory', `${failure.label}: ${describeError(failure.error)}`);
+        } else {
+          stats.skipped++;
+        }
+        return true;
+      }
+      result = target.run(value, app);
+    } catch (error) {
+      if (isOurError(error, target.where)) {
+        stats.ourErrors++;
+        if (process.env.FUZZ_DEBUG && !c.mutation) {
+          // eslint-disable-next-line no-console
+          console.log(`plausible case rejected: ${(error as Error).message.split('. Fix:')[0].slice(0, 200)}`);
+        }
+      } else {
+        stats.rawExceptions++;
+        note('RAW EXCEPTION', describeError(error));
+      }
+      return true;
+    }
+    if (c.mutation?.mustFail) {
+      stats.silentDrops++;
+      note('SILENT DROP', 'a change that must be rejected yielded output');
+      return true;
+    }
+    const problems = [...(result.problems ?? [])];
+    if (result.chart) {
+      const objects = result.chart.toJson();
+      const report = validateManifestsDetailed(objects);
+      const errors = MeshAnalyzer.analyzeChart(result.chart).findings.filter((f) => f.level === FindingLevel.ERROR);
+      problems.push(
+        ...report.issues.map((i) => `schema: ${i.kind} ${i.name} ${i.path}: ${i.message}`),
+        ...report.uncheckedKinds.map((k) => `no schema for ${k}`),
+        ...errors.map((f) => `analyzer: ${MeshAnalyzer.format([f])}`),
+        ...(JSON.stringify(result.chart.toJson()) !== JSON.stringify(objects) ? ['a second synth wrote other bytes'] : []),
+      );
+    }
+    if (problems.length > 0) {
+      stats.invalidOutputs++;
+      note('INVALID OUTPUT', problems.slice(0, 3).join(' | '));
+      return true;
+    }
+    stats.validOutputs++;
+    return true;
+  }), { numRuns: FUZZ_RUNS ?? defaultRuns, seed: SEED });
+  stats.ms = Date.now() - started;
+  if (LONG_RUN) {
+    // eslint-disable-next-line no-console
+    console.log(`fuzz ${target.name} (seed ${SEED}): ${(stats.ms / 1000).toFixed(1)}s, ${stats.runs} runs, ${stats.ourErrors} our errors, `
+      + `${stats.validOutputs} valid outputs, ${stats.rawExceptions} raw exceptions, ${stats.invalidOutputs} invalid outputs, ${stats.silentDrops} silent drops, `
+      + `${stats.skipped} skipped${stats.failures.length ? `\n  ${stats.failures.join('\n  ')}` : ''}`);
+  }
+  return stats;
+}
