@@ -93,7 +93,7 @@ function wholeNumber(scope: IConstruct, field: string, value: unknown, min: numb
     throw invalidInput(scope, field, value, notWhole, fix);
   }
   if (value > max && max === INT32_MAX) {
-    throw invalidInput(scope, field, value, `is above ${max}, the largest number the Kubernetes schema admits here (int32)`, fix);
+    throw invalidInput(scope, field, value, `is above ${max}, the largest number the Kubernetes schema admits here (int32)`, `give at most ${max}; ${fix}`);
   }
   if (value < min || value > max) {
     throw invalidInput(scope, field, value, problem, fix);

@@ -78,9 +78,9 @@ describe('MeshControlPlane at the API boundary', () => {
 describe('MeshControlPlane sizing at the API boundary', () => {
   test('replicas beyond int32 (the Deployment schema\'s maximum) are an error at construction', () => {
     expect(cpError({ pilot: { replicas: 3e9, autoscaling: AutoscalingSetting.NONE } }))
-      .toBe('[prod/cp] pilot.replicas: 3000000000 is above 2147483647, the most replicas Kubernetes holds (int32). Fix: give a realistic number of replicas');
+      .toBe('[prod/cp] pilot.replicas: 3000000000 is above 2147483647, the largest number the Kubernetes schema admits here (int32). Fix: give at most 2147483647; give 1 or more replicas (PROD runs 3)');
     expect(cpError({ pilot: { autoscaling: AutoscalingSetting.hpa({ minReplicas: 2, maxReplicas: 2 ** 31, targetCpuUtilizationPercent: 80 }) } }))
-      .toBe('[prod/cp] pilot.autoscaling.maxReplicas: 2147483648 is above 2147483647, the most replicas Kubernetes holds (int32). Fix: give a realistic number of replicas');
+      .toBe('[prod/cp] pilot.autoscaling.maxReplicas: 2147483648 is above 2147483647, the largest number the Kubernetes schema admits here (int32). Fix: give at most 2147483647; set maxReplicas to at least minReplicas');
     expect(cpError({ pilot: { autoscaling: AutoscalingSetting.hpa({ minReplicas: 2, maxReplicas: 5, targetCpuUtilizationPercent: 80, extra: 1 } as never) } }))
       .toBe('[prod/cp] pilot.autoscaling: "extra" is not a field of Autoscaling. Fix: drop it; Autoscaling has minReplicas, maxReplicas, targetCpuUtilizationPercent');
   });

@@ -33,10 +33,10 @@ describe('IngressGateway props at the API boundary', () => {
   test('replicas: 3e9 is an error at construction (the Deployment schema holds an int32), not invalid output', () => {
     // GIVEN a replica count beyond int32 WHEN constructed THEN our error naming the schema's limit
     expect(gatewayError({ servers: SERVERS, sizing: { replicas: 3e9, autoscaling: AutoscalingSetting.NONE } }))
-      .toBe('[prod/gw] sizing.replicas: 3000000000 is above 2147483647, the largest number the Kubernetes schema admits here (int32). Fix: give 1 or more replicas (PROD runs 3)');
+      .toBe('[prod/gw] sizing.replicas: 3000000000 is above 2147483647, the largest number the Kubernetes schema admits here (int32). Fix: give at most 2147483647; give 1 or more replicas (PROD runs 3)');
     expect(gatewayError({ servers: SERVERS, sizing: { autoscaling: AutoscalingSetting.hpa({ minReplicas: 3, maxReplicas: 3e9, targetCpuUtilizationPercent: 60 }) } }))
       .toBe('[prod/gw] sizing.autoscaling.maxReplicas: 3000000000 is above 2147483647, the largest number the Kubernetes schema admits here (int32). '
-        + 'Fix: set maxReplicas to at least minReplicas');
+        + 'Fix: give at most 2147483647; set maxReplicas to at least minReplicas');
   });
 
   test('a numeric topologyKey is an error, not written into the pod anti-affinity', () => {
