@@ -144,14 +144,22 @@ export const gatewayServers: fc.Arbitrary<Make> = fc.oneof(
 );
 
 /**
- * What the charts of these targets declare outside: the harness's bookinfo world, the TLS secrets of
- * the ingress namespace, and the ratings and reviews Services' subsets' workloads.
+ * A Secret name among the harness's hostile strings (`0.0` is a valid DNS subdomain). Whether a
+ * `credentialName` names a Secret that exists is the analyzer's to find at synth (IST0101, which
+ * `MeshApp` refuses to write), not a check of the construct's input: the fixtures declare it, so a
+ * weird-string change there tests the name's syntax.
+ */
+const HOSTILE_SECRET = '0.0';
+
+/**
+ * What the charts of these targets declare outside: the harness's bookinfo world (Services, workloads,
+ * hosts) and the TLS secrets of the ingress namespace.
  */
 export function declareGatewayWorld(chart: MeshChart): void {
   declareOutside(chart);
   new ExternalResources(chart, 'tls', {
     namespaces: ['istio-ingress', 'istio-egress'],
-    secrets: SECRETS.map((name) => ({ namespace: 'istio-ingress', name })),
+    secrets: [...SECRETS, HOSTILE_SECRET].map((name) => ({ namespace: 'istio-ingress', name })),
   });
 }
 
