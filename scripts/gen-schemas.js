@@ -463,4 +463,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { generate, strictSchema, stableJson };
+module.exports = { generate, strictSchema, stableJson, readCrds };

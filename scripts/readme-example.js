@@ -16,6 +16,14 @@ const L1_MODULES = {
   'cdk8s-istio/l1/security': 'security.istio.io',
   'cdk8s-istio/l1/telemetry': 'telemetry.istio.io',
   'cdk8s-istio/l1/extensions': 'extensions.istio.io',
+  'cdk8s-istio/l1/gateway-api': 'gateway.networking.k8s.io',
+  'cdk8s-istio/l1/flagger': 'flagger.app',
+  'cdk8s-istio/l1/flux-helm': 'helm.toolkit.fluxcd.io',
+  'cdk8s-istio/l1/flux-source': 'source.toolkit.fluxcd.io',
+  'cdk8s-istio/l1/argo-cd': 'argoproj.io',
+  'cdk8s-istio/l1/cert-manager': 'cert-manager.io',
+  'cdk8s-istio/l1/prometheus': 'monitoring.coreos.com',
+  'cdk8s-istio/l1/sail': 'sailoperator.io',
 };
 
 /** The code of the first ```ts block under `heading` in README.md (by default the first example). */
