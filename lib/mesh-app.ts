@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, AppProps, Chart, Yaml } from 'cdk8s';
+import { App, AppProps, Chart } from 'cdk8s';
 import { MeshAnalyzer } from './analysis/analyzer';
 import { ExternalResources } from './analysis/external';
 import { AnalysisReport, FindingLevel } from './analysis/types';
@@ -8,6 +8,7 @@ import { entryPoint } from './core/entry-point';
 import { formatInputError, invalidInput } from './core/errors';
 import { checkArray, checkBoolean, checkProps, checkString, describeType } from './core/input';
 import { validateManifestsDetailed } from './validation/manifest';
+import { YamlWriter } from './core/yaml-writer';
 import { formatIssues } from './validation/format';
 
 /**
@@ -154,17 +155,17 @@ export class MeshApp extends App {
       fs.rmSync(dir, { recursive: true, force: true });
       if (out.gitops.length > 0) {
         fs.mkdirSync(path.join(dir, 'gitops'), { recursive: true });
-        fs.writeFileSync(path.join(dir, 'gitops', 'manifests.yaml'), Yaml.stringify(...out.gitops));
+        fs.writeFileSync(path.join(dir, 'gitops', 'manifests.yaml'), YamlWriter.stringify(...out.gitops));
       }
       if (out.istioctl.length > 0) {
         fs.mkdirSync(path.join(dir, 'istioctl'), { recursive: true });
         for (const op of out.istioctl) {
-          fs.writeFileSync(path.join(dir, 'istioctl', `${op.metadata.name}.yaml`), Yaml.stringify(op));
+          fs.writeFileSync(path.join(dir, 'istioctl', `${op.metadata.name}.yaml`), YamlWriter.stringify(op));
         }
       }
       if (out.external && out.external.length > 0) {
         fs.mkdirSync(path.join(dir, 'external'), { recursive: true });
-        fs.writeFileSync(path.join(dir, 'external', 'declared.yaml'), Yaml.stringify(...out.external));
+        fs.writeFileSync(path.join(dir, 'external', 'declared.yaml'), YamlWriter.stringify(...out.external));
       }
     }
     if (this.printSummary) {
@@ -179,7 +180,7 @@ export class MeshApp extends App {
    * istioctl, which {@link synthOutputs} returns them for.
    */
   public synthYaml(): string {
-    return Yaml.stringify(...this.checkedOutputs().outputs.flatMap((o) => o.gitops));
+    return YamlWriter.stringify(...this.checkedOutputs().outputs.flatMap((o) => o.gitops));
   }
 
   /**
