@@ -46,8 +46,14 @@ describe('show: values printed faithfully', () => {
     // GIVEN a long string, a long object and an array of a million items
     const long = show('x'.repeat(1000));
     const object = show({ hosts: Array.from({ length: 300 }, (_, i) => `h${i}.example.com`) });
-    const started = Date.now();
-    const huge = show(new Array(1_000_000).fill(7));
+    // an array of a million items whose items past the first hundred may not be read
+    const million = new Proxy(new Array(1_000_000).fill(7), {
+      get(target, key, receiver) {
+        if (typeof key === 'string' && /^[0-9]+$/.test(key) && Number(key) >= 100) throw new Error(`item ${key} was read`);
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const huge = show(million);
     // THEN each is at most SHOW_LIMIT characters, a string keeps its quotes, and the rest ends in …
     expect(long).toBe(`"${'x'.repeat(SHOW_LIMIT - 3)}…"`);
     expect(long).toHaveLength(SHOW_LIMIT);
@@ -55,7 +61,6 @@ describe('show: values printed faithfully', () => {
     expect(object.startsWith('{"hosts":["h0.example.com","h1.example.com",')).toBe(true);
     expect(object.endsWith('…')).toBe(true);
     expect(huge).toBe(`[${'7,'.repeat(59)}…`);
-    expect(Date.now() - started).toBeLessThan(200);
   });
 
   test('deeply nested values are cut with {…}', () => {
