@@ -59,6 +59,8 @@ export const PROPS_KEYS = {
   FaultDelayOptions: { keys: ['fixedDelay', 'percent', 'allowInProduction'], required: ['fixedDelay', 'percent'] },
   FaultOptionsBase: { keys: ['percent', 'allowInProduction'], required: ['percent'] },
   Finding: { keys: ['code', 'messageName', 'level', 'apiVersion', 'kind', 'namespace', 'name', 'field', 'message', 'source'], required: ['code', 'messageName', 'level', 'apiVersion', 'kind', 'name', 'message'] },
+  FlaggerAnalysis: { keys: ['interval', 'threshold', 'stepWeights', 'stepWeight', 'maxWeight', 'iterations', 'match', 'minSuccessRatePercent', 'maxRequestDuration', 'webhooks'], required: [] },
+  FlaggerCanaryProps: { keys: ['target', 'port', 'targetPort', 'name', 'provider', 'gateways', 'hosts', 'analysis'], required: ['target', 'port'] },
   GatewayApiBackend: { keys: ['host', 'port', 'weight'], required: ['host', 'port'] },
   GatewayApiGrpcRouteOptions: { keys: ['hosts', 'backends', 'grpcService', 'grpcMethod', 'name', 'namespace'], required: ['hosts', 'backends'] },
   GatewayApiGrpcRouteProps: { keys: ['gateway', 'hosts', 'backends', 'grpcService', 'grpcMethod', 'name', 'namespace'], required: ['gateway', 'hosts', 'backends'] },
@@ -85,6 +87,7 @@ export const PROPS_KEYS = {
   JwtHeader: { keys: ['name', 'prefix'], required: ['name'] },
   JwtIssuer: { keys: ['issuer', 'jwksUri', 'jwks', 'audiences', 'forwardOriginalToken', 'fromHeaders', 'fromParams', 'fromCookies', 'outputPayloadToHeader', 'outputClaimToHeaders', 'timeout'], required: [] },
   KindCount: { keys: ['kind', 'count'], required: ['kind', 'count'] },
+  LoadTestOptions: { keys: ['command', 'url', 'name', 'timeout'], required: ['command'] },
   LocalRateLimitProps: { keys: ['namespace', 'name', 'selector', 'context', 'maxTokens', 'tokensPerFill', 'fillInterval', 'responseHeader', 'statPrefix'], required: ['selector', 'maxTokens', 'fillInterval'] },
   ManifestIssue: { keys: ['kind', 'name', 'namespace', 'path', 'message', 'rule'], required: ['kind', 'name', 'path', 'message'] },
   MeshAppProps: { keys: ['validateOutput', 'printSummary', 'outdir', 'outputFileExtension', 'yamlOutputType', 'recordConstructMetadata', 'resolvers'], required: [] },
@@ -130,6 +133,7 @@ export const PROPS_KEYS = {
   TracingProviderOptions: { keys: ['name', 'service', 'port', 'samplingPercent'], required: ['service', 'port'] },
   TracingSamplingOptions: { keys: ['samplingPercent'], required: [] },
   ValidationReport: { keys: ['issues', 'checked', 'unchecked', 'uncheckedKinds'], required: ['issues', 'checked', 'unchecked', 'uncheckedKinds'] },
+  WebhookOptions: { keys: ['name', 'url', 'type', 'timeout', 'metadata'], required: ['name', 'url'] },
   ZipkinTracingOptions: { keys: ['address', 'samplingPercent'], required: ['address'] },
 } as const satisfies Record<string, PropsShape>;
 

@@ -184,15 +184,17 @@ function toMatch(scope: IConstruct, field: string, raw: unknown, t: HttpRouteTra
       value,
     };
   }
-  if (isRecord(m.headers)) {
-    out.headers = Object.keys(m.headers).sort().map((name) => {
-      const [how, value] = stringMatch(scope, `${field}.headers.${name}`, m.headers[name], t, false);
+  const headers = m.headers;
+  if (isRecord(headers)) {
+    out.headers = Object.keys(headers).sort().map((name) => {
+      const [how, value] = stringMatch(scope, `${field}.headers.${name}`, headers[name], t, false);
       return { name, value, ...(how === 'regex' ? { type: HttpRouteSpecRulesMatchesHeadersType.REGULAR_EXPRESSION } : {}) };
     });
   }
-  if (isRecord(m.queryParams)) {
-    out.queryParams = Object.keys(m.queryParams).sort().map((name) => {
-      const [how, value] = stringMatch(scope, `${field}.queryParams.${name}`, m.queryParams[name], t, false);
+  const queryParams = m.queryParams;
+  if (isRecord(queryParams)) {
+    out.queryParams = Object.keys(queryParams).sort().map((name) => {
+      const [how, value] = stringMatch(scope, `${field}.queryParams.${name}`, queryParams[name], t, false);
       return { name, value, ...(how === 'regex' ? { type: HttpRouteSpecRulesMatchesQueryParamsType.REGULAR_EXPRESSION } : {}) };
     });
   }

@@ -4,7 +4,8 @@ export * from './ingress-gateway';
 export * from './gateway-route';
 export * from './egress-gateway';
 export { TrafficApi, GatewayApiCrds } from './gateway-api';
-export {
-  GatewayApiIngress, GatewayApiIngressProps, GatewayApiBackend, GatewayApiRouteRule, GatewayApiRouteOptions, GatewayApiGrpcRouteOptions,
-  GatewayApiHttpRoute, GatewayApiHttpRouteProps, GatewayApiGrpcRoute, GatewayApiGrpcRouteProps,
+export { GatewayApiIngress, GatewayApiHttpRoute, GatewayApiGrpcRoute } from './gateway-api-ingress';
+export type {
+  GatewayApiIngressProps, GatewayApiBackend, GatewayApiRouteRule, GatewayApiRouteOptions, GatewayApiGrpcRouteOptions,
+  GatewayApiHttpRouteProps, GatewayApiGrpcRouteProps,
 } from './gateway-api-ingress';

@@ -5,6 +5,7 @@ import { invalidInput } from '../core/errors';
 import { checkArray, checkInstance, checkProps, checkString, describeType } from '../core/input';
 import { EnvironmentProfile } from '../environment';
 import { MeshChart } from '../mesh-chart';
+import { FlaggerCanary, FlaggerCanaryProps } from '../delivery/flagger-canary';
 import { VirtualServiceSpecHttpMatch } from '../../imports/networking.istio.io';
 import { HttpMatch } from './match';
 import { checkRouteHost, RouteResilience, renderResilience } from './route-options';
@@ -72,6 +73,15 @@ export interface CanaryReleaseProps extends RouteResilience {
  * belongs to the CanaryRelease: a `HostRoutes` with a default route for the same host is an error.
  */
 export class CanaryRelease extends Construct {
+  /**
+   * Hands the rollout of a Deployment to Flagger instead of static weights: a `FlaggerCanary`
+   * (`flagger.app/v1beta1` Canary) that shifts traffic step by step (or by A/B matches) while its
+   * metrics hold. Flagger then owns the host's routes: no CanaryRelease for the same host.
+   */
+  public static progressive(scope: Construct, id: string, props: FlaggerCanaryProps): FlaggerCanary {
+    return new FlaggerCanary(scope, id, props);
+  }
+
   /**
    * The stages of `env` as a plan. Throws, naming `scope`'s construct path, when the environment's
    * stages are not whole percentages in increasing order ending at 100, or `env` is no environment

@@ -23,6 +23,9 @@ import { ineffectivePolicies } from './ineffective-policies';
 import { injectionNamespaces } from './injection-namespaces';
 import { k8sGatewayCrdVersion } from './k8sgateway-crd-version';
 import { k8sGatewaySelector } from './k8sgateway-selector';
+import { k8sGatewayRouteReferences } from './k8sgateway-route-references';
+import { k8sGatewayConflictingHosts } from './k8sgateway-conflicting-hosts';
+import { flaggerCanaries } from './flagger-canaries';
 import { mtlsConflicts } from './mtls-conflicts';
 import { namespaces } from './namespaces';
 import { peerAuthenticationScope } from './peer-authentication-scope';
@@ -66,6 +69,9 @@ export const ALL_CHECKS: readonly Check[] = [
   gatewayCertificates,
   k8sGatewaySelector,
   k8sGatewayCrdVersion,
+  k8sGatewayRouteReferences,
+  k8sGatewayConflictingHosts,
+  flaggerCanaries,
   authorizationPolicies,
   policySelectors,
   ineffectivePolicies,
