@@ -60,7 +60,7 @@ export const PROPS_KEYS = {
   FaultOptionsBase: { keys: ['percent', 'allowInProduction'], required: ['percent'] },
   Finding: { keys: ['code', 'messageName', 'level', 'apiVersion', 'kind', 'namespace', 'name', 'field', 'message', 'source'], required: ['code', 'messageName', 'level', 'apiVersion', 'kind', 'name', 'message'] },
   FlaggerAnalysis: { keys: ['interval', 'threshold', 'stepWeights', 'stepWeight', 'maxWeight', 'iterations', 'match', 'minSuccessRatePercent', 'maxRequestDuration', 'webhooks'], required: [] },
-  FlaggerCanaryProps: { keys: ['target', 'port', 'targetPort', 'name', 'provider', 'gateways', 'hosts', 'analysis'], required: ['target', 'port'] },
+  FlaggerCanaryProps: { keys: ['target', 'port', 'targetPort', 'name', 'provider', 'gateways', 'ingress', 'hosts', 'analysis'], required: ['target', 'port'] },
   GatewayApiBackend: { keys: ['host', 'port', 'weight'], required: ['host', 'port'] },
   GatewayApiGrpcRouteOptions: { keys: ['hosts', 'backends', 'grpcService', 'grpcMethod', 'name', 'namespace'], required: ['hosts', 'backends'] },
   GatewayApiGrpcRouteProps: { keys: ['gateway', 'hosts', 'backends', 'grpcService', 'grpcMethod', 'name', 'namespace'], required: ['gateway', 'hosts', 'backends'] },

@@ -10,6 +10,7 @@ import { checkArray, checkEnum, checkInstance, checkInteger, checkNumber, checkO
 import { checkDnsLabel } from '../core/names';
 import { checkPort } from '../core/ports';
 import { TrafficApi, trafficApiFor } from '../gateway/gateway-api';
+import { GatewayApiIngress } from '../gateway/gateway-api-ingress';
 import { MeshChart } from '../mesh-chart';
 import { HttpMatch } from '../traffic/match';
 import { canonicalHost } from '../traffic/mesh-routes';
@@ -227,7 +228,14 @@ export interface FlaggerCanaryProps {
    */
   readonly gateways?: string[];
   /**
-   * Hosts of the routes Flagger writes, beside the Service's own name.
+   * A Gateway API ingress whose traffic for `hosts` Flagger shifts (provider GATEWAY_API): the
+   * Canary's `gatewayRefs` name the gateway's listeners that serve the hosts (not the ones that
+   * redirect to HTTPS), and the gateway admits routes from the Canary's namespace. Excludes `gateways`.
+   * @default none
+   */
+  readonly ingress?: GatewayApiIngress;
+  /**
+   * Hosts of the routes Flagger writes, beside the Service's own name (required with `ingress`).
    * @default none
    */
   readonly hosts?: string[];
@@ -294,8 +302,17 @@ export class FlaggerCanary extends Construct {
     }
     const port = checkPort(this, 'port', props.port);
     const targetPort = props.targetPort === undefined ? undefined : checkPort(this, 'targetPort', props.targetPort);
+    const ingress = props.ingress === undefined ? undefined
+      : checkInstance(this, 'ingress', props.ingress, GatewayApiIngress, 'pass the GatewayApiIngress construct, or name Istio gateways in gateways');
     const provider = props.provider !== undefined ? checkEnum(this, 'provider', props.provider, FlaggerProvider, 'FlaggerProvider')
-      : trafficApiFor(this, undefined) === TrafficApi.GATEWAY_API ? FlaggerProvider.GATEWAY_API : FlaggerProvider.ISTIO;
+      : ingress !== undefined || trafficApiFor(this, undefined) === TrafficApi.GATEWAY_API ? FlaggerProvider.GATEWAY_API : FlaggerProvider.ISTIO;
+    if (ingress !== undefined && provider !== FlaggerProvider.GATEWAY_API) {
+      throw invalidInput(this, 'ingress', ingress.node.path, 'is a Gateway API ingress, but the provider is istio (Istio Gateways and VirtualServices)',
+        'use provider FlaggerProvider.GATEWAY_API, or name Istio gateways in gateways');
+    }
+    if (ingress !== undefined && props.gateways !== undefined) {
+      throw invalidInput(this, 'gateways', props.gateways, 'is given with ingress', 'give one of them');
+    }
     const gateways = props.gateways === undefined ? [] : checkArray(this, 'gateways', props.gateways, (g, f) => {
       const ref = checkString(this, f, g, { fix: 'give "namespace/name", e.g. "istio-ingress/bookinfo-gateway"' });
       const [ns, name, extra] = ref.split('/');
@@ -306,11 +323,17 @@ export class FlaggerCanary extends Construct {
       checkDnsLabel(this, f, name, 'give e.g. "istio-ingress/bookinfo-gateway"');
       return { namespace: ns, name };
     }, { minItems: 1, fix: 'list gateways as "namespace/name"' });
-    if (provider === FlaggerProvider.GATEWAY_API && gateways.length === 0) {
+    if (provider === FlaggerProvider.GATEWAY_API && gateways.length === 0 && ingress === undefined) {
       throw invalidInput(this, 'gateways', props.gateways, 'is empty: Flagger\'s Gateway API provider attaches its HTTPRoute to gateways it is given',
         'name the Gateway API Gateway, e.g. gateways: ["istio-ingress/bookinfo-gateway"]');
     }
     const hosts = props.hosts === undefined ? [] : checkArray(this, 'hosts', props.hosts, (h, f) => checkHostname(this, f, h), { minItems: 1, fix: 'list hosts, e.g. ["bookinfo.example.com"]' });
+    if (ingress !== undefined && hosts.length === 0) {
+      throw invalidInput(this, 'hosts', props.hosts, 'is missing: with an ingress Flagger routes the hosts given here', `list the hosts the gateway serves, e.g. ["${'bookinfo.example.com'}"]`);
+    }
+    const gatewayRefs = ingress !== undefined
+      ? ingress._bind(this, 'hosts', hosts, this.namespace).map((sectionName) => ({ name: ingress.name, namespace: ingress.namespace, sectionName }))
+      : gateways.map((g) => ({ name: g.name, namespace: g.namespace }));
     const analysis = this.renderAnalysis(props.analysis === undefined ? {} : checkOptions(this, 'analysis', props.analysis, 'FlaggerAnalysis'));
 
     const spec: CanarySpec = {
@@ -320,7 +343,7 @@ export class FlaggerCanary extends Construct {
         port,
         ...(targetPort !== undefined ? { targetPort } : {}),
         ...(provider === FlaggerProvider.ISTIO && gateways.length > 0 ? { gateways: [...gateways.map((g) => `${g.namespace}/${g.name}`), 'mesh'] } : {}),
-        ...(provider === FlaggerProvider.GATEWAY_API ? { gatewayRefs: gateways.map((g) => ({ name: g.name, namespace: g.namespace })) } : {}),
+        ...(provider === FlaggerProvider.GATEWAY_API ? { gatewayRefs } : {}),
         ...(hosts.length > 0 ? { hosts } : {}),
       },
       analysis,

@@ -360,6 +360,16 @@ export class GatewayApiIngress extends Construct {
   }
 
   /**
+   * Admits routes of `namespace` to the listeners (`allowedRoutes`), for routes this construct does not
+   * write: e.g. the HTTPRoute Flagger's Gateway API provider creates in the namespace of its Canary.
+   * The routes added with {@link addRoute} admit their own namespaces.
+   */
+  public allowRoutesFrom(namespace: string): void {
+    this.routeNamespaces.add(checkDnsLabel(this, 'allowRoutesFrom(namespace)',
+      checkString(this, 'allowRoutesFrom(namespace)', namespace, { fix: 'give a namespace name such as "shop"' }), 'give a namespace name such as "shop"'));
+  }
+
+  /**
    * The listeners a route for `hosts` binds to (their names), checking each host is served.
    * @internal
    */
