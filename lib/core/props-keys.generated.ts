@@ -23,7 +23,7 @@ export const PROPS_KEYS = {
   AutoscalingOverrides: { keys: ['minReplicas', 'maxReplicas', 'targetCpuUtilizationPercent'], required: [] },
   CanaryDefaults: { keys: ['stages', 'initialPercent'], required: ['stages', 'initialPercent'] },
   CanaryDefaultsOverrides: { keys: ['stages', 'initialPercent'], required: [] },
-  CanaryReleaseProps: { keys: ['host', 'namespace', 'stable', 'canary', 'canaryPercent', 'stage', 'routeToCanaryWhen', 'timeout', 'retries', 'fault'], required: ['host', 'stable', 'canary'] },
+  CanaryReleaseProps: { keys: ['host', 'namespace', 'stable', 'canary', 'canaryPercent', 'stage', 'routeToCanaryWhen', 'trafficApi', 'port', 'timeout', 'retries', 'fault'], required: ['host', 'stable', 'canary'] },
   CanaryStage: { keys: ['index', 'canaryPercent', 'stablePercent'], required: ['index', 'canaryPercent', 'stablePercent'] },
   CertificateFiles: { keys: ['serverCertificate', 'privateKey', 'caCertificates'], required: ['serverCertificate', 'privateKey'] },
   ChartOutput: { keys: ['chart', 'gitops', 'istioctl', 'analysis', 'external'], required: ['chart', 'gitops', 'istioctl'] },
