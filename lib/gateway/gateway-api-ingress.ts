@@ -472,6 +472,11 @@ export class GatewayApiHttpRoute extends Construct {
     const hosts = routeHosts(this, props.hosts);
     const http: VirtualServiceSpecHttp[] = checkArray(this, 'rules', props.rules, (r, f) => renderRule(this, f, r),
       { minItems: 1, maxItems: 16, fix: 'give at least one rule, e.g. { backends: [{ host, port }] }' });
+    const names = http.map((r) => r.name).filter((n): n is string => n !== undefined);
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice !== undefined) {
+      throw invalidInput(this, 'rules', twice, 'names two rules (rule names are unique within a route)', 'give each rule its own name');
+    }
     const rules: HttpRouteSpecRules[] = toHttpRouteRules(this, 'rules', http, {
       namespace: this.namespace,
       alternative: 'route this host through an IngressGateway (Istio\'s API)',

@@ -78,7 +78,7 @@ const MATCH_UNSUPPORTED: Readonly<Record<string, string>> = {
 const ROUTE_UNSUPPORTED: Readonly<Record<string, string>> = {
   retries: 'HTTPRoute retries are in Gateway API\'s experimental channel only, which the standard CRDs Istio 1.30 is installed with do not have',
   fault: 'Gateway API has no fault injection',
-  corsPolicy: 'the CORS filter is not part of the Gateway API v1.5 standard channel Istio 1.30 implements',
+  corsPolicy: 'this library does not translate CORS policies to Gateway API (the CORS filter is newer than much of the installed base of the standard channel)',
   directResponse: 'Gateway API has no direct response',
   delegate: 'Gateway API has no delegation of VirtualService routes',
   mirrorPercent: 'the deprecated mirrorPercent has no Gateway API form',
