@@ -181,3 +181,30 @@ spec: { selector: { matchLabels: { app: reviews-primary } }, rules: [{ from: [{ 
 `, ['CDK8S-ISTIO-073', 'IST0127'])).toStrictEqual([]);
   });
 });
+
+describe('k8sgateway.gatewayreferences', () => {
+  test('GIVEN a Gateway whose certificate Secret, cross-namespace grant and parameters are missing THEN each is reported', () => {
+    expect(findings(`
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: bookinfo-gateway, namespace: istio-ingress }
+spec:
+  gatewayClassName: istio
+  infrastructure: { parametersRef: { group: "", kind: ConfigMap, name: bookinfo-gateway-options } }
+  listeners:
+  - { name: https, port: 443, protocol: HTTPS, hostname: bookinfo.example.com, tls: { mode: Terminate, certificateRefs: [{ kind: Secret, name: bookinfo-tls }] } }
+  - { name: https-2, port: 8443, protocol: HTTPS, hostname: bookinfo.example.com, tls: { mode: Terminate, certificateRefs: [{ kind: Secret, name: shared-tls, namespace: bookinfo }] } }
+---
+apiVersion: v1
+kind: Secret
+metadata: { name: shared-tls, namespace: bookinfo }
+type: kubernetes.io/tls
+data: { tls.crt: "", tls.key: "" }
+`, ['IST0101', 'CDK8S-ISTIO-070'])).toStrictEqual([
+      'Error [IST0101] (Gateway istio-ingress/bookinfo-gateway) Referenced Secret not found: "istio-ingress/bookinfo-tls" (spec.listeners[0].tls.certificateRefs[0]). Fix: create the TLS Secret (or declare it with ExternalResources when it is issued outside the output)',
+      'Error [CDK8S-ISTIO-070] (Gateway istio-ingress/bookinfo-gateway) Gateway istio-ingress/bookinfo-gateway refers to Secret shared-tls in namespace "bookinfo", which no ReferenceGrant in that namespace allows: the reference is refused and its traffic fails (spec.listeners[1].tls.certificateRefs[0]). '
+      + 'Fix: add a ReferenceGrant in bookinfo from Gateways of istio-ingress to the Secret',
+      'Error [IST0101] (Gateway istio-ingress/bookinfo-gateway) Referenced ConfigMap not found: "istio-ingress/bookinfo-gateway-options" (spec.infrastructure.parametersRef). Fix: create the ConfigMap in the Gateway\'s namespace, or drop the parametersRef',
+    ].sort());
+  });
+});

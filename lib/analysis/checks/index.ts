@@ -24,6 +24,7 @@ import { injectionNamespaces } from './injection-namespaces';
 import { k8sGatewayCrdVersion } from './k8sgateway-crd-version';
 import { k8sGatewaySelector } from './k8sgateway-selector';
 import { k8sGatewayRouteReferences } from './k8sgateway-route-references';
+import { k8sGatewayGatewayReferences } from './k8sgateway-gateway-references';
 import { k8sGatewayConflictingHosts } from './k8sgateway-conflicting-hosts';
 import { flaggerCanaries } from './flagger-canaries';
 import { mtlsConflicts } from './mtls-conflicts';
@@ -70,6 +71,7 @@ export const ALL_CHECKS: readonly Check[] = [
   k8sGatewaySelector,
   k8sGatewayCrdVersion,
   k8sGatewayRouteReferences,
+  k8sGatewayGatewayReferences,
   k8sGatewayConflictingHosts,
   flaggerCanaries,
   authorizationPolicies,

@@ -80,19 +80,19 @@ function backend(ctx: AnalysisContext, r: Resource, ref: unknown, field: string)
   if (typeof ref.port === 'number' && ports.length > 0 && !ports.includes(ref.port)) {
     ctx.report('IST0101', r, `${field}.port`, ['Service port', `${namespace}/${ref.name}:${ref.port}`], `use a port of the Service (${[...new Set(ports)].sort((a, b) => a - b).join(', ')})`);
   }
-  if (namespace !== r.namespace && !granted(ctx, r, namespace, ref.name)) {
+  if (namespace !== r.namespace && !granted(ctx, r, namespace, 'Service', ref.name)) {
     ctx.report('CDK8S-ISTIO-070', r, field, [describe(r), `Service ${ref.name}`, namespace],
       `add a ReferenceGrant in ${namespace} from ${r.kind}s of ${r.namespace} to the Service (GatewayApiIngress routes get one)`);
   }
 }
 
-/** Whether a ReferenceGrant in `namespace` lets routes of `r`'s kind and namespace refer to Service `name`. */
-function granted(ctx: AnalysisContext, r: Resource, namespace: string, name: string): boolean {
+/** Whether a ReferenceGrant in `namespace` lets objects of `r`'s kind and namespace refer to the core `kind` named `name`. */
+export function granted(ctx: AnalysisContext, r: Resource, namespace: string, kind: string, name: string): boolean {
   return ctx.all(`${GATEWAY_GROUP}/ReferenceGrant`).some((g) => {
     if (g.namespace !== namespace) return false;
     const spec = specOf(g.raw);
     const from = arr(spec.from).some((f) => isRecord(f) && f.group === GATEWAY_GROUP && f.kind === r.kind && f.namespace === r.namespace);
-    const to = arr(spec.to).some((t) => isRecord(t) && (t.group ?? '') === '' && t.kind === 'Service' && (t.name === undefined || t.name === name));
+    const to = arr(spec.to).some((t) => isRecord(t) && (t.group ?? '') === '' && t.kind === kind && (t.name === undefined || t.name === name));
     return from && to;
   });
 }
