@@ -208,3 +208,31 @@ data: { tls.crt: "", tls.key: "" }
     ].sort());
   });
 });
+
+describe('k8sgateway.meshroutebypass', () => {
+  test('GIVEN a gateway route to a Service a mesh canary splits THEN a warning; to the version Services THEN none', () => {
+    expect(findings(`${GATEWAY}
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: productpage-canary, namespace: bookinfo }
+spec:
+  parentRefs: [{ group: "", kind: Service, name: productpage, port: 9080 }]
+  rules: [{ backendRefs: [{ name: productpage-v1, port: 9080, weight: 90 }, { name: productpage-v2, port: 9080, weight: 10 }] }]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: bookinfo, namespace: bookinfo }
+spec:
+  parentRefs: [{ name: bookinfo-gateway, namespace: istio-ingress }]
+  hostnames: [bookinfo.example.com]
+  rules:
+  - backendRefs: [{ name: productpage, port: 9080 }]
+  - matches: [{ path: { type: PathPrefix, value: /v2 } }]
+    backendRefs: [{ name: productpage-v2, port: 9080 }]
+`, ['CDK8S-ISTIO-074'])).toStrictEqual([
+      'Warning [CDK8S-ISTIO-074] (HTTPRoute bookinfo/bookinfo) HTTPRoute bookinfo/bookinfo sends gateway traffic to productpage.bookinfo.svc.cluster.local, whose mesh route HTTPRoute bookinfo/productpage-canary the gateway does not apply: '
+      + 'that traffic reaches every pod of the Service, whatever the mesh route\'s weights and matches (spec.rules[0].backendRefs[0]). '
+      + 'Fix: route the gateway\'s traffic to the versions\' Services with weights of its own (as the mesh route does), or point the backend at one version',
+    ]);
+  });
+});

@@ -25,6 +25,7 @@ import { k8sGatewayCrdVersion } from './k8sgateway-crd-version';
 import { k8sGatewaySelector } from './k8sgateway-selector';
 import { k8sGatewayRouteReferences } from './k8sgateway-route-references';
 import { k8sGatewayGatewayReferences } from './k8sgateway-gateway-references';
+import { k8sGatewayMeshRouteBypass } from './k8sgateway-mesh-route-bypass';
 import { k8sGatewayConflictingHosts } from './k8sgateway-conflicting-hosts';
 import { flaggerCanaries } from './flagger-canaries';
 import { mtlsConflicts } from './mtls-conflicts';
@@ -73,6 +74,7 @@ export const ALL_CHECKS: readonly Check[] = [
   k8sGatewayRouteReferences,
   k8sGatewayGatewayReferences,
   k8sGatewayConflictingHosts,
+  k8sGatewayMeshRouteBypass,
   flaggerCanaries,
   authorizationPolicies,
   policySelectors,
