@@ -1,7 +1,7 @@
 import { isRecord } from '../../core/records';
 import { arr, Check, specOf } from '../check';
 import { HostIndex } from '../hosts';
-import { describe, GK, Resource } from '../resources';
+import { describe, Resource } from '../resources';
 import { ROUTE_KINDS } from './k8sgateway-route-references';
 
 /**
