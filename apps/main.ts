@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as istio from '../lib';
 import { BOOKINFO_NAMESPACE, BOOKINFO_PORT, BookinfoService, bookinfoServices } from './bookinfo';
+import { addStorefront } from './delivery';
 import { addSecurity } from './security';
 
 /** The reviews service of Bookinfo, fully qualified so that every object names it the same way. */
@@ -125,6 +126,9 @@ export function buildApp(app: istio.MeshApp = new istio.MeshApp()): istio.MeshAp
     });
 
     addSecurity(chart, env, controlPlane, ingress, bookinfo);
+    if (env === istio.Environment.STAGING) {
+      addStorefront(chart, controlPlane);
+    }
   }
   return app;
 }

@@ -9,6 +9,7 @@ export * from './security';
 export * from './gateway';
 export * from './traffic/egress-index';
 export * from './traffic';
+export * from './delivery';
 export * from './validation';
 export * from './analysis';
 export * as l1 from './l1';

@@ -2,15 +2,22 @@ import { Chart, ChartProps } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { checkEnvironmentShape } from './core/environment-shape';
 import { invalidInput } from './core/errors';
-import { checkBoolean, checkProps, checkString, isObject } from './core/input';
+import { checkBoolean, checkEnum, checkProps, checkString, isObject } from './core/input';
 import { checkLabels } from './core/labels';
 import { checkDnsLabel } from './core/names';
 import { copyOf, Environment, EnvironmentProfile } from './environment';
+import { TrafficApi } from './gateway/gateway-api';
 
 /** Props of a {@link MeshChart}. */
 export interface MeshChartProps extends ChartProps {
   /** The environment whose defaults every construct in this chart takes. */
   readonly environment: EnvironmentProfile;
+  /**
+   * The API the chart's routing constructs write (`GatewayApiIngress` needs Gateway API; an
+   * `IngressGateway` writes Istio's): a construct's own `trafficApi` wins.
+   * @default TrafficApi.ISTIO
+   */
+  readonly trafficApi?: TrafficApi;
 }
 
 const MESH_CHART = Symbol.for('cdk8s-istio.MeshChart');
@@ -41,6 +48,8 @@ export class MeshChart extends Chart {
 
   /** The environment this chart is for: a copy of the profile it was given. */
   public readonly environment: EnvironmentProfile;
+  /** The traffic API of the chart's routing constructs, unless a construct says otherwise. */
+  public readonly trafficApi: TrafficApi;
 
   constructor(scope: Construct, id: string, props: MeshChartProps) {
     // cdk8s's Chart reads the props first: hand it only what passes, and check after (errors name this chart).
@@ -62,6 +71,7 @@ export class MeshChart extends Chart {
     }
     // A copy: changing the profile object afterwards (profiles are plain data) changes nothing in this chart.
     this.environment = copyOf(props.environment);
+    this.trafficApi = props.trafficApi === undefined ? TrafficApi.ISTIO : checkEnum(this, 'trafficApi', props.trafficApi, TrafficApi, 'TrafficApi');
     Object.defineProperty(this, MESH_CHART, { value: true });
   }
 }

@@ -6,6 +6,7 @@
 import { parse as parseYaml } from 'yaml';
 import { isRecord } from '../core/records';
 import { exportToOf, resolveHost, ServiceInfo, ServicePort, ServiceRegistry } from './hosts';
+import { canaryServices, canaryTarget, FLAGGER_CANARY, primaryPod } from './flagger';
 import { installedPods } from './installed-pods';
 import { formatTemplate, MessageCode, MESSAGES } from './messages';
 import { PodIndex, PodInfo, podOf, push, readLabelSelector } from './pods';
@@ -61,6 +62,7 @@ export class AnalysisContext {
     input.external.forEach((o, i) => this.read(o, input.objects.length + i, true));
     for (const r of this.resources) this.indexResource(r);
     for (const pod of installedPods(this)) this.pods.add(pod);
+    for (const pod of this.flaggerPrimaryPods()) this.pods.add(pod);
   }
 
   private read(raw: unknown, index: number, external: boolean, source?: string): void {
@@ -118,11 +120,28 @@ export class AnalysisContext {
       case GK.ConfigMap:
         this.readMeshConfigMap(r);
         break;
+      case FLAGGER_CANARY:
+        for (const service of canaryServices(r)) this.services.add(service);
+        break;
       default:
         break;
     }
     const pod = podOf(r);
     if (pod) this.pods.add(pod);
+  }
+
+  /** The pods of the primary Deployment each Flagger Canary will create from its target's template. */
+  private flaggerPrimaryPods(): PodInfo[] {
+    const out: PodInfo[] = [];
+    for (const canary of this.all(FLAGGER_CANARY)) {
+      const target = canaryTarget(canary);
+      if (target === undefined) continue;
+      for (const d of this.find(GK.Deployment, canary.namespace, target)) {
+        const pod = podOf(d);
+        if (pod) out.push(primaryPod(canary, pod));
+      }
+    }
+    return out;
   }
 
   /** istiod's `istio` / `istio-<revision>` ConfigMap with the mesh config as YAML under `data.mesh`. */

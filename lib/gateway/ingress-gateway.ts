@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { GatewayRoute, GatewayRouteOptions } from './gateway-route';
 import { GatewayServer } from './gateway-server';
+import { TrafficApi, trafficApiFor } from './gateway-api';
+import { gatewayApiIngressRequired } from './gateway-api-ingress';
 import { checkChildOptions } from './child-options';
 import { GatewayDirection, GatewayServiceType, MeshGateway, MeshGatewayProps } from './mesh-gateway';
 import { checkArray, PropsInterface } from '../core/input';
@@ -13,6 +15,13 @@ export interface IngressGatewayProps extends MeshGatewayProps {
    * @default none
    */
   readonly servers?: GatewayServer[];
+  /**
+   * The traffic API: an IngressGateway writes Istio's (`TrafficApi.ISTIO`); in a chart whose
+   * `trafficApi` is `GATEWAY_API` give `TrafficApi.ISTIO` here to keep this gateway on Istio's API, or
+   * use a `GatewayApiIngress`.
+   * @default the MeshChart's `trafficApi`, else TrafficApi.ISTIO
+   */
+  readonly trafficApi?: TrafficApi;
 }
 
 /**
@@ -38,6 +47,9 @@ export class IngressGateway extends MeshGateway {
       defaultServiceType: GatewayServiceType.LOAD_BALANCER,
       direction: GatewayDirection.INGRESS,
     });
+    if (trafficApiFor(this, props.trafficApi) === TrafficApi.GATEWAY_API) {
+      throw new Error(gatewayApiIngressRequired(this.node.path));
+    }
     if (props.servers !== undefined) {
       // Checked one by one as added, so each error names its index.
       const servers = checkArray(this, 'servers', props.servers, (server) => server, { fix: 'pass servers: [GatewayServer.https({...})]' });

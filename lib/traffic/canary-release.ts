@@ -5,12 +5,17 @@ import { invalidInput } from '../core/errors';
 import { checkArray, checkInstance, checkProps, checkString, describeType } from '../core/input';
 import { EnvironmentProfile } from '../environment';
 import { MeshChart } from '../mesh-chart';
+import { FlaggerCanary, FlaggerCanaryProps } from '../delivery/flagger-canary';
 import { VirtualServiceSpecHttpMatch } from '../../imports/networking.istio.io';
 import { HttpMatch } from './match';
 import { checkRouteHost, RouteResilience, renderResilience } from './route-options';
 import { checkServiceHost } from './checks';
 import { Subset } from './subset';
 import { TrafficHost } from './traffic-host';
+import { gatewayApiCanaryRoute } from './gateway-api-canary';
+import { HttpRoute } from '../../imports/gateway.networking.k8s.io';
+import { checkPort } from '../core/ports';
+import { TrafficApi, trafficApiFor } from '../gateway/gateway-api';
 
 /** One step of a staged canary rollout. */
 export interface CanaryStage {
@@ -56,6 +61,20 @@ export interface CanaryReleaseProps extends RouteResilience {
    * @default none
    */
   readonly routeToCanaryWhen?: HttpMatch[];
+  /**
+   * The API the routes are written in. `TrafficApi.GATEWAY_API` writes an HTTPRoute attached to the
+   * host's Service (Gateway API mesh routing) instead of the VirtualService and DestinationRule
+   * subsets: a Gateway API backend is a Service, so each version is the Service `<service>-<subset>`
+   * (e.g. `reviews-v1`, selecting only that version's pods, as Istio's Bookinfo sample has them), and
+   * `port` is required. Retries and faults have no Gateway API form there (an error).
+   * @default the MeshChart's `trafficApi`, else TrafficApi.ISTIO
+   */
+  readonly trafficApi?: TrafficApi;
+  /**
+   * The Service port the versions are routed to (Gateway API only, where it is required).
+   * @default none
+   */
+  readonly port?: number;
 }
 
 /**
@@ -72,6 +91,15 @@ export interface CanaryReleaseProps extends RouteResilience {
  * belongs to the CanaryRelease: a `HostRoutes` with a default route for the same host is an error.
  */
 export class CanaryRelease extends Construct {
+  /**
+   * Hands the rollout of a Deployment to Flagger instead of static weights: a `FlaggerCanary`
+   * (`flagger.app/v1beta1` Canary) that shifts traffic step by step (or by A/B matches) while its
+   * metrics hold. Flagger then owns the host's routes: no CanaryRelease for the same host.
+   */
+  public static progressive(scope: Construct, id: string, props: FlaggerCanaryProps): FlaggerCanary {
+    return new FlaggerCanary(scope, id, props);
+  }
+
   /**
    * The stages of `env` as a plan. Throws, naming `scope`'s construct path, when the environment's
    * stages are not whole percentages in increasing order ending at 100, or `env` is no environment
@@ -108,8 +136,10 @@ export class CanaryRelease extends Construct {
   public readonly stableSubset: string;
   /** Name of the canary subset. */
   public readonly canarySubset: string;
-  /** The shared per-host objects this release writes to. */
+  /** The shared per-host objects this release writes to (none of its routes with Gateway API). */
   public readonly trafficHost: TrafficHost;
+  /** With `TrafficApi.GATEWAY_API`: the HTTPRoute attached to the host's Service. */
+  public readonly httpRoute?: HttpRoute;
 
   constructor(scope: Construct, id: string, props: CanaryReleaseProps) {
     super(scope, id);
@@ -165,8 +195,23 @@ export class CanaryRelease extends Construct {
       { minItems: 1, fix: 'list at least one HttpMatch, or leave routeToCanaryWhen out' });
     const resilience = renderResilience(this, '', props, env);
 
+    const api = trafficApiFor(this, props.trafficApi);
+    if (api === TrafficApi.ISTIO && props.port !== undefined) {
+      throw invalidInput(this, 'port', props.port, 'is for Gateway API routes, whose backends need a port', 'drop it, or set trafficApi: TrafficApi.GATEWAY_API');
+    }
+    const port = api === TrafficApi.GATEWAY_API ? checkPort(this, 'port', props.port) : undefined;
+
     // All input is checked: now contribute to the shared host.
     this.trafficHost = TrafficHost._of(this, props.host, props.namespace, [{ field: 'stable', subset: stableSubset }, { field: 'canary', subset: canarySubset }]);
+    if (port !== undefined) {
+      this.stableSubset = stable.name;
+      this.canarySubset = canary.name;
+      this.httpRoute = gatewayApiCanaryRoute(this, {
+        id, host: props.host, namespace: this.trafficHost.namespace, port, stable: stable.name, canary: canary.name,
+        stablePercent: this.stablePercent, canaryPercent: this.canaryPercent, matches, resilience,
+      });
+      return;
+    }
 
     this.stableSubset = this.trafficHost._addSubset(this, stableSubset, 'stable');
     this.canarySubset = this.trafficHost._addSubset(this, canarySubset, 'canary');

@@ -17,6 +17,6 @@ describe('props-keys.generated.ts', () => {
     expect(PROPS_KEYS.DestinationPolicyProps).toStrictEqual({
       keys: ['host', 'namespace', 'subsets', 'connectionPool', 'outlierDetection', 'loadBalancer', 'tls'], required: ['host'],
     });
-    expect(PROPS_KEYS.MeshChartProps.keys).toStrictEqual(['environment', 'namespace', 'labels', 'disableResourceNameHashes']);
+    expect(PROPS_KEYS.MeshChartProps.keys).toStrictEqual(['environment', 'trafficApi', 'namespace', 'labels', 'disableResourceNameHashes']);
   });
 });

@@ -23,6 +23,11 @@ import { ineffectivePolicies } from './ineffective-policies';
 import { injectionNamespaces } from './injection-namespaces';
 import { k8sGatewayCrdVersion } from './k8sgateway-crd-version';
 import { k8sGatewaySelector } from './k8sgateway-selector';
+import { k8sGatewayRouteReferences } from './k8sgateway-route-references';
+import { k8sGatewayGatewayReferences } from './k8sgateway-gateway-references';
+import { k8sGatewayMeshRouteBypass } from './k8sgateway-mesh-route-bypass';
+import { k8sGatewayConflictingHosts } from './k8sgateway-conflicting-hosts';
+import { flaggerCanaries } from './flagger-canaries';
 import { mtlsConflicts } from './mtls-conflicts';
 import { namespaces } from './namespaces';
 import { peerAuthenticationScope } from './peer-authentication-scope';
@@ -66,6 +71,11 @@ export const ALL_CHECKS: readonly Check[] = [
   gatewayCertificates,
   k8sGatewaySelector,
   k8sGatewayCrdVersion,
+  k8sGatewayRouteReferences,
+  k8sGatewayGatewayReferences,
+  k8sGatewayConflictingHosts,
+  k8sGatewayMeshRouteBypass,
+  flaggerCanaries,
   authorizationPolicies,
   policySelectors,
   ineffectivePolicies,

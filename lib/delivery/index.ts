@@ -1,0 +1,2 @@
+export { FlaggerCanary, FlaggerProvider, FlaggerWebhook, FlaggerWebhookType } from './flagger-canary';
+export type { FlaggerCanaryProps, FlaggerAnalysis, LoadTestOptions, WebhookOptions } from './flagger-canary';
