@@ -101,10 +101,12 @@ export function graphReport(objects: readonly unknown[], external: readonly unkn
   const proxies: Omit<ProxyVisibility, 'called'>[] = [];
   const proxyPods: PodInfo[] = [];
   for (const pod of ctx.pods.pods()) {
-    if (pod.owner.external || !podInMesh(ctx, pod)) continue;
+    if (pod.owner.external) continue;
+    const ambient = podInAmbientMode(ctx, pod);
+    if (!ambient && !podInMesh(ctx, pod)) continue;
     const visibleBefore = registry.filter((e) => visibleFrom(e.exportTo, e.namespace, pod.namespace));
     const gateway = pod.annotations['inject.istio.io/templates'] === 'gateway';
-    const kind: ProxyKind = gateway ? 'gateway' : podInAmbientMode(ctx, pod) ? 'ambient' : 'sidecar';
+    const kind: ProxyKind = gateway ? 'gateway' : ambient ? 'ambient' : 'sidecar';
     const sidecar = kind === 'sidecar' ? sidecarOf(ctx, sidecars, pod) : undefined;
     const after = sidecar === undefined ? visibleBefore : visibleBefore.filter((e) => egressHosts(sidecar).some((h) => hostMatches(h, sidecar.namespace!, e)));
     proxyPods.push(pod);
