@@ -142,6 +142,7 @@ describe('ServiceGraph in sidecar namespaces', () => {
     web.calls(reviews, { port: 8080 });
     // THEN the NetworkPolicy selects reviews and reviews-primary, and admits web and web-primary
     const objs = synthValid(chart);
+    expect(errors(chart)).toStrictEqual([]);
     expect(find(objs, 'NetworkPolicy', 'reviews', 'shop').spec).toStrictEqual({
       podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['reviews', 'reviews-primary'] }] },
       policyTypes: ['Ingress'],
@@ -309,6 +310,33 @@ describe('ServiceGraph errors name both ends, the field, the value and the fix',
       '[prod/g] props: "networkPolicy" is not a field of ServiceGraphProps. Fix: drop it; ServiceGraphProps has controlPlane, namespaces, platformHosts, egressGateway, networkPolicies, monitoringNamespaces, trustDomain');
     expect(errorOf(() => new istio.ServiceGraph(chart, 'h', { namespaces: [{ name: 'shop', waypoint: 'waypoint' }] }))).toBe(
       '[prod/h] namespaces[0].waypoint: "waypoint" is set on a namespace in sidecar mode; waypoints serve ambient namespaces. Fix: set mode: DataPlaneMode.AMBIENT, or drop waypoint');
+  });
+});
+
+describe('ServiceGraph input checks', () => {
+  const chart = meshChart(istio.Environment.DEV);
+  const graph = new istio.ServiceGraph(chart, 'graph');
+  const base = { namespace: 'shop', ports: [{ number: 8080, protocol: HTTP }], labels: { app: 'x' }, serviceAccountName: 'x' };
+
+  test.each<[string, object, string]>([
+    ['unknown key', { ...base, port: 1 },
+      '[dev/graph/s0] props: "port" is not a field of GraphServiceProps (did you mean "ports"?). Fix: rename it to "ports"'],
+    ['protocol not in the enum', { ...base, ports: [{ number: 8080, protocol: 'http' }] },
+      '[dev/graph/s1] ports[0].protocol: "http" is not a ServiceProtocol. Fix: use one of ServiceProtocol.HTTP, ServiceProtocol.HTTP2, ServiceProtocol.HTTPS, '
+      + 'ServiceProtocol.GRPC, ServiceProtocol.TLS, ServiceProtocol.TCP, ServiceProtocol.MONGO, ServiceProtocol.MYSQL, ServiceProtocol.REDIS'],
+    ['no ports', { ...base, ports: [] },
+      '[dev/graph/s2] ports: [] is empty. Fix: list the ports, e.g. [{ number: 8080, protocol: ServiceProtocol.HTTP }]'],
+    ['a port out of range', { ...base, ports: [{ number: 70000, protocol: HTTP }] },
+      '[dev/graph/s3] ports[0].number: 70000 is not a port number 1–65535. Fix: use the Service port, e.g. 8080'],
+    ['workload and labels', { ...base, workload: new kplus.Deployment(chart, 'd', { containers: [{ image: 'x' }] }) },
+      '[dev/graph/s4] labels: {"app":"x"} is given together with workload. Fix: give the workload (its pod labels are used) or the labels'],
+    ['a Service as workload', { ...base, labels: undefined, workload: new kplus.Service(chart, 'svc', { ports: [{ port: 80 }] }) },
+      '[dev/graph/s5] workload: "dev/svc" is a cdk8s-plus-27 Service, not a cdk8s-plus workload that runs pods. '
+      + 'Fix: pass a Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod of any cdk8s-plus 2x version (cdk8s-plus-27 … cdk8s-plus-33), or give labels'],
+  ])('%s', (_, props, message) => {
+    const id = `s${graph.node.children.length}`;
+    const error = errorOf(() => graph.addService(id, props as istio.GraphServiceProps));
+    expect(error).toBe(message);
   });
 });
 
