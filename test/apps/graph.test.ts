@@ -56,3 +56,19 @@ test('the graph is written next to the manifests, as Mermaid and DOT', () => {
   ].join('\n'));
   expect(fs.readFileSync(path.join(tmp, 'prod', 'graph.dot'), 'utf8')).toBe(fs.readFileSync(path.join(__dirname, '../../dist/prod/graph.dot'), 'utf8'));
 });
+
+test('routing constructs compose with the graph: one DestinationRule and one mesh VirtualService for reviews', () => {
+  // GIVEN PROD's reviews canary and circuit breaker next to the graph's objects for reviews
+  const prod = outputs.find((o) => o.chart === 'prod')!.gitops;
+  // THEN the graph wrote none of its own, and each kind has one object of reviews' host
+  expect(prod.filter((o) => o.kind === 'DestinationRule').map((o) => o.spec.host)).toStrictEqual(['reviews.bookinfo.svc.cluster.local']);
+  expect(prod.filter((o) => o.kind === 'VirtualService' && (o.spec.gateways ?? ['mesh']).includes('mesh')).map((o) => o.spec.hosts))
+    .toStrictEqual([['reviews.bookinfo.svc.cluster.local']]);
+  expect(prod.filter((o) => o.metadata.namespace === 'bookinfo' && ['Sidecar', 'AuthorizationPolicy', 'NetworkPolicy'].includes(o.kind))
+    .map((o) => `${o.kind} ${o.metadata.name}`).sort()).toStrictEqual([
+    'AuthorizationPolicy allow-nothing', 'AuthorizationPolicy details', 'AuthorizationPolicy productpage', 'AuthorizationPolicy productpage-jwt-require-token',
+    'AuthorizationPolicy ratings', 'AuthorizationPolicy reviews',
+    'NetworkPolicy details', 'NetworkPolicy productpage', 'NetworkPolicy ratings', 'NetworkPolicy reviews',
+    'Sidecar details', 'Sidecar productpage', 'Sidecar ratings', 'Sidecar reviews',
+  ]);
+});
