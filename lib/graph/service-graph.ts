@@ -62,6 +62,8 @@ export interface GraphNamespace {
    * The waypoint (a Kubernetes Gateway of class `istio-waypoint`) the namespace's services use, in this
    * namespace; ambient mode only. With one, calls may carry methods and paths: they are authorized on the
    * waypoint (a policy with `targetRefs` to the called Service), and ztunnel admits the waypoint's identity.
+   * The namespace must use the waypoint (`istio.io/use-waypoint: <waypoint>` on it or its Services), and
+   * the waypoint exist: the graph writes neither.
    * @default none: authorization is L4 only (principals and ports), and calls with methods or paths are errors
    */
   readonly waypoint?: string;
@@ -149,7 +151,9 @@ export interface GraphServiceProps {
   /**
    * The workload is released by a Flagger Canary: Flagger runs the stable pods as a primary copy labelled
    * `app: <app>-primary` (Flagger's default selector label). The NetworkPolicies select and admit those
-   * pods too, and the callee's ALLOW policy gets a copy for them (`<name>-primary`).
+   * pods too, and the callee's ALLOW policy gets a copy for them (`<name>-primary`). The Sidecar still
+   * selects `labels` only: a Sidecar whose selector matches no pod of the output fails the analyzer
+   * (IST0101), and the primary Deployment is Flagger's, not the output's.
    * @default false
    */
   readonly underFlaggerCanary?: boolean;
@@ -411,7 +415,7 @@ export class GraphExternalHost extends Construct {
     this.host = checkString(this, 'host', props.host, { minLength: 1, fix: 'give the host, e.g. "api.stripe.com"' });
     graph._registerHost(this);
     this.service = new ExternalService(this, 'service-entry', {
-      name: this.host.replace(/^\*\./, 'wildcard.').replace(/\./g, '-').slice(0, 63).replace(/-+$/, ''),
+      name: this.host.toLowerCase().replace(/^\*\./, 'wildcard.').replace(/\./g, '-').slice(0, 63).replace(/-+$/, ''),
       namespace: props.namespace ?? graph._controlPlaneNamespace,
       hosts: [this.host],
       ports: props.ports,
