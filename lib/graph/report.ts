@@ -98,17 +98,21 @@ export function graphReport(objects: readonly unknown[], external: readonly unkn
   registry.sort((a, b) => cmp(a.host, b.host));
 
   const sidecars = ctx.output(GK.Sidecar);
+  // One registry view per namespace and per Sidecar, so the figures grow with pods + registry, not their product.
+  const beforeByNamespace = new Map<string, RegistryEntry[]>();
+  const afterBySidecar = new Map<string, RegistryEntry[]>();
   const proxies: Omit<ProxyVisibility, 'called'>[] = [];
   const proxyPods: PodInfo[] = [];
   for (const pod of ctx.pods.pods()) {
     if (pod.owner.external) continue;
     const ambient = podInAmbientMode(ctx, pod);
     if (!ambient && !podInMesh(ctx, pod)) continue;
-    const visibleBefore = registry.filter((e) => visibleFrom(e.exportTo, e.namespace, pod.namespace));
+    const visibleBefore = cached(beforeByNamespace, pod.namespace, () => registry.filter((e) => visibleFrom(e.exportTo, e.namespace, pod.namespace)));
     const gateway = pod.annotations['inject.istio.io/templates'] === 'gateway';
     const kind: ProxyKind = gateway ? 'gateway' : ambient ? 'ambient' : 'sidecar';
     const sidecar = kind === 'sidecar' ? sidecarOf(ctx, sidecars, pod) : undefined;
-    const after = sidecar === undefined ? visibleBefore : visibleBefore.filter((e) => egressHosts(sidecar).some((h) => hostMatches(h, sidecar.namespace!, e)));
+    const after = sidecar === undefined ? visibleBefore : cached(afterBySidecar, `${pod.namespace}\u0000${sidecar.namespace}/${sidecar.name}`,
+      () => visibleBefore.filter((e) => egressHosts(sidecar).some((h) => hostMatches(h, sidecar.namespace!, e))));
     proxyPods.push(pod);
     proxies.push({
       workload: `${pod.owner.kind} ${pod.owner.namespace}/${pod.owner.name}`,
@@ -122,8 +126,10 @@ export function graphReport(objects: readonly unknown[], external: readonly unkn
 
   // Nodes: Services by the pods they select; identities by the pods that run as them.
   const services = ctx.all(GK.Service).filter((s) => s.namespace !== undefined && Object.keys(labelsOf(specOf(s.raw).selector)).length > 0);
-  const servicesOfPod = (pod: PodInfo) => services
-    .filter((s) => s.namespace === pod.namespace && Object.entries(labelsOf(specOf(s.raw).selector)).every(([k, v]) => pod.labels[k] === v))
+  const servicesByNamespace = new Map<string, Resource[]>();
+  for (const svc of services) cached(servicesByNamespace, svc.namespace!, () => []).push(svc);
+  const servicesOfPod = (pod: PodInfo) => (servicesByNamespace.get(pod.namespace) ?? [])
+    .filter((s) => Object.entries(labelsOf(specOf(s.raw).selector)).every(([k, v]) => pod.labels[k] === v))
     .map((s) => `${s.namespace}/${s.name}`);
   const nodes = new Map<string, GraphNode>();
   const edges = new Map<string, GraphEdge>();
@@ -239,6 +245,16 @@ function hostMatches(egressHost: string, own: string, entry: RegistryEntry): boo
   if (dns === '*') return true;
   if (dns.startsWith('*.')) return entry.host.endsWith(dns.slice(1));
   return dns === entry.host;
+}
+
+/** The value at `key`, made once. */
+function cached<T>(map: Map<string, T>, key: string, make: () => T): T {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
 }
 
 function cmp(a: string, b: string): number {
