@@ -389,12 +389,13 @@ export class ServiceGraph extends Construct {
     }
   }
 
-  /** @internal */
-  public _registerHost(host: GraphExternalHost): void {
-    if (this.hostNames.has(host.host)) {
+  /** @internal Checks that a host is declared once (`commit` false), or records it once its objects exist (`commit` true). */
+  public _registerHost(host: GraphExternalHost, commit: boolean): void {
+    const key = host.host.toLowerCase();
+    if (!commit && this.hostNames.has(key)) {
       throw invalidInput(host, 'host', host.host, 'is already declared by another external host of this graph', 'declare each host once, with all its ports');
     }
-    this.hostNames.add(host.host);
+    if (commit) this.hostNames.add(key);
   }
 }
 
@@ -413,7 +414,7 @@ export class GraphExternalHost extends Construct {
     this._graph = graph;
     props = checkProps(this, props, 'GraphExternalHostProps');
     this.host = checkString(this, 'host', props.host, { minLength: 1, fix: 'give the host, e.g. "api.stripe.com"' });
-    graph._registerHost(this);
+    graph._registerHost(this, false);
     this.service = new ExternalService(this, 'service-entry', {
       name: this.host.toLowerCase().replace(/^\*\./, 'wildcard.').replace(/\./g, '-').slice(0, 63).replace(/-+$/, ''),
       namespace: props.namespace ?? graph._controlPlaneNamespace,
@@ -431,6 +432,7 @@ export class GraphExternalHost extends Construct {
         graph._egressGateway!.routeExternalHost(`${graph.node.id}-${id}-${port.number}`, { service: this.service, host: this.host, port: port.number });
       }
     }
+    graph._registerHost(this, true);
   }
 
   /** The Sidecar egress hosts a caller needs: the ServiceEntry's host, and the egress gateway's when routed through it. */

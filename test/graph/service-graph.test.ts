@@ -343,6 +343,21 @@ describe('ServiceGraph input checks', () => {
   });
 });
 
+describe('ServiceGraph namespaces and external hosts: what cannot be enforced is refused', () => {
+  test('a namespace outside the mesh, an egress route without a gateway', () => {
+    const chart = meshChart();
+    expect(errorOf(() => new istio.ServiceGraph(chart, 'a', { namespaces: [{ name: 'legacy', mode: istio.DataPlaneMode.NONE }] }))).toBe(
+      '[prod/a] namespaces[0].mode: "none" takes the namespace out of the mesh: no proxy would enforce what the graph derives. '
+      + 'Fix: use DataPlaneMode.SIDECAR or DataPlaneMode.AMBIENT, or declare the namespace\'s services elsewhere');
+    const graph = new istio.ServiceGraph(chart, 'b');
+    expect(errorOf(() => graph.addExternalHost('x', { host: 'api.example.com', ports: [{ number: 443, protocol: istio.ServiceProtocol.TLS }], viaEgressGateway: true }))).toBe(
+      '[prod/b/x] viaEgressGateway: true is set, but the graph prod/b has no egressGateway. Fix: give the graph an egressGateway, or drop viaEgressGateway');
+    graph.addExternalHost('y', { host: 'api.example.com', ports: [{ number: 443, protocol: istio.ServiceProtocol.TLS }] });
+    expect(errorOf(() => graph.addExternalHost('z', { host: 'api.example.com', ports: [{ number: 80, protocol: HTTP }] }))).toBe(
+      '[prod/b/z] host: "api.example.com" is already declared by another external host of this graph. Fix: declare each host once, with all its ports');
+  });
+});
+
 describe('SidecarScope.addHosts', () => {
   test('adds checked hosts to the catch-all listener once', () => {
     const chart = meshChart();
