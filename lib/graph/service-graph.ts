@@ -271,7 +271,8 @@ function serviceHost(name: string, namespace: string): string {
  *   policy (named as the service) with one rule per caller: its principal, the target port (always set,
  *   so nothing widens on TCP), methods and paths. In an ambient namespace the policy selects the pods and
  *   is enforced by ztunnel at L4 (principals and ports); with a waypoint, the L7 rules go to a policy
- *   `<name>-waypoint` targeting the Service (enforced by the waypoint) and ztunnel admits the waypoint;
+ *   `<name>-waypoint` targeting the Service (enforced by the waypoint the Service uses; a policy targeting
+ *   the waypoint Gateway itself would apply to every service behind it) and ztunnel admits the waypoint;
  * - per external host an `ExternalService` (ServiceEntry) and, with an egress gateway, its routes;
  * - per service a NetworkPolicy (`networkPolicies`, on in PROD) admitting its callers' pods on the called
  *   target ports, the monitoring namespaces on the proxy metrics ports and, in ambient, HBONE (15008) and
@@ -283,9 +284,9 @@ function serviceHost(name: string, namespace: string): string {
  * own services. `MeshApp` writes the graph as Mermaid and Graphviz DOT next to the chart's manifests.
  */
 export class ServiceGraph extends Construct {
-  /** Whether `x` is a ServiceGraph. */
+  /** Whether `x` is a ServiceGraph (also one made by another copy of this library, which `instanceof` would miss). */
   public static isServiceGraph(x: any): boolean {
-    return x instanceof ServiceGraph;
+    return x !== null && typeof x === 'object' && (x as Record<symbol, unknown>)[SERVICE_GRAPH_MARKER] === true;
   }
 
   /** The Sidecar host of the control plane, kept by every Sidecar. */

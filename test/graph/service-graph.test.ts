@@ -100,6 +100,7 @@ describe('ServiceGraph in sidecar namespaces', () => {
     ]);
     // DEV: no NetworkPolicies by default
     expect(all(objs, 'NetworkPolicy')).toStrictEqual([]);
+    expect([istio.ServiceGraph.isServiceGraph(graph), istio.ServiceGraph.isServiceGraph(chart), istio.ServiceGraph.isServiceGraph(null)]).toStrictEqual([true, false, false]);
   });
 
   test('an ingress gateway and an identity as outside callers; the control plane revision and platform hosts in every Sidecar', () => {
