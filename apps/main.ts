@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import * as istio from '../lib';
 import { BOOKINFO_NAMESPACE, BOOKINFO_PORT, BookinfoService, bookinfoServices } from './bookinfo';
 import { addStorefront } from './delivery';
+import { bookinfoGraph } from './graph';
 import { addSecurity } from './security';
 
 /** The reviews service of Bookinfo, fully qualified so that every object names it the same way. */
@@ -110,22 +111,9 @@ export function buildApp(app: istio.MeshApp = new istio.MeshApp()): istio.MeshAp
       });
     }
 
-    // Egress: with REGISTRY_ONLY, bookinfo reaches its own namespace, the control plane, the ingress
-    // gateway and the one external API it pays with.
-    new istio.ExternalService(chart, 'stripe-api', {
-      namespace: 'istio-system',
-      hosts: ['api.stripe.com'],
-      ports: [{ number: 443, protocol: istio.ServiceProtocol.TLS }],
-      resolution: istio.ServiceResolution.DNS,
-    });
-    // One scope for the namespace: every Bookinfo call (productpage → details and reviews, reviews →
-    // ratings) stays in `./*`.
-    new istio.SidecarScope(chart, 'bookinfo-sidecar', {
-      namespace: BOOKINFO_NAMESPACE,
-      hosts: ['./*', 'istio-system/*', 'istio-ingress/*', '*/api.stripe.com', `observability/${OTEL_COLLECTOR}`],
-    });
-
-    addSecurity(chart, env, controlPlane, ingress, bookinfo);
+    // Least privilege from one declaration: Sidecars, authorization, egress and NetworkPolicies (apps/graph.ts).
+    bookinfoGraph(chart, controlPlane, ingress, bookinfo, `observability/${OTEL_COLLECTOR}`);
+    addSecurity(chart, env, controlPlane, ingress);
     if (env === istio.Environment.STAGING) {
       addStorefront(chart, controlPlane);
     }

@@ -12,4 +12,5 @@ export * from './traffic';
 export * from './delivery';
 export * from './validation';
 export * from './analysis';
+export * from './graph';
 export * as l1 from './l1';

@@ -10,6 +10,7 @@ import { checkArray, checkBoolean, checkProps, checkString, describeType } from 
 import { validateManifestsDetailed } from './validation/manifest';
 import { YamlWriter } from './core/yaml-writer';
 import { formatIssues } from './validation/format';
+import { writeServiceGraph } from './graph/report';
 
 /**
  * A synthesized Kubernetes object, as plain JSON.
@@ -150,6 +151,7 @@ export class MeshApp extends App {
   /** Does what {@link synth} does and returns the objects of each chart as they were written. */
   public synthOutputs(): ChartOutput[] {
     const { outputs, summaries } = this.checkedOutputs();
+    const charts = new Map(this.chartsInOrder().map((c) => [c.node.id, c]));
     for (const out of outputs) {
       const dir = path.join(this.outdir, out.chart);
       fs.rmSync(dir, { recursive: true, force: true });
@@ -167,6 +169,8 @@ export class MeshApp extends App {
         fs.mkdirSync(path.join(dir, 'external'), { recursive: true });
         fs.writeFileSync(path.join(dir, 'external', 'declared.yaml'), YamlWriter.stringify(...out.external));
       }
+      const graph = writeServiceGraph(charts.get(out.chart), out, dir);
+      if (graph !== undefined) summaries.push(graph);
     }
     if (this.printSummary) {
       for (const line of summaries) process.stderr.write(`${line}\n`);

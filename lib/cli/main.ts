@@ -11,6 +11,7 @@ import { MESSAGES } from '../analysis/messages';
 import { Finding, FindingLevel } from '../analysis/types';
 import { validateManifestsDetailed } from '../validation/manifest';
 import { ISTIO_SCHEMA_VERSION } from '../validation/schema-files';
+import { formatVisibility, graphReport, toDot, toMermaid } from '../graph/report';
 import { readExternal } from './external';
 import { LocatedObject, readObjects } from './read';
 
@@ -32,6 +33,7 @@ export const EXIT_USAGE = 2;
 export const USAGE = `Usage:
   cdk8s-istio analyze  [options] <file|dir|->...
   cdk8s-istio validate [options] <file|dir|->...
+  cdk8s-istio graph    [options] <file|dir|->...
   cdk8s-istio --help | --version
 
 Reads Kubernetes objects from YAML or JSON files (several documents per file; a kind: List item by item),
@@ -44,6 +46,11 @@ Commands:
               Error [IST0101] (VirtualService shop/reviews vs.yaml:14) Referenced host+subset ...
   validate  Checks every object against its schema (Istio ${ISTIO_SCHEMA_VERSION} CRDs with their CEL rules, the
             IstioOperator). An object whose kind has no schema is listed as "not checked".
+  graph     The service graph read back from the objects: who may call whom (ALLOW
+            AuthorizationPolicies: caller identity, callee, port and methods), which external hosts
+            each workload reaches (Sidecar hosts naming a ServiceEntry), and per workload how many
+            services of the mesh registry its proxy is sent before and after its Sidecar scopes it:
+              Deployment shop/orders-v1   12 → 3   Sidecar shop/orders (2 called + ...)
 
 Options:
   -o, --output <format>   log (default), json or yaml
@@ -72,6 +79,12 @@ Options of analyze:
   -n, --namespace <ns>    the namespace of namespaced objects that name none (default: default)
       --fail-on <level>   lowest level that makes the exit status 1: error (default), warning or info
   -L, --list-checks       print the checks and the codes they report, and exit
+
+Options of graph:
+      --mermaid           print the graph as a Mermaid flowchart instead of the figures
+      --dot               print the graph in Graphviz DOT instead of the figures
+      --external <value>  as for analyze (declared Services count in the mesh registry)
+  (-o json or yaml prints {registry, proxies, nodes, edges})
 
 Output: findings and issues go to standard output (json and yaml: one array of
 {code, level, apiVersion, kind, namespace, name, field, message, file, line} for analyze, of
@@ -117,8 +130,10 @@ export function main(argv: readonly string[], io: CliIo = processIo()): number {
         return analyze(rest, io);
       case 'validate':
         return validate(rest, io);
+      case 'graph':
+        return graph(rest, io);
       default:
-        throw new UsageError(command.startsWith('-') ? `unknown option ${command}: give a command first (analyze or validate)` : `unknown command "${command}" (the commands are analyze and validate)`);
+        throw new UsageError(command.startsWith('-') ? `unknown option ${command}: give a command first (analyze, validate or graph)` : `unknown command "${command}" (the commands are analyze, validate and graph)`);
     }
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
@@ -340,6 +355,41 @@ function validate(args: readonly string[], io: CliIo): number {
   io.stderr(`Validated ${plural(input.objects.length, 'object')} from ${plural(input.files.length, 'file')}: `
     + `${checked} checked against a schema, ${input.objects.length - checked} not checked; ${plural(issues.length, 'issue')}.\n`);
   return issues.length > 0 ? EXIT_FOUND : EXIT_OK;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// graph
+
+const GRAPH_OPTIONS = {
+  ...COMMON_OPTIONS,
+  external: { type: 'string', multiple: true },
+  mermaid: { type: 'boolean' },
+  dot: { type: 'boolean' },
+} as const;
+
+function graph(args: readonly string[], io: CliIo): number {
+  const { values, positionals } = parse('graph', args, GRAPH_OPTIONS);
+  if (values.help) {
+    io.stdout(USAGE);
+    return EXIT_OK;
+  }
+  const format = formatOf(values.output);
+  if (values.mermaid && values.dot) throw new UsageError('graph: give --mermaid or --dot, not both');
+  if ((values.mermaid || values.dot) && values.output !== undefined) throw new UsageError(`graph: --output ${values.output} does not go with --${values.mermaid ? 'mermaid' : 'dot'}`);
+  if (values.level !== undefined) throw new UsageError('graph: --level is an option of analyze and validate');
+  requirePaths('graph', positionals);
+  const input = readObjects(positionals, { stdin: io.readStdin });
+  const external = readExternal(values.external ?? []);
+  const errors = [...input.errors, ...external.errors];
+  if (errors.length > 0) return inputErrors(io, errors);
+
+  const report = graphReport(input.objects.map((o) => o.object), external.objects);
+  if (values.mermaid) io.stdout(toMermaid(report));
+  else if (values.dot) io.stdout(toDot(report));
+  else if (format === 'log') io.stdout(formatVisibility(report, `${plural(input.objects.length, 'object')} from ${plural(input.files.length, 'file')}`));
+  else io.stdout(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : toYaml(report));
+  io.stderr(`Graph of ${plural(report.nodes.length, 'node')} and ${plural(report.edges.length, 'edge')}; ${plural(report.proxies.length, 'proxy', 'proxies')}, mesh registry ${plural(report.registry, 'service')}.\n`);
+  return EXIT_OK;
 }
 
 /** This package's version, from the package.json above this file (in lib/ or build/lib/). */

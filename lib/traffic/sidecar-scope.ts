@@ -132,6 +132,31 @@ export class SidecarScope extends Construct {
     });
   }
 
+  /**
+   * Adds hosts to the catch-all egress listener (the last one, without a port), in `namespace/dnsName`
+   * form, checked as at construction. A host the listener already has is not added twice. Returns this
+   * scope, so that calls chain.
+   */
+  public addHosts(...hosts: string[]): SidecarScope {
+    const egress = this.spec.egress ?? [];
+    const listener = egress[egress.length - 1];
+    if (listener === undefined || listener.port !== undefined) {
+      throw invalidInput(this, 'addHosts(hosts)', hosts, 'cannot be added: this Sidecar has no catch-all egress listener (one without a port)',
+        'give the Sidecar a last egress listener without a port, or list these hosts at construction');
+    }
+    const known = new Set(listener.hosts);
+    hosts.forEach((h, i) => {
+      checkNamespacedHost(this, `addHosts(hosts)[${i}]`, h, true);
+      if (known.has(h)) return;
+      if (h === '*/*' || known.has('*/*')) {
+        throw invalidInput(this, `addHosts(hosts)[${i}]`, h, 'would list "*/*" (every host) together with other hosts', 'use "*/*" alone, or list the hosts');
+      }
+      known.add(h);
+      listener.hosts.push(h);
+    });
+    return this;
+  }
+
   /** The Sidecar spec (a copy). */
   public toSpec(): SidecarSpec {
     return JSON.parse(JSON.stringify(this.spec));

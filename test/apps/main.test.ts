@@ -40,9 +40,9 @@ describe('apps/main', () => {
   test('writes dev, staging and prod, each split into gitops/, istioctl/ and external/ (declarations)', () => {
     expect(outputs.map((o) => o.chart)).toStrictEqual(['dev', 'staging', 'prod']);
     expect(Object.keys(readTree(path.join(tmp, 'a')))).toStrictEqual([
-      'dev/external/declared.yaml', 'dev/gitops/manifests.yaml', 'dev/istioctl/control-plane-1-30-3.yaml',
-      'prod/external/declared.yaml', 'prod/gitops/manifests.yaml', 'prod/istioctl/control-plane-1-30-3.yaml',
-      'staging/external/declared.yaml', 'staging/gitops/manifests.yaml', 'staging/istioctl/control-plane-1-30-3.yaml',
+      'dev/external/declared.yaml', 'dev/gitops/manifests.yaml', 'dev/graph.dot', 'dev/graph.mmd', 'dev/istioctl/control-plane-1-30-3.yaml',
+      'prod/external/declared.yaml', 'prod/gitops/manifests.yaml', 'prod/graph.dot', 'prod/graph.mmd', 'prod/istioctl/control-plane-1-30-3.yaml',
+      'staging/external/declared.yaml', 'staging/gitops/manifests.yaml', 'staging/graph.dot', 'staging/graph.mmd', 'staging/istioctl/control-plane-1-30-3.yaml',
     ]);
     for (const out of outputs) {
       expect(out.gitops.filter((o) => o.apiVersion.startsWith('install.istio.io/'))).toStrictEqual([]);

@@ -55,8 +55,8 @@ describe('cdk8s-istio: help, version and usage errors', () => {
   });
 
   test.each([
-    [['lint', 'x.yaml'], 'unknown command "lint" (the commands are analyze and validate)'],
-    [['--output', 'json'], 'unknown option --output: give a command first (analyze or validate)'],
+    [['lint', 'x.yaml'], 'unknown command "lint" (the commands are analyze, validate and graph)'],
+    [['--output', 'json'], 'unknown option --output: give a command first (analyze, validate or graph)'],
     [['analyze'], 'analyze: give at least one file, directory or - (standard input)'],
     [['validate'], 'validate: give at least one file, directory or - (standard input)'],
     [['analyze', '--nope', 'x.yaml'], 'analyze: unknown option --nope'],
