@@ -11,4 +11,5 @@ export * from './traffic/egress-index';
 export * from './traffic';
 export * from './validation';
 export * from './analysis';
+export * from './observability';
 export * as l1 from './l1';

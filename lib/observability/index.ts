@@ -1,0 +1,3 @@
+export * from './defaults';
+export * from './telemetry';
+export * from './alerts';
