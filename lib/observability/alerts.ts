@@ -204,7 +204,7 @@ function bytes(n: number): string {
   return `${n} bytes`;
 }
 
-/** The alerts, from the resolved thresholds. @internal */
+/** The alerts, from the resolved thresholds (internal). */
 export function buildAlerts(istiodNamespace: string, t: ResolvedThresholds, gateways: readonly MeshGateway[], overrides: readonly ResolvedOverride[]): MeshAlert[] {
   const alerts: MeshAlert[] = [];
   const add = (group: string, name: string, expr: PromExpr, forDuration: Duration, severity: AlertSeverity, summary: string) =>

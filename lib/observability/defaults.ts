@@ -126,7 +126,7 @@ export interface AlertThresholds {
   readonly minRequestRate?: number;
 }
 
-/** Every threshold, resolved. @internal */
+/** Every threshold, resolved (internal: not exported from the package). */
 export interface ResolvedThresholds {
   readonly istiodMemoryBytes: number;
   readonly xdsSendErrors: number;
@@ -193,7 +193,7 @@ export class ObservabilityDefaults {
   private constructor() {}
 }
 
-/** Checks the given thresholds and fills the rest from `env`. @internal */
+/** Checks the given thresholds and fills the rest from `env` (internal). */
 export function resolveThresholds(scope: IConstruct, field: string, given: AlertThresholds | undefined, env: EnvironmentProfile): ResolvedThresholds {
   const t = given === undefined ? {} : checkOptions(scope, field, given, 'AlertThresholds');
   const d = ObservabilityDefaults.alertThresholds(env);

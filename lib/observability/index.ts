@@ -1,6 +1,8 @@
-export * from './defaults';
+export { ObservabilityDefaults, Percentage } from './defaults';
+export type { AlertThresholds } from './defaults';
 export * from './telemetry';
-export * from './alerts';
+export { AlertSeverity, MeshAlerts } from './alerts';
+export type { MeshAlert, MeshAlertsProps, ServiceAlertOverride } from './alerts';
 export * from './scraping';
 export * from './dashboards';
 export * from './kiali';
