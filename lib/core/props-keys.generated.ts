@@ -114,7 +114,6 @@ export const PROPS_KEYS = {
   RenderedServer: { keys: ['spec', 'protocol', 'tlsBased', 'hosts'], required: ['spec', 'protocol', 'tlsBased', 'hosts'] },
   RequestOperation: { keys: ['methods', 'notMethods', 'paths', 'notPaths', 'ports', 'notPorts', 'hosts', 'notHosts'], required: [] },
   RequestSource: { keys: ['principals', 'notPrincipals', 'requestPrincipals', 'notRequestPrincipals', 'namespaces', 'notNamespaces', 'ipBlocks', 'notIpBlocks', 'remoteIpBlocks', 'notRemoteIpBlocks'], required: [] },
-  ResolvedThresholds: { keys: ['istiodMemoryBytes', 'xdsSendErrors', 'xdsRejects', 'proxyConvergenceMs', 'certificateValidityMs', 'connectionPoolOverflows', 'errorRatioPercent', 'p99LatencyMs', 'minRequestRate'], required: ['istiodMemoryBytes', 'xdsSendErrors', 'xdsRejects', 'proxyConvergenceMs', 'certificateValidityMs', 'connectionPoolOverflows', 'errorRatioPercent', 'p99LatencyMs', 'minRequestRate'] },
   ResourceAmounts: { keys: ['cpu', 'memory'], required: ['cpu', 'memory'] },
   ResourceAmountsOverrides: { keys: ['cpu', 'memory'], required: [] },
   ResourceRequirements: { keys: ['requests', 'limits'], required: ['requests', 'limits'] },
