@@ -1,9 +1,10 @@
-import { Lazy } from 'cdk8s';
+import { Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import * as l1 from '../../imports/telemetry.istio.io';
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
+import { IndexedKind, indexedIn } from '../core/chart-index';
 import { crdLimits } from '../core/crd-limits';
-import { invalidInput } from '../core/errors';
+import { formatInputError, invalidInput } from '../core/errors';
 import { checkArray, checkBoolean, checkEnum, checkInstance, checkNumber, checkOptions, checkProps, checkString, copyOptions } from '../core/input';
 import { checkDnsLabel, isEnvVarName, isHeaderName } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
@@ -462,6 +463,34 @@ export class MeshTelemetry extends Construct {
       metadata: { name, namespace: this.namespace },
       spec: Lazy.any({ produce: () => this.toSpec() }) as unknown as l1.TelemetrySpec,
     });
+    this.node.addValidation({ validate: () => this.validateProviders() });
+  }
+
+  /**
+   * Provider names against the extension providers of the chart's control planes (and Istio's
+   * built-in `envoy`, `prometheus` and `stackdriver`): istiod skips an unknown provider without a
+   * word. The analyzer checks the same on any Telemetry (CDK8S-ISTIO-040); here the error names this
+   * construct and the field.
+   */
+  private validateProviders(): string[] {
+    const planes = indexedIn<MeshControlPlane>(Chart.of(this), IndexedKind.MESH_CONTROL_PLANE);
+    if (planes.length === 0) return [];
+    const errors: string[] = [];
+    for (const plane of planes) {
+      const defined = new Set(['envoy', 'prometheus', 'stackdriver']);
+      for (const p of plane.toSpec().meshConfig?.extensionProviders ?? []) {
+        if (typeof p?.name === 'string') defined.add(p.name.toLowerCase());
+      }
+      for (const section of ['tracing', 'metrics', 'accessLogging'] as const) {
+        (this.spec[section] ?? []).forEach((entry) => (entry.providers ?? []).forEach((p, j) => {
+          if (!defined.has(p.name.toLowerCase())) {
+            errors.push(formatInputError('', `${section}.providers[${j}]`, p.name, `is not an extension provider of control plane ${plane.node.path} (istiod would skip it)`,
+              `name one of ${[...defined].sort().join(', ')}, or declare it in the control plane's meshConfig`));
+          }
+        }));
+      }
+    }
+    return errors;
   }
 
   /** The Telemetry spec (a copy). */

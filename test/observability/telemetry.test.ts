@@ -2,7 +2,7 @@
  * MeshTelemetry: Istio's Telemetry API v1 for the mesh, a namespace, workloads or targets.
  */
 import * as istio from '../../lib';
-import { errorOf, find, findingsOf, meshChart, synthValid } from '../support/charts';
+import { errorOf, find, findingsOf, meshChart, synthError, synthValid } from '../support/charts';
 
 function meshWith(env: istio.EnvironmentProfile = istio.Environment.PROD) {
   const chart = meshChart(env);
@@ -152,6 +152,18 @@ describe('MeshTelemetry', () => {
       .toBe('[prod/g] accessLogging.filter: "true" is set while logging is disabled. Fix: drop the filter, or disabled');
     expect(errorOf(() => new istio.MeshTelemetry(chart, 'h', { scope: istio.TelemetryScope.namespace('shop'), tracing: {} })))
       .toBe('[prod/h] tracing: {} sets nothing. Fix: give providers, samplingPercentage, customTags or disableSpanReporting, or leave tracing out');
+  });
+
+  test('a provider no control plane of the chart defines fails the synth, naming the field', () => {
+    // GIVEN a mesh whose only extension provider is "otel"
+    const { chart } = meshWith();
+
+    // WHEN a Telemetry names "zipkin"
+    new istio.MeshTelemetry(chart, 'telemetry', { tracing: { providers: ['zipkin'] } });
+
+    // THEN
+    expect(synthError(chart)).toBe('Validation failed with the following errors:\n  [prod/telemetry] tracing.providers[0]: "zipkin" is not an extension provider of control plane prod/control-plane '
+      + '(istiod would skip it). Fix: name one of envoy, otel, prometheus, stackdriver, or declare it in the control plane\'s meshConfig');
   });
 
   test('the environment can be given per construct', () => {
