@@ -32,6 +32,7 @@ import { servicePortName } from './service-port-name';
 import { sidecarSelector } from './sidecar-selector';
 import { telemetryDefaultSelector } from './telemetry-default-selector';
 import { telemetryProviders } from './telemetry-providers';
+import { proxyStats } from './proxy-stats';
 import { telemetrySelector } from './telemetry-selector';
 import { virtualServiceConflictingMeshGatewayHosts } from './virtualservice-conflictingmeshgatewayhosts';
 import { virtualServiceDestinationHosts } from './virtualservice-destinationhosts';
@@ -80,4 +81,5 @@ export const ALL_CHECKS: readonly Check[] = [
   virtualServiceConflictingMeshGatewayHosts,
   virtualServiceUnreachableRules,
   virtualServiceJwtClaimRoute,
+  proxyStats,
 ];
