@@ -59,11 +59,11 @@ export const proxy = {
 export const ENVOY_ALERT_STATS = { inclusionSuffixes: ['upstream_cx_overflow', 'upstream_rq_pending_overflow'] };
 
 /**
- * Envoy stats the dashboards read beyond the defaults: connection-pool gauges of the clusters, and
- * the listeners' TLS handshakes and connections (gateways).
+ * Envoy stats the dashboards read beyond the defaults: connection-pool gauges and overflow counters
+ * of the clusters, and the listeners' TLS handshakes and connections (gateways).
  */
 export const ENVOY_DASHBOARD_STATS = {
-  inclusionSuffixes: ['upstream_cx_active', 'upstream_rq_active', 'upstream_rq_pending_active'],
+  inclusionSuffixes: ['upstream_cx_active', 'upstream_rq_active', 'upstream_rq_pending_active', ...ENVOY_ALERT_STATS.inclusionSuffixes],
   inclusionRegexps: ['listener\\..*\\.ssl\\.(handshake|connection_error)', 'listener\\..*\\.downstream_cx_(total|active)'],
 };
 

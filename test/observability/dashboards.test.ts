@@ -2,7 +2,7 @@
  * MeshDashboards: Grafana dashboards as ConfigMaps; every panel query through the PromQL parser.
  */
 import * as istio from '../../lib';
-import { analyzed, find, meshChart, synthValid } from '../support/charts';
+import { analyzed, find, findingsOf, meshChart, synthValid } from '../support/charts';
 import { expectPromql } from '../support/promql';
 
 function setup() {
@@ -52,9 +52,10 @@ describe('MeshDashboards', () => {
   });
 
   test('the Envoy stats the panels read are added to the mesh\'s proxyStatsMatcher', () => {
-    const { controlPlane } = setup();
+    const { chart, controlPlane } = setup();
+    expect(findingsOf(chart, 'CDK8S-ISTIO-050')).toStrictEqual([]);
     expect(controlPlane.toSpec().meshConfig.defaultConfig.proxyStatsMatcher).toStrictEqual({
-      inclusionSuffixes: ['upstream_cx_active', 'upstream_rq_active', 'upstream_rq_pending_active'],
+      inclusionSuffixes: ['upstream_cx_active', 'upstream_rq_active', 'upstream_rq_pending_active', 'upstream_cx_overflow', 'upstream_rq_pending_overflow'],
       inclusionRegexps: ['listener\\..*\\.ssl\\.(handshake|connection_error)', 'listener\\..*\\.downstream_cx_(total|active)'],
     });
   });
