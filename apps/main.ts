@@ -3,6 +3,7 @@ import * as istio from '../lib';
 import { BOOKINFO_NAMESPACE, BOOKINFO_PORT, BookinfoService, bookinfoServices } from './bookinfo';
 import { addStorefront } from './delivery';
 import { bookinfoGraph } from './graph';
+import { addObservability } from './observability';
 import { addSecurity } from './security';
 
 /** The reviews service of Bookinfo, fully qualified so that every object names it the same way. */
@@ -58,11 +59,8 @@ export function buildApp(app: istio.MeshApp = new istio.MeshApp()): istio.MeshAp
       meshConfig: {
         accessLog: istio.AccessLog.json(),
         outboundTrafficPolicy: istio.OutboundTraffic.REGISTRY_ONLY,
-        tracing: istio.Tracing.openTelemetry({
-          service: OTEL_COLLECTOR,
-          port: 4317,
-          samplingPercent: env === istio.Environment.PROD ? 1 : 100,
-        }),
+        // The provider only: sampling is set by the mesh-wide Telemetry (apps/observability.ts).
+        tracing: istio.Tracing.openTelemetry({ service: OTEL_COLLECTOR, port: 4317 }),
         // istiod watches mesh namespaces, its own, and the collector's: a tracing provider whose Service
         // istiod does not see is dropped with only a warning in istiod's log.
         discoverySelectors: [
@@ -117,6 +115,7 @@ export function buildApp(app: istio.MeshApp = new istio.MeshApp()): istio.MeshAp
     if (env === istio.Environment.STAGING) {
       addStorefront(chart, controlPlane);
     }
+    addObservability(chart, env, controlPlane, ingress);
   }
   return app;
 }

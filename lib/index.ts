@@ -13,4 +13,5 @@ export * from './delivery';
 export * from './validation';
 export * from './analysis';
 export * from './graph';
+export * from './observability';
 export * as l1 from './l1';

@@ -135,3 +135,40 @@ describe('README service graph example', () => {
     }
   });
 });
+
+describe('README observability example', () => {
+  const observability: string = readmeExample('## Observability');
+
+  test('type-checks against the library', () => {
+    const { errors, checked } = typeCheck(observability, path.join(root, 'lib/index.ts'), path.join(root, 'lib'));
+    expect(errors).toBe('');
+    expect(checked).toBeGreaterThan(0);
+  }, 60_000);
+
+  test('runs as written: Telemetries, rules, monitors, dashboards and the Kiali ConfigMap, all valid', () => {
+    // GIVEN
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-obs-'));
+    try {
+      // WHEN
+      runExample(observability, outdir);
+
+      // THEN
+      const objects = parseAllDocuments(fs.readFileSync(path.join(outdir, 'prod', 'gitops', 'manifests.yaml'), 'utf8')).map((d) => d.toJS());
+      expectValidManifests(objects);
+      expect(objects.filter((o) => o.kind !== 'Namespace').map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`).sort()).toStrictEqual([
+        'ConfigMap istio-system/kiali',
+        'ConfigMap observability/istio-control-plane',
+        'ConfigMap observability/istio-data-plane',
+        'PodMonitor istio-system/envoy-stats',
+        'PrometheusRule istio-system/istio-alerts',
+        'PrometheusRule istio-system/istio-federation',
+        'ServiceMonitor istio-system/istiod-1-30-3',
+        'Telemetry istio-system/mesh-default',
+        'Telemetry shop/default',
+      ]);
+      expect(objects.find((o) => o.kind === 'Telemetry' && o.metadata.name === 'mesh-default').spec.tracing[0].randomSamplingPercentage).toBe(1);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});

@@ -639,6 +639,19 @@ function stringList(scope: IConstruct, field: string, value: unknown, check: (it
 }
 
 /**
+ * Checks a {@link ProxyStatsMatcher} under `field` and returns a copy of its lists.
+ * @internal
+ */
+export function checkProxyStatsMatcher(scope: IConstruct, f: string, matcher: ProxyStatsMatcher): ProxyStatsMatcher {
+  const m = checkOptions(scope, f, matcher, 'ProxyStatsMatcher');
+  return {
+    ...(m.inclusionPrefixes !== undefined ? { inclusionPrefixes: stringList(scope, `${f}.inclusionPrefixes`, m.inclusionPrefixes) } : {}),
+    ...(m.inclusionSuffixes !== undefined ? { inclusionSuffixes: stringList(scope, `${f}.inclusionSuffixes`, m.inclusionSuffixes) } : {}),
+    ...(m.inclusionRegexps !== undefined ? { inclusionRegexps: stringList(scope, `${f}.inclusionRegexps`, m.inclusionRegexps, (re, rf) => checkRegex(scope, rf, re)) } : {}),
+  };
+}
+
+/**
  * The resolved mesh config plus what istiod's values need to know about it.
  * @internal
  */
@@ -665,16 +678,7 @@ export function renderMeshConfig(scope: IConstruct, options: MeshConfigOptions =
   if (dnsAutoAllocate && !dnsCapture) {
     throw invalidInput(scope, 'meshConfig.dnsAutoAllocate', true, 'has no effect without DNS capture', 'set dnsCapture: true as well');
   }
-  let stats: ProxyStatsMatcher | undefined;
-  if (options.proxyStatsMatcher !== undefined) {
-    const m = checkOptions(scope, 'meshConfig.proxyStatsMatcher', options.proxyStatsMatcher, 'ProxyStatsMatcher');
-    const f = 'meshConfig.proxyStatsMatcher';
-    stats = {
-      ...(m.inclusionPrefixes !== undefined ? { inclusionPrefixes: stringList(scope, `${f}.inclusionPrefixes`, m.inclusionPrefixes) } : {}),
-      ...(m.inclusionSuffixes !== undefined ? { inclusionSuffixes: stringList(scope, `${f}.inclusionSuffixes`, m.inclusionSuffixes) } : {}),
-      ...(m.inclusionRegexps !== undefined ? { inclusionRegexps: stringList(scope, `${f}.inclusionRegexps`, m.inclusionRegexps, (re, rf) => checkRegex(scope, rf, re)) } : {}),
-    };
-  }
+  const stats = options.proxyStatsMatcher === undefined ? undefined : checkProxyStatsMatcher(scope, 'meshConfig.proxyStatsMatcher', options.proxyStatsMatcher);
   const proxyMetadata: { [key: string]: string } = options.proxyMetadata === undefined ? {}
     : checkStringMap(scope, 'meshConfig.proxyMetadata', options.proxyMetadata, {
       key: (key) => {

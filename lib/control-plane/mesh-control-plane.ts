@@ -15,7 +15,7 @@ import { MeshChart } from '../mesh-chart';
 import {
   ComponentJson, GatewayComponentJson, IstioOperatorSpecJson, KubernetesResourcesJson, TolerationJson, ValuesJson,
 } from './istio-operator';
-import { MeshConfigOptions, renderMeshConfig } from './mesh-config';
+import { checkProxyStatsMatcher, MeshConfigOptions, ProxyStatsMatcher, renderMeshConfig } from './mesh-config';
 
 /** istioctl's built-in installation profiles (Istio 1.30). */
 export enum InstallProfile {
@@ -283,6 +283,8 @@ export class MeshControlPlane extends Construct {
   public readonly extAuthzProviderNames: string[];
 
   private readonly spec: IstioOperatorSpecJson;
+  /** Stats added with {@link addProxyStats}, merged into meshConfig.defaultConfig.proxyStatsMatcher at synth. */
+  private readonly addedStats: ProxyStatsMatcher[] = [];
 
   constructor(scope: Construct, id: string, props: MeshControlPlaneProps = {}) {
     super(scope, id);
@@ -383,7 +385,7 @@ export class MeshControlPlane extends Construct {
       apiVersion: 'install.istio.io/v1alpha1',
       kind: 'IstioOperator',
       metadata: { name, namespace: this.namespace },
-      spec: Lazy.any({ produce: () => this.spec }),
+      spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
     this.node.addValidation({ validate: () => this.validateApp() });
   }
@@ -393,7 +395,34 @@ export class MeshControlPlane extends Construct {
    * `namespace`, `meshConfig`, `components` and `values`, as istioctl reads them.
    */
   public toSpec(): { [key: string]: any } {
-    return JSON.parse(JSON.stringify(this.spec));
+    return JSON.parse(JSON.stringify(this.renderSpec()));
+  }
+
+  /**
+   * Keeps more Envoy stats on every proxy of the mesh: the prefixes, suffixes and regexes are added
+   * to `meshConfig.defaultConfig.proxyStatsMatcher` (after those of `meshConfig.proxyStatsMatcher`,
+   * without duplicates). Constructs whose alerts or dashboards read stats Envoy does not export by
+   * default (e.g. `MeshAlerts`: cluster `upstream_cx_overflow`) call it. Each stat kept costs memory
+   * in every proxy and series in Prometheus.
+   */
+  public addProxyStats(matcher: ProxyStatsMatcher): void {
+    this.addedStats.push(checkProxyStatsMatcher(this, 'addProxyStats(matcher)', matcher));
+  }
+
+  /** The spec with the stats of {@link addProxyStats} merged in. */
+  private renderSpec(): IstioOperatorSpecJson {
+    if (this.addedStats.length === 0) return this.spec;
+    const defaultConfig = this.spec.meshConfig?.defaultConfig ?? {};
+    const merged: { [key: string]: string[] } = {};
+    for (const m of [defaultConfig.proxyStatsMatcher ?? {}, ...this.addedStats]) {
+      for (const key of ['inclusionPrefixes', 'inclusionSuffixes', 'inclusionRegexps'] as const) {
+        for (const item of m[key] ?? []) {
+          const list = merged[key] ?? (merged[key] = []);
+          if (!list.includes(item)) list.push(item);
+        }
+      }
+    }
+    return { ...this.spec, meshConfig: { ...this.spec.meshConfig, defaultConfig: { ...defaultConfig, proxyStatsMatcher: merged } } };
   }
 
   /**

@@ -37,6 +37,7 @@ import { servicePortName } from './service-port-name';
 import { sidecarSelector } from './sidecar-selector';
 import { telemetryDefaultSelector } from './telemetry-default-selector';
 import { telemetryProviders } from './telemetry-providers';
+import { proxyStats } from './proxy-stats';
 import { telemetrySelector } from './telemetry-selector';
 import { virtualServiceConflictingMeshGatewayHosts } from './virtualservice-conflictingmeshgatewayhosts';
 import { virtualServiceDestinationHosts } from './virtualservice-destinationhosts';
@@ -90,4 +91,5 @@ export const ALL_CHECKS: readonly Check[] = [
   virtualServiceConflictingMeshGatewayHosts,
   virtualServiceUnreachableRules,
   virtualServiceJwtClaimRoute,
+  proxyStats,
 ];
