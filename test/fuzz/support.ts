@@ -80,9 +80,10 @@ export const loadBalancers: fc.Arbitrary<Make> = fc.oneof(
 );
 
 const tlsCommon = { sni: fc.constantFrom('api.example.com', 'reviews'), subjectAltNames: fc.array(fc.constantFrom('spiffe://cluster.local/ns/bookinfo/sa/reviews', 'api.example.com'), { minLength: 1, maxLength: 2 }) };
-/** How SIMPLE / MUTUAL TLS verifies the server: a CA file, a CA Secret, or on purpose not at all. */
+/** How SIMPLE / MUTUAL TLS verifies the server: a CA file, a CA Secret, the system CA bundle, or on purpose not at all. */
 const verification = fc.oneof(
   fc.constant({ caCertificates: '/etc/certs/ca.pem' }),
+  fc.constant({}),
   fc.constant({ credentialName: 'api-ca' }),
   fc.constant({ insecureSkipVerify: true }),
 );
