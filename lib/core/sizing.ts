@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { invalidInput } from './errors';
 import { crdLimits } from './crd-limits';
+import { plainChartNote } from './plain-chart';
 import { checkOptions, checkString, describeType, INT32_MAX } from './input';
 import { isLabelKey } from './labels';
 import { checkQuantity, parseQuantity } from './quantity';
@@ -175,7 +176,7 @@ export function resolveSizing(scope: IConstruct, field: string, base: ComponentS
   if (hpa !== undefined) {
     checkOptions(scope, `${field}.autoscaling`, hpa, 'Autoscaling');
     wholeNumber(scope, `${field}.autoscaling.minReplicas`, hpa.minReplicas, 1, maxHpaReplicas('minReplicas'), 'is not a whole number of at least 1', 'set minReplicas to 1 or more (2 for HA)');
-    wholeNumber(scope, `${field}.autoscaling.maxReplicas`, hpa.maxReplicas, hpa.minReplicas, maxHpaReplicas('maxReplicas'), `is below minReplicas (${hpa.minReplicas})`, 'set maxReplicas to at least minReplicas',
+    wholeNumber(scope, `${field}.autoscaling.maxReplicas`, hpa.maxReplicas, hpa.minReplicas, maxHpaReplicas('maxReplicas'), `is below minReplicas (${hpa.minReplicas})${plainChartNote(scope)}`, 'set maxReplicas to at least minReplicas',
       'is not a whole number');
     wholeNumber(scope, `${field}.autoscaling.targetCpuUtilizationPercent`, hpa.targetCpuUtilizationPercent, 1, 100, 'is not a whole percentage 1–100', 'use e.g. 80');
   }
@@ -190,7 +191,7 @@ export function resolveSizing(scope: IConstruct, field: string, base: ComponentS
       'keep at least 1 pod available, or set podDisruptionBudget: DisruptionBudgetSetting.NONE');
     if (pdb.minAvailable >= floor) {
       throw invalidInput(scope, `${field}.podDisruptionBudget.minAvailable`, pdb.minAvailable,
-        `is not below the ${hpa ? 'HPA minimum' : 'replica count'} (${floor}), so no pod could ever be evicted and node drains would hang`,
+        `is not below the ${hpa ? 'HPA minimum' : 'replica count'} (${floor}), so no pod could ever be evicted and node drains would hang${plainChartNote(scope)}`,
         `set minAvailable below ${floor}, raise the replicas, or set podDisruptionBudget: DisruptionBudgetSetting.NONE`);
     }
   }
