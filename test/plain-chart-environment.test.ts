@@ -2,7 +2,7 @@
  * Constructs in a plain cdk8s Chart take the PROD environment's defaults; every refusal those defaults
  * cause says so, and the same constructs in a MeshChart are not given the note.
  */
-import { Chart, Duration } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import {
   AutoscalingSetting, CanaryRelease, Environment, FaultInjection, HostRoutes, IngressGateway, MeshChart, SizingOverrides, Subset,
 } from '../lib';
