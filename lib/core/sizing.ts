@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { invalidInput } from './errors';
 import { crdLimits } from './crd-limits';
 import { plainChartNote } from './plain-chart';
-import { checkOptions, checkString, describeType, INT32_MAX } from './input';
+import { checkInteger, checkOptions, checkString, INT32_MAX } from './input';
 import { isLabelKey } from './labels';
 import { checkQuantity, parseQuantity } from './quantity';
 import { sortedRecord } from './records';
@@ -83,23 +83,12 @@ function settingOf<T>(scope: IConstruct, field: string, value: unknown, type: Fu
 }
 
 /**
- * A whole number from `min` to `max`: a value of another type is reported as such (`"3" is a string,
- * not a number`), a number outside the range with `problem`, one above the schema's int32 range as such.
+ * A whole number from `min` to `max` ({@link checkInteger}, explained): a value of another type is reported as
+ * such (`"3" is a string, not a number`), a number outside the range with `problem`, one above the schema's
+ * int32 range as such.
  */
 function wholeNumber(scope: IConstruct, field: string, value: unknown, min: number, max: number, problem: string, fix: string, notWhole = problem): number {
-  if (typeof value !== 'number') {
-    throw invalidInput(scope, field, value, `is ${describeType(value)}, not a number`, fix);
-  }
-  if (!Number.isInteger(value)) {
-    throw invalidInput(scope, field, value, notWhole, fix);
-  }
-  if (value > max && max === INT32_MAX) {
-    throw invalidInput(scope, field, value, `is above ${max}, the largest number the Kubernetes schema admits here (int32)`, `give at most ${max}; ${fix}`);
-  }
-  if (value < min || value > max) {
-    throw invalidInput(scope, field, value, problem, fix);
-  }
-  return value === 0 ? 0 : value;
+  return checkInteger(scope, field, value, { minimum: min, maximum: max, problem, notWhole, fix, explain: true });
 }
 
 /** The largest replica count a Deployment can hold: the schema's int32. */
