@@ -471,6 +471,10 @@ export interface GlobalRateLimitProps {
  * in the mesh), and merging the rate limit actions into every virtual host (`actions`) or into named
  * routes (`routes`). Each action list must lead to descriptors the service is configured with, key by
  * key, or nothing would ever be limited; that is checked here.
+ *
+ * The proxies must know the service's cluster: a gateway sees every exported service, but a sidecar
+ * whose `SidecarScope` limits its egress hosts needs the service's host among them (else Envoy rejects
+ * the filter). The analyzer reports a filter whose cluster no service defines (CDK8S-ISTIO-055).
  */
 export class GlobalRateLimit extends Construct {
   /** The EnvoyFilter. */
