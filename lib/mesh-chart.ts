@@ -5,6 +5,7 @@ import { invalidInput } from './core/errors';
 import { checkBoolean, checkEnum, checkProps, checkString, isObject } from './core/input';
 import { checkLabels } from './core/labels';
 import { checkDnsLabel } from './core/names';
+import { recordPlainChartDefault } from './core/plain-chart';
 import { copyOf, Environment, EnvironmentProfile } from './environment';
 import { TrafficApi } from './gateway/gateway-api';
 
@@ -41,9 +42,15 @@ export class MeshChart extends Chart {
     return undefined;
   }
 
-  /** The environment of the MeshChart `scope` is in, or PROD (the strictest) outside one. */
+  /**
+   * The environment of the MeshChart `scope` is in, or PROD (the strictest) outside one. A construct that
+   * takes PROD this way says so in every message its defaults cause.
+   */
   public static environmentOf(scope: IConstruct): EnvironmentProfile {
-    return MeshChart.tryFind(scope)?.environment ?? Environment.PROD;
+    const chart = MeshChart.tryFind(scope);
+    if (chart !== undefined) return chart.environment;
+    recordPlainChartDefault(scope);
+    return Environment.PROD;
   }
 
   /** The environment this chart is for: a copy of the profile it was given. */

@@ -172,3 +172,28 @@ describe('README observability example', () => {
     }
   });
 });
+
+describe.each([
+  ['### EnvoyFilter', ['EnvoyFilter reviews-lua']],
+  ['### Global rate limiting', ['ConfigMap ratelimit-config', 'Deployment ratelimit', 'Deployment ratelimit-redis', 'EnvoyFilter filter-ratelimit', 'Service ratelimit', 'Service ratelimit-redis']],
+])('README example under %s', (heading, expected) => {
+  const code: string = readmeExample(heading);
+
+  test('type-checks against the library', () => {
+    const { errors } = typeCheck(code, path.join(root, 'lib/index.ts'), path.join(root, 'lib'));
+    expect(errors).toBe('');
+  }, 120_000);
+
+  test('runs as written and writes valid manifests, the analyzer passing', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-out-'));
+    try {
+      runExample(code, outdir);
+      const objects = parseAllDocuments(fs.readFileSync(path.join(outdir, 'prod', 'gitops', 'manifests.yaml'), 'utf8')).map((d) => d.toJS());
+      expectValidManifests(objects);
+      const names = new Set(objects.map((o) => `${o.kind} ${o.metadata.name}`));
+      expect(expected.filter((e) => !names.has(e))).toStrictEqual([]);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});

@@ -91,6 +91,7 @@ export const MESSAGES = {
   'CDK8S-ISTIO-031': row('CDK8S-ISTIO-031', 'ExtensionProviderUnverified', W, 'CUSTOM action names the extension provider %q, but no meshConfig is in the output or declared, so whether istiod knows it cannot be checked'),
   'CDK8S-ISTIO-040': row('CDK8S-ISTIO-040', 'TelemetryProviderNotFound', E, 'The provider %q is not among the extensionProviders of %s, so istiod skips it and this telemetry is not sent'),
   'CDK8S-ISTIO-050': row('CDK8S-ISTIO-050', 'EnvoyStatNotKept', W, 'The query reads %s, an Envoy stat the proxyStatsMatcher of %s does not keep: the proxies do not export it, so the query has no data'),
+  'CDK8S-ISTIO-055': row('CDK8S-ISTIO-055', 'EnvoyFilterClusterNotFound', E, 'The patch calls the cluster %q, but %s: istiod builds no such cluster and Envoy rejects the patched listener'),
   'CDK8S-ISTIO-070': row('CDK8S-ISTIO-070', 'RouteReferenceNotPermitted', E, '%s refers to %s in namespace %q, which no ReferenceGrant in that namespace allows: the reference is refused and its traffic fails'),
   'CDK8S-ISTIO-071': row('CDK8S-ISTIO-071', 'HostRoutedByBothApis', E, 'Host %s is routed by both %s and %s: Istio merges the two APIs\' routes for one host unpredictably; route each host with one API'),
   'CDK8S-ISTIO-072': row('CDK8S-ISTIO-072', 'FlaggerOwnedHost', E, '%s configures host %s, which Flagger Canary %s owns: Flagger writes that host\'s routes and DestinationRules at run time and this object conflicts with them'),

@@ -1,6 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IndexedKind, indexInCharts } from '../core/chart-index';
+import { checkEnvironmentShape } from '../core/environment-shape';
 import { formatInputError, invalidInput } from '../core/errors';
 import {
   checkArray, checkBoolean, checkEnum, checkInstance, checkInteger, checkOneOf, checkOptions, checkProps, checkString, checkStringMap, copyOptions,
@@ -509,12 +510,10 @@ export class MeshControlPlane extends Construct {
  * and the sidecar resources, under `environment.*`.
  */
 function checkEnvironment(scope: IConstruct, env: EnvironmentProfile): EnvironmentProfile {
-  checkOptions(scope, 'environment', env, 'EnvironmentProfile');
-  resolveSizing(scope, 'environment.istiod', checkOptions(scope, 'environment.istiod', env.istiod, 'ComponentSizing'));
-  const sidecar = checkOptions(scope, 'environment.sidecar', env.sidecar, 'SidecarSizing');
-  checkResources(scope, 'environment.sidecar.resources', sidecar.resources);
-  checkResources(scope, 'environment.sidecar.optimized', sidecar.optimized);
-  checkOptions(scope, 'environment.ingressGateway', env.ingressGateway, 'ComponentSizing');
-  checkOptions(scope, 'environment.egressGateway', env.egressGateway, 'ComponentSizing');
-  return env;
+  // The shape at any depth (as MeshChart checks it), then the ranges of the parts this construct uses.
+  const profile = checkEnvironmentShape(scope, 'environment', env, 'profile');
+  resolveSizing(scope, 'environment.istiod', profile.istiod);
+  checkResources(scope, 'environment.sidecar.resources', profile.sidecar.resources);
+  checkResources(scope, 'environment.sidecar.optimized', profile.sidecar.optimized);
+  return profile;
 }

@@ -215,6 +215,22 @@ export interface NumberRules {
   readonly maximum?: number;
   /** How to mend a value that fails. */
   readonly fix?: string;
+  /**
+   * {@link checkInteger}: the problem of a whole number out of range.
+   * @default "is not a whole number" and the range
+   */
+  readonly problem?: string;
+  /**
+   * {@link checkInteger}: the problem of a number that is not whole.
+   * @default `problem`
+   */
+  readonly notWhole?: string;
+  /**
+   * {@link checkInteger}: report a value that is no number by its type (`"3" is a string, not a number`), and a number above
+   * {@link INT32_MAX} when that is the maximum as above the Kubernetes schema's int32 range.
+   * @default false
+   */
+  readonly explain?: boolean;
 }
 
 function range(rules: NumberRules): string {
@@ -241,8 +257,21 @@ export function checkNumber(scope: IConstruct, field: string, value: unknown, ru
  */
 export function checkInteger(scope: IConstruct, field: string, value: unknown, rules: NumberRules = {}): number {
   const bounds = { minimum: rules.minimum ?? 0, maximum: rules.maximum ?? INT32_MAX };
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < bounds.minimum || value > bounds.maximum) {
-    throw invalidInput(scope, field, value, `is not a whole number${range(bounds)}`, rules.fix ?? `use a whole number${range(bounds)}`);
+  const fix = rules.fix ?? `use a whole number${range(bounds)}`;
+  const problem = rules.problem ?? `is not a whole number${range(bounds)}`;
+  if (rules.explain) {
+    if (typeof value !== 'number') {
+      throw invalidInput(scope, field, value, `is ${describeType(value)}, not a number`, fix);
+    }
+    if (Number.isInteger(value) && value > bounds.maximum && bounds.maximum === INT32_MAX) {
+      throw invalidInput(scope, field, value, `is above ${INT32_MAX}, the largest number the Kubernetes schema admits here (int32)`, `give at most ${INT32_MAX}; ${fix}`);
+    }
+  }
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    throw invalidInput(scope, field, value, rules.notWhole ?? problem, fix);
+  }
+  if (value < bounds.minimum || value > bounds.maximum) {
+    throw invalidInput(scope, field, value, problem, fix);
   }
   return value === 0 ? 0 : value;
 }

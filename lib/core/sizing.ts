@@ -1,7 +1,8 @@
 import { IConstruct } from 'constructs';
 import { invalidInput } from './errors';
 import { crdLimits } from './crd-limits';
-import { checkOptions, checkString, describeType, INT32_MAX } from './input';
+import { plainChartNote } from './plain-chart';
+import { checkInteger, checkOptions, checkString, INT32_MAX } from './input';
 import { isLabelKey } from './labels';
 import { checkQuantity, parseQuantity } from './quantity';
 import { sortedRecord } from './records';
@@ -82,23 +83,12 @@ function settingOf<T>(scope: IConstruct, field: string, value: unknown, type: Fu
 }
 
 /**
- * A whole number from `min` to `max`: a value of another type is reported as such (`"3" is a string,
- * not a number`), a number outside the range with `problem`, one above the schema's int32 range as such.
+ * A whole number from `min` to `max` ({@link checkInteger}, explained): a value of another type is reported as
+ * such (`"3" is a string, not a number`), a number outside the range with `problem`, one above the schema's
+ * int32 range as such.
  */
 function wholeNumber(scope: IConstruct, field: string, value: unknown, min: number, max: number, problem: string, fix: string, notWhole = problem): number {
-  if (typeof value !== 'number') {
-    throw invalidInput(scope, field, value, `is ${describeType(value)}, not a number`, fix);
-  }
-  if (!Number.isInteger(value)) {
-    throw invalidInput(scope, field, value, notWhole, fix);
-  }
-  if (value > max && max === INT32_MAX) {
-    throw invalidInput(scope, field, value, `is above ${max}, the largest number the Kubernetes schema admits here (int32)`, `give at most ${max}; ${fix}`);
-  }
-  if (value < min || value > max) {
-    throw invalidInput(scope, field, value, problem, fix);
-  }
-  return value === 0 ? 0 : value;
+  return checkInteger(scope, field, value, { minimum: min, maximum: max, problem, notWhole, fix, explain: true });
 }
 
 /** The largest replica count a Deployment can hold: the schema's int32. */
@@ -175,7 +165,7 @@ export function resolveSizing(scope: IConstruct, field: string, base: ComponentS
   if (hpa !== undefined) {
     checkOptions(scope, `${field}.autoscaling`, hpa, 'Autoscaling');
     wholeNumber(scope, `${field}.autoscaling.minReplicas`, hpa.minReplicas, 1, maxHpaReplicas('minReplicas'), 'is not a whole number of at least 1', 'set minReplicas to 1 or more (2 for HA)');
-    wholeNumber(scope, `${field}.autoscaling.maxReplicas`, hpa.maxReplicas, hpa.minReplicas, maxHpaReplicas('maxReplicas'), `is below minReplicas (${hpa.minReplicas})`, 'set maxReplicas to at least minReplicas',
+    wholeNumber(scope, `${field}.autoscaling.maxReplicas`, hpa.maxReplicas, hpa.minReplicas, maxHpaReplicas('maxReplicas'), `is below minReplicas (${hpa.minReplicas})${plainChartNote(scope)}`, 'set maxReplicas to at least minReplicas',
       'is not a whole number');
     wholeNumber(scope, `${field}.autoscaling.targetCpuUtilizationPercent`, hpa.targetCpuUtilizationPercent, 1, 100, 'is not a whole percentage 1–100', 'use e.g. 80');
   }
@@ -190,7 +180,7 @@ export function resolveSizing(scope: IConstruct, field: string, base: ComponentS
       'keep at least 1 pod available, or set podDisruptionBudget: DisruptionBudgetSetting.NONE');
     if (pdb.minAvailable >= floor) {
       throw invalidInput(scope, `${field}.podDisruptionBudget.minAvailable`, pdb.minAvailable,
-        `is not below the ${hpa ? 'HPA minimum' : 'replica count'} (${floor}), so no pod could ever be evicted and node drains would hang`,
+        `is not below the ${hpa ? 'HPA minimum' : 'replica count'} (${floor}), so no pod could ever be evicted and node drains would hang${plainChartNote(scope)}`,
         `set minAvailable below ${floor}, raise the replicas, or set podDisruptionBudget: DisruptionBudgetSetting.NONE`);
     }
   }

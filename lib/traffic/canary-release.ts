@@ -2,6 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import { entryPoint } from '../core/entry-point';
 import { checkCanaryStages, checkEnvironmentShape } from '../core/environment-shape';
 import { invalidInput } from '../core/errors';
+import { plainChartNote } from '../core/plain-chart';
 import { checkArray, checkInstance, checkProps, checkString, describeType } from '../core/input';
 import { EnvironmentProfile } from '../environment';
 import { MeshChart } from '../mesh-chart';
@@ -157,7 +158,7 @@ export class CanaryRelease extends Construct {
     }
     if (props.stage !== undefined && (typeof props.stage !== 'number' || !Number.isInteger(props.stage) || props.stage < 0 || props.stage >= this.plan.length)) {
       throw invalidInput(this, 'stage', props.stage, typeof props.stage !== 'number' ? `is ${describeType(props.stage)}, not a number`
-        : `is not a stage of the ${env.name} plan (${this.plan.map((s) => `${s.index}: ${s.canaryPercent}%`).join(', ')})`,
+        : `is not a stage of the ${env.name} plan (${this.plan.map((s) => `${s.index}: ${s.canaryPercent}%`).join(', ')})${plainChartNote(this)}`,
       `use an index from 0 to ${this.plan.length - 1}`);
     }
     const percent: unknown = props.stage !== undefined ? this.plan[props.stage].canaryPercent : props.canaryPercent ?? env.canary.initialPercent;

@@ -1,17 +1,15 @@
 import { IConstruct } from 'constructs';
 import { invalidInput } from '../core/errors';
 import { checkHostname, parseServiceHost } from '../core/hostnames';
+import { checkInteger, INT32_MAX } from '../core/input';
 import { isDnsLabel } from '../core/names';
 
 /** Largest value of a protobuf int32/uint32 counter that every Istio counter field accepts. */
-export const MAX_INT32 = 2147483647;
+export const MAX_INT32 = INT32_MAX;
 
 /** A non-negative whole number that fits Istio's 32-bit counters (ISTIO-RULES D2). */
 export function checkCounter(scope: IConstruct, field: string, value: number, min = 0): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > MAX_INT32) {
-    throw invalidInput(scope, field, value, `is not a whole number from ${min} to ${MAX_INT32}`, `use a whole number of at least ${min}`);
-  }
-  return value;
+  return checkInteger(scope, field, value, { minimum: min, maximum: MAX_INT32, fix: `use a whole number of at least ${min}` });
 }
 
 /** A whole percentage, 0–100 (ISTIO-RULES D3: the webhook checks it, the CRD does not). */

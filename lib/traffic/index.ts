@@ -17,3 +17,10 @@ export { CanaryRelease } from './canary-release';
 export type { CanaryReleaseProps, CanaryStage } from './canary-release';
 export { HostRoutes } from './host-routes';
 export type { HostRoutesProps, HttpRouteOptions } from './host-routes';
+export {
+  EnvoyFilter, EnvoyFilterTarget, EnvoyFilterTargetKind, EnvoyObjectMatch, EnvoyApplyTo, EnvoyPatchContext, EnvoyPatchOperation, EnvoyRouteAction, EnvoyTransportProtocol,
+} from './envoy-filter';
+export type {
+  EnvoyFilterProps, EnvoyConfigPatch, EnvoyFilterTargetRef, EnvoyListenerMatchOptions, EnvoyFilterChainMatch, EnvoyRouteConfigurationMatchOptions,
+  EnvoyVirtualHostMatch, EnvoyClusterMatchOptions, EnvoyWaypointMatchOptions,
+} from './envoy-filter';

@@ -326,7 +326,7 @@ export interface SimpleTlsOptions extends IstioMutualTlsOptions {
   readonly credentialName?: string;
   /**
    * Path of a CA bundle file mounted in the proxy. Excludes `credentialName`.
-   * @default none
+   * @default none: the server is verified against the proxy's system CA bundle (unless insecureSkipVerify)
    */
   readonly caCertificates?: string;
   /**
@@ -373,12 +373,19 @@ export class ClientTls {
     return new ClientTls(ClientTlsMode.ISTIO_MUTUAL, copyOptions(options));
   }
 
-  /** TLS originated by the proxy, verifying the server with a CA from `credentialName` or `caCertificates`. */
+  /**
+   * TLS originated by the proxy, verifying the server with a CA from `credentialName` or `caCertificates`,
+   * or, with neither, against the proxy's system CA bundle (Istio 1.21 and later), which suits public
+   * servers such as `api.stripe.com`. `istioctl analyze` still warns (IST0128/IST0129) without caCertificates.
+   */
   public static simple(options: SimpleTlsOptions): ClientTls {
     return new ClientTls(ClientTlsMode.SIMPLE, copyOptions(options));
   }
 
-  /** Mutual TLS with a client certificate from `credentialName`, or from `clientCertificate` + `privateKey` files. */
+  /**
+   * Mutual TLS with a client certificate from `credentialName`, or from `clientCertificate` + `privateKey` files;
+   * the server is verified as with {@link ClientTls.simple} (a given CA, else the system CA bundle).
+   */
   public static mutual(options: MutualTlsOptions): ClientTls {
     return new ClientTls(ClientTlsMode.MUTUAL, copyOptions(options));
   }
@@ -416,10 +423,6 @@ export class ClientTls {
           throw invalidInput(scope, `${field}.insecureSkipVerify`, true, 'is set together with a CA or subjectAltNames, which istiod rejects',
             'verify the server (drop insecureSkipVerify) or drop the CA and names');
         }
-      } else if (o.credentialName === undefined && o.caCertificates === undefined) {
-        throw invalidInput(scope, `${field}.caCertificates`, undefined,
-          `is missing: ${this.mode} TLS without a CA does not verify the server (istioctl analyze IST0128/IST0129)`,
-          'give caCertificates or a credentialName Secret with a CA, or set insecureSkipVerify: true on purpose');
       }
     } else if (o.insecureSkipVerify !== undefined) {
       throw invalidInput(scope, `${field}.insecureSkipVerify`, o.insecureSkipVerify, `has no meaning with ${this.mode}`, 'drop it');

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { istioDuration } from '../core/duration';
 import { crdLimits } from '../core/crd-limits';
 import { invalidInput } from '../core/errors';
+import { plainChartNote } from '../core/plain-chart';
 import { checkArray, checkBoolean, checkInstance, checkInteger, checkOptions, copyOptions, describeType } from '../core/input';
 import { EnvironmentProfile } from '../environment';
 import { VirtualServiceSpecHttpFault, VirtualServiceSpecHttpRetries } from '../../imports/networking.istio.io';
@@ -247,7 +248,7 @@ export class FaultInjection {
     const guard = (part: 'delay' | 'abort', o: FaultOptionsBase) => {
       const allowed = o.allowInProduction === undefined ? false : checkBoolean(scope, `${field}.${part}.allowInProduction`, o.allowInProduction);
       if (env.production && !allowed) {
-        throw invalidInput(scope, `${field}.${part}`, env.name, 'is a production environment, where fault injection would break real requests',
+        throw invalidInput(scope, `${field}.${part}`, env.name, `is a production environment, where fault injection would break real requests${plainChartNote(scope)}`,
           'inject faults in DEV or STAGING, or set allowInProduction: true for a deliberate production chaos test');
       }
     };

@@ -268,12 +268,17 @@ export class TrafficHost extends Construct {
     const existing = chart.node.tryFindChild(id);
     if (existing instanceof TrafficHost) {
       existing.spellings.add(host);
+      existing.configuredBy.push({ scope, host });
       return existing;
     }
     if (existing) {
       throw invalidInput(scope, 'host', host, `cannot be registered: the chart already has a construct with id "${id}"`, 'rename that construct');
     }
-    return new TrafficHost(chart, id, host, ns, canonical);
+    const created = new TrafficHost(chart, id, host, ns, canonical);
+    created.configuredBy.push({ scope, host });
+    // On the construct that configured the host first, so that a failure names the user's construct.
+    scope.node.addValidation({ validate: () => created.validateHost() });
+    return created;
   }
 
   /** Every TrafficHost of `scope`'s chart, in the order they were created. */
@@ -307,6 +312,8 @@ export class TrafficHost extends Construct {
   public readonly resourceName: string;
 
   private readonly spellings = new Set<string>();
+  /** The constructs that configure this host (the scopes given to `of`), first first, and the spelling each used: errors name them. */
+  private readonly configuredBy: Array<{ readonly scope: IConstruct; readonly host: string }> = [];
   private readonly hostPolicy = new Map<string, Leaf>();
   private readonly subsetEntries = new Map<string, SubsetEntry>();
   private readonly routes: RouteEntry[] = [];
@@ -323,7 +330,6 @@ export class TrafficHost extends Construct {
     hosts.all.push(this);
     addTo(hosts.byCanonicalHost, canonical, this);
     addTo(hosts.byObjectName, objectNameKey(namespace, this.resourceName), this);
-    this.node.addValidation({ validate: () => this.validateHost() });
   }
 
   /**
@@ -562,10 +568,15 @@ export class TrafficHost extends Construct {
   private validateHost(): string[] {
     const errors: string[] = [];
     const chart = Chart.of(this);
+    if (!attached(chart, this)) return errors;
     for (const other of chartHosts(chart).byObjectName.get(objectNameKey(this.namespace, this.resourceName)) ?? []) {
       if (other !== this && attached(chart, other)) {
-        errors.push(formatInputError(this.node.path, 'metadata.name', this.resourceName,
-          `is also the name derived for host ${other.host} in namespace ${other.namespace}`, 'spell one of the hosts differently (e.g. fully qualified)'));
+        // Named after the user's constructs (the first to configure each host), not this internal construct.
+        const mine = this.configuredBy[0] ?? { scope: this, host: this.host };
+        const theirs = other.configuredBy[0] ?? { scope: other, host: other.host };
+        errors.push(formatInputError(mine.scope.node.path, 'host', mine.host,
+          `gets the object name "${this.resourceName}" in namespace ${this.namespace} (its DestinationRule and VirtualService), as does host "${theirs.host}" of ${theirs.scope.node.path}`,
+          'spell one of the hosts differently (e.g. fully qualified)'));
       }
     }
     return errors;

@@ -8,8 +8,8 @@ function caFindings(yaml: string, external: any[] = [{ apiVersion: 'v1', kind: '
     .filter((f) => f.code === 'IST0128' || f.code === 'IST0129').map((f) => MeshAnalyzer.format([f]));
 }
 
-const FIX_NO_SELECTOR = 'Fix: give tls.caCertificates (the CA bundle that signed the server\'s certificate); a credentialName counts only with a workloadSelector '
-  + '(sidecars ignore it), or set insecureSkipVerify: true if not verifying the server is intended';
+const FIX_NO_SELECTOR = 'Fix: the proxy verifies the server against its system CA bundle only; to pin the CA, give tls.caCertificates (the CA bundle '
+  + 'that signed the server\'s certificate); a credentialName counts only with a workloadSelector (sidecars ignore it)';
 
 describe('destinationrule.cacertificates (IST0128, IST0129)', () => {
   test('SIMPLE at destination level without a CA: IST0128 with the finding in full', () => {
@@ -74,7 +74,23 @@ spec:
     expect(found[1]).toContain('has TLS mode set to SIMPLE but no caCertificates are set to validate server identity for host: mydbserver.prod.svc.cluster.local at port number:8443');
   });
 
-  test('no finding with caCertificates, with insecureSkipVerify, or in modes that do not originate TLS', () => {
+  test('insecureSkipVerify is reported as istioctl reports it, with a fix that says verification is off', () => {
+    expect(caFindings(`
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: skip-verify, namespace: default }
+spec:
+  host: legacy.example.com
+  trafficPolicy: { tls: { mode: SIMPLE, insecureSkipVerify: true } }
+`)).toStrictEqual([
+      'Warning [IST0128] (DestinationRule default/skip-verify) DestinationRule default/skip-verify in namespace default has TLS mode set to SIMPLE but no '
+      + 'caCertificates are set to validate server identity for host: legacy.example.com (spec.trafficPolicy.tls). Fix: insecureSkipVerify: true turns server '
+      + 'verification off; drop it to verify against the system CA bundle, or give tls.caCertificates (the CA bundle that signed the server\'s certificate); '
+      + 'a credentialName counts only with a workloadSelector (sidecars ignore it)',
+    ]);
+  });
+
+  test('no finding with caCertificates, or in modes that do not originate TLS', () => {
     expect(caFindings(`
 apiVersion: networking.istio.io/v1
 kind: DestinationRule
@@ -86,13 +102,6 @@ spec:
     portLevelSettings:
     - port: { number: 443 }
       tls: { mode: MUTUAL, caCertificates: /etc/certs/ca.pem, clientCertificate: /c.pem, privateKey: /k.pem }
----
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata: { name: skip-verify, namespace: default }
-spec:
-  host: legacy.example.com
-  trafficPolicy: { tls: { mode: SIMPLE, insecureSkipVerify: true } }
 ---
 apiVersion: networking.istio.io/v1
 kind: DestinationRule

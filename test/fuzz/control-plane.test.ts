@@ -1,35 +1,14 @@
 /** Fuzzing MeshControlPlane at the API boundary (see ./harness), with every mesh-config value class. */
 import * as fc from 'fast-check';
 import {
-  AccessLog, AntiAffinityMode, AutoscalingSetting, DisruptionBudgetSetting, Environment, ExtAuthzProvider, InstallProfile, MeshControlPlane,
+  AccessLog, Environment, ExtAuthzProvider, InstallProfile, MeshControlPlane,
   MeshControlPlaneProps, OutboundTraffic, PathNormalization, SidecarResources, Tracing,
 } from '../../lib';
 import { data, expectClean, fixed, FUZZ_TIMEOUT, fuzzConstruct, make, mapOf, Target } from './harness';
-import { declareOutside, durations, labelMaps } from './support';
+import { declareOutside, durations, labelMaps, sizingFields, sizingResources } from './support';
 
-const resources = fc.record({
-  requests: fc.record({ cpu: fc.constantFrom('100m', '500m'), memory: fc.constantFrom('128Mi', '512Mi') }),
-  limits: fc.record({ cpu: fc.constantFrom('1', '2'), memory: fc.constantFrom('1Gi', '2Gi') }),
-});
-
-const sizing = {
-  replicas: fc.integer({ min: 1, max: 5 }),
-  resources,
-  autoscaling: fc.oneof(
-    fc.constant(fixed('AutoscalingSetting.NONE', () => AutoscalingSetting.NONE)),
-    fc.record({ minReplicas: fc.integer({ min: 1, max: 3 }), maxReplicas: fc.integer({ min: 3, max: 10 }), targetCpuUtilizationPercent: fc.integer({ min: 50, max: 90 }) })
-      .map((o) => make('AutoscalingSetting.hpa', (x) => AutoscalingSetting.hpa(x), o)),
-  ),
-  antiAffinity: fc.record({
-    mode: fc.constantFrom(...Object.values(AntiAffinityMode)),
-    topologyKey: fc.constantFrom('kubernetes.io/hostname', 'topology.kubernetes.io/zone'),
-    weight: fc.integer({ min: 1, max: 100 }),
-  }, { requiredKeys: ['mode', 'topologyKey'] }),
-  podDisruptionBudget: fc.oneof(
-    fc.constant(fixed('DisruptionBudgetSetting.NONE', () => DisruptionBudgetSetting.NONE)),
-    fc.integer({ min: 1, max: 2 }).map((n) => make('DisruptionBudgetSetting.minAvailable', (x) => DisruptionBudgetSetting.minAvailable(x), n)),
-  ),
-};
+/** istiod's sizing: 1 to 5 replicas, a PodDisruptionBudget of 1 or 2 (so some cases block every drain, which must be refused). */
+const sizing = sizingFields({ min: 1, max: 5 }, { min: 1, max: 2 });
 
 const tolerations = fc.array(fc.oneof(
   fc.record({ key: fc.constantFrom('dedicated', 'node-role.kubernetes.io/control-plane'), operator: fc.constant('Equal'), value: fc.constantFrom('istio', ''), effect: fc.constantFrom('NoSchedule', 'PreferNoSchedule') },
@@ -119,7 +98,7 @@ const meshControlPlane: Target = {
     meshConfig,
     sidecarResources: fc.oneof(
       fc.constantFrom('ENVIRONMENT', 'OPTIMIZED').map((k) => fixed(`SidecarResources.${k}`, () => (SidecarResources as any)[k])),
-      resources.map((r) => make('SidecarResources.custom', (x) => SidecarResources.custom(x), r)),
+      sizingResources.map((r) => make('SidecarResources.custom', (x) => SidecarResources.custom(x), r)),
     ),
     ingressGateways: fc.uniqueArray(fc.record({
       name: fc.constantFrom('istio-ingressgateway', 'edge-gateway'),

@@ -11,13 +11,13 @@ import * as os from 'os';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import {
-  AntiAffinityMode, AutoscalingSetting, DisruptionBudgetSetting, ExternalResources, FaultInjection, FindingLevel, GatewayServer, HttpMatch, MeshAnalyzer,
+  ExternalResources, FaultInjection, FindingLevel, GatewayServer, HttpMatch, MeshAnalyzer,
   MeshApp, MeshChart, RetryOn, RetryPolicy, ServerTlsMode, Subset, TlsProtocolVersion,
 } from '../../lib';
 import { show } from '../../lib/core/errors';
 import { validateManifestsDetailed } from '../../lib/validation/manifest';
-import { cases, fixed, FUZZ_RUNS, LONG_RUN, make, Make, mapOf, materialize, SEED, Stats } from './harness';
-import { declareOutside, duration, durations } from './support';
+import { cases, fixed, FUZZ_RUNS, make, Make, mapOf, materialize, printFigures, SEED, Stats } from './harness';
+import { declareOutside, duration, durations, sizingFields } from './support';
 
 /** A temporary output directory (nothing is written there: the targets synthesize in memory). */
 export const OUTDIR = path.join(os.tmpdir(), 'cdk8s-istio-fuzz-gw');
@@ -90,30 +90,8 @@ export const resilience: fc.Arbitrary<Record<string, unknown>> = fc.option(fc.in
   fault: faults,
 }, { requiredKeys: [] }));
 
-const resources = fc.record({
-  requests: fc.record({ cpu: fc.constantFrom('100m', '200m'), memory: fc.constantFrom('128Mi', '256Mi') }),
-  limits: fc.record({ cpu: fc.constantFrom('1', '2'), memory: fc.constantFrom('1Gi', '2Gi') }),
-});
-
 /** Sizing overrides: replicas, resources, an HPA or none, anti-affinity, a PodDisruptionBudget or none (below the replica floor). */
-export const sizingOverrides: fc.Arbitrary<Record<string, unknown>> = fc.record({
-  replicas: fc.integer({ min: 2, max: 6 }),
-  resources,
-  autoscaling: fc.oneof(
-    fc.constant(fixed('AutoscalingSetting.NONE', () => AutoscalingSetting.NONE)),
-    fc.record({ minReplicas: fc.integer({ min: 2, max: 3 }), maxReplicas: fc.integer({ min: 3, max: 10 }), targetCpuUtilizationPercent: fc.integer({ min: 50, max: 90 }) })
-      .map((o) => make('AutoscalingSetting.hpa', (x) => AutoscalingSetting.hpa(x), o)),
-  ),
-  antiAffinity: fc.record({
-    mode: fc.constantFrom(...Object.values(AntiAffinityMode)),
-    topologyKey: fc.constantFrom('kubernetes.io/hostname', 'topology.kubernetes.io/zone'),
-    weight: fc.integer({ min: 1, max: 100 }),
-  }, { requiredKeys: ['mode', 'topologyKey'] }),
-  podDisruptionBudget: fc.oneof(
-    fc.constant(fixed('DisruptionBudgetSetting.NONE', () => DisruptionBudgetSetting.NONE)),
-    fc.constant(make('DisruptionBudgetSetting.minAvailable', (x) => DisruptionBudgetSetting.minAvailable(x), 1)),
-  ),
-}, { requiredKeys: [] });
+export const sizingOverrides: fc.Arbitrary<Record<string, unknown>> = fc.record(sizingFields({ min: 2, max: 6 }, { min: 1, max: 1 }), { requiredKeys: [] });
 
 /** The hosts the gateway servers serve (and routes route). */
 export const GATEWAY_HOSTS = ['bookinfo.example.com', 'shop.example.com', 'api.example.org'];
@@ -258,11 +236,6 @@ export function fuzzEntry(target: EntryTarget, defaultRuns: number): Stats {
     return true;
   }), { numRuns: FUZZ_RUNS ?? defaultRuns, seed: SEED });
   stats.ms = Date.now() - started;
-  if (LONG_RUN) {
-    // eslint-disable-next-line no-console
-    console.log(`fuzz ${target.name} (seed ${SEED}): ${(stats.ms / 1000).toFixed(1)}s, ${stats.runs} runs, ${stats.ourErrors} our errors, `
-      + `${stats.validOutputs} valid outputs, ${stats.rawExceptions} raw exceptions, ${stats.invalidOutputs} invalid outputs, ${stats.silentDrops} silent drops, `
-      + `${stats.skipped} skipped${stats.failures.length ? `\n  ${stats.failures.join('\n  ')}` : ''}`);
-  }
+  printFigures(stats);
   return stats;
 }

@@ -448,6 +448,15 @@ function runCase(target: Target, c: Case, stats: Stats): void {
   stats.validOutputs++;
 }
 
+/** Prints a run's figures (and its first failures) in the long run; nothing otherwise. */
+export function printFigures(stats: Stats): void {
+  if (!LONG_RUN) return;
+  // eslint-disable-next-line no-console
+  console.log(`fuzz ${stats.name} (seed ${SEED}): ${(stats.ms / 1000).toFixed(1)}s, ${stats.runs} runs, ${stats.ourErrors} our errors, `
+    + `${stats.validOutputs} valid outputs, ${stats.rawExceptions} raw exceptions, ${stats.invalidOutputs} invalid outputs, ${stats.silentDrops} silent drops, `
+    + `${stats.skipped} skipped${stats.failures.length ? `\n  ${stats.failures.join('\n  ')}` : ''}`);
+}
+
 /** Fuzzes one construct with `defaultRuns` cases (or FUZZ_RUNS), returning the figures. */
 export function fuzzConstruct(target: Target, defaultRuns: number): Stats {
   const stats: Stats = {
@@ -459,12 +468,7 @@ export function fuzzConstruct(target: Target, defaultRuns: number): Stats {
     return true;
   }), { numRuns: FUZZ_RUNS ?? defaultRuns, seed: SEED });
   stats.ms = Date.now() - started;
-  if (LONG_RUN) {
-    // eslint-disable-next-line no-console
-    console.log(`fuzz ${target.name} (seed ${SEED}): ${(stats.ms / 1000).toFixed(1)}s, ${stats.runs} runs, ${stats.ourErrors} our errors, `
-      + `${stats.validOutputs} valid outputs, ${stats.rawExceptions} raw exceptions, ${stats.invalidOutputs} invalid outputs, ${stats.silentDrops} silent drops, `
-      + `${stats.skipped} skipped${stats.failures.length ? `\n  ${stats.failures.join('\n  ')}` : ''}`);
-  }
+  printFigures(stats);
   return stats;
 }
 

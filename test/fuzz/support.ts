@@ -5,7 +5,8 @@
 import { Duration } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
-  ClientTls, ConnectionPoolOptions, ExternalResources, H2UpgradePolicy, LoadBalancer, MeshChart, OutlierDetectionOptions, Subset, WorkloadSelector,
+  AntiAffinityMode, AutoscalingSetting, ClientTls, ConnectionPoolOptions, DisruptionBudgetSetting, ExternalResources, H2UpgradePolicy, LoadBalancer, MeshChart,
+  OutlierDetectionOptions, Subset, WorkloadSelector,
 } from '../../lib';
 import { fixed, make, Make, mapOf } from './harness';
 
@@ -25,6 +26,44 @@ export const counters = fc.oneof(
   { weight: 60, arbitrary: fc.integer({ min: 0, max: 100_000 }) },
   { weight: 1, arbitrary: fc.constantFrom(2 ** 31 - 1, 2 ** 31, -1) },
 );
+
+/** Requests and limits (every request within its limit). */
+export const sizingResources = fc.record({
+  requests: fc.record({ cpu: fc.constantFrom('100m', '500m'), memory: fc.constantFrom('128Mi', '512Mi') }),
+  limits: fc.record({ cpu: fc.constantFrom('1', '2'), memory: fc.constantFrom('1Gi', '2Gi') }),
+});
+
+/** A range of whole numbers. */
+export interface Range {
+  readonly min: number;
+  readonly max: number;
+}
+
+/**
+ * The fields of sizing overrides (`SizingOverrides`): replicas in `replicas`, resources, an HPA (minimum
+ * from `replicas.min` to 3) or none, anti-affinity, a PodDisruptionBudget with `minAvailable` in
+ * `minAvailable` or none. Spread into an `fc.record`, alone or among other fields.
+ */
+export function sizingFields(replicas: Range, minAvailable: Range) {
+  return {
+    replicas: fc.integer(replicas),
+    resources: sizingResources,
+    autoscaling: fc.oneof(
+      fc.constant(fixed('AutoscalingSetting.NONE', () => AutoscalingSetting.NONE)),
+      fc.record({ minReplicas: fc.integer({ min: replicas.min, max: 3 }), maxReplicas: fc.integer({ min: 3, max: 10 }), targetCpuUtilizationPercent: fc.integer({ min: 50, max: 90 }) })
+        .map((o) => make('AutoscalingSetting.hpa', (x) => AutoscalingSetting.hpa(x), o)),
+    ),
+    antiAffinity: fc.record({
+      mode: fc.constantFrom(...Object.values(AntiAffinityMode)),
+      topologyKey: fc.constantFrom('kubernetes.io/hostname', 'topology.kubernetes.io/zone'),
+      weight: fc.integer({ min: 1, max: 100 }),
+    }, { requiredKeys: ['mode', 'topologyKey'] }),
+    podDisruptionBudget: fc.oneof(
+      fc.constant(fixed('DisruptionBudgetSetting.NONE', () => DisruptionBudgetSetting.NONE)),
+      fc.integer(minAvailable).map((n) => make('DisruptionBudgetSetting.minAvailable', (x) => DisruptionBudgetSetting.minAvailable(x), n)),
+    ),
+  };
+}
 
 /** A subset of the reviews or ratings workloads the fixtures declare (Subset is another boundary's; its arguments are not fuzzed). */
 export const subsets = fc.constantFrom('v1', 'v2').map((v) => fixed(`Subset.fromLabels("${v}")`, () => Subset.fromLabels(v, { version: v })));
@@ -80,9 +119,10 @@ export const loadBalancers: fc.Arbitrary<Make> = fc.oneof(
 );
 
 const tlsCommon = { sni: fc.constantFrom('api.example.com', 'reviews'), subjectAltNames: fc.array(fc.constantFrom('spiffe://cluster.local/ns/bookinfo/sa/reviews', 'api.example.com'), { minLength: 1, maxLength: 2 }) };
-/** How SIMPLE / MUTUAL TLS verifies the server: a CA file, a CA Secret, or on purpose not at all. */
+/** How SIMPLE / MUTUAL TLS verifies the server: a CA file, a CA Secret, the system CA bundle, or on purpose not at all. */
 const verification = fc.oneof(
   fc.constant({ caCertificates: '/etc/certs/ca.pem' }),
+  fc.constant({}),
   fc.constant({ credentialName: 'api-ca' }),
   fc.constant({ insecureSkipVerify: true }),
 );

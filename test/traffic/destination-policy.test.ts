@@ -47,6 +47,7 @@ describe('DestinationPolicy', () => {
       { mode: 'MUTUAL', clientCertificate: '/etc/certs/client.pem', privateKey: '/etc/certs/key.pem', caCertificates: '/etc/certs/ca.pem' }],
     [ClientTls.mutual({ credentialName: 'api-client' }), { mode: 'MUTUAL', credentialName: 'api-client' }],
     [ClientTls.simple({ insecureSkipVerify: true }), { mode: 'SIMPLE', insecureSkipVerify: true }],
+    [ClientTls.simple({ sni: 'api.example.com' }), { mode: 'SIMPLE', sni: 'api.example.com' }],
   ])('client TLS %#', (tls, expected) => {
     expect(specOf({ tls }).trafficPolicy.tls).toStrictEqual(expected);
   });
@@ -70,11 +71,6 @@ describe('DestinationPolicy rejects', () => {
   test('D6: credentialName excludes inline certificates', () => {
     expect(policyError({ tls: ClientTls.mutual({ credentialName: 'client', clientCertificate: '/c.pem' }) }))
       .toContain('[prod/policy] tls.clientCertificate: "/c.pem" is set together with credentialName, which istiod rejects (D6)');
-  });
-
-  test('IST0128: SIMPLE TLS without a CA', () => {
-    expect(policyError({ tls: ClientTls.simple({ sni: 'api.example.com' }) }))
-      .toContain('[prod/policy] tls.caCertificates: undefined is missing: SIMPLE TLS without a CA does not verify the server (istioctl analyze IST0128/IST0129)');
   });
 
   test('insecureSkipVerify with a CA', () => {

@@ -289,7 +289,13 @@ describe('TrafficHost rules', () => {
     const chart = meshChart();
     new CircuitBreaker(chart, 'a', { host: 'api.example.com', namespace: 'egress' });
     new CircuitBreaker(chart, 'b', { host: 'api-example.com', namespace: 'egress' });
-    expect(errorOf(() => Testing.synth(chart))).toContain('metadata.name: "api-example-com" is also the name derived for host');
+    // THEN both errors name the user's constructs, not the internal TrafficHost
+    const message = errorOf(() => Testing.synth(chart));
+    expect(message).toContain('[prod/a] host: "api.example.com" gets the object name "api-example-com" in namespace egress (its DestinationRule and VirtualService), '
+      + 'as does host "api-example.com" of prod/b. Fix: spell one of the hosts differently (e.g. fully qualified)');
+    expect(message).toContain('[prod/b] host: "api-example.com" gets the object name "api-example-com" in namespace egress (its DestinationRule and VirtualService), '
+      + 'as does host "api.example.com" of prod/a. Fix: spell one of the hosts differently (e.g. fully qualified)');
+    expect(message).not.toContain('traffic-host-');
   });
 
   test('hosts of one object name in different namespaces do not collide', () => {

@@ -12,6 +12,7 @@ import { destinationRuleSubsets } from './destinationrule-subsets';
 import { destinationRuleUnknownHost } from './destinationrule-host';
 import { discoverySelectors } from './discovery-selectors';
 import { duplicates } from './duplicates';
+import { envoyFilterCluster } from './envoyfilter-cluster';
 import { envoyFilterPatch } from './envoyfilter-patch';
 import { extensionProviders } from './extension-providers';
 import { gatewayCertificates } from './gateway-certificates';
@@ -55,6 +56,7 @@ export const ALL_CHECKS: readonly Check[] = [
   telemetrySelector,
   telemetryDefaultSelector,
   envoyFilterPatch,
+  envoyFilterCluster,
   servicePortName,
   deploymentServices,
   applicationUid,
