@@ -10,9 +10,8 @@ import { checkArray, checkBoolean, checkEnum, checkInstance, checkOptions, check
 import { checkHostname, parseServiceHost } from '../core/hostnames';
 import { checkDnsLabel } from '../core/names';
 import { checkPort } from '../core/ports';
-import { checkServiceHost, checkSubsetName } from '../traffic/checks';
+import { checkHostParts, checkServiceHost, checkSubsetName } from '../traffic/checks';
 import { canonicalHost } from '../traffic/mesh-routes';
-import { checkRouteHost } from '../traffic/route-options';
 import { Subset } from '../traffic/subset';
 import { hostNamespace, TrafficHost, trafficNamespace } from '../traffic/traffic-host';
 import { frozenCopy } from '../core/records';
@@ -164,15 +163,15 @@ export class GatewayRoute extends Construct {
     if (Array.isArray(props.hosts) && props.hosts.length === 0) {
       throw invalidInput(this, 'hosts', props.hosts, 'is empty', hostsFix);
     }
-    const hosts = checkArray(this, 'hosts', props.hosts, (h, f) => checkRouteHost(this, f, checkHostname(this, f, h)), { fix: hostsFix });
+    const hosts = checkArray(this, 'hosts', props.hosts, (h, f) => checkHostParts(this, f, checkHostname(this, f, h), false), { fix: hostsFix });
     const dup = hosts.find((h, i) => hosts.findIndex((o) => o.toLowerCase() === h.toLowerCase()) !== i);
     if (dup) {
       throw invalidInput(this, 'hosts', dup, 'is listed twice (ISTIO-RULES V6)', 'list each host once');
     }
     this.hosts = frozenCopy(hosts);
     const dest = checkOptions(this, 'destination', props.destination, 'GatewayRouteDestination');
-    checkRouteHost(this, 'destination.host', checkServiceHost(this, 'destination.host',
-      checkString(this, 'destination.host', dest.host, { fix: 'name the service, e.g. "productpage.bookinfo.svc.cluster.local"' }), false));
+    checkServiceHost(this, 'destination.host',
+      checkString(this, 'destination.host', dest.host, { fix: 'name the service, e.g. "productpage.bookinfo.svc.cluster.local"' }), false);
     if (dest.namespace !== undefined) {
       checkString(this, 'destination.namespace', dest.namespace, { fix: 'give a namespace name such as "bookinfo"' });
     }

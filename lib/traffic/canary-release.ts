@@ -7,7 +7,7 @@ import { EnvironmentProfile } from '../environment';
 import { MeshChart } from '../mesh-chart';
 import { VirtualServiceSpecHttpMatch } from '../../imports/networking.istio.io';
 import { HttpMatch } from './match';
-import { checkRouteHost, RouteResilience, renderResilience } from './route-options';
+import { RouteResilience, renderResilience } from './route-options';
 import { checkServiceHost } from './checks';
 import { Subset } from './subset';
 import { TrafficHost } from './traffic-host';
@@ -116,7 +116,7 @@ export class CanaryRelease extends Construct {
     props = checkProps(this, props, 'CanaryReleaseProps');
     const env = MeshChart.environmentOf(this);
     this.plan = CanaryRelease.plan(this, env);
-    checkRouteHost(this, 'host', checkServiceHost(this, 'host', checkString(this, 'host', props.host, { fix: 'name the service, e.g. "reviews" or "reviews.bookinfo.svc.cluster.local"' })));
+    checkServiceHost(this, 'host', checkString(this, 'host', props.host, { fix: 'name the service, e.g. "reviews" or "reviews.bookinfo.svc.cluster.local"' }));
     if (props.namespace !== undefined) {
       checkString(this, 'namespace', props.namespace, { fix: 'give a namespace name such as "bookinfo"' });
     }

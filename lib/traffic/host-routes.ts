@@ -3,7 +3,7 @@ import { invalidInput } from '../core/errors';
 import { checkArray, checkInstance, checkOptions, checkProps, checkString } from '../core/input';
 import { MeshChart } from '../mesh-chart';
 import { HttpMatch } from './match';
-import { checkRouteHost, RouteResilience, renderResilience } from './route-options';
+import { RouteResilience, renderResilience } from './route-options';
 import { checkServiceHost } from './checks';
 import { Subset } from './subset';
 import { HostHttpRoute, TrafficHost } from './traffic-host';
@@ -63,7 +63,7 @@ export class HostRoutes extends Construct {
   constructor(scope: Construct, id: string, props: HostRoutesProps) {
     super(scope, id);
     props = checkProps(this, props, 'HostRoutesProps');
-    checkRouteHost(this, 'host', checkServiceHost(this, 'host', checkString(this, 'host', props.host, { fix: 'name the service, e.g. "ratings" or "ratings.bookinfo.svc.cluster.local"' })));
+    checkServiceHost(this, 'host', checkString(this, 'host', props.host, { fix: 'name the service, e.g. "ratings" or "ratings.bookinfo.svc.cluster.local"' }));
     if (props.namespace !== undefined) {
       checkString(this, 'namespace', props.namespace, { fix: 'give a namespace name such as "bookinfo"' });
     }

@@ -11,7 +11,6 @@ import {
 } from '../../imports/networking.istio.io';
 import { checkCounter, checkServiceHost } from './checks';
 import { canonicalHost } from './mesh-routes';
-import { checkRouteHost } from './route-options';
 import { ClientTlsMode, TrafficPolicyParts } from './policy';
 import { Subset } from './subset';
 
@@ -580,7 +579,7 @@ function checkEntry(scope: unknown, host: unknown, namespace: unknown): void {
   if (!(scope as IConstruct).node.scopes.some((c) => Chart.isChart(c))) {
     throw invalidInput(scope as IConstruct, 'scope', scope, 'is in no chart', 'pass a construct of a MeshChart');
   }
-  checkRouteHost(scope as IConstruct, 'host', checkServiceHost(scope as IConstruct, 'host', checkString(scope, 'host', host, { fix: 'name the service, e.g. "reviews" or "reviews.bookinfo.svc.cluster.local"' })));
+  checkServiceHost(scope as IConstruct, 'host', checkString(scope, 'host', host, { fix: 'name the service, e.g. "reviews" or "reviews.bookinfo.svc.cluster.local"' }));
   if (namespace !== undefined) {
     checkString(scope, 'namespace', namespace, { fix: 'give a namespace name such as "bookinfo"' });
   }
