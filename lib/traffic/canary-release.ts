@@ -32,9 +32,12 @@ export interface CanaryReleaseProps extends RouteResilience {
    *   (`Subset.fromWorkload`), else the chart's (no fallback to "default"); another is an error
    */
   readonly namespace?: string;
-  /** The version that serves most traffic now. */
+  /**
+   * The version that serves most traffic now: defined here (`Subset.fromWorkload`, `fromLabels`) or
+   * defined elsewhere and named (`Subset.named`; the labels checks against the canary are then skipped).
+   */
   readonly stable: Subset;
-  /** The new version being rolled out. */
+  /** The new version being rolled out, defined here or named as `stable` may be. */
   readonly canary: Subset;
   /**
    * Share of requests for the canary, a whole percentage 0–100; the stable version gets the rest, so
@@ -149,7 +152,7 @@ export class CanaryRelease extends Construct {
     if (stable.name === canary.name) {
       throw invalidInput(this, 'canary.name', canary.name, 'is also the stable subset\'s name', 'name the subsets after their versions, e.g. "v1" and "v2"');
     }
-    if (JSON.stringify(stable.labels) === JSON.stringify(canary.labels)) {
+    if (!stableSubset.isReference && !canarySubset.isReference && JSON.stringify(stable.labels) === JSON.stringify(canary.labels)) {
       throw invalidInput(this, 'canary.labels', canary.labels, 'are the stable subset\'s labels, so both subsets select the same pods', 'tell the versions apart with a label such as version');
     }
     for (const [field, a, b] of [['stable', stableSubset, canarySubset], ['canary', canarySubset, stableSubset]] as const) {
