@@ -10,7 +10,7 @@ export type {
 } from './policy';
 export type { RouteResilience } from './route-options';
 export { CircuitBreaker } from './circuit-breaker';
-export type { CircuitBreakerProps, SubsetCircuitBreaker } from './circuit-breaker';
+export type { CircuitBreakerProps, SubsetCircuitBreaker, PortCircuitBreaker } from './circuit-breaker';
 export { DestinationPolicy } from './destination-policy';
 export type { DestinationPolicyProps, DestinationPolicyOptions, SubsetDestinationPolicy, PortDestinationPolicy } from './destination-policy';
 export { CanaryRelease } from './canary-release';

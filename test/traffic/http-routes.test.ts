@@ -258,6 +258,31 @@ describe('HostRoutes: Istio\'s HTTP route model', () => {
   });
 });
 
+describe('CircuitBreaker: per-port overrides', () => {
+  test('a port\'s pool and outlier detection are the host-level ones with the override on top', () => {
+    const chart = shop();
+    new CircuitBreaker(chart, 'inventory-breaker', {
+      host: 'inventory', namespace: 'shop',
+      connectionPool: { http: { http2MaxRequests: 500 } },
+      portLevelSettings: [{ port: 9090, connectionPool: { http: { http2MaxRequests: 50 } }, outlierDetection: { consecutive5xxErrors: 2 } }],
+    });
+    expect(output(chart, 'inventory').dr).toStrictEqual({
+      host: 'inventory',
+      trafficPolicy: {
+        connectionPool: { tcp: { maxConnections: 1024, connectTimeout: '5s' }, http: { http1MaxPendingRequests: 1024, http2MaxRequests: 500 } },
+        outlierDetection: { consecutive5xxErrors: 5, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 50 },
+        portLevelSettings: [{
+          port: { number: 9090 },
+          connectionPool: { tcp: { maxConnections: 1024, connectTimeout: '5s' }, http: { http1MaxPendingRequests: 1024, http2MaxRequests: 50 } },
+          outlierDetection: { consecutive5xxErrors: 2, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 50 },
+        }],
+      },
+    });
+    expect(errorOf(() => new CircuitBreaker(shop(), 'cb', { host: 'inventory', namespace: 'shop', portLevelSettings: [{ port: 9090 }] })))
+      .toBe('[staging/cb] portLevelSettings[0]: 9090 overrides nothing. Fix: give connectionPool or outlierDetection, or drop the entry');
+  });
+});
+
 describe('gateway routes: the same model', () => {
   test('several routes on one gateway VirtualService: exact, prefix, regex, header and method matches, a redirect, a weighted split to named subsets', () => {
     // GIVEN a gateway and cart's subsets defined once
