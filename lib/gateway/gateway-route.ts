@@ -301,7 +301,7 @@ export class GatewayRoute extends Construct {
       this.timeout = http.timeout;
       this.node.addValidation({ validate: () => this.unappliableHostRoutes() });
     } else if (props.routes !== undefined) {
-      this.node.addValidation({ validate: () => [...wholeHosts].flatMap((h) => this.bypassedMeshRoutes(h)) });
+      this.node.addValidation({ validate: () => [...wholeHosts].flatMap((h) => this.bypassedMeshRoutes(h, true)) });
     } else if (subsetName === undefined) {
       this.node.addValidation({ validate: () => this.bypassedMeshRoutes(canonical) });
     }
@@ -366,12 +366,18 @@ export class GatewayRoute extends Construct {
    * sends every request to the whole Service, ignoring the weights. Refused unless the route applies
    * the host's routes or a subset says which version ingress traffic is for.
    */
-  private bypassedMeshRoutes(canonical: string): string[] {
+  private bypassedMeshRoutes(canonical: string, routes = false): string[] {
     const owners = TrafficHost._ofCanonicalHost(this, canonical).flatMap((h) => h._subsetRoutes());
     if (owners.length === 0) {
       return [];
     }
     const names = [...new Set(owners.map((o) => `${o.owner.node.path} (${o.field})`))].join(', ');
+    if (routes) {
+      return [formatInputError('', 'routes', canonical,
+        `send to the whole host without a subset while it has mesh routes to subsets from ${names}: those routes apply to sidecars only (gateways: mesh), `
+        + 'so ingress traffic would reach every version of the Service, ignoring the canary weights and matches',
+        'name a subset in every route to the host (to: Subset.named("v1"), or weighted destinations with subsets)')];
+    }
     return [formatInputError('', 'destination.subset', undefined,
       `is missing while host ${this.destinationHost} has mesh routes to subsets from ${names}: those routes apply to sidecars only (gateways: mesh), `
       + 'so this gateway route would send ingress traffic to every version of the Service, ignoring the canary weights and matches',

@@ -4,7 +4,7 @@
  */
 import { Duration } from 'cdk8s';
 import {
-  ClientTls, CircuitBreaker, DestinationPolicy, Environment, ExternalResources, FaultInjection, GatewayServer, HostRoutes, HttpMatch, HttpMethod,
+  CanaryRelease, ClientTls, CircuitBreaker, DestinationPolicy, Environment, ExternalResources, FaultInjection, GatewayServer, HostRoutes, HttpMatch, HttpMethod,
   IngressGateway, LoadBalancer, MeshChart, RedirectScheme, RetryOn, RetryPolicy, StringMatch, Subset,
 } from '../../lib';
 import { analyzed } from '../support/charts';
@@ -323,6 +323,37 @@ describe('gateway routes: the same model', () => {
         },
       ],
     });
+  });
+});
+
+describe('the analyzer on the new route kinds', () => {
+  test('a TCP route and a mirror naming subsets no DestinationRule defines are IST0101', () => {
+    // GIVEN mongodb and search with subset v1 only
+    const chart = shop();
+    subsets(chart, 'mongodb', ['v1']);
+    subsets(chart, 'search', ['v1']);
+    // WHEN routes name v2
+    new HostRoutes(chart, 'mongodb-routes', { host: 'mongodb', namespace: 'shop', tcpRoutes: [{ to: Subset.named('v2') }] });
+    new HostRoutes(chart, 'search-routes', { host: 'search', namespace: 'shop', routes: [{ to: Subset.named('v1'), mirror: { subset: Subset.named('v2'), percent: 1 } }] });
+    // THEN
+    expect(analyzed(chart)).toStrictEqual([
+      'Error [IST0101] (VirtualService shop/mongodb) Referenced host+subset in destinationrule not found: "mongodb+v2" (spec.tcp[0].route[0].destination.subset).'
+      + ' Fix: add subset "v2" to the DestinationRule of mongodb.shop.svc.cluster.local (defined: v1), or route to one it defines [construct staging/mongodb-routes]',
+      'Error [IST0101] (VirtualService shop/search) Referenced mirror+subset in destinationrule not found: "search+v2" (spec.http[0].mirror.subset).'
+      + ' Fix: add subset "v2" to the DestinationRule of search.shop.svc.cluster.local (defined: v1), or route to one it defines [construct staging/search-routes]',
+    ]);
+  });
+
+  test('a gateway route with routes to the whole host of a canary is refused at synth', () => {
+    const chart = shop();
+    new CanaryRelease(chart, 'cart-canary', { host: 'cart', namespace: 'shop', stable: Subset.fromLabels('v1', { version: 'v1' }), canary: Subset.fromLabels('v2', { version: 'v2' }) });
+    const ingress = new IngressGateway(chart, 'ingress', { servers: [GatewayServer.http({ hosts: ['shop.example.com'] })] });
+    ingress.addRoute('shop', {
+      hosts: ['shop.example.com'], namespace: 'shop',
+      destination: { host: 'cart.shop.svc.cluster.local', port: 8080 },
+      routes: [{ match: [HttpMatch.uriPrefix('/pinned')], to: Subset.named('v1') }, { name: 'rest' }],
+    });
+    expect(errorOf(() => synthValid(chart))).toContain('[staging/ingress/shop] routes: "cart.shop.svc.cluster.local" send to the whole host without a subset while it has mesh routes to subsets from staging/cart-canary (canaryPercent)');
   });
 });
 
