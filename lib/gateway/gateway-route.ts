@@ -72,7 +72,10 @@ export interface GatewayRouteOptions {
    * analyzer warns otherwise: IST0132, CDK8S-ISTIO-010).
    */
   readonly hosts: string[];
-  /** Where the traffic goes. */
+  /**
+   * Where the traffic goes; with `routes`, where a route sends when it names no destination host (and
+   * the host whose subsets a route's `to` picks, and whose namespace resolves a short host a route names).
+   */
   readonly destination: GatewayRouteDestination;
   /**
    * HTTP or TLS-passthrough routing.

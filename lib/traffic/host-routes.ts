@@ -192,13 +192,19 @@ export interface HostRoutesProps {
 }
 
 /**
- * Timeouts, retries and fault injection for a host without a canary: HTTP routes added to the host's
- * shared mesh VirtualService (see {@link TrafficHost}).
+ * The routes of a host, with Istio's full route model, added to the host's shared mesh
+ * VirtualService (see {@link TrafficHost}): HTTP routes (several matches each, weighted A/B/n
+ * destinations, rewrites, redirects, direct responses, header changes, CORS, mirrors, timeouts,
+ * retries, faults), TCP routes and TLS (SNI) routes. Subsets are defined in place
+ * (`Subset.fromLabels`) or named (`Subset.named`), e.g. those a `DestinationPolicy` defines.
  *
  * ```ts
  * new HostRoutes(chart, 'ratings-routes', {
  *   host: 'ratings',
- *   routes: [{ timeout: Duration.seconds(2), retries: RetryPolicy.of({ attempts: 3, perTryTimeout: Duration.millis(500) }) }],
+ *   routes: [
+ *     { match: [HttpMatch.header('end-user', 'jason')], to: Subset.named('v2') },
+ *     { timeout: Duration.seconds(2), retries: RetryPolicy.of({ attempts: 3, perTryTimeout: Duration.millis(500) }) },
+ *   ],
  * });
  * ```
  *
