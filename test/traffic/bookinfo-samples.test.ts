@@ -9,7 +9,7 @@
  */
 import { parse } from 'yaml';
 import {
-  DestinationPolicy, Environment, ExternalResources, GatewayServer, HostRoutes, HttpMatch, IngressGateway, MeshChart, Subset,
+  CanaryRelease, DestinationPolicy, Environment, ExternalResources, GatewayServer, HostRoutes, HttpMatch, IngressGateway, LoadBalancer, MeshChart, Subset,
 } from '../../lib';
 import { analyzed } from '../support/charts';
 import { meshChart, one, synthValid } from './support';
@@ -171,5 +171,33 @@ describe('Bookinfo samples with L2 constructs', () => {
       'Error [IST0101] (VirtualService bookinfo/reviews) Referenced host+subset in destinationrule not found: "reviews+v3" (spec.http[0].route[0].destination.subset).'
       + ' Fix: add subset "v3" to the DestinationRule of reviews.bookinfo.svc.cluster.local (defined: v1, v2), or route to one it defines [construct prod/reviews-routes]',
     ]);
+  });
+});
+
+describe('subsets defined once, named by a canary', () => {
+  test('a CanaryRelease names subsets a DestinationPolicy defines; one DestinationRule, the policy and subsets merged', () => {
+    // GIVEN reviews' subsets with policy for v2 only
+    const chart = meshChart(Environment.PROD);
+    bookinfoWorld(chart);
+    new DestinationPolicy(chart, 'reviews-subsets', {
+      host: 'reviews', namespace: 'bookinfo',
+      subsets: [
+        { subset: Subset.fromLabels('v1', { version: 'v1' }) },
+        { subset: Subset.fromLabels('v2', { version: 'v2' }), loadBalancer: LoadBalancer.roundRobin() },
+      ],
+    });
+    // WHEN the canary names them
+    new CanaryRelease(chart, 'reviews-canary', { host: 'reviews', namespace: 'bookinfo', stable: Subset.named('v1'), canary: Subset.named('v2'), canaryPercent: 20 });
+    // THEN
+    const objs = synthValid(chart);
+    expect(analyzed(chart)).toStrictEqual([]);
+    expect(one(objs, 'DestinationRule', 'reviews', 'bookinfo').spec).toStrictEqual({
+      host: 'reviews',
+      subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v2', labels: { version: 'v2' }, trafficPolicy: { loadBalancer: { simple: 'ROUND_ROBIN' } } }],
+    });
+    expect(one(objs, 'VirtualService', 'reviews', 'bookinfo').spec).toStrictEqual({
+      hosts: ['reviews'],
+      http: [{ name: 'reviews-canary-weighted', route: [{ destination: { host: 'reviews', subset: 'v1' }, weight: 80 }, { destination: { host: 'reviews', subset: 'v2' }, weight: 20 }] }],
+    });
   });
 });
