@@ -1,9 +1,10 @@
 import { Duration } from 'cdk8s';
 import * as istio from '../lib';
-import { BOOKINFO_NAMESPACE, BOOKINFO_PORT, BookinfoService, bookinfoServices } from './bookinfo';
+import { BOOKINFO_NAMESPACE, BookinfoService, bookinfoServices } from './bookinfo';
 import { addStorefront } from './delivery';
 import { bookinfoGraph } from './graph';
 import { addObservability } from './observability';
+import { bookinfoRoutes } from './routes';
 import { addSecurity } from './security';
 
 /** The reviews service of Bookinfo, fully qualified so that every object names it the same way. */
@@ -90,11 +91,7 @@ export function buildApp(app: istio.MeshApp = new istio.MeshApp()): istio.MeshAp
       controlPlane,
       servers: [istio.GatewayServer.https({ hosts: ['bookinfo.example.com'], credentialName: 'bookinfo-tls', redirectHttp: true })],
     });
-    ingress.addRoute('bookinfo', {
-      namespace: BOOKINFO_NAMESPACE,
-      hosts: ['bookinfo.example.com'],
-      destination: { host: `productpage.${BOOKINFO_NAMESPACE}.svc.cluster.local`, port: BOOKINFO_PORT },
-    });
+    bookinfoRoutes(chart, ingress, bookinfo.reviews);
     if (env === istio.Environment.PROD) {
       // Envoy keeps one bucket per filter chain: each replica has one for the HTTP redirect server on
       // port 80 and one for the HTTPS server, so HTTPS clients get about 100 requests per second per

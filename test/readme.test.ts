@@ -88,12 +88,67 @@ describe('README escape hatches example', () => {
       expect(objects[1].spec).toStrictEqual({
         hosts: ['cart'],
         http: [{
+          match: [{ uri: { prefix: '/cart' }, ignoreUriCase: true }],
           route: [{ destination: { host: 'cart', port: { number: 8080 } } }],
-          mirror: { host: 'cart-next', port: { number: 8080 } },
-          mirrorPercentage: { value: 5 },
         }],
       });
       expect(fs.existsSync(path.join(outdir, 'prod', 'istioctl', 'control-plane-1-30-3.yaml'))).toBe(true);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('README routes and subsets example', () => {
+  const routesExample: string = readmeExample('### Routes and subsets');
+
+  test('type-checks against the library', () => {
+    const { errors, checked } = typeCheck(routesExample, path.join(root, 'lib/index.ts'), path.join(root, 'lib'));
+    expect(errors).toBe('');
+    expect(checked).toBeGreaterThan(0);
+  }, 60_000);
+
+  test('runs as written: one DestinationRule of subsets, the 50/50 split, the sample ingress', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-out-'));
+    try {
+      // WHEN
+      runExample(routesExample, outdir);
+      // THEN
+      const objects = parseAllDocuments(fs.readFileSync(path.join(outdir, 'prod', 'gitops', 'manifests.yaml'), 'utf8')).map((d) => d.toJS());
+      expectValidManifests(objects);
+      const byName = (kind: string, name: string) => objects.filter((o) => o.kind === kind && o.metadata.name === name);
+      expect(objects.filter((o) => o.kind === 'DestinationRule').map((o) => o.spec)).toStrictEqual([{
+        host: 'reviews.bookinfo.svc.cluster.local',
+        subsets: ['v1', 'v2', 'v3'].map((v) => ({ name: v, labels: { version: v } })),
+      }]);
+      expect(byName('VirtualService', 'reviews')[0].spec).toStrictEqual({
+        hosts: ['reviews.bookinfo.svc.cluster.local'],
+        http: [
+          { name: 'testers', match: [{ headers: { 'end-user': { exact: 'jason' } } }], route: [{ destination: { host: 'reviews.bookinfo.svc.cluster.local', subset: 'v3' } }] },
+          {
+            route: [
+              { destination: { host: 'reviews.bookinfo.svc.cluster.local', subset: 'v2' }, weight: 50 },
+              { destination: { host: 'reviews.bookinfo.svc.cluster.local', subset: 'v3' }, weight: 50 },
+            ],
+          },
+        ],
+      });
+      expect(byName('VirtualService', 'bookinfo')[0].spec).toStrictEqual({
+        hosts: ['bookinfo.example.com'],
+        gateways: ['istio-ingress/ingress'],
+        http: [
+          { name: 'home', match: [{ uri: { exact: '/' } }], redirect: { uri: '/productpage' } },
+          {
+            name: 'productpage',
+            match: [
+              { uri: { exact: '/productpage' } }, { uri: { prefix: '/static' } }, { uri: { exact: '/login' } },
+              { uri: { exact: '/logout' } }, { uri: { prefix: '/api/v1/products' } },
+            ],
+            route: [{ destination: { host: 'productpage.bookinfo.svc.cluster.local', port: { number: 9080 } } }],
+            headers: { response: { remove: ['server'] } },
+          },
+        ],
+      });
     } finally {
       fs.rmSync(outdir, { recursive: true, force: true });
     }

@@ -28,7 +28,7 @@ import { podAntiAffinity, resolveSizing, SizingOverrides } from '../core/sizing'
 import { ComponentSizing, EnvironmentProfile } from '../environment';
 import { MeshChart } from '../mesh-chart';
 import { HttpMatch } from '../traffic/match';
-import { checkRouteHost } from '../traffic/route-options';
+import { checkHostParts } from '../traffic/checks';
 import { MeshNamespace } from '../workload/mesh-namespace';
 
 /** The label istiod puts on the pods it deploys for a Gateway API Gateway. */
@@ -544,7 +544,7 @@ function routeHosts(scope: IConstruct, value: unknown): string[] {
   if (Array.isArray(value) && value.length === 0) {
     throw invalidInput(scope, 'hosts', value, 'is empty', fix);
   }
-  const hosts = checkArray(scope, 'hosts', value, (h, f) => checkRouteHost(scope, f, checkHostname(scope, f, h)), { maxItems: 16, fix });
+  const hosts = checkArray(scope, 'hosts', value, (h, f) => checkHostParts(scope, f, checkHostname(scope, f, h), false), { maxItems: 16, fix });
   for (const [i, h] of hosts.entries()) {
     if (h === '*' || h.includes('/')) {
       throw invalidInput(scope, `hosts[${i}]`, h, 'is not a Gateway API hostname (a DNS name, optionally with a leading "*.")', fix);
@@ -564,7 +564,7 @@ function renderRule(scope: IConstruct, field: string, value: unknown): VirtualSe
     { minItems: 1, maxItems: 64, fix: 'list at least one HttpMatch, or leave matches out' });
   const backends = checkArray(scope, `${field}.backends`, rule.backends, (b, f) => {
     const backend = checkOptions(scope, f, b as GatewayApiBackend, 'GatewayApiBackend');
-    const host = checkRouteHost(scope, `${f}.host`, checkHostname(scope, `${f}.host`, backend.host));
+    const host = checkHostParts(scope, `${f}.host`, checkHostname(scope, `${f}.host`, backend.host));
     const port = checkPort(scope, `${f}.port`, backend.port);
     const weight = backend.weight === undefined ? undefined : checkInteger(scope, `${f}.weight`, backend.weight, { minimum: 0, maximum: 1000000, fix: 'give a relative weight from 0 to 1000000' });
     return { destination: { host, port: { number: port } }, ...(weight !== undefined ? { weight } : { weight: 1 }) };

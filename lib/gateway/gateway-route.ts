@@ -10,12 +10,13 @@ import { checkArray, checkBoolean, checkEnum, checkInstance, checkOptions, check
 import { checkHostname, parseServiceHost } from '../core/hostnames';
 import { checkDnsLabel } from '../core/names';
 import { checkPort } from '../core/ports';
-import { checkServiceHost, checkSubsetName } from '../traffic/checks';
+import { checkHostParts, checkServiceHost, checkSubsetName } from '../traffic/checks';
 import { canonicalHost } from '../traffic/mesh-routes';
-import { checkRouteHost } from '../traffic/route-options';
 import { Subset } from '../traffic/subset';
 import { hostNamespace, TrafficHost, trafficNamespace } from '../traffic/traffic-host';
 import { frozenCopy } from '../core/records';
+import { MeshChart } from '../mesh-chart';
+import { checkHttpRoute, HttpRouteOptions, qualifiedHost, renderHttpRoute, RouteDestinationModel } from '../traffic/http-route';
 
 /** Which servers of the gateway a route is for. */
 export enum GatewayRouteKind {
@@ -71,7 +72,10 @@ export interface GatewayRouteOptions {
    * analyzer warns otherwise: IST0132, CDK8S-ISTIO-010).
    */
   readonly hosts: string[];
-  /** Where the traffic goes. */
+  /**
+   * Where the traffic goes; with `routes`, where a route sends when it names no destination host (and
+   * the host whose subsets a route's `to` picks, and whose namespace resolves a short host a route names).
+   */
   readonly destination: GatewayRouteDestination;
   /**
    * HTTP or TLS-passthrough routing.
@@ -110,6 +114,17 @@ export interface GatewayRouteOptions {
    * @default false: one route to the destination
    */
   readonly applyHostRoutes?: boolean;
+  /**
+   * HTTP routes with Istio's full model, tried in order: several matches per route (exact, prefix and
+   * regex URIs, headers, methods, query parameters, ports), weighted destinations, rewrites,
+   * redirects, direct responses, header changes, CORS, mirrors, retries, timeouts and faults. A
+   * destination that names no host goes to `destination` (its host, namespace and port; a route's
+   * `to` picks a subset of it). A route without `match` is the default and must come last. Excludes
+   * `pathPrefix`, `timeout`, `applyHostRoutes` and `destination.subset` / `subsetName` (each route
+   * says where it goes). HTTP routes only.
+   * @default one route to `destination`, scoped by `pathPrefix`
+   */
+  readonly routes?: HttpRouteOptions[];
 }
 
 /** Props of a {@link GatewayRoute}. */
@@ -164,15 +179,15 @@ export class GatewayRoute extends Construct {
     if (Array.isArray(props.hosts) && props.hosts.length === 0) {
       throw invalidInput(this, 'hosts', props.hosts, 'is empty', hostsFix);
     }
-    const hosts = checkArray(this, 'hosts', props.hosts, (h, f) => checkRouteHost(this, f, checkHostname(this, f, h)), { fix: hostsFix });
+    const hosts = checkArray(this, 'hosts', props.hosts, (h, f) => checkHostParts(this, f, checkHostname(this, f, h), false), { fix: hostsFix });
     const dup = hosts.find((h, i) => hosts.findIndex((o) => o.toLowerCase() === h.toLowerCase()) !== i);
     if (dup) {
       throw invalidInput(this, 'hosts', dup, 'is listed twice (ISTIO-RULES V6)', 'list each host once');
     }
     this.hosts = frozenCopy(hosts);
     const dest = checkOptions(this, 'destination', props.destination, 'GatewayRouteDestination');
-    checkRouteHost(this, 'destination.host', checkServiceHost(this, 'destination.host',
-      checkString(this, 'destination.host', dest.host, { fix: 'name the service, e.g. "productpage.bookinfo.svc.cluster.local"' }), false));
+    checkServiceHost(this, 'destination.host',
+      checkString(this, 'destination.host', dest.host, { fix: 'name the service, e.g. "productpage.bookinfo.svc.cluster.local"' }), false);
     if (dest.namespace !== undefined) {
       checkString(this, 'destination.namespace', dest.namespace, { fix: 'give a namespace name such as "bookinfo"' });
     }
@@ -199,6 +214,20 @@ export class GatewayRoute extends Construct {
         'give one of them: the subset pins every request to one version, applyHostRoutes follows the canary');
     }
 
+    if (props.routes !== undefined) {
+      const other = (['pathPrefix', 'timeout', 'applyHostRoutes'] as const).find((k) => props[k] !== undefined);
+      if (kind !== GatewayRouteKind.HTTP) {
+        throw invalidInput(this, 'routes', `${kind} route`, 'are HTTP routes; a passthrough route sees encrypted bytes', 'drop routes, or terminate TLS with an HTTPS server and an HTTP route');
+      }
+      if (other) {
+        throw invalidInput(this, other, props[other] instanceof Duration ? `${(props[other] as Duration).toMilliseconds()}ms` : props[other],
+          'is set together with routes, which say what every route does', `drop ${other}: give each route its match${other === 'timeout' ? ' and timeout' : ''}`);
+      }
+      if (subsetName !== undefined) {
+        throw invalidInput(this, dest.subset !== undefined ? 'destination.subset' : 'destination.subsetName', subsetName, 'is set together with routes',
+          'pick the subset in each route (to: Subset.named(...), or destinations)');
+      }
+    }
     const http: { -readonly [K in keyof VirtualServiceSpecHttp]: VirtualServiceSpecHttp[K] } = {};
     if (kind === GatewayRouteKind.HTTP) {
       if (props.pathPrefix !== undefined) {
@@ -230,7 +259,33 @@ export class GatewayRoute extends Construct {
       TrafficHost.of(this, dest.host, destNamespace)._addSubset(this, dest.subset, 'destination.subset');
     }
     const destination = { host: this.destinationHost, ...port, ...(subsetName !== undefined ? { subset: subsetName } : {}) };
-    if (kind === GatewayRouteKind.HTTP) {
+    /** Canonical hosts the routes send to without a subset (bypassing the host's mesh subset routes). */
+    const wholeHosts = new Set<string>();
+    if (props.routes !== undefined) {
+      const env = MeshChart.environmentOf(this);
+      const routes = checkArray(this, 'routes', props.routes, (item) => item, { minItems: 1, fix: 'give at least one route, or leave routes out' });
+      const models = routes.map((item, i) => {
+        const field = `routes[${i}]`;
+        const c = checkHttpRoute(this, field, item as HttpRouteOptions, env);
+        if (c.catchAll && i < routes.length - 1) {
+          throw invalidInput(this, `${field}.match`, undefined, `is missing, so this default route takes every request and routes[${i + 1}..] can never match (IST0130)`,
+            'move the default route to the end, or give it a match');
+        }
+        for (const d of c.definitions) {
+          const target = d.host === undefined ? TrafficHost.of(this, dest.host, destNamespace)
+            : TrafficHost._of(this, d.host, hostNamespace(d.host) === undefined && d.subset.workloadNamespace === undefined ? destNamespace : undefined, [{ field: d.field, subset: d.subset }]);
+          target._addSubset(this, d.subset, d.field);
+        }
+        // Short hosts a route names resolve where the destination is, wherever this VirtualService lives.
+        const q = (d: RouteDestinationModel): RouteDestinationModel => (d.host === undefined ? d : { ...d, host: qualifiedHost(d.host, destNamespace) });
+        const model = { ...c.model, destinations: c.model.destinations.map(q), ...(c.model.mirror ? { mirror: q(c.model.mirror) } : {}) };
+        for (const d of model.destinations) {
+          if (d.subset === undefined) wholeHosts.add(canonicalHost(d.host ?? this.destinationHost, destNamespace));
+        }
+        return model;
+      });
+      this.spec = { hosts: [...hosts], gateways: [gateway.gatewayRef], http: models.map((m) => renderHttpRoute(m, { host: this.destinationHost, port: dest.port })) };
+    } else if (kind === GatewayRouteKind.HTTP) {
       this.spec = { hosts: [...hosts], gateways: [gateway.gatewayRef], http: [{ ...http, route: [{ destination }] }] };
     } else {
       const tls: VirtualServiceSpecTls = { match: [{ sniHosts: [...hosts] }], route: [{ destination }] };
@@ -248,6 +303,8 @@ export class GatewayRoute extends Construct {
       this.pathPrefix = props.pathPrefix;
       this.timeout = http.timeout;
       this.node.addValidation({ validate: () => this.unappliableHostRoutes() });
+    } else if (props.routes !== undefined) {
+      this.node.addValidation({ validate: () => [...wholeHosts].flatMap((h) => this.bypassedMeshRoutes(h, true)) });
     } else if (subsetName === undefined) {
       this.node.addValidation({ validate: () => this.bypassedMeshRoutes(canonical) });
     }
@@ -272,7 +329,7 @@ export class GatewayRoute extends Construct {
       return undefined;
     }
     const prefix = this.pathPrefix === undefined ? undefined : { prefix: this.pathPrefix };
-    const rendered = host._renderHttpRoutes(this.destinationHost, this.destinationPort);
+    const rendered = host._renderHttpRoutes(this.destinationHost, this.destinationPort, true);
     const routes: VirtualServiceSpecHttp[] = rendered.map(({ name, match, ...rest }) => {
       const scoped = match ? match.map((m) => (prefix && !m.uri ? { ...m, uri: prefix } : m)) : (prefix ? [{ uri: prefix }] : undefined);
       return { ...(name ? { name } : {}), ...(scoped ? { match: scoped } : {}), ...rest, ...(this.timeout && !rest.timeout ? { timeout: this.timeout } : {}) };
@@ -312,12 +369,18 @@ export class GatewayRoute extends Construct {
    * sends every request to the whole Service, ignoring the weights. Refused unless the route applies
    * the host's routes or a subset says which version ingress traffic is for.
    */
-  private bypassedMeshRoutes(canonical: string): string[] {
+  private bypassedMeshRoutes(canonical: string, routes = false): string[] {
     const owners = TrafficHost._ofCanonicalHost(this, canonical).flatMap((h) => h._subsetRoutes());
     if (owners.length === 0) {
       return [];
     }
     const names = [...new Set(owners.map((o) => `${o.owner.node.path} (${o.field})`))].join(', ');
+    if (routes) {
+      return [formatInputError('', 'routes', canonical,
+        `send to the whole host without a subset while it has mesh routes to subsets from ${names}: those routes apply to sidecars only (gateways: mesh), `
+        + 'so ingress traffic would reach every version of the Service, ignoring the canary weights and matches',
+        'name a subset in every route to the host (to: Subset.named("v1"), or weighted destinations with subsets)')];
+    }
     return [formatInputError('', 'destination.subset', undefined,
       `is missing while host ${this.destinationHost} has mesh routes to subsets from ${names}: those routes apply to sidecars only (gateways: mesh), `
       + 'so this gateway route would send ingress traffic to every version of the Service, ignoring the canary weights and matches',

@@ -9,7 +9,7 @@ import { MeshChart } from '../mesh-chart';
 import { FlaggerCanary, FlaggerCanaryProps } from '../delivery/flagger-canary';
 import { VirtualServiceSpecHttpMatch } from '../../imports/networking.istio.io';
 import { HttpMatch } from './match';
-import { checkRouteHost, RouteResilience, renderResilience } from './route-options';
+import { RouteResilience, renderResilience } from './route-options';
 import { checkServiceHost } from './checks';
 import { Subset } from './subset';
 import { TrafficHost } from './traffic-host';
@@ -38,9 +38,12 @@ export interface CanaryReleaseProps extends RouteResilience {
    *   (`Subset.fromWorkload`), else the chart's (no fallback to "default"); another is an error
    */
   readonly namespace?: string;
-  /** The version that serves most traffic now. */
+  /**
+   * The version that serves most traffic now: defined here (`Subset.fromWorkload`, `fromLabels`) or
+   * defined elsewhere and named (`Subset.named`; the labels checks against the canary are then skipped).
+   */
   readonly stable: Subset;
-  /** The new version being rolled out. */
+  /** The new version being rolled out, defined here or named as `stable` may be. */
   readonly canary: Subset;
   /**
    * Share of requests for the canary, a whole percentage 0–100; the stable version gets the rest, so
@@ -147,7 +150,7 @@ export class CanaryRelease extends Construct {
     props = checkProps(this, props, 'CanaryReleaseProps');
     const env = MeshChart.environmentOf(this);
     this.plan = CanaryRelease.plan(this, env);
-    checkRouteHost(this, 'host', checkServiceHost(this, 'host', checkString(this, 'host', props.host, { fix: 'name the service, e.g. "reviews" or "reviews.bookinfo.svc.cluster.local"' })));
+    checkServiceHost(this, 'host', checkString(this, 'host', props.host, { fix: 'name the service, e.g. "reviews" or "reviews.bookinfo.svc.cluster.local"' }));
     if (props.namespace !== undefined) {
       checkString(this, 'namespace', props.namespace, { fix: 'give a namespace name such as "bookinfo"' });
     }
@@ -180,7 +183,7 @@ export class CanaryRelease extends Construct {
     if (stable.name === canary.name) {
       throw invalidInput(this, 'canary.name', canary.name, 'is also the stable subset\'s name', 'name the subsets after their versions, e.g. "v1" and "v2"');
     }
-    if (JSON.stringify(stable.labels) === JSON.stringify(canary.labels)) {
+    if (!stableSubset.isReference && !canarySubset.isReference && JSON.stringify(stable.labels) === JSON.stringify(canary.labels)) {
       throw invalidInput(this, 'canary.labels', canary.labels, 'are the stable subset\'s labels, so both subsets select the same pods', 'tell the versions apart with a label such as version');
     }
     for (const [field, a, b] of [['stable', stableSubset, canarySubset], ['canary', canarySubset, stableSubset]] as const) {

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { invalidInput } from '../core/errors';
 import { checkArray, checkInstance, checkOptions, checkProps } from '../core/input';
+import { checkPort } from '../core/ports';
 import {
   ConnectionPoolOptions, OutlierDetectionOptions, TrafficPolicyParts, renderConnectionPool, renderOutlierDetection,
 } from './policy';
@@ -23,6 +24,24 @@ export interface SubsetCircuitBreaker {
   readonly connectionPool?: ConnectionPoolOptions;
   /**
    * Outlier-detection fields that differ for this subset, merged the same way.
+   * @default the host-level outlier detection
+   */
+  readonly outlierDetection?: OutlierDetectionOptions;
+}
+
+/** Circuit-breaker overrides for one Service port of the host (`trafficPolicy.portLevelSettings[]`). */
+export interface PortCircuitBreaker {
+  /** The Service port, 1–65535. */
+  readonly port: number;
+  /**
+   * Connection-pool fields that differ for this port; the fields left out keep this circuit breaker's
+   * host-level values (a port's `connectionPool` replaces the host's as a whole in Istio, so the merged
+   * block is written out).
+   * @default the host-level connection pool
+   */
+  readonly connectionPool?: ConnectionPoolOptions;
+  /**
+   * Outlier-detection fields that differ for this port, merged the same way.
    * @default the host-level outlier detection
    */
   readonly outlierDetection?: OutlierDetectionOptions;
@@ -65,6 +84,11 @@ export interface CircuitBreakerProps {
    * @default none
    */
   readonly subsets?: SubsetCircuitBreaker[];
+  /**
+   * Per-port overrides (`trafficPolicy.portLevelSettings`), e.g. a tighter pool for a gRPC port.
+   * @default none
+   */
+  readonly portLevelSettings?: PortCircuitBreaker[];
 }
 
 const SUBSET_FIX = 'use Subset.fromLabels(name, labels) or Subset.fromWorkload(name, workload)';
@@ -148,6 +172,25 @@ export class CircuitBreaker extends Construct {
       };
       return { subset: s.subset, field, parts };
     });
+    const seenPorts = new Set<number>();
+    const ports = props.portLevelSettings === undefined ? [] : checkArray(this, 'portLevelSettings', props.portLevelSettings, (item, field) => {
+      const p = checkOptions(this, field, item as PortCircuitBreaker, 'PortCircuitBreaker');
+      const port = checkPort(this, `${field}.port`, p.port);
+      if (seenPorts.has(port)) {
+        throw invalidInput(this, `${field}.port`, port, 'has a second entry', 'merge the overrides of one port into one entry');
+      }
+      seenPorts.add(port);
+      if (p.connectionPool === undefined && p.outlierDetection === undefined) {
+        throw invalidInput(this, field, port, 'overrides nothing', 'give connectionPool or outlierDetection, or drop the entry');
+      }
+      if (p.connectionPool !== undefined) renderConnectionPool(this, `${field}.connectionPool`, p.connectionPool);
+      if (p.outlierDetection !== undefined) renderOutlierDetection(this, `${field}.outlierDetection`, p.outlierDetection);
+      const parts: TrafficPolicyParts = {
+        ...(p.connectionPool ? { connectionPool: renderConnectionPool(this, `${field}.connectionPool`, mergePool(pool, p.connectionPool)) } : {}),
+        ...(p.outlierDetection ? { outlierDetection: renderOutlierDetection(this, `${field}.outlierDetection`, { ...outlier, ...p.outlierDetection }) } : {}),
+      };
+      return { port, field, parts };
+    }, { minItems: 1, fix: 'list per-port overrides, or leave portLevelSettings out' });
     const names = subsets.map((s) => s.subset.name);
     const seen = new Set<string>();
     const dup = names.find((n) => seen.size === seen.add(n).size);
@@ -158,6 +201,9 @@ export class CircuitBreaker extends Construct {
     const subsetSources = subsets.map((s) => ({ field: `${s.field}.subset`, subset: s.subset }));
     this.trafficHost = TrafficHost._of(this, props.host, props.namespace, subsetSources);
     this.trafficHost._addPolicy(this, this.policy);
+    for (const p of ports) {
+      this.trafficHost._addPortPolicy(this, p.port, p.parts, p.field);
+    }
     for (const s of subsets) {
       const name = this.trafficHost._addSubset(this, s.subset, `${s.field}.subset`);
       this.trafficHost._addSubsetPolicy(this, name, s.parts, s.field);

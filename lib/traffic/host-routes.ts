@@ -1,30 +1,167 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { invalidInput } from '../core/errors';
-import { checkArray, checkInstance, checkOptions, checkProps, checkString } from '../core/input';
+import { checkArray, checkInstance, checkInteger, checkOptions, checkProps, checkString } from '../core/input';
+import { checkSelectorLabels } from '../core/labels';
+import { checkDnsLabel } from '../core/names';
+import { checkPort } from '../core/ports';
 import { MeshChart } from '../mesh-chart';
-import { HttpMatch } from './match';
-import { checkRouteHost, RouteResilience, renderResilience } from './route-options';
+import { checkHostname } from '../core/hostnames';
 import { checkServiceHost } from './checks';
+import { checkHttpRoute, HttpRouteOptions, RouteDestination, RouteDestinationModel, RouteSubsetDefinition } from './http-route';
+import { canonicalHost } from './mesh-routes';
 import { Subset } from './subset';
-import { HostHttpRoute, TrafficHost } from './traffic-host';
+import { HostL4Route, hostNamespace, TrafficHost } from './traffic-host';
 
-/** One HTTP route of a {@link HostRoutes}. */
-export interface HttpRouteOptions extends RouteResilience {
+const CIDR = /^(([0-9]{1,3}\.){3}[0-9]{1,3}(\/([0-9]|[12][0-9]|3[0-2]))?|[0-9a-fA-F:]*:[0-9a-fA-F:.]*(\/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))?)$/;
+
+/**
+ * Checks a TCP or TLS route and returns it with the subsets it defines.
+ * @internal
+ */
+export function checkL4Route(scope: IConstruct, field: string, options: TcpRouteOptions | TlsRouteOptions, kind: 'tcp' | 'tls', host: string):
+{ route: HostL4Route; definitions: RouteSubsetDefinition[]; catchAll: boolean } {
+  const r = checkOptions(scope, field, options, kind === 'tcp' ? 'TcpRouteOptions' : 'TlsRouteOptions');
+  const definitions: RouteSubsetDefinition[] = [];
+  const subsetOf = (value: unknown, sf: string, h: string | undefined): string => {
+    const subset = checkInstance(scope, sf, value, Subset, 'use Subset.named("v1") for a subset defined elsewhere, or Subset.fromLabels() / Subset.fromWorkload()');
+    const { name } = subset._check(scope, sf);
+    if (!subset.isReference) definitions.push({ host: h, subset, field: sf });
+    return name;
+  };
+  if (r.to !== undefined && r.destinations !== undefined) {
+    throw invalidInput(scope, `${field}.to`, (r.to as Subset)?.name, 'is set together with destinations', 'give the subset in the destination instead (destinations: [{ subset }])');
+  }
+  let destinations: RouteDestinationModel[];
+  if (r.destinations !== undefined) {
+    destinations = checkArray(scope, `${field}.destinations`, r.destinations, (item, df) => {
+      const d = checkOptions(scope, df, item as RouteDestination, 'RouteDestination');
+      const h = d.host === undefined ? undefined
+        : checkServiceHost(scope, `${df}.host`, checkString(scope, `${df}.host`, d.host, { fix: 'name the service, e.g. "mongodb"' }), false);
+      const subset = d.subset === undefined ? undefined : subsetOf(d.subset, `${df}.subset`, h);
+      const port = d.port === undefined ? undefined : checkPort(scope, `${df}.port`, d.port);
+      const weight = d.weight === undefined ? undefined : checkInteger(scope, `${df}.weight`, d.weight, { minimum: 0, maximum: 100, fix: 'give a whole percentage from 0 to 100' });
+      return { ...(h !== undefined ? { host: h } : {}), ...(subset !== undefined ? { subset } : {}), ...(port !== undefined ? { port } : {}), ...(weight !== undefined ? { weight } : {}) };
+    }, { minItems: 1, fix: 'give at least one destination, or leave destinations out for the host' });
+    if (destinations.length > 1) {
+      destinations.forEach((d, i) => {
+        if (d.weight === undefined) {
+          throw invalidInput(scope, `${field}.destinations[${i}].weight`, undefined, 'is missing while the route has several destinations (V1)', 'give every destination a weight in percent');
+        }
+      });
+      const total = destinations.reduce((sum, d) => sum + d.weight!, 0);
+      if (total !== 100) {
+        throw invalidInput(scope, `${field}.destinations`, destinations.map((d) => d.weight), `weigh ${total} in total, not 100: weights are percentages of the route's traffic`,
+          'make the weights sum to 100');
+      }
+    }
+  } else {
+    destinations = [r.to === undefined ? {} : { subset: subsetOf(r.to, `${field}.to`, undefined) }];
+  }
+  const canonical = canonicalHost(host, undefined);
+  const matches = r.match === undefined ? undefined : checkArray(scope, `${field}.match`, r.match, (item, mf) => {
+    const m = checkOptions(scope, mf, item as TlsMatchOptions, kind === 'tcp' ? 'L4MatchOptions' : 'TlsMatchOptions');
+    const out: { [key: string]: unknown } = {};
+    if (m.destinationSubnets !== undefined) {
+      out.destinationSubnets = checkArray(scope, `${mf}.destinationSubnets`, m.destinationSubnets,
+        (c, cf) => checkString(scope, cf, c, { pattern: CIDR, what: 'an IP address or CIDR', fix: 'use e.g. "10.0.0.0/16"' }), { minItems: 1, fix: 'list subnets, or leave it out' });
+    }
+    if (m.port !== undefined) out.port = checkPort(scope, `${mf}.port`, m.port);
+    if (kind === 'tls') {
+      const sni = m.sniHosts === undefined ? [host] : checkArray(scope, `${mf}.sniHosts`, m.sniHosts, (h, hf) => {
+        const name = checkHostname(scope, hf, h, { wildcard: true, fullWildcard: false });
+        const c = name.toLowerCase();
+        const covered = c === canonical || (canonical.startsWith('*.') && c.endsWith(canonical.slice(1)));
+        if (!covered) {
+          throw invalidInput(scope, hf, name, `is not the route's host ${host} nor covered by it, which istiod rejects`, `use "${host}"`);
+        }
+        return name;
+      }, { minItems: 1, fix: 'list SNI names, or leave sniHosts out for the host' });
+      out.sniHosts = sni;
+    }
+    if (m.sourceLabels !== undefined) out.sourceLabels = checkSelectorLabels(scope, `${mf}.sourceLabels`, m.sourceLabels);
+    if (m.sourceNamespace !== undefined) out.sourceNamespace = checkDnsLabel(scope, `${mf}.sourceNamespace`, m.sourceNamespace, 'give a namespace name such as "bookinfo"');
+    if (Object.keys(out).length === 0) {
+      throw invalidInput(scope, mf, item, 'sets no condition', 'give port, sourceLabels, sourceNamespace or destinationSubnets, or leave match out');
+    }
+    return out;
+  }, { minItems: 1, fix: 'list at least one match, or leave match out' });
+  // A TLS route always matches on SNI (the CRD requires match): by default the host itself.
+  const match = kind === 'tls' && matches === undefined ? [{ sniHosts: [host] }] : matches;
+  return { route: { ...(match ? { match } : {}), destinations }, definitions, catchAll: matches === undefined };
+}
+
+/**
+ * Conditions on a TCP or TLS connection (`tcp[].match`, `tls[].match`); all given must hold.
+ */
+export interface L4MatchOptions {
   /**
-   * Route name, shown in proxy stats and access logs.
-   * @default none
+   * The Service port the connection is for.
+   * @default any port
    */
-  readonly name?: string;
+  readonly port?: number;
   /**
-   * Requests matching any of these take this route.
-   * @default every request (the host's default route; at most one, and last)
+   * Labels the calling workload carries.
+   * @default any workload
    */
-  readonly match?: HttpMatch[];
+  readonly sourceLabels?: { [key: string]: string };
   /**
-   * Send the requests to this subset (added to the host's DestinationRule if needed).
+   * Namespace of the calling workload.
+   * @default any namespace
+   */
+  readonly sourceNamespace?: string;
+  /**
+   * IPv4 or IPv6 destination addresses or subnets (CIDR), e.g. `10.0.0.0/16`.
+   * @default any address
+   */
+  readonly destinationSubnets?: string[];
+}
+
+/** A TLS connection condition (`tls[].match`). */
+export interface TlsMatchOptions extends L4MatchOptions {
+  /**
+   * SNI names the connection must present; each must be the route's host or covered by it (a
+   * wildcard host), as istiod requires.
+   * @default the route's host
+   */
+  readonly sniHosts?: string[];
+}
+
+/** A TCP route (`tcp[]`): connections matching any entry go to the destinations. */
+export interface TcpRouteOptions {
+  /**
+   * Connections matching any of these take this route.
+   * @default every connection (the default TCP route: at most one per host, and last)
+   */
+  readonly match?: L4MatchOptions[];
+  /**
+   * Send to this subset of the host. Excludes `destinations`.
    * @default the whole host
    */
   readonly to?: Subset;
+  /**
+   * Weighted destinations (percent, summing to 100). Excludes `to`.
+   * @default the host (with `to`'s subset)
+   */
+  readonly destinations?: RouteDestination[];
+}
+
+/** A TLS route (`tls[]`), routed on SNI without terminating TLS. */
+export interface TlsRouteOptions {
+  /**
+   * Connections matching any of these take this route.
+   * @default connections presenting the host as SNI
+   */
+  readonly match?: TlsMatchOptions[];
+  /**
+   * Send to this subset of the host. Excludes `destinations`.
+   * @default the whole host
+   */
+  readonly to?: Subset;
+  /**
+   * Weighted destinations (percent, summing to 100). Excludes `to`.
+   * @default the host (with `to`'s subset)
+   */
+  readonly destinations?: RouteDestination[];
 }
 
 /** Props of a {@link HostRoutes}. */
@@ -37,18 +174,37 @@ export interface HostRoutesProps {
    *   (`Subset.fromWorkload`), else the chart's (no fallback to "default"); another is an error
    */
   readonly namespace?: string;
-  /** The routes, in the order they are tried. */
-  readonly routes: HttpRouteOptions[];
+  /**
+   * HTTP routes, in the order they are tried.
+   * @default none (give at least one of routes, tcpRoutes, tlsRoutes: ISTIO-RULES V6)
+   */
+  readonly routes?: HttpRouteOptions[];
+  /**
+   * TCP routes, in the order they are tried.
+   * @default none
+   */
+  readonly tcpRoutes?: TcpRouteOptions[];
+  /**
+   * TLS (SNI) routes, in the order they are tried.
+   * @default none
+   */
+  readonly tlsRoutes?: TlsRouteOptions[];
 }
 
 /**
- * Timeouts, retries and fault injection for a host without a canary: HTTP routes added to the host's
- * shared mesh VirtualService (see {@link TrafficHost}).
+ * The routes of a host, with Istio's full route model, added to the host's shared mesh
+ * VirtualService (see {@link TrafficHost}): HTTP routes (several matches each, weighted A/B/n
+ * destinations, rewrites, redirects, direct responses, header changes, CORS, mirrors, timeouts,
+ * retries, faults), TCP routes and TLS (SNI) routes. Subsets are defined in place
+ * (`Subset.fromLabels`) or named (`Subset.named`), e.g. those a `DestinationPolicy` defines.
  *
  * ```ts
  * new HostRoutes(chart, 'ratings-routes', {
  *   host: 'ratings',
- *   routes: [{ timeout: Duration.seconds(2), retries: RetryPolicy.of({ attempts: 3, perTryTimeout: Duration.millis(500) }) }],
+ *   routes: [
+ *     { match: [HttpMatch.header('end-user', 'jason')], to: Subset.named('v2') },
+ *     { timeout: Duration.seconds(2), retries: RetryPolicy.of({ attempts: 3, perTryTimeout: Duration.millis(500) }) },
+ *   ],
  * });
  * ```
  *
@@ -63,42 +219,59 @@ export class HostRoutes extends Construct {
   constructor(scope: Construct, id: string, props: HostRoutesProps) {
     super(scope, id);
     props = checkProps(this, props, 'HostRoutesProps');
-    checkRouteHost(this, 'host', checkServiceHost(this, 'host', checkString(this, 'host', props.host, { fix: 'name the service, e.g. "ratings" or "ratings.bookinfo.svc.cluster.local"' })));
+    checkServiceHost(this, 'host', checkString(this, 'host', props.host, { fix: 'name the service, e.g. "ratings" or "ratings.bookinfo.svc.cluster.local"' }));
     if (props.namespace !== undefined) {
       checkString(this, 'namespace', props.namespace, { fix: 'give a namespace name such as "bookinfo"' });
     }
     const env = MeshChart.environmentOf(this);
-    const routes = checkArray(this, 'routes', props.routes, (item) => item, { minItems: 1, fix: 'give at least one route' });
-    const rendered = routes.map((item, i) => {
+    if (props.routes === undefined && props.tcpRoutes === undefined && props.tlsRoutes === undefined) {
+      throw invalidInput(this, 'routes', undefined, 'is missing, and so are tcpRoutes and tlsRoutes: a VirtualService needs at least one route (V6)', 'give at least one route');
+    }
+    const routes = props.routes === undefined ? [] : checkArray(this, 'routes', props.routes, (item) => item, { minItems: 1, fix: 'give at least one route' });
+    const checked = routes.map((item, i) => {
       const field = `routes[${i}]`;
-      const r = checkOptions(this, field, item as HttpRouteOptions, 'HttpRouteOptions');
-      const catchAll = r.match === undefined;
-      const match = catchAll ? undefined : checkArray(this, `${field}.match`, r.match,
-        (m, f) => checkInstance(this, f, m, HttpMatch, 'use HttpMatch.uriPrefix(), HttpMatch.header() and the like')._render(this, f),
-        { minItems: 1, fix: 'list at least one HttpMatch, or leave match out for the default route' });
-      if (catchAll && i < routes.length - 1) {
+      const c = checkHttpRoute(this, field, item as HttpRouteOptions, env);
+      if (c.catchAll && i < routes.length - 1) {
         throw invalidInput(this, `${field}.match`, undefined, `is missing, so this default route takes every request and routes[${i + 1}..] can never match (IST0130)`,
           'move the default route to the end, or give it a match');
       }
-      const to = r.to === undefined ? undefined : checkInstance(this, `${field}.to`, r.to, Subset, 'use Subset.fromWorkload() or Subset.fromLabels()');
-      to?._check(this, `${field}.to`);
-      if (r.name !== undefined) {
-        checkString(this, `${field}.name`, r.name, {
-          pattern: /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, what: 'a route name', fix: 'use letters, digits, "-", "_" and "."',
-        });
-      }
-      const route: Omit<HostHttpRoute, 'destinations'> = {
-        ...(r.name ? { name: r.name } : {}),
-        ...(match ? { match } : {}),
-        ...renderResilience(this, field, r, env),
-      };
-      return { field, route, to };
+      return { field, ...c };
     });
-    const subsetSources = rendered.map((r) => ({ field: `${r.field}.to`, subset: r.to }));
-    this.trafficHost = TrafficHost._of(this, props.host, props.namespace, subsetSources);
-    for (const { field, route, to } of rendered) {
-      const subset = to ? this.trafficHost._addSubset(this, to, `${field}.to`) : undefined;
-      this.trafficHost._addHttpRoute(this, { ...route, destinations: [subset ? { subset } : {}] }, field);
+    const l4 = (kind: 'tcp' | 'tls') => {
+      const key = kind === 'tcp' ? 'tcpRoutes' : 'tlsRoutes';
+      const list = props[key];
+      if (list === undefined) return [];
+      const items = checkArray(this, key, list, (item) => item, { minItems: 1, fix: `give at least one route, or leave ${key} out` });
+      return items.map((item, i) => {
+        const field = `${key}[${i}]`;
+        const c = checkL4Route(this, field, item as TcpRouteOptions, kind, props.host);
+        if (c.catchAll && i < items.length - 1) {
+          throw invalidInput(this, `${field}.match`, undefined, `is missing, so this default route takes every connection and ${key}[${i + 1}..] can never match`,
+            'move the default route to the end, or give it a match');
+        }
+        return { field, ...c };
+      });
+    };
+    const tcp = l4('tcp');
+    const tls = l4('tls');
+    const own = [...checked, ...tcp, ...tls].flatMap((c) => c.definitions.filter((d) => d.host === undefined).map((d) => ({ field: d.field, subset: d.subset })));
+    this.trafficHost = TrafficHost._of(this, props.host, props.namespace, own);
+    const namespace = this.trafficHost.namespace;
+    for (const c of [...checked, ...tcp, ...tls]) {
+      for (const d of c.definitions) {
+        const target = d.host === undefined ? this.trafficHost
+          : TrafficHost._of(this, d.host, hostNamespace(d.host) === undefined && d.subset.workloadNamespace === undefined ? namespace : undefined, [{ field: d.field, subset: d.subset }]);
+        target._addSubset(this, d.subset, d.field);
+      }
+    }
+    for (const c of checked) {
+      this.trafficHost._addHttpRoute(this, c.model, c.field);
+    }
+    for (const c of tcp) {
+      this.trafficHost._addL4Route(this, 'tcp', c.route, c.field);
+    }
+    for (const c of tls) {
+      this.trafficHost._addL4Route(this, 'tls', c.route, c.field);
     }
   }
 }

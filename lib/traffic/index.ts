@@ -10,13 +10,18 @@ export type {
 } from './policy';
 export type { RouteResilience } from './route-options';
 export { CircuitBreaker } from './circuit-breaker';
-export type { CircuitBreakerProps, SubsetCircuitBreaker } from './circuit-breaker';
+export type { CircuitBreakerProps, SubsetCircuitBreaker, PortCircuitBreaker } from './circuit-breaker';
 export { DestinationPolicy } from './destination-policy';
-export type { DestinationPolicyProps, DestinationPolicyOptions, SubsetDestinationPolicy } from './destination-policy';
+export type { DestinationPolicyProps, DestinationPolicyOptions, SubsetDestinationPolicy, PortDestinationPolicy } from './destination-policy';
 export { CanaryRelease } from './canary-release';
 export type { CanaryReleaseProps, CanaryStage } from './canary-release';
 export { HostRoutes } from './host-routes';
-export type { HostRoutesProps, HttpRouteOptions } from './host-routes';
+export type { HostRoutesProps, L4MatchOptions, TlsMatchOptions, TcpRouteOptions, TlsRouteOptions } from './host-routes';
+export { RedirectScheme, StringMatch } from './http-route';
+export type {
+  HttpRouteOptions, RouteDestination, UriRegexRewrite, HttpRewrite, HttpRedirect, HttpDirectResponse, HeaderOperations, HeaderManipulation,
+  CorsPolicy, RouteMirror,
+} from './http-route';
 export {
   EnvoyFilter, EnvoyFilterTarget, EnvoyFilterTargetKind, EnvoyObjectMatch, EnvoyApplyTo, EnvoyPatchContext, EnvoyPatchOperation, EnvoyRouteAction, EnvoyTransportProtocol,
 } from './envoy-filter';

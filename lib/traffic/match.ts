@@ -5,6 +5,17 @@ import { isHeaderName } from '../core/names';
 import { sortedRecord } from '../core/records';
 import { VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpMatchHeaders } from '../../imports/networking.istio.io';
 import { checkRegex } from '../core/regex';
+import { checkArray, checkEnum } from '../core/input';
+import { checkSelectorLabels } from '../core/labels';
+import { checkDnsLabel } from '../core/names';
+import { checkPort } from '../core/ports';
+import { HttpMethod } from '../security/authorization';
+
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
 
 /** Header names as Istio wants them in matches: lowercase HTTP tokens (`x-canary`, `cookie`). */
 function isLowercaseHeaderName(name: unknown): boolean {
@@ -26,6 +37,7 @@ function escapeRegex(text: string): string {
 }
 
 type HeaderCondition = { readonly kind: 'header'; readonly name: string; readonly how: 'exact' | 'prefix' | 'regex'; readonly value: string };
+type How = 'exact' | 'prefix' | 'regex';
 
 /**
  * One condition as the factory got it: values are kept as given (a caller without TypeScript's checks
@@ -34,7 +46,14 @@ type HeaderCondition = { readonly kind: 'header'; readonly name: string; readonl
 type Condition =
   | HeaderCondition
   | { readonly kind: 'cookie'; readonly name: string; readonly value: string }
-  | { readonly kind: 'uri'; readonly how: 'exact' | 'prefix' | 'regex'; readonly value: string }
+  | { readonly kind: 'uri'; readonly how: How; readonly value: string }
+  | { readonly kind: 'withoutHeader'; readonly name: string; readonly how?: How; readonly value?: string }
+  | { readonly kind: 'method'; readonly method: unknown }
+  | { readonly kind: 'query'; readonly name: string; readonly how: 'exact' | 'regex'; readonly value: string }
+  | { readonly kind: 'port'; readonly port: unknown }
+  | { readonly kind: 'sourceLabels'; readonly labels: unknown }
+  | { readonly kind: 'sourceNamespace'; readonly namespace: unknown }
+  | { readonly kind: 'gateways'; readonly gateways: unknown }
   | { readonly kind: 'and'; readonly other: unknown };
 
 /**
@@ -126,6 +145,52 @@ export class HttpMatch {
     return new HttpMatch([{ kind: 'uri', how: 'regex', value: regex }]);
   }
 
+  /**
+   * The request does not carry header `name` (`withoutHeaders: { name: {} }`), or, with `value`, does
+   * not carry it with exactly that value.
+   */
+  public static withoutHeader(name: string, value?: string): HttpMatch {
+    return new HttpMatch([value === undefined ? { kind: 'withoutHeader', name } : { kind: 'withoutHeader', name, how: 'exact', value }]);
+  }
+
+  /** The request method is `method`. */
+  public static method(method: HttpMethod): HttpMatch {
+    return new HttpMatch([{ kind: 'method', method }]);
+  }
+
+  /** The query parameter `name` equals `value` (an empty value matches the parameter's presence). */
+  public static queryParam(name: string, value: string): HttpMatch {
+    return new HttpMatch([{ kind: 'query', name, how: 'exact', value }]);
+  }
+
+  /** The query parameter `name` matches the RE2 `regex`. */
+  public static queryParamRegex(name: string, regex: string): HttpMatch {
+    return new HttpMatch([{ kind: 'query', name, how: 'regex', value: regex }]);
+  }
+
+  /** The request arrived on `port` (of the host's Service, or of the gateway's server). */
+  public static port(port: number): HttpMatch {
+    return new HttpMatch([{ kind: 'port', port }]);
+  }
+
+  /** The calling workload carries all of `labels` (mesh routes; a gateway's pods for gateway routes). */
+  public static sourceLabels(labels: { [key: string]: string }): HttpMatch {
+    return new HttpMatch([{ kind: 'sourceLabels', labels: isPlainRecord(labels) ? { ...labels } : labels }]);
+  }
+
+  /** The calling workload runs in `namespace`. */
+  public static sourceNamespace(namespace: string): HttpMatch {
+    return new HttpMatch([{ kind: 'sourceNamespace', namespace }]);
+  }
+
+  /**
+   * The request came through one of `gateways` (`<namespace>/<name>`, or `mesh` for sidecars): for a
+   * VirtualService bound to several gateways.
+   */
+  public static gateways(gateways: string[]): HttpMatch {
+    return new HttpMatch([{ kind: 'gateways', gateways: Array.isArray(gateways) ? [...gateways] : gateways }]);
+  }
+
   private constructor(private readonly conditions: readonly Condition[]) {}
 
   /** A match that requires this match's conditions and `other`'s. */
@@ -137,10 +202,73 @@ export class HttpMatch {
   /** @internal Renders and checks the match; `field` names it in errors, e.g. `routeToCanaryWhen[0]`. */
   public _render(scope: IConstruct, field: string): VirtualServiceSpecHttpMatch {
     const headers: { [name: string]: VirtualServiceSpecHttpMatchHeaders } = Object.create(null);
+    const withoutHeaders: { [name: string]: VirtualServiceSpecHttpMatchHeaders } = Object.create(null);
+    const queryParams: { [name: string]: VirtualServiceSpecHttpMatchHeaders } = Object.create(null);
     let uri: VirtualServiceSpecHttpMatchHeaders | undefined;
+    let method: string | undefined;
+    let port: number | undefined;
+    let sourceLabels: { [key: string]: string } | undefined;
+    let sourceNamespace: string | undefined;
+    let gateways: string[] | undefined;
+    const once = (name: string, taken: boolean, value: unknown) => {
+      if (taken) {
+        throw invalidInput(scope, `${field}.${name}`, value, `is a second ${name} condition in one match`, 'use two HttpMatch entries (either matches)');
+      }
+    };
     for (const condition of this.conditions) {
       if (condition.kind === 'and') {
         checkInstance(scope, `${field}.and(other)`, condition.other, HttpMatch, 'combine HttpMatch instances, e.g. HttpMatch.uriPrefix("/api").and(HttpMatch.header("x-canary", "true"))');
+        continue;
+      }
+      if (condition.kind === 'method') {
+        once('method', method !== undefined, condition.method);
+        method = checkEnum(scope, `${field}.method`, condition.method, HttpMethod, 'HttpMethod');
+        continue;
+      }
+      if (condition.kind === 'port') {
+        once('port', port !== undefined, condition.port);
+        port = checkPort(scope, `${field}.port`, condition.port);
+        continue;
+      }
+      if (condition.kind === 'sourceLabels') {
+        once('sourceLabels', sourceLabels !== undefined, condition.labels);
+        if (!isPlainRecord(condition.labels) || Object.keys(condition.labels).length === 0) {
+          throw invalidInput(scope, `${field}.sourceLabels`, condition.labels, 'is not a non-empty map of labels', 'give labels such as { app: "web" }');
+        }
+        sourceLabels = checkSelectorLabels(scope, `${field}.sourceLabels`, condition.labels as { [key: string]: string });
+        continue;
+      }
+      if (condition.kind === 'sourceNamespace') {
+        once('sourceNamespace', sourceNamespace !== undefined, condition.namespace);
+        sourceNamespace = checkDnsLabel(scope, `${field}.sourceNamespace`, condition.namespace, 'give a namespace name such as "bookinfo"');
+        continue;
+      }
+      if (condition.kind === 'gateways') {
+        once('gateways', gateways !== undefined, condition.gateways);
+        gateways = checkArray(scope, `${field}.gateways`, condition.gateways, (g, f) => checkString(scope, f, g, {
+          pattern: /^(mesh|[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/, what: 'a gateway reference', fix: 'use "<namespace>/<name>" or "mesh"',
+        }), { minItems: 1, fix: 'list gateways such as ["istio-ingress/ingress"], or "mesh"' });
+        continue;
+      }
+      if (condition.kind === 'query') {
+        const at = `${field}.queryParams`;
+        checkString(scope, at, condition.name, { minLength: 1, fix: 'name the query parameter, e.g. "version"' });
+        if (Object.prototype.hasOwnProperty.call(queryParams, condition.name)) {
+          throw invalidInput(scope, `${at}.${condition.name}`, condition.value, 'is a second condition on the same query parameter in one match', 'use two HttpMatch entries (either matches)');
+        }
+        queryParams[condition.name] = this.renderValue(scope, `${at}.${condition.name}`, condition.how, condition.value);
+        continue;
+      }
+      if (condition.kind === 'withoutHeader') {
+        const where = `${field}.withoutHeaders`;
+        checkString(scope, where, condition.name, { fix: 'give the header name as a string, e.g. "x-canary"' });
+        if (!isLowercaseHeaderName(condition.name)) {
+          throw invalidInput(scope, where, condition.name, 'is not a lowercase HTTP header name (Istio matches header keys in lowercase)', 'use a name such as "x-canary"');
+        }
+        if (Object.prototype.hasOwnProperty.call(withoutHeaders, condition.name) || Object.prototype.hasOwnProperty.call(headers, condition.name)) {
+          throw invalidInput(scope, `${where}.${condition.name}`, condition.value, 'is a second condition on the same header in one match', 'use two HttpMatch entries (either matches)');
+        }
+        withoutHeaders[condition.name] = condition.how === undefined ? {} : this.renderValue(scope, `${where}.${condition.name}`, condition.how, condition.value!);
         continue;
       }
       const c = condition.kind === 'cookie' ? cookieCondition(scope, field, condition.name, condition.value) : condition;
@@ -152,7 +280,7 @@ export class HttpMatch {
             `use ${isHeaderName(c.name) ? `"${c.name.toLowerCase()}"` : 'a name such as "x-canary"'}`);
         }
         const at = `${where}.${c.name}`;
-        if (Object.prototype.hasOwnProperty.call(headers, c.name)) {
+        if (Object.prototype.hasOwnProperty.call(headers, c.name) || Object.prototype.hasOwnProperty.call(withoutHeaders, c.name)) {
           throw invalidInput(scope, at, c.value, 'is a second condition on the same header in one match',
             'merge both into one regex, or use two HttpMatch entries (either matches)');
         }
@@ -169,12 +297,19 @@ export class HttpMatch {
       }
     }
     return {
+      ...(gateways ? { gateways } : {}),
       ...(Object.keys(headers).length ? { headers: sortedRecord(headers) } : {}),
+      ...(method ? { method: { exact: method } } : {}),
+      ...(port !== undefined ? { port } : {}),
+      ...(Object.keys(queryParams).length ? { queryParams: sortedRecord(queryParams) } : {}),
+      ...(sourceLabels ? { sourceLabels } : {}),
+      ...(sourceNamespace ? { sourceNamespace } : {}),
       ...(uri ? { uri } : {}),
+      ...(Object.keys(withoutHeaders).length ? { withoutHeaders: sortedRecord(withoutHeaders) } : {}),
     };
   }
 
-  private renderValue(scope: IConstruct, field: string, how: 'exact' | 'prefix' | 'regex', value: string): VirtualServiceSpecHttpMatchHeaders {
+  private renderValue(scope: IConstruct, field: string, how: How, value: string): VirtualServiceSpecHttpMatchHeaders {
     checkString(scope, `${field}.${how}`, value, { fix: 'give the value as a string' });
     if (how === 'prefix' && value === '') {
       throw invalidInput(scope, `${field}.prefix`, value, 'is an empty prefix (istiod rejects it)', 'give a prefix, or leave the condition out');

@@ -1,3 +1,4 @@
+import { checkHostParts } from './checks';
 import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
@@ -192,7 +193,7 @@ export class ExternalService extends Construct {
       if (h === '*') {
         throw invalidInput(this, field, h, 'matches every host, which a ServiceEntry may not (ISTIO-RULES S1)', 'name the hosts, e.g. "api.stripe.com" or "*.stripe.com"');
       }
-      return checkHostname(this, field, h, { fullWildcard: false });
+      return checkHostParts(this, field, checkHostname(this, field, h, { fullWildcard: false }));
     }, { ...crdLimits(SERVICE_ENTRY, 'spec.hosts'), fix: 'list the external hosts, e.g. ["api.stripe.com"]' });
     const dupHost = hosts.find((h, i) => hosts.findIndex((o) => o.toLowerCase() === h.toLowerCase()) !== i);
     if (dupHost) {

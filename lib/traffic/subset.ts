@@ -51,6 +51,35 @@ export class Subset {
    * @param workload a cdk8s-plus Deployment, StatefulSet, DaemonSet, Job, CronJob or Pod
    */
   public static fromWorkload(name: string, workload: IConstruct): Subset {
+    return Subset.workloadSubset(name, workload);
+  }
+
+  /**
+   * A reference to a subset of the host that is defined elsewhere: by another construct of the chart
+   * (`DestinationPolicy` `subsets`, a `CanaryRelease`, a route's `Subset.fromLabels`), or by a
+   * DestinationRule the output holds or `ExternalResources` declares. A route that uses it names the
+   * subset and defines nothing; the analyzer reports a subset no DestinationRule of the host defines
+   * (IST0101, an error that fails `MeshApp`'s synth: requests to it would fail with 503).
+   *
+   * Where a definition is needed (a `DestinationPolicy` entry without policy, a `CanaryRelease`'s
+   * labels check), a reference is refused or the check skipped, as documented there.
+   *
+   * @param name the subset name, a DNS label such as `v1` (ISTIO-RULES D4)
+   * @example
+   * new DestinationPolicy(chart, 'reviews-subsets', {
+   *   host: 'reviews.bookinfo.svc.cluster.local',
+   *   subsets: [{ subset: Subset.fromLabels('v1', { version: 'v1' }) }, { subset: Subset.fromLabels('v2', { version: 'v2' }) }],
+   * });
+   * new HostRoutes(chart, 'reviews-routes', {
+   *   host: 'reviews.bookinfo.svc.cluster.local',
+   *   routes: [{ to: Subset.named('v2') }],
+   * });
+   */
+  public static named(name: string): Subset {
+    return new Subset(name, {}, undefined, undefined, undefined, undefined, true);
+  }
+
+  private static workloadSubset(name: string, workload: IConstruct): Subset {
     let plus: PlusWorkload;
     try {
       plus = PlusWorkload.read(workload, { field: 'workload', fix: WORKLOAD_FIX });
@@ -72,7 +101,13 @@ export class Subset {
     public readonly workloadNamespace: string | undefined,
     /** What `fromWorkload` was given when it was no cdk8s-plus workload (reported on use). */
     private readonly invalid?: { readonly workload: unknown },
+    private readonly reference?: boolean,
   ) {}
+
+  /** True for a reference to a subset defined elsewhere ({@link Subset.named}): it carries no labels. */
+  public get isReference(): boolean {
+    return this.reference === true;
+  }
 
   /** The labels that select the subset's endpoints (a copy). */
   public get labels(): { [key: string]: string } {
@@ -96,6 +131,9 @@ export class Subset {
       PlusWorkload.read(this.invalid.workload, { where: scope.node.path, field: `${field}.workload`, fix: WORKLOAD_FIX });
     }
     const name = checkSubsetName(scope, `${field}.name`, checkString(scope, `${field}.name`, this.name, { fix: 'name the subset like "v1" or "canary"' }));
+    if (this.reference) {
+      return { name, labels: {} };
+    }
     const labelMap: unknown = this.labelMap;
     const proto = isObject(labelMap) ? Object.getPrototypeOf(labelMap) : undefined;
     if (!isObject(labelMap) || (proto !== Object.prototype && proto !== null)) {

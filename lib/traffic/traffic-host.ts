@@ -7,63 +7,28 @@ import { parseServiceHost } from '../core/hostnames';
 import { resolveNamespace } from '../core/namespace';
 import {
   DestinationRule, DestinationRuleSpec, DestinationRuleSpecSubsets, DestinationRuleSpecSubsetsTrafficPolicy, DestinationRuleSpecTrafficPolicy,
-  VirtualService, VirtualServiceSpec, VirtualServiceSpecHttp, VirtualServiceSpecHttpFault, VirtualServiceSpecHttpMatch, VirtualServiceSpecHttpRetries,
+  VirtualService, VirtualServiceSpec, VirtualServiceSpecHttp, VirtualServiceSpecTcp, VirtualServiceSpecTls,
 } from '../../imports/networking.istio.io';
+import { HttpRouteModel, qualifiedHost, renderHttpRoute, RouteDestinationModel } from './http-route';
 import { checkCounter, checkServiceHost } from './checks';
 import { canonicalHost } from './mesh-routes';
-import { checkRouteHost } from './route-options';
 import { ClientTlsMode, TrafficPolicyParts } from './policy';
 import { Subset } from './subset';
 
 /**
- * One destination of a host route: a subset of the host (or the whole host) and its relative weight.
+ * An HTTP route of a host's VirtualService: the checked route model (see `renderHttpRoute`).
  * @internal
  */
-export interface HostRouteDestination {
-  /**
-   * The subset; a DestinationRule of the host must define it (the analyzer reports IST0101 otherwise).
-   * @default the whole host, no subset
-   */
-  readonly subset?: string;
-  /**
-   * Relative weight, ≥ 0 (ISTIO-RULES V1); with several destinations their total must be > 0.
-   * @default none (only allowed with a single destination)
-   */
-  readonly weight?: number;
-}
+export type HostHttpRoute = HttpRouteModel;
 
 /**
- * An HTTP route of a host's VirtualService, already rendered by the construct that adds it.
+ * A TCP or TLS route of a host's VirtualService, checked: matches already in Istio's shape, and
+ * destinations whose `host` undefined means the TrafficHost's.
  * @internal
  */
-export interface HostHttpRoute {
-  /**
-   * Route name, shown in proxy stats and logs.
-   * @default none
-   */
-  readonly name?: string;
-  /**
-   * Match conditions (any of them); none makes this the host's default (catch-all) route.
-   * @default catch-all
-   */
-  readonly match?: VirtualServiceSpecHttpMatch[];
-  /** Where matching requests go, at least one destination. */
-  readonly destinations: HostRouteDestination[];
-  /**
-   * Request timeout, an Istio duration string.
-   * @default none (Istio's default: no timeout)
-   */
-  readonly timeout?: string;
-  /**
-   * Retry policy.
-   * @default Istio's default (2 attempts on connection failures)
-   */
-  readonly retries?: VirtualServiceSpecHttpRetries;
-  /**
-   * Fault injection.
-   * @default none
-   */
-  readonly fault?: VirtualServiceSpecHttpFault;
+export interface HostL4Route {
+  readonly match?: Array<{ [key: string]: unknown }>;
+  readonly destinations: RouteDestinationModel[];
 }
 
 interface Leaf {
@@ -81,6 +46,12 @@ interface SubsetEntry {
 
 interface RouteEntry {
   readonly route: HostHttpRoute;
+  readonly owner: IConstruct;
+  readonly field: string;
+}
+
+interface L4RouteEntry {
+  readonly route: HostL4Route;
   readonly owner: IConstruct;
   readonly field: string;
 }
@@ -317,6 +288,9 @@ export class TrafficHost extends Construct {
   private readonly hostPolicy = new Map<string, Leaf>();
   private readonly subsetEntries = new Map<string, SubsetEntry>();
   private readonly routes: RouteEntry[] = [];
+  private readonly tcpRoutes: L4RouteEntry[] = [];
+  private readonly tlsRoutes: L4RouteEntry[] = [];
+  private readonly portPolicy = new Map<number, { readonly owner: IConstruct; readonly field: string; readonly policy: Map<string, Leaf> }>();
   private _destinationRule?: DestinationRule;
   private _virtualService?: VirtualService;
 
@@ -362,7 +336,8 @@ export class TrafficHost extends Construct {
   }
 
   /**
-   * Defines a subset (ISTIO-RULES D4). Returns its name.
+   * Defines a subset (ISTIO-RULES D4). Returns its name. A reference ({@link Subset.named}) defines
+   * nothing: its name is returned as it is.
    *
    * @param owner the construct that wants the subset (named in errors)
    * @param field the owner's prop that holds the subset, e.g. `stable`
@@ -373,6 +348,10 @@ export class TrafficHost extends Construct {
       throw invalidInput(owner, field, subset, 'is not a Subset', 'use Subset.fromLabels() or Subset.fromWorkload()');
     }
     const { name, labels } = subset._check(owner, field);
+    if (subset.isReference) {
+      // Defined elsewhere: the analyzer checks that a DestinationRule of the host defines it (IST0101).
+      return name;
+    }
     const existing = this.subsetEntries.get(name);
     if (existing) {
       if (stable(existing.labels) !== stable(labels)) {
@@ -414,23 +393,12 @@ export class TrafficHost extends Construct {
    * @internal
    */
   public _addHttpRoute(owner: IConstruct, route: HostHttpRoute, field: string): void {
-    if (this.host.startsWith('*.')) {
-      throw invalidInput(owner, 'host', this.host, 'is a wildcard: a route needs one concrete destination', 'route each concrete host');
+    this.checkConcrete(owner);
+    const answered = route?.redirect !== undefined || route?.directResponse !== undefined;
+    if (!route || !Array.isArray(route.destinations) || (route.destinations.length === 0 && !answered)) {
+      throw invalidInput(owner, `${field}.destinations`, route?.destinations, 'is empty: a route needs a destination, a redirect or a direct response (V4)', 'give at least one destination');
     }
-    if (!route || !Array.isArray(route.destinations) || route.destinations.length === 0) {
-      throw invalidInput(owner, `${field}.destinations`, route?.destinations, 'is empty: a route needs a destination (V4)', 'give at least one destination');
-    }
-    route.destinations.forEach((d, i) => {
-      if (d.weight !== undefined) {
-        checkCounter(owner, `${field}.destinations[${i}].weight`, d.weight);
-      } else if (route.destinations.length > 1) {
-        throw invalidInput(owner, `${field}.destinations[${i}].weight`, undefined, 'is missing while the route has several destinations (V1)', 'give every destination a weight');
-      }
-    });
-    if (route.destinations.length > 1 && route.destinations.reduce((sum, d) => sum + (d.weight ?? 0), 0) <= 0) {
-      throw invalidInput(owner, `${field}.destinations`, route.destinations.map((d) => d.weight), 'weigh 0 in total, so the route sends traffic nowhere (V1)',
-        'give at least one destination a weight above 0');
-    }
+    this.checkWeights(owner, field, route.destinations);
     const catchAll = !route.match || route.match.length === 0;
     if (catchAll) {
       const other = this.routes.find((r) => !r.route.match || r.route.match.length === 0);
@@ -440,6 +408,51 @@ export class TrafficHost extends Construct {
       }
     }
     this.routes.push({ route: { ...route, destinations: route.destinations.map((d) => ({ ...d })) }, owner, field });
+    this.ensureVirtualService();
+  }
+
+  /**
+   * Adds a TCP route (`tcp`) or TLS route (`tls`) to the host's mesh VirtualService; a route without
+   * match is the default, at most one per kind, and rendered after the matched ones.
+   * @internal
+   */
+  public _addL4Route(owner: IConstruct, kind: 'tcp' | 'tls', route: HostL4Route, field: string): void {
+    this.checkConcrete(owner);
+    this.checkWeights(owner, field, route.destinations);
+    const list = kind === 'tcp' ? this.tcpRoutes : this.tlsRoutes;
+    if (!route.match || route.match.length === 0) {
+      const other = list.find((r) => !r.route.match || r.route.match.length === 0);
+      if (other) {
+        throw invalidInput(owner, field, 'default route', `is a second default ${kind.toUpperCase()} route for host ${this.host}; [${other.owner.node.path}] ${other.field} is the first, and only one can be reached`,
+          'give this route a match, or merge the routes into one construct');
+      }
+    }
+    list.push({ route: { ...route, destinations: route.destinations.map((d) => ({ ...d })) }, owner, field });
+    this.ensureVirtualService();
+  }
+
+  private checkConcrete(owner: IConstruct): void {
+    if (this.host.startsWith('*.')) {
+      throw invalidInput(owner, 'host', this.host, 'is a wildcard: a route needs one concrete destination', 'route each concrete host');
+    }
+  }
+
+  /** ISTIO-RULES V1: weights ≥ 0, all given with several destinations, a total above 0. */
+  private checkWeights(owner: IConstruct, field: string, destinations: readonly RouteDestinationModel[]): void {
+    destinations.forEach((d, i) => {
+      if (d.weight !== undefined) {
+        checkCounter(owner, `${field}.destinations[${i}].weight`, d.weight);
+      } else if (destinations.length > 1) {
+        throw invalidInput(owner, `${field}.destinations[${i}].weight`, undefined, 'is missing while the route has several destinations (V1)', 'give every destination a weight');
+      }
+    });
+    if (destinations.length > 1 && destinations.reduce((sum, d) => sum + (d.weight ?? 0), 0) <= 0) {
+      throw invalidInput(owner, `${field}.destinations`, destinations.map((d) => d.weight), 'weigh 0 in total, so the route sends traffic nowhere (V1)',
+        'give at least one destination a weight above 0');
+    }
+  }
+
+  private ensureVirtualService(): void {
     if (!this._virtualService) {
       this._virtualService = new VirtualService(this, 'VirtualService', {
         metadata: { name: this.resourceName, namespace: this.namespace },
@@ -449,13 +462,29 @@ export class TrafficHost extends Construct {
   }
 
   /**
+   * Sets the traffic policy of one Service port of the host (`trafficPolicy.portLevelSettings`);
+   * merged field by field with what other constructs set for that port, as host-level policy is.
+   * @internal
+   */
+  public _addPortPolicy(owner: IConstruct, port: number, parts: TrafficPolicyParts, field: string): void {
+    let entry = this.portPolicy.get(port);
+    const policy = entry?.policy ?? new Map<string, Leaf>();
+    this.mergeLeaves(policy, owner, parts, field, `port ${port} of host ${this.host}`);
+    if (!entry) {
+      entry = { owner, field, policy };
+      this.portPolicy.set(port, entry);
+    }
+    this.ensureDestinationRule();
+  }
+
+  /**
    * The routes of this host's mesh VirtualService that pick subsets (a CanaryRelease's weighted and
    * match routes, a HostRoutes route with `to`), by the construct and prop that added them. A gateway
    * route to the host without a subset bypasses them.
    * @internal
    */
   public _subsetRoutes(): Array<{ readonly owner: IConstruct; readonly field: string }> {
-    return this.routes.filter((r) => r.route.destinations.some((d) => d.subset !== undefined)).map(({ owner, field }) => ({ owner, field }));
+    return this.routes.filter((r) => r.route.destinations.some((d) => d.subset !== undefined && d.host === undefined)).map(({ owner, field }) => ({ owner, field }));
   }
 
   /** The DestinationRule spec as synthesized, or undefined when nothing asked for one. */
@@ -463,7 +492,12 @@ export class TrafficHost extends Construct {
     if (!this._destinationRule) {
       return undefined;
     }
-    const trafficPolicy = unflatten(this.hostPolicy) as DestinationRuleSpecTrafficPolicy;
+    const portLevelSettings = [...this.portPolicy].sort(([a], [b]) => a - b)
+      .map(([number, entry]) => ({ port: { number }, ...unflatten(entry.policy) }));
+    const trafficPolicy = {
+      ...unflatten(this.hostPolicy),
+      ...(portLevelSettings.length ? { portLevelSettings } : {}),
+    } as DestinationRuleSpecTrafficPolicy;
     const subsets: DestinationRuleSpecSubsets[] = [...this.subsetEntries].map(([name, s]) => ({
       name,
       labels: { ...s.labels },
@@ -471,7 +505,7 @@ export class TrafficHost extends Construct {
     }));
     return {
       host: this.host,
-      ...(this.hostPolicy.size ? { trafficPolicy } : {}),
+      ...(this.hostPolicy.size || portLevelSettings.length ? { trafficPolicy } : {}),
       ...(subsets.length ? { subsets } : {}),
     };
   }
@@ -481,31 +515,44 @@ export class TrafficHost extends Construct {
     if (!this._virtualService) {
       return undefined;
     }
-    return { hosts: [this.host], http: this._renderHttpRoutes(this.host) };
+    const l4 = (list: L4RouteEntry[]) => [
+      ...list.filter((r) => r.route.match && r.route.match.length > 0),
+      ...list.filter((r) => !r.route.match || r.route.match.length === 0),
+    ].map(({ route }) => ({
+      ...(route.match && route.match.length ? { match: JSON.parse(JSON.stringify(route.match)) } : {}),
+      route: route.destinations.map((d) => ({
+        destination: { host: d.host ?? this.host, ...(d.port !== undefined ? { port: { number: d.port } } : {}), ...(d.subset !== undefined ? { subset: d.subset } : {}) },
+        ...(d.weight !== undefined && (route.destinations.length > 1 || d.weight !== 100) ? { weight: d.weight } : {}),
+      })),
+    }));
+    return {
+      hosts: [this.host],
+      ...(this.routes.length ? { http: this._renderHttpRoutes(this.host) } : {}),
+      ...(this.tcpRoutes.length ? { tcp: l4(this.tcpRoutes) as VirtualServiceSpecTcp[] } : {}),
+      ...(this.tlsRoutes.length ? { tls: l4(this.tlsRoutes) as VirtualServiceSpecTls[] } : {}),
+    };
   }
 
   /**
    * The HTTP routes of the host in VirtualService order (matched routes first, the default route
-   * last), sending to `host` (and `port`, when given): the mesh VirtualService's, or a gateway route's
-   * that applies them (`GatewayRouteOptions.applyHostRoutes`). Never throws.
+   * last), each rendered by `renderHttpRoute`, sending to `host` (and `port`, when given) where a
+   * destination names no host: the mesh VirtualService's, or a gateway route's that applies them
+   * (`GatewayRouteOptions.applyHostRoutes`). With `qualify`, destination hosts a route names are
+   * written fully qualified in this host's namespace (for a VirtualService in another namespace).
+   * Never throws.
    * @internal
    */
-  public _renderHttpRoutes(host: string, port?: number): VirtualServiceSpecHttp[] {
+  public _renderHttpRoutes(host: string, port?: number, qualify = false): VirtualServiceSpecHttp[] {
     const ordered = [
       ...this.routes.filter((r) => r.route.match && r.route.match.length > 0),
       ...this.routes.filter((r) => !r.route.match || r.route.match.length === 0),
     ];
-    return ordered.map(({ route }) => ({
-      ...(route.name ? { name: route.name } : {}),
-      ...(route.match && route.match.length ? { match: route.match.map((m) => ({ ...m })) } : {}),
-      route: route.destinations.map((d) => ({
-        destination: { host, ...(port !== undefined ? { port: { number: port } } : {}), ...(d.subset ? { subset: d.subset } : {}) },
-        ...(d.weight !== undefined ? { weight: d.weight } : {}),
-      })),
-      ...(route.timeout ? { timeout: route.timeout } : {}),
-      ...(route.retries ? { retries: route.retries } : {}),
-      ...(route.fault ? { fault: route.fault } : {}),
-    }));
+    const q = (d: RouteDestinationModel): RouteDestinationModel => (qualify && d.host !== undefined ? { ...d, host: qualifiedHost(d.host, this.namespace) } : d);
+    return ordered.map(({ route }) => renderHttpRoute({
+      ...route,
+      destinations: route.destinations.map(q),
+      ...(route.mirror ? { mirror: q(route.mirror) } : {}),
+    }, { host, port }));
   }
 
   /**
@@ -517,12 +564,15 @@ export class TrafficHost extends Construct {
     const owners = new Set<string>();
     if (object === this._destinationRule) {
       for (const leaf of this.hostPolicy.values()) owners.add(leaf.owner.node.path);
+      for (const entry of this.portPolicy.values()) {
+        for (const leaf of entry.policy.values()) owners.add(leaf.owner.node.path);
+      }
       for (const entry of this.subsetEntries.values()) {
         owners.add(entry.owner.node.path);
         for (const leaf of entry.policy.values()) owners.add(leaf.owner.node.path);
       }
     } else if (object === this._virtualService) {
-      for (const route of this.routes) owners.add(route.owner.node.path);
+      for (const route of [...this.routes, ...this.tcpRoutes, ...this.tlsRoutes]) owners.add(route.owner.node.path);
     }
     return owners.size > 0 ? [...owners].join(', ') : undefined;
   }
@@ -591,7 +641,7 @@ function checkEntry(scope: unknown, host: unknown, namespace: unknown): void {
   if (!(scope as IConstruct).node.scopes.some((c) => Chart.isChart(c))) {
     throw invalidInput(scope as IConstruct, 'scope', scope, 'is in no chart', 'pass a construct of a MeshChart');
   }
-  checkRouteHost(scope as IConstruct, 'host', checkServiceHost(scope as IConstruct, 'host', checkString(scope, 'host', host, { fix: 'name the service, e.g. "reviews" or "reviews.bookinfo.svc.cluster.local"' })));
+  checkServiceHost(scope as IConstruct, 'host', checkString(scope, 'host', host, { fix: 'name the service, e.g. "reviews" or "reviews.bookinfo.svc.cluster.local"' }));
   if (namespace !== undefined) {
     checkString(scope, 'namespace', namespace, { fix: 'give a namespace name such as "bookinfo"' });
   }

@@ -103,7 +103,7 @@ describe('apps/main', () => {
     expect(hostsOf('VirtualService')).toStrictEqual([...new Set(hostsOf('VirtualService'))]);
     const dr = find(objectsOf('prod'), 'DestinationRule', 'reviews', 'bookinfo');
     expect(dr.spec.host).toBe('reviews.bookinfo.svc.cluster.local');
-    expect(dr.spec.subsets.map((s: any) => s.name)).toStrictEqual(['v1', 'v2']);
+    expect(dr.spec.subsets.map((s: any) => s.name)).toStrictEqual(['v1', 'v2', 'v3']);
     expect(dr.spec.trafficPolicy.outlierDetection).toStrictEqual({ consecutive5xxErrors: 3, interval: '10s', baseEjectionTime: '30s', maxEjectionPercent: 60 });
     expect(dr.spec.trafficPolicy.connectionPool.http.http2MaxRequests).toBe(400);
     const vs = find(objectsOf('prod'), 'VirtualService', 'reviews', 'bookinfo');
@@ -206,7 +206,8 @@ describe('apps/main: the Bookinfo workloads', () => {
     for (const env of ENVS) {
       const vs = find(objectsOf(env), 'VirtualService', 'reviews', 'bookinfo');
       expect(vs.spec.http.flatMap((r: any) => r.route.map((d: any) => d.destination.subset))).not.toContain('v3');
-      expect(find(objectsOf(env), 'DestinationRule', 'reviews', 'bookinfo').spec.subsets.map((s: any) => s.name)).toStrictEqual(['v1', 'v2']);
+      // The v3 subset is defined (apps/routes.ts), ready for the next release to name it.
+      expect(find(objectsOf(env), 'DestinationRule', 'reviews', 'bookinfo').spec.subsets.map((s: any) => s.name)).toStrictEqual(['v1', 'v2', 'v3']);
       const match = vs.spec.http.find((r: any) => r.name === 'reviews-canary-match');
       expect(match.match).toStrictEqual([{ headers: { cookie: { regex: '^(.*?;)?[ \\t]*test-user=true(;.*)?$' } } }]);
       expect(match.route.map((d: any) => d.destination)).toStrictEqual([{ host: 'reviews.bookinfo.svc.cluster.local', subset: 'v2' }]);
@@ -238,10 +239,10 @@ describe('apps/main: every reference is inside the output', () => {
     test('a route to a port the Service does not have, and to a subset no DestinationRule defines', () => {
       const objs = base();
       const vs = find(objs, 'VirtualService', 'reviews', 'bookinfo');
-      vs.spec.http[0].route[0].destination.subset = 'v3';
+      vs.spec.http[0].route[0].destination.subset = 'v4';
       find(objs, 'VirtualService', 'bookinfo', 'bookinfo').spec.http[0].route[0].destination.port.number = 8080;
       expect(virtualServiceProblems(objs)).toStrictEqual([
-        'VirtualService bookinfo/reviews http[0] routes to subset v3 of reviews.bookinfo.svc.cluster.local, which no DestinationRule defines (subsets: ["v1","v2"])',
+        'VirtualService bookinfo/reviews http[0] routes to subset v4 of reviews.bookinfo.svc.cluster.local, which no DestinationRule defines (subsets: ["v1","v2","v3"])',
         'VirtualService bookinfo/bookinfo http[0] routes to port 8080 of productpage.bookinfo.svc.cluster.local, which the Service does not have',
       ]);
     });

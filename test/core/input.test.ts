@@ -40,7 +40,7 @@ describe('checkProps and checkOptions: shapes from the generated props table', (
     ['an unknown key, with the closest known one', { host: 'reviews', namspace: 'x' },
       '[test/c] props: "namspace" is not a field of CircuitBreakerProps (did you mean "namespace"?). Fix: rename it to "namespace"'],
     ['an unknown key nothing is close to', { host: 'reviews', colour: 'blue' },
-      '[test/c] props: "colour" is not a field of CircuitBreakerProps. Fix: drop it; CircuitBreakerProps has host, namespace, connectionPool, outlierDetection, subsets'],
+      '[test/c] props: "colour" is not a field of CircuitBreakerProps. Fix: drop it; CircuitBreakerProps has host, namespace, connectionPool, outlierDetection, subsets, portLevelSettings'],
     ['a key set to null', { host: 'reviews', namespace: null }, '[test/c] namespace: null is null. Fix: leave namespace out for its default or give a value'],
     ['a required key left out', { namespace: 'shop' }, '[test/c] host: undefined is missing (CircuitBreakerProps requires it). Fix: give host'],
   ])('rejects %s', (_what, props, message) => {

@@ -15,7 +15,7 @@ describe('props-keys.generated.ts', () => {
   test('holds inherited members and required keys', () => {
     // DestinationPolicyProps extends DestinationPolicyOptions; MeshChartProps extends cdk8s ChartProps
     expect(PROPS_KEYS.DestinationPolicyProps).toStrictEqual({
-      keys: ['host', 'namespace', 'subsets', 'connectionPool', 'outlierDetection', 'loadBalancer', 'tls'], required: ['host'],
+      keys: ['host', 'namespace', 'subsets', 'portLevelSettings', 'connectionPool', 'outlierDetection', 'loadBalancer', 'tls'], required: ['host'],
     });
     expect(PROPS_KEYS.MeshChartProps.keys).toStrictEqual(['environment', 'trafficApi', 'namespace', 'labels', 'disableResourceNameHashes']);
   });

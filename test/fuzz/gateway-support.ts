@@ -11,8 +11,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as fc from 'fast-check';
 import {
-  ExternalResources, FaultInjection, FindingLevel, GatewayServer, HttpMatch, MeshAnalyzer,
-  MeshApp, MeshChart, RetryOn, RetryPolicy, ServerTlsMode, Subset, TlsProtocolVersion,
+  ExternalResources, FaultInjection, FindingLevel, GatewayServer, HttpMatch, HttpMethod, MeshAnalyzer,
+  MeshApp, MeshChart, RetryOn, RetryPolicy, ServerTlsMode, StringMatch, Subset, TlsProtocolVersion,
 } from '../../lib';
 import { show } from '../../lib/core/errors';
 import { validateManifestsDetailed } from '../../lib/validation/manifest';
@@ -44,7 +44,42 @@ export const httpMatches: fc.Arbitrary<Make> = fc.oneof(
   fc.constantFrom('/reviews/[0-9]+', '^/api/v[12]/.*').map((p) => make('HttpMatch.uriRegex', (a) => HttpMatch.uriRegex(a), p)),
   fc.tuple(fc.constantFrom('/api', '/beta'), fc.constantFrom('x-canary', 'x-beta'))
     .map(([p, h]) => make('HttpMatch.uriPrefix().and(HttpMatch.header())', (a, b, c) => HttpMatch.uriPrefix(a).and(HttpMatch.header(b, c)), p, h, 'true')),
+  fc.constantFrom(HttpMethod.GET, HttpMethod.POST).map((m) => make('HttpMatch.method', (a) => HttpMatch.method(a), m)),
+  fc.tuple(fc.constantFrom('beta', 'user'), fc.constantFrom('true', '')).map(([n, v]) => make('HttpMatch.queryParam', (a, b) => HttpMatch.queryParam(a, b), n, v)),
+  fc.tuple(fc.constantFrom('beta', 'user'), fc.constantFrom('^qa-.*', '[0-9]+')).map(([n, v]) => make('HttpMatch.queryParamRegex', (a, b) => HttpMatch.queryParamRegex(a, b), n, v)),
+  fc.constantFrom(9080, 443).map((port) => make('HttpMatch.port', (a) => HttpMatch.port(a), port)),
+  fc.constantFrom('productpage', 'web').map((app) => make('HttpMatch.sourceLabels', (a) => HttpMatch.sourceLabels(a), mapOf({ app }))),
+  fc.constantFrom('bookinfo', 'frontend').map((ns) => make('HttpMatch.sourceNamespace', (a) => HttpMatch.sourceNamespace(a), ns)),
+  fc.tuple(fc.constantFrom('x-debug', 'x-canary'), fc.option(fc.constantFrom('1', 'true'), { nil: undefined }))
+    .map(([n, v]) => make('HttpMatch.withoutHeader', (a, b) => HttpMatch.withoutHeader(a, b), n, v)),
 );
+
+/** The parts of Istio's HTTP route model beyond resilience: rewrite, header changes, CORS, a mirror. */
+export const routeExtras: fc.Arbitrary<Record<string, unknown>> = fc.record({
+  rewrite: fc.oneof(
+    fc.record({ uri: fc.constantFrom('/', '/v2/'), authority: fc.constantFrom('ratings.internal') }, { requiredKeys: [] }),
+    fc.record({ uriRegex: fc.record({ match: fc.constantFrom('^/api/(.*)$', '^/old'), rewrite: fc.constantFrom('/\\1', '/') }) }),
+  ),
+  headers: fc.record({
+    request: fc.record({ set: fc.constant(mapOf({ 'x-from': 'mesh' })), add: fc.constant(mapOf({ 'x-trace': 'on' })), remove: fc.constant(['x-debug']) }, { requiredKeys: [] }),
+    response: fc.record({ remove: fc.constant(['server']), set: fc.constant(mapOf({ 'cache-control': 'no-store' })) }, { requiredKeys: [] }),
+  }, { requiredKeys: [] }),
+  corsPolicy: fc.record({
+    allowOrigins: fc.array(fc.oneof(
+      fc.constantFrom('https://shop.example.com').map((o) => make('StringMatch.exact', (a) => StringMatch.exact(a), o)),
+      fc.constantFrom('https://.*\\.example\\.com').map((o) => make('StringMatch.regex', (a) => StringMatch.regex(a), o)),
+    ), { minLength: 1, maxLength: 2 }),
+    allowMethods: fc.constant([HttpMethod.GET, HttpMethod.POST]),
+    allowHeaders: fc.constant(['content-type']),
+    maxAge: fc.integer({ min: 1, max: 86_400 }).map((s) => duration(s * 1000)),
+    allowCredentials: fc.boolean(),
+  }, { requiredKeys: ['allowOrigins'] }),
+  mirror: fc.record({
+    host: fc.constantFrom('reviews.bookinfo.svc.cluster.local'),
+    port: fc.constant(9080),
+    percent: fc.constantFrom(0, 0.5, 5, 100),
+  }, { requiredKeys: ['host'] }),
+}, { requiredKeys: [] });
 
 /** Retry conditions from every factory. */
 const retryOns: fc.Arbitrary<Make> = fc.oneof(

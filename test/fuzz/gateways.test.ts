@@ -9,7 +9,7 @@ import {
   IngressGatewayProps, ServiceProtocol, ServiceResolution,
 } from '../../lib';
 import { expectClean, fixed, FUZZ_TIMEOUT, fuzzConstruct, mapOf, Target } from './harness';
-import { declareGatewayWorld, GATEWAY_HOSTS, gatewayServers, sizingOverrides, subsetOf, timeouts } from './gateway-support';
+import { declareGatewayWorld, GATEWAY_HOSTS, gatewayServers, httpMatches, routeExtras, sizingOverrides, subsetOf, timeouts } from './gateway-support';
 
 const gatewayProps = {
   name: fc.constantFrom('ingress-gateway', 'edge'),
@@ -60,6 +60,17 @@ const ingressRoute: Target = {
       pathPrefix: fc.constantFrom('/', '/productpage', '/api/v1'),
       timeout: timeouts,
     }, { requiredKeys: ['destination'] }),
+    // HTTP with Istio's route model: several routes, each with its matches and what it does.
+    fc.record({
+      destination: fc.record({ host: fc.constantFrom('reviews.bookinfo.svc.cluster.local', 'reviews'), namespace: fc.constant('bookinfo'), port: fc.constant(9080) }),
+      routes: fc.tuple(
+        fc.array(fc.tuple(fc.array(httpMatches, { minLength: 1, maxLength: 3 }), routeExtras, fc.option(fc.constantFrom('v1', 'v2'), { nil: undefined })), { minLength: 1, maxLength: 3 }),
+        fc.option(fc.record({ redirect: fc.record({ uri: fc.constantFrom('/', '/home') }) }), { freq: 3 }),
+      ).map(([matched, last]) => [
+        ...matched.map(([match, extras, to]) => ({ match, ...extras, ...(to !== undefined ? { to: subsetOf('reviews', to) } : {}) })),
+        ...(last !== null ? [last] : []),
+      ]),
+    }),
     fc.record({
       kind: fc.constant(GatewayRouteKind.TLS_PASSTHROUGH),
       destination: fc.record({ host: fc.constant('reviews.bookinfo.svc.cluster.local'), port: fc.constant(9080) }),

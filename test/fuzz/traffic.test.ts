@@ -25,6 +25,8 @@ const circuitBreaker: Target = {
     outlierDetection: outlierDetections,
     subsets: fc.uniqueArray(fc.record({ subset: subsets, connectionPool: connectionPools, outlierDetection: outlierDetections }, { requiredKeys: ['subset'] }),
       { maxLength: 2, selector: (s) => s.subset.label }),
+    portLevelSettings: fc.uniqueArray(fc.record({ port: fc.constantFrom(9080, 9443), connectionPool: connectionPools, outlierDetection: outlierDetections }, { requiredKeys: ['port'] }),
+      { minLength: 1, maxLength: 2, selector: (s) => s.port }),
   }, { requiredKeys: ['host', 'namespace'] }),
   build: (chart, id, props) => new CircuitBreaker(chart, id, props as CircuitBreakerProps),
 };
@@ -40,6 +42,7 @@ const destinationPolicy: Target = {
     namespace: fc.constant('bookinfo'),
     ...policyOptions,
     subsets: fc.uniqueArray(fc.record({ subset: subsets, ...policyOptions }, { requiredKeys: ['subset'] }), { maxLength: 2, selector: (s) => s.subset.label }),
+    portLevelSettings: fc.uniqueArray(fc.record({ port: fc.constantFrom(9080, 9443), ...policyOptions }, { requiredKeys: ['port'] }), { minLength: 1, maxLength: 2, selector: (s) => s.port }),
   }, { requiredKeys: ['host', 'namespace'] }),
   build: (chart, id, props) => new DestinationPolicy(chart, id, props as DestinationPolicyProps),
 };

@@ -90,7 +90,8 @@ describe('DestinationPolicy rejects', () => {
 
   test('D1: a policy that sets nothing', () => {
     expect(policyError({})).toContain('[prod/policy] props: ["host"] set no policy (ISTIO-RULES D1)');
-    expect(policyError({ subsets: [{ subset: Subset.fromLabels('a', { v: 'a' }) }] })).toContain('[prod/policy] subsets[0]: "a" sets no policy (ISTIO-RULES D1)');
+    expect(policyError({ subsets: [{ subset: Subset.named('a') }] }))
+      .toContain('[prod/policy] subsets[0].subset: "a" is a reference (Subset.named) without policy, so this entry defines nothing');
     expect(policyError({ connectionPool: {} })).toContain('[prod/policy] connectionPool: {} sets no field');
     expect(policyError({ outlierDetection: {} })).toContain('[prod/policy] outlierDetection: {} sets no field');
   });

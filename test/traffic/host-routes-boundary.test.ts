@@ -44,7 +44,7 @@ describe('HostRoutes at the API boundary', () => {
       .toBe('[dev/r] routes: {"timeout":Duration.millis(1000)} is an object, not a list. Fix: give at least one route');
     expect(routeError(null)).toBe('[dev/r] routes[0]: null is not a HttpRouteOptions object. Fix: give an object such as { name, ... }');
     expect(routeError({ name: 5 })).toBe('[dev/r] routes[0].name: 5 is a number, not a string. Fix: use letters, digits, "-", "_" and "."');
-    expect(routeError({ to: 'v1' })).toBe('[dev/r] routes[0].to: "v1" is a string, not a Subset. Fix: use Subset.fromWorkload() or Subset.fromLabels()');
+    expect(routeError({ to: 'v1' })).toBe('[dev/r] routes[0].to: "v1" is a string, not a Subset. Fix: use Subset.named("v1") for a subset defined elsewhere, or Subset.fromLabels() / Subset.fromWorkload()');
     expect(routeError({ match: [{ uri: { prefix: '/' } }] }))
       .toBe('[dev/r] routes[0].match[0]: {"uri":{"prefix":"/"}} is an object, not a HttpMatch. Fix: use HttpMatch.uriPrefix(), HttpMatch.header() and the like');
   });

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { HttpMatch } from '../../lib';
+import { HttpMatch, HttpMethod } from '../../lib';
 import { errorOf } from './support';
 
 /** Renders `m` under the field `match` of a construct at path `test`. */
@@ -79,5 +79,35 @@ describe('HttpMatch rejects (ISTIO-RULES V7 and header/URI rules)', () => {
       .toContain('[test] match.headers.x-a: "2" is a second condition on the same header in one match');
     expect(errorOf(() => render(HttpMatch.uriPrefix('/a').and(HttpMatch.uriExact('/b')))))
       .toContain('[test] match.uri: "/b" is a second URI condition in one match');
+  });
+});
+
+describe('HttpMatch: the rest of Istio\'s match attributes', () => {
+  test.each([
+    [HttpMatch.method(HttpMethod.PUT), { method: { exact: 'PUT' } }],
+    [HttpMatch.queryParam('beta', 'true'), { queryParams: { beta: { exact: 'true' } } }],
+    [HttpMatch.queryParam('debug', ''), { queryParams: { debug: { exact: '' } } }],
+    [HttpMatch.queryParamRegex('user', '^qa-.*'), { queryParams: { user: { regex: '^qa-.*' } } }],
+    [HttpMatch.port(8080), { port: 8080 }],
+    [HttpMatch.sourceLabels({ app: 'web', version: 'v1' }), { sourceLabels: { app: 'web', version: 'v1' } }],
+    [HttpMatch.sourceNamespace('frontend'), { sourceNamespace: 'frontend' }],
+    [HttpMatch.gateways(['istio-ingress/ingress', 'mesh']), { gateways: ['istio-ingress/ingress', 'mesh'] }],
+    [HttpMatch.withoutHeader('x-debug'), { withoutHeaders: { 'x-debug': {} } }],
+    [HttpMatch.withoutHeader('x-tier', 'gold'), { withoutHeaders: { 'x-tier': { exact: 'gold' } } }],
+  ])('%#: renders', (m, expected) => {
+    expect(render(m)).toStrictEqual(expected);
+  });
+
+  test.each([
+    [HttpMatch.method('FETCH' as HttpMethod), 'match.method: "FETCH" is not'],
+    [HttpMatch.port(70000), 'match.port: 70000'],
+    [HttpMatch.sourceLabels({}), 'match.sourceLabels: {} is not a non-empty map of labels. Fix: give labels such as { app: "web" }'],
+    [HttpMatch.gateways(['ingress']), 'match.gateways[0]: "ingress" is not a gateway reference'],
+    [HttpMatch.gateways([]), 'match.gateways: []'],
+    [HttpMatch.queryParam('', 'x'), 'match.queryParams: "" '],
+    [HttpMatch.header('x-a', '1').and(HttpMatch.withoutHeader('x-a')), 'match.withoutHeaders.x-a: undefined is a second condition on the same header in one match'],
+    [HttpMatch.port(80).and(HttpMatch.port(81)), 'match.port: 81 is a second port condition in one match'],
+  ])('%#: is refused', (m, message) => {
+    expect(errorOf(() => render(m))).toContain(message);
   });
 });
