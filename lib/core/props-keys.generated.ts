@@ -42,8 +42,8 @@ export const PROPS_KEYS = {
   EgressListenerPort: { keys: ['number', 'protocol', 'name'], required: ['number', 'protocol'] },
   EgressRouteOptions: { keys: ['service', 'host', 'port', 'name'], required: ['service'] },
   EgressRouteProps: { keys: ['gateway', 'service', 'host', 'port', 'name'], required: ['gateway', 'service'] },
-  EnvironmentOverrides: { keys: ['name', 'production', 'istiod', 'sidecar', 'ingressGateway', 'egressGateway', 'canary'], required: [] },
-  EnvironmentProfile: { keys: ['name', 'production', 'istiod', 'sidecar', 'ingressGateway', 'egressGateway', 'canary'], required: ['name', 'production', 'istiod', 'sidecar', 'ingressGateway', 'egressGateway', 'canary'] },
+  EnvironmentOverrides: { keys: ['name', 'production', 'istiod', 'sidecar', 'ingressGateway', 'egressGateway', 'waypoint', 'canary'], required: [] },
+  EnvironmentProfile: { keys: ['name', 'production', 'istiod', 'sidecar', 'ingressGateway', 'egressGateway', 'waypoint', 'canary'], required: ['name', 'production', 'istiod', 'sidecar', 'ingressGateway', 'egressGateway', 'waypoint', 'canary'] },
   ExistingObject: { keys: ['namespace', 'name'], required: ['namespace', 'name'] },
   ExistingService: { keys: ['namespace', 'name', 'ports'], required: ['namespace', 'name'] },
   ExistingWorkload: { keys: ['namespace', 'labels', 'serviceAccount'], required: ['namespace', 'labels'] },
@@ -86,7 +86,7 @@ export const PROPS_KEYS = {
   MeshControlPlaneProps: { keys: ['environment', 'profile', 'hub', 'tag', 'revision', 'namespace', 'name', 'pilot', 'meshConfig', 'sidecarResources', 'ingressGateways', 'egressGateways', 'cni'], required: [] },
   MeshGatewayDefaults: { keys: ['defaultNamespace', 'defaultServiceType', 'direction'], required: ['defaultNamespace', 'defaultServiceType', 'direction'] },
   MeshGatewayProps: { keys: ['name', 'namespace', 'createNamespace', 'controlPlane', 'environment', 'sizing', 'serviceType', 'serviceAnnotations', 'externalTrafficPolicy'], required: [] },
-  MeshNamespaceProps: { keys: ['name', 'mode', 'controlPlane', 'labels'], required: [] },
+  MeshNamespaceProps: { keys: ['name', 'mode', 'controlPlane', 'labels', 'useWaypoint'], required: [] },
   MeshScopeOptions: { keys: ['controlPlane', 'rootNamespace'], required: [] },
   MutualTlsOptions: { keys: ['clientCertificate', 'privateKey', 'credentialName', 'caCertificates', 'insecureSkipVerify', 'sni', 'subjectAltNames'], required: [] },
   NamespaceSelector: { keys: ['matchLabels', 'matchExpressions'], required: [] },
@@ -123,6 +123,7 @@ export const PROPS_KEYS = {
   TracingProviderOptions: { keys: ['name', 'service', 'port', 'samplingPercent'], required: ['service', 'port'] },
   TracingSamplingOptions: { keys: ['samplingPercent'], required: [] },
   ValidationReport: { keys: ['issues', 'checked', 'unchecked', 'uncheckedKinds'], required: ['issues', 'checked', 'unchecked', 'uncheckedKinds'] },
+  WaypointProps: { keys: ['name', 'namespace', 'trafficType', 'controlPlane', 'environment', 'sizing'], required: [] },
   ZipkinTracingOptions: { keys: ['address', 'samplingPercent'], required: ['address'] },
 } as const satisfies Record<string, PropsShape>;
 

@@ -1,2 +1,3 @@
 export * from './mesh-namespace';
 export * from './workload-selector';
+export * from './waypoint';
