@@ -2,6 +2,8 @@
  * Every check the analyzer runs, in a fixed order. A new check is a file in this folder and one line here.
  */
 import { Check } from '../check';
+import { ambientUseWaypoint } from './ambient-use-waypoint';
+import { ambientZtunnel } from './ambient-ztunnel';
 import { applicationUid } from './application-uid';
 import { authorizationPolicies } from './authorization-policies';
 import { blockedCidrs } from './blocked-cidrs';
@@ -69,6 +71,8 @@ export const ALL_CHECKS: readonly Check[] = [
   authorizationPolicies,
   policySelectors,
   ineffectivePolicies,
+  ambientZtunnel,
+  ambientUseWaypoint,
   mtlsConflicts,
   peerAuthenticationScope,
   denyWidensOnTcp,
