@@ -128,7 +128,7 @@ describe('every environment', () => {
     for (const [name, spec] of ALLOWS) {
       expect([name, find(objs, 'AuthorizationPolicy', name, 'bookinfo').spec]).toStrictEqual([name, spec]);
     }
-    expect(objs.filter((o) => o.kind === 'AuthorizationPolicy' && o.spec.action === 'ALLOW').map((o) => o.metadata.name).sort())
+    expect(objs.filter((o) => o.kind === 'AuthorizationPolicy' && o.spec.action === 'ALLOW' && o.metadata.namespace === 'bookinfo').map((o) => o.metadata.name).sort())
       .toStrictEqual(ALLOWS.map(([name]) => name).sort());
     // Every workload an ALLOW admits exists, and every caller identity is the account of a Deployment's pods.
     const principals = new Set(objs.filter((o) => o.kind === 'Deployment')
