@@ -4,6 +4,7 @@
 import { Check } from '../check';
 import { ambientUseWaypoint } from './ambient-use-waypoint';
 import { ambientZtunnel } from './ambient-ztunnel';
+import { ambientZtunnelPolicy } from './ambient-ztunnel-policy';
 import { applicationUid } from './application-uid';
 import { authorizationPolicies } from './authorization-policies';
 import { blockedCidrs } from './blocked-cidrs';
@@ -73,6 +74,7 @@ export const ALL_CHECKS: readonly Check[] = [
   ineffectivePolicies,
   ambientZtunnel,
   ambientUseWaypoint,
+  ambientZtunnelPolicy,
   mtlsConflicts,
   peerAuthenticationScope,
   denyWidensOnTcp,
