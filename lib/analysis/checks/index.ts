@@ -2,6 +2,7 @@
  * Every check the analyzer runs, in a fixed order. A new check is a file in this folder and one line here.
  */
 import { Check } from '../check';
+import { ambientIneffective } from './ambient-ineffective';
 import { ambientUseWaypoint } from './ambient-use-waypoint';
 import { ambientZtunnel } from './ambient-ztunnel';
 import { ambientZtunnelPolicy } from './ambient-ztunnel-policy';
@@ -75,6 +76,7 @@ export const ALL_CHECKS: readonly Check[] = [
   ambientZtunnel,
   ambientUseWaypoint,
   ambientZtunnelPolicy,
+  ambientIneffective,
   mtlsConflicts,
   peerAuthenticationScope,
   denyWidensOnTcp,
