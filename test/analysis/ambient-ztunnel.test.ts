@@ -31,12 +31,30 @@ describe('CDK8S-ISTIO-050 AmbientWithoutZtunnel', () => {
       apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'ztunnel', namespace: 'istio-system' },
       spec: { chart: { spec: { chart: 'ztunnel', sourceRef: { kind: 'HelmRepository', name: 'istio' } } } },
     }]],
+    ['a Flux HelmRelease of the ztunnel chart from an OCIRepository', [operator({}), {
+      apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'ztunnel', namespace: 'istio-system' },
+      spec: { chartRef: { kind: 'OCIRepository', name: 'istio-ztunnel' } },
+    }, {
+      apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'OCIRepository', metadata: { name: 'istio-ztunnel', namespace: 'istio-system' },
+      spec: { url: 'oci://registry.example.com/istio/charts/ztunnel', ref: { tag: '1.30.3' } },
+    }]],
     ['an Argo CD Application of the ztunnel chart', [operator({}), {
       apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'ztunnel', namespace: 'argocd' },
       spec: { source: { chart: 'ztunnel', repoURL: 'https://istio-release.storage.googleapis.com/charts' } },
     }]],
   ])('%s installs ztunnel: nothing reported', (_what, installers) => {
     expect(findings([...installers, ns('shop', AMBIENT)])).toStrictEqual([]);
+  });
+
+  test('a HelmRelease of another chart from an OCIRepository does not count', () => {
+    const objects = [operator({}), ns('shop', AMBIENT), {
+      apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: { name: 'cni', namespace: 'istio-system' },
+      spec: { chartRef: { kind: 'OCIRepository', name: 'istio-cni' } },
+    }, {
+      apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'OCIRepository', metadata: { name: 'istio-cni', namespace: 'istio-system' },
+      spec: { url: 'oci://registry.example.com/istio/charts/cni' },
+    }];
+    expect(findings(objects).map((f) => f.name)).toStrictEqual(['shop']);
   });
 
   test('the ambient profile with ztunnel turned off does not count; a declared ZTunnel does', () => {

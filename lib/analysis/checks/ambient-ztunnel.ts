@@ -11,7 +11,8 @@ const ZTUNNEL_CHART = 'ztunnel';
 /**
  * The first object of the output or the declared ones that installs ztunnel, the node agent that
  * carries ambient traffic: an IstioOperator with an ambient profile or `components.ztunnel.enabled`,
- * a Sail `ZTunnel`, a Flux HelmRelease or an Argo CD Application of Istio's `ztunnel` chart, or the
+ * a Sail `ZTunnel`, a Flux HelmRelease (from a HelmRepository, or an OCIRepository whose URL ends with
+ * `/ztunnel`) or an Argo CD Application of Istio's `ztunnel` chart, or the
  * `ztunnel` DaemonSet itself (a rendered chart).
  */
 export function ztunnelInstaller(ctx: AnalysisContext): Resource | undefined {
@@ -23,8 +24,16 @@ export function ztunnelInstaller(ctx: AnalysisContext): Resource | undefined {
   const sail = ctx.all('sailoperator.io/ZTunnel')[0];
   if (sail) return sail;
   for (const r of ctx.all('helm.toolkit.fluxcd.io/HelmRelease')) {
-    const chart = specOf(r.raw).chart;
-    if (isRecord(chart) && isRecord(chart.spec) && chart.spec.chart === ZTUNNEL_CHART) return r;
+    const spec = specOf(r.raw);
+    if (isRecord(spec.chart) && isRecord(spec.chart.spec) && spec.chart.spec.chart === ZTUNNEL_CHART) return r;
+    // A chart from an OCI repository: `chartRef` names an OCIRepository whose URL ends with the chart.
+    const ref = spec.chartRef;
+    if (isRecord(ref) && ref.kind === 'OCIRepository' && typeof ref.name === 'string') {
+      const namespace = typeof ref.namespace === 'string' && ref.namespace !== '' ? ref.namespace : r.namespace;
+      const repo = ctx.find('source.toolkit.fluxcd.io/OCIRepository', namespace, ref.name)[0];
+      const url = repo === undefined ? undefined : specOf(repo.raw).url;
+      if (typeof url === 'string' && url.replace(/\/+$/, '').endsWith(`/${ZTUNNEL_CHART}`)) return r;
+    }
   }
   for (const r of ctx.all('argoproj.io/Application')) {
     const spec = specOf(r.raw);
