@@ -36,7 +36,7 @@ describe('ambient.usewaypoint', () => {
     const objects = [ns('shop', { ...AMBIENT, 'istio.io/use-waypoint': 'waypoint' }), waypoint('shop', 'waypoint'), pod,
       service('shop', 'a', { 'istio.io/use-waypoint': 'none' }), service('shop', 'b', { 'istio.io/use-waypoint': 'elsewhere', 'istio.io/use-waypoint-namespace': 'infra' })];
     expect(findings(objects).map((f) => `${f.kind}/${f.name} ${f.field}`)).toStrictEqual([
-      'Deployment/api pod template metadata.labels["istio.io/use-waypoint"]',
+      'Deployment/api spec.template.metadata.labels["istio.io/use-waypoint"]',
       'Service/b metadata.labels["istio.io/use-waypoint"]',
     ]);
     expect(findings(objects, [waypoint('infra', 'elsewhere'), { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gone', namespace: 'shop' } }]))

@@ -28,7 +28,7 @@ export const ambientUseWaypoint: Check = {
     }
     for (const pod of ctx.pods.pods()) {
       if (pod.owner.external || pod.owner.groupKind === GK.K8sGateway || pod.owner.groupKind === GK.IstioOperator) continue;
-      labelled.push({ resource: pod.owner, field: 'pod template metadata.labels', labels: pod.labels, namespace: pod.namespace });
+      labelled.push({ resource: pod.owner, field: `${podMetadataPath(pod.owner.groupKind)}.labels`, labels: pod.labels, namespace: pod.namespace });
     }
     for (const { resource, field, labels, namespace } of labelled) {
       const name = labels[USE_WAYPOINT];
@@ -48,6 +48,13 @@ export const ambientUseWaypoint: Check = {
     }
   },
 };
+
+/** Where a workload kind keeps its pods' metadata, as a field path. */
+function podMetadataPath(groupKind: string): string {
+  if (groupKind === GK.Pod) return 'metadata';
+  if (groupKind === 'batch/CronJob') return 'spec.jobTemplate.spec.template.metadata';
+  return 'spec.template.metadata';
+}
 
 /** Whether the waypoint's HBONE listener (port 15008) admits a namespace with these labels (istiod's rule). */
 function admits(spec: Record<string, any>, nsLabels: Record<string, string>): boolean {
