@@ -93,6 +93,7 @@ export const MESSAGES = {
   'CDK8S-ISTIO-050': row('CDK8S-ISTIO-050', 'AmbientWithoutZtunnel', E, 'Namespace %q is in ambient mode, but nothing in the output or declared installs ztunnel (control planes: %s), so its pods join no mesh: no mTLS, no policy'),
   'CDK8S-ISTIO-051': row('CDK8S-ISTIO-051', 'WaypointNotAdmitted', E, 'The waypoint %s does not admit namespace %q on its HBONE listener (allowedRoutes), so istiod refuses the binding and the traffic bypasses it'),
   'CDK8S-ISTIO-052': row('CDK8S-ISTIO-052', 'ZtunnelPolicyUnsupported', E, 'ztunnel enforces this policy on workloads in ambient mode (%s) but cannot evaluate %s: %s'),
+  'CDK8S-ISTIO-053': row('CDK8S-ISTIO-053', 'AmbientMtlsDisable', W, 'mTLS mode DISABLE applies to workloads in ambient mode (%s), where ztunnel keeps mTLS between mesh workloads and istiod treats DISABLE as PERMISSIVE'),
 } as const;
 
 /** A code of the table. */

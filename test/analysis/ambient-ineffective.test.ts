@@ -1,5 +1,5 @@
 /**
- * ambient.ineffective: IST0167 for sidecar-only EnvoyFilters and DISABLE PeerAuthentications on ambient workloads.
+ * ambient.ineffective: IST0167 for sidecar-only EnvoyFilters, CDK8S-ISTIO-053 for DISABLE PeerAuthentications, on ambient workloads.
  */
 import { FindingLevel, MeshAnalyzer } from '../../lib';
 
@@ -19,7 +19,7 @@ const AMBIENT = { 'istio.io/dataplane-mode': 'ambient' };
 const base = [ns('istio-system'), ns('pay', AMBIENT), pod('pay', 'ledger', { app: 'ledger' })];
 
 function findings(objects: unknown[]) {
-  return MeshAnalyzer.analyze(objects).findings.filter((f) => f.code === 'IST0167');
+  return MeshAnalyzer.analyze(objects).findings.filter((f) => f.code === 'IST0167' || f.code === 'CDK8S-ISTIO-053');
 }
 
 describe('IST0167 in ambient mode', () => {
@@ -32,12 +32,15 @@ describe('IST0167 in ambient mode', () => {
     }]);
   });
 
-  test('a namespace-wide PeerAuthentication DISABLE, and a port-level one, in an ambient namespace', () => {
-    expect(findings([...base, pa('pay', 'default', { mtls: { mode: 'DISABLE' } }),
+  test('a namespace-wide PeerAuthentication DISABLE, and a port-level one, in an ambient namespace act as PERMISSIVE (CDK8S-ISTIO-053)', () => {
+    const found = MeshAnalyzer.analyze([...base, pa('pay', 'default', { mtls: { mode: 'DISABLE' } }),
       pa('pay', 'ledger', { selector: { matchLabels: { app: 'ledger' } }, mtls: { mode: 'STRICT' }, portLevelMtls: { 9090: { mode: 'DISABLE' } } })])
-      .map((f) => [f.name, f.field, f.message.split(' (spec')[0]])).toStrictEqual([
-      ['default', 'spec.mtls.mode', 'The policy has no impact: mode DISABLE is not supported in ambient mode (ztunnel always uses mTLS over HBONE), and the workloads it applies to (Pod pay/ledger) are in ambient mode'],
-      ['ledger', 'spec.portLevelMtls[9090].mode', 'The policy has no impact: mode DISABLE is not supported in ambient mode (ztunnel always uses mTLS over HBONE), and the workloads it applies to (Pod pay/ledger) are in ambient mode'],
+      .findings.filter((f) => f.code === 'CDK8S-ISTIO-053');
+    const text = (field: string) => 'mTLS mode DISABLE applies to workloads in ambient mode (Pod pay/ledger), where ztunnel keeps mTLS between mesh workloads and istiod treats DISABLE as PERMISSIVE '
+      + `(${field}). Fix: write PERMISSIVE, which is what ambient mode does with DISABLE, or run the workloads with sidecars if mesh clients must reach them in plaintext`;
+    expect(found.map((f) => [f.name, f.level, f.field, f.message])).toStrictEqual([
+      ['default', FindingLevel.WARNING, 'spec.mtls.mode', text('spec.mtls.mode')],
+      ['ledger', FindingLevel.WARNING, 'spec.portLevelMtls[9090].mode', text('spec.portLevelMtls[9090].mode')],
     ]);
   });
 

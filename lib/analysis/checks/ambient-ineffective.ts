@@ -13,13 +13,15 @@ const SIDECAR_CONTEXTS = new Set(['SIDECAR_INBOUND', 'SIDECAR_OUTBOUND']);
  *
  * - an EnvoyFilter whose every patch matches a sidecar context (`SIDECAR_INBOUND`, `SIDECAR_OUTBOUND`):
  *   ambient pods have no sidecar, and waypoints are not configured through those contexts;
- * - a PeerAuthentication (or a port of it) with mode `DISABLE`: in ambient mode ztunnel always speaks
- *   mTLS over HBONE, and istiod ignores `DISABLE`.
+ * - and, with our code CDK8S-ISTIO-053, a PeerAuthentication (or a port of it) with mode `DISABLE`: in
+ *   ambient mode ztunnel always speaks mTLS over HBONE to other mesh workloads, and istiod converts
+ *   `DISABLE` as it does `PERMISSIVE` (plaintext from outside the mesh is accepted), so the policy does
+ *   not do what it says.
  */
 export const ambientIneffective: Check = {
   name: 'ambient.ineffective',
-  codes: ['IST0167'],
-  description: 'sidecar-only EnvoyFilters and DISABLE PeerAuthentications for workloads that are all in ambient mode',
+  codes: ['IST0167', 'CDK8S-ISTIO-053'],
+  description: 'sidecar-only EnvoyFilters, and DISABLE PeerAuthentications (which act as PERMISSIVE), for workloads that are all in ambient mode',
   run(ctx) {
     const root = ctx.rootNamespace();
     for (const filter of ctx.output(GK.EnvoyFilter)) {
@@ -41,8 +43,8 @@ export const ambientIneffective: Check = {
       const owners = allAmbient(ctx, pa, selector, root);
       if (owners === undefined) continue;
       const field = disabled ? 'spec.mtls.mode' : `spec.portLevelMtls[${ports.sort().join(', ')}].mode`;
-      ctx.report('IST0167', pa, field, [`mode DISABLE is not supported in ambient mode (ztunnel always uses mTLS over HBONE), and the workloads it applies to (${owners}) are in ambient mode`],
-        'delete the DISABLE setting (PERMISSIVE lets clients outside the mesh in), or run the workloads with sidecars if they need plaintext from inside the mesh');
+      ctx.report('CDK8S-ISTIO-053', pa, field, [owners],
+        'write PERMISSIVE, which is what ambient mode does with DISABLE, or run the workloads with sidecars if mesh clients must reach them in plaintext');
     }
   },
 };
