@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { parse } from 'yaml';
 import {
-  AuthorizationPolicy, AutoscalingSetting, DataPlaneMode, DisruptionBudgetSetting, Environment, HttpMethod, InstallProfile, ManifestValidator,
+  AntiAffinityMode, AuthorizationPolicy, AutoscalingSetting, DataPlaneMode, DisruptionBudgetSetting, Environment, HttpMethod, InstallProfile, ManifestValidator,
   MeshControlPlane, MeshNamespace, PolicyTargetRef, Principal, Waypoint, WaypointTraffic,
 } from '../../lib';
 import { analyzed, errorOf, find, meshChart, Obj, synthValid } from '../support/charts';
@@ -174,5 +174,40 @@ describe('Waypoint', () => {
       .toBe('[prod/none] name: "none" is the word Istio reserves in istio.io/use-waypoint for "no waypoint". Fix: name the waypoint with lowercase letters, digits and "-", starting with a letter, e.g. "waypoint"');
     expect(errorOf(() => PolicyTargetRef.waypoint(cm as any)))
       .toBe('PolicyTargetRef.waypoint(waypoint): "prod/cm" is not a Waypoint. Fix: pass the Waypoint construct, or PolicyTargetRef.gateway("name") for a waypoint this program does not define');
+  });
+
+  test('required anti-affinity without an HPA: replicas, one-at-a-time rollouts and a required term, still a valid Deployment', () => {
+    // GIVEN sizing overrides with required node anti-affinity and three fixed replicas
+    const chart = meshChart(Environment.PROD);
+    new Waypoint(chart, 'waypoint', {
+      namespace: 'shop',
+      sizing: { replicas: 3, autoscaling: AutoscalingSetting.NONE, antiAffinity: { mode: AntiAffinityMode.REQUIRED, topologyKey: 'kubernetes.io/hostname' } },
+    });
+    // WHEN synthesized
+    const cm = find(synthValid(chart), 'ConfigMap', 'waypoint-parameters', 'shop');
+    // THEN no HPA overlay, and the deployment overlay pins the replicas and replaces pods one at a time
+    expect(Object.keys(cm.data).sort()).toStrictEqual(['deployment', 'podDisruptionBudget']);
+    const overlay = parse(cm.data.deployment);
+    expect(overlay.spec.replicas).toBe(3);
+    expect(overlay.spec.strategy).toStrictEqual({ rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
+    expect(overlay.spec.template.spec.affinity).toStrictEqual({
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'waypoint' } }, topologyKey: 'kubernetes.io/hostname' }],
+      },
+    });
+    const selector = { matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'waypoint' } };
+    const deployment = merged({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'waypoint', namespace: 'shop' },
+      spec: { selector, template: { metadata: { labels: selector.matchLabels }, spec: {} } },
+    }, overlay);
+    deployment.spec.template.spec.containers[0].image = 'auto';
+    expect(ManifestValidator.validateAll([deployment])).toStrictEqual([]);
+  });
+
+  test('sizing that breaks the rules is refused under the construct path', () => {
+    const chart = meshChart(Environment.PROD);
+    expect(errorOf(() => new Waypoint(chart, 'waypoint', { namespace: 'shop', sizing: { podDisruptionBudget: DisruptionBudgetSetting.minAvailable(2) } })))
+      .toBe('[prod/waypoint] sizing.podDisruptionBudget.minAvailable: 2 is not below the HPA minimum (2), so no pod could ever be evicted and node drains would hang. '
+        + 'Fix: set minAvailable below 2, raise the replicas, or set podDisruptionBudget: DisruptionBudgetSetting.NONE');
   });
 });
