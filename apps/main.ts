@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as istio from '../lib';
+import { addAmbient, runsAmbient } from './ambient';
 import { BOOKINFO_NAMESPACE, BookinfoService, bookinfoServices } from './bookinfo';
 import { addStorefront } from './delivery';
 import { bookinfoGraph } from './graph';
@@ -54,6 +55,7 @@ export function buildApp(app: istio.MeshApp = new istio.MeshApp()): istio.MeshAp
     const chart = new istio.MeshChart(app, env.name, { environment: env });
     const controlPlane = new istio.MeshControlPlane(chart, 'control-plane', {
       revision: '1-30-3',
+      ...(runsAmbient(env) ? { profile: istio.InstallProfile.AMBIENT } : {}), // ztunnel and istio-cni for apps/ambient.ts
       // istiod fetches the JWKS of every RequestAuthentication: keep those fetches off the cluster's own
       // and link-local networks, so a jwksUri cannot be turned against internal services (IST0175).
       pilot: { env: { BLOCKED_CIDRS_IN_JWKS_URIS: '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,127.0.0.0/8,169.254.0.0/16,::1/128,fc00::/7,fe80::/10' } },
@@ -66,6 +68,7 @@ export function buildApp(app: istio.MeshApp = new istio.MeshApp()): istio.MeshAp
         // istiod does not see is dropped with only a warning in istiod's log.
         discoverySelectors: [
           { matchExpressions: [{ key: 'istio.io/rev', operator: 'Exists' }] },
+          { matchLabels: { 'istio.io/dataplane-mode': 'ambient' } },
           { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } },
           { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } },
         ],
@@ -113,6 +116,7 @@ export function buildApp(app: istio.MeshApp = new istio.MeshApp()): istio.MeshAp
       addStorefront(chart, controlPlane);
     }
     addObservability(chart, env, controlPlane, ingress);
+    addAmbient(chart, env, controlPlane, bookinfo);
   }
   return app;
 }

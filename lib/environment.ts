@@ -119,6 +119,11 @@ export interface EnvironmentProfile {
   readonly ingressGateway: ComponentSizing;
   /** Egress gateway Deployments. */
   readonly egressGateway: ComponentSizing;
+  /**
+   * Ambient-mode waypoint proxies (`Waypoint`): the Deployment, HPA and PodDisruptionBudget istiod
+   * deploys for each waypoint, written to the waypoint's parameters ConfigMap.
+   */
+  readonly waypoint: ComponentSizing;
   /** Canary releases. */
   readonly canary: CanaryDefaults;
 }
@@ -210,6 +215,8 @@ export interface EnvironmentOverrides {
   /** @default the base's */
   readonly egressGateway?: ComponentSizingOverrides;
   /** @default the base's */
+  readonly waypoint?: ComponentSizingOverrides;
+  /** @default the base's */
   readonly canary?: CanaryDefaultsOverrides;
 }
 
@@ -218,6 +225,11 @@ const ZONE = 'topology.kubernetes.io/zone';
 const OPTIMIZED_SIDECAR: ResourceRequirements = {
   requests: { cpu: '50m', memory: '64Mi' },
   limits: { cpu: '500m', memory: '256Mi' },
+};
+/** Istio 1.30's own waypoint default (`global.waypoint.resources` of the istiod chart). */
+const WAYPOINT_RESOURCES: ResourceRequirements = {
+  requests: { cpu: '100m', memory: '128Mi' },
+  limits: { cpu: '2', memory: '1Gi' },
 };
 const STAGES = [10, 25, 50, 75, 100];
 
@@ -269,6 +281,11 @@ export class Environment {
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '512Mi' } },
       antiAffinity: { mode: AntiAffinityMode.NONE, topologyKey: ZONE },
     },
+    waypoint: {
+      replicas: 1,
+      resources: WAYPOINT_RESOURCES,
+      antiAffinity: { mode: AntiAffinityMode.NONE, topologyKey: ZONE },
+    },
     canary: { stages: STAGES, initialPercent: 50 },
   };
 
@@ -297,6 +314,12 @@ export class Environment {
     egressGateway: {
       replicas: 2,
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+      antiAffinity: { mode: AntiAffinityMode.PREFERRED, topologyKey: ZONE, weight: 100 },
+      podDisruptionBudget: { minAvailable: 1 },
+    },
+    waypoint: {
+      replicas: 2,
+      resources: WAYPOINT_RESOURCES,
       antiAffinity: { mode: AntiAffinityMode.PREFERRED, topologyKey: ZONE, weight: 100 },
       podDisruptionBudget: { minAvailable: 1 },
     },
@@ -330,6 +353,14 @@ export class Environment {
       replicas: 2,
       resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '2', memory: '1Gi' } },
       autoscaling: { minReplicas: 2, maxReplicas: 5, targetCpuUtilizationPercent: 60 },
+      antiAffinity: { mode: AntiAffinityMode.PREFERRED, topologyKey: ZONE, weight: 100 },
+      podDisruptionBudget: { minAvailable: 1 },
+    },
+    // Every L7 request of the namespaces a waypoint serves passes through it: never a single replica.
+    waypoint: {
+      replicas: 2,
+      resources: WAYPOINT_RESOURCES,
+      autoscaling: { minReplicas: 2, maxReplicas: 5, targetCpuUtilizationPercent: 80 },
       antiAffinity: { mode: AntiAffinityMode.PREFERRED, topologyKey: ZONE, weight: 100 },
       podDisruptionBudget: { minAvailable: 1 },
     },

@@ -37,7 +37,7 @@ describe('Environment.override at the API boundary', () => {
 
   test('the base must be a whole profile, and the overrides an object', () => {
     expect(errorOf(() => Environment.override(undefined as never, {})))
-      .toBe('[Environment.override] base: undefined is not an EnvironmentProfile object. Fix: give an object such as { name, production, istiod, sidecar, ingressGateway, egressGateway, canary }');
+      .toBe('[Environment.override] base: undefined is not an EnvironmentProfile object. Fix: give an object such as { name, production, istiod, sidecar, ingressGateway, egressGateway, waypoint, canary }');
     expect(overrideError('prod-eu')).toBe('[Environment.override] overrides: "prod-eu" is a string, not an EnvironmentOverrides object. Fix: give an object such as { name, ... }');
   });
 

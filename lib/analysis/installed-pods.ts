@@ -19,6 +19,8 @@ const GATEWAY_CLASS_LABEL = 'gateway.networking.k8s.io/gateway-class-name';
 /** Gateway classes whose Gateways istiod deploys itself. */
 const ISTIO_CLASSES = ['istio', 'istio-waypoint', 'istio-east-west'];
 const ISTIO_CONTROLLER = 'istio.io/gateway-controller';
+/** Classes whose deployments istiod names after the Gateway alone (its ClassInfo `DisableNameSuffix`). */
+const NO_NAME_SUFFIX = new Set(['istio-waypoint', 'istio-east-west']);
 /** Profiles that install `istio-ingressgateway` (and `demo` also `istio-egressgateway`) unless components say otherwise. */
 const INGRESS_PROFILES = new Set(['', 'default', 'demo', 'preview', 'openshift']);
 
@@ -91,7 +93,9 @@ function kubernetesGatewayPods(ctx: AnalysisContext): PodInfo[] {
     if (arr(spec.addresses).some((a) => isRecord(a) && a.type === 'Hostname')) continue;
     const infrastructure = isRecord(spec.infrastructure) ? labelsOf(spec.infrastructure.labels) : {};
     const override = g.raw.metadata?.annotations?.['gateway.istio.io/name-override'];
-    const name = typeof override === 'string' && override !== '' ? override : `${g.name}-${gatewayClass}`;
+    // Waypoints (and east-west gateways) are deployed under the Gateway's own name, other classes with the class as suffix.
+    const suffixless = NO_NAME_SUFFIX.has(gatewayClass);
+    const name = typeof override === 'string' && override !== '' ? override : suffixless ? g.name : `${g.name}-${gatewayClass}`;
     out.push(pod(g, g.namespace, {
       'sidecar.istio.io/inject': 'false',
       'service.istio.io/canonical-name': name,
@@ -99,7 +103,7 @@ function kubernetesGatewayPods(ctx: AnalysisContext): PodInfo[] {
       ...infrastructure,
       [GATEWAY_NAME_LABEL]: g.name,
       [GATEWAY_CLASS_LABEL]: gatewayClass,
-      'gateway.istio.io/managed': 'istio.io-gateway-controller',
+      'gateway.istio.io/managed': gatewayClass === 'istio-waypoint' ? 'istio.io-mesh-controller' : 'istio.io-gateway-controller',
     }, name));
   }
   return out;

@@ -55,6 +55,7 @@ function shapes(mode: EnvironmentShapeMode): Shape {
       sidecar: { iface: o ? 'SidecarSizingOverrides' : 'SidecarSizing', fields: { resources, optimized: resources } },
       ingressGateway: component,
       egressGateway: component,
+      waypoint: component,
       canary: { iface: o ? 'CanaryDefaultsOverrides' : 'CanaryDefaults', fields: { stages: 'numbers', initialPercent: 'number' } },
     },
   };

@@ -668,14 +668,23 @@ export class AuthorizationPolicy extends Construct {
         throw invalidInput(this, 'targetRefs', refs.length, `is not 1–${max} references`, `give between 1 and ${max} targets, or use selector`);
       }
       this.targetRefs = checkArray(this, 'targetRefs', refs, (r, field) => checkInstance(this, field, r, PolicyTargetRef,
-        'use PolicyTargetRef.service("..."), .gateway("..."), .gatewayClass("...") or .serviceEntry("...")')._render(this, field),
+        'use PolicyTargetRef.service("..."), .waypoint(waypoint), .gateway("..."), .gatewayClass("...") or .serviceEntry("...")')._render(this, field),
       { fix: 'give a list of PolicyTargetRef, e.g. [PolicyTargetRef.service("reviews")]' });
     }
 
     if (props.namespace !== undefined) {
       checkDnsLabel(this, 'namespace', props.namespace, 'use a namespace name such as "bookinfo"');
     }
-    this.namespace = resolveNamespace(this, { given: props.namespace, target: props.selector?.namespace, targetName: 'the selected workload' });
+    // A waypoint's policy lives in the waypoint's namespace (Istio 1.30 resolves targetRefs there only).
+    const targetNamespaces = [...new Set((Array.isArray(props.targetRefs) ? props.targetRefs : [])
+      .map((r) => (r instanceof PolicyTargetRef ? r.namespace : undefined)).filter((n): n is string => n !== undefined))];
+    if (targetNamespaces.length > 1) {
+      throw invalidInput(this, 'targetRefs', targetNamespaces, 'name waypoints of different namespaces, but a policy reaches targets in its own namespace only',
+        'write one policy per waypoint namespace');
+    }
+    this.namespace = props.selector !== undefined
+      ? resolveNamespace(this, { given: props.namespace, target: props.selector.namespace, targetName: 'the selected workload' })
+      : resolveNamespace(this, { given: props.namespace, target: targetNamespaces[0], targetName: 'the target waypoint' });
     const name = checkDnsLabel(this, 'name', props.name ?? id, 'use a DNS label, e.g. "allow-productpage"');
     this.acknowledgeTcpBlocking = props.acknowledgeTcpBlocking === undefined ? false : checkBoolean(this, 'acknowledgeTcpBlocking', props.acknowledgeTcpBlocking);
     if (this.acknowledgeTcpBlocking && this.action !== AuthorizationAction.DENY) {

@@ -1,9 +1,10 @@
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { formatInputError, invalidInput, show } from '../core/errors';
 import { crdLimits } from '../core/crd-limits';
 import { checkOptions, copyOptions, describeType, isObject } from '../core/input';
 import { isDnsLabel } from '../core/names';
 import { PROPS_KEYS } from '../core/props-keys.generated';
+import { Waypoint } from '../workload/waypoint';
 import { PLUS_WORKLOAD_KINDS, PlusServiceAccount, PlusUse, PlusWorkload } from '../workload/plus-objects';
 
 /** Kinds a policy `targetRefs` entry may name (istiod's `validatePolicyTargetReference`). */
@@ -46,12 +47,28 @@ export class PolicyTargetRef {
   public static gatewayClass(name: string): PolicyTargetRef {
     return new PolicyTargetRef(PolicyTargetKind.GATEWAY_CLASS, name);
   }
+  /**
+   * An ambient-mode waypoint (its Gateway API Gateway): the policy is enforced by the waypoint, at
+   * L7, for the traffic that passes through it. The policy must be in the waypoint's namespace (its
+   * namespace is taken from the waypoint when not given).
+   *
+   * @param waypoint a `Waypoint` construct
+   */
+  public static waypoint(waypoint: Waypoint): PolicyTargetRef {
+    if (!(waypoint instanceof Waypoint)) {
+      throw new Error(formatInputError('', 'PolicyTargetRef.waypoint(waypoint)', Construct.isConstruct(waypoint) ? (waypoint as IConstruct).node.path : waypoint,
+        'is not a Waypoint', 'pass the Waypoint construct, or PolicyTargetRef.gateway("name") for a waypoint this program does not define'));
+    }
+    return new PolicyTargetRef(PolicyTargetKind.GATEWAY, waypoint.name, waypoint.namespace);
+  }
 
   private constructor(
     /** The referenced kind. */
     public readonly kind: PolicyTargetKind,
     /** The referenced object's name. */
     public readonly name: string,
+    /** The namespace of the referenced object, when known (a construct's); the policy must be there. */
+    public readonly namespace?: string,
   ) {}
 
   /** @internal */

@@ -8,6 +8,7 @@ import { istioDuration } from '../core/duration';
 import { invalidInput } from '../core/errors';
 import { checkDnsLabel, isHeaderName } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
+import { refuseInAmbientNamespace } from '../workload/ambient-guard';
 import { WorkloadSelector } from '../workload/workload-selector';
 import { renderSelector } from './selector';
 import { crdLimits } from '../core/crd-limits';
@@ -133,6 +134,10 @@ export class LocalRateLimit extends Construct {
     const selector = renderSelector(this, 'selector', props.selector, crdLimits(ENVOY_FILTER, 'spec.workloadSelector.labels').maxProperties);
     this.namespace = resolveNamespace(this, { given: props.namespace, target: props.selector.namespace, targetName: 'the selected workload' });
     const context = props.context === undefined ? RateLimitContext.SIDECAR_INBOUND : checkEnum(this, 'context', props.context, RateLimitContext, 'RateLimitContext');
+    if (context === RateLimitContext.SIDECAR_INBOUND) {
+      refuseInAmbientNamespace(this, this.namespace, 'an EnvoyFilter patching the SIDECAR_INBOUND context',
+        'rate-limit at the waypoint or the gateway instead (context: RateLimitContext.GATEWAY on gateway pods), or run the workload with a sidecar in a sidecar namespace');
+    }
     const maxTokens = props.maxTokens;
     if (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens < 1 || maxTokens > UINT32_MAX) {
       throw invalidInput(this, 'maxTokens', maxTokens, `is not a whole number from 1 to ${UINT32_MAX} (Envoy requires a non-empty bucket)`, 'use e.g. 100');

@@ -8,6 +8,7 @@ import { invalidInput } from '../core/errors';
 import { checkNamespacedHost } from '../core/hostnames';
 import { checkDnsLabel, isDnsLabel } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
+import { refuseInAmbientNamespace } from '../workload/ambient-guard';
 import { checkPort } from '../core/ports';
 import { WorkloadSelector } from '../workload/workload-selector';
 import { renderSelector } from './selector';
@@ -107,6 +108,8 @@ export class SidecarScope extends Construct {
       : Object.freeze(renderSelector(this, 'selector', props.selector, crdLimits(SIDECAR, 'spec.workloadSelector.labels').maxProperties));
     this.namespace = resolveNamespace(this, { given: props.namespace, target: props.selector?.namespace, targetName: 'the selected workload' });
     this.name = checkDnsLabel(this, 'name', props.name ?? (this.selectorLabels ? id : 'default'), 'use e.g. "default"');
+    refuseInAmbientNamespace(this, this.namespace, 'a Sidecar',
+      'drop it (ztunnel and waypoints need no egress scoping), or run the workloads that need sidecars in a sidecar namespace');
 
     if (props.egress !== undefined && props.hosts !== undefined) {
       throw invalidInput(this, 'hosts', props.hosts, 'is given together with egress', 'put the hosts into an egress listener, or drop egress');

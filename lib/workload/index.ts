@@ -1,2 +1,4 @@
 export * from './mesh-namespace';
 export * from './workload-selector';
+export * from './waypoint';
+export * from './sidecar-injection';

@@ -7,6 +7,7 @@ import { checkLabels } from '../core/labels';
 import { checkDnsLabel } from '../core/names';
 import { sortedRecord } from '../core/records';
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
+import { USE_WAYPOINT_LABEL, USE_WAYPOINT_NAMESPACE_LABEL, Waypoint, WaypointTraffic } from './waypoint';
 
 /** How pods of a namespace join the mesh. */
 export enum DataPlaneMode {
@@ -42,6 +43,14 @@ export interface MeshNamespaceProps {
    * @default none
    */
   readonly labels?: { readonly [key: string]: string };
+  /**
+   * The waypoint that handles the L7 traffic of the namespace's Services (and, for a waypoint of
+   * `WaypointTraffic.WORKLOAD` or `ALL`, of its pods): the namespace gets `istio.io/use-waypoint`,
+   * plus `istio.io/use-waypoint-namespace` when the waypoint runs in another namespace (whose
+   * listener then admits this one). Only with `DataPlaneMode.AMBIENT`: sidecars do their own L7.
+   * @default none: L4 only (ztunnel)
+   */
+  readonly useWaypoint?: Waypoint;
 }
 
 /**
@@ -53,6 +62,12 @@ export class MeshNamespace extends Construct {
   public readonly name: string;
   /** The cdk8s-plus Namespace object (named `resource` like the object of every construct here; `name` is its name). */
   public readonly resource: kplus.Namespace;
+  /** How its pods join the mesh. */
+  public readonly mode: DataPlaneMode;
+  /** The labels that decide how its pods join the mesh (injection, revision, dataplane mode, waypoint), as written. */
+  public readonly meshLabels: { [key: string]: string };
+  /** The waypoint it uses, if any. */
+  public readonly waypoint?: Waypoint;
 
   constructor(scope: Construct, id: string, props: MeshNamespaceProps = {}) {
     super(scope, id);
@@ -72,12 +87,34 @@ export class MeshNamespace extends Construct {
     } else {
       meshLabels['istio-injection'] = 'enabled';
     }
+    if (props.useWaypoint !== undefined) {
+      const waypoint = checkInstance(this, 'useWaypoint', props.useWaypoint, Waypoint, 'pass the Waypoint construct the namespace\'s traffic goes through');
+      if (mode !== DataPlaneMode.AMBIENT) {
+        throw invalidInput(this, 'useWaypoint', waypoint.node.path, `is set on a namespace in ${mode} mode; waypoints serve ambient workloads only (sidecars do their own L7)`,
+          'set mode: DataPlaneMode.AMBIENT, or drop useWaypoint');
+      }
+      if (waypoint.trafficType === WaypointTraffic.NONE) {
+        throw invalidInput(this, 'useWaypoint', waypoint.node.path, 'is a waypoint for no traffic (WaypointTraffic.NONE), so using it changes nothing',
+          'create the waypoint with trafficType SERVICE, WORKLOAD or ALL');
+      }
+      meshLabels[USE_WAYPOINT_LABEL] = waypoint.name;
+      if (waypoint.namespace !== this.name) {
+        meshLabels[USE_WAYPOINT_NAMESPACE_LABEL] = waypoint.namespace;
+        waypoint._admitNamespace(this.name);
+      }
+      this.waypoint = waypoint;
+    }
     const userLabels = props.labels === undefined ? {} : checkLabels(this, 'labels', props.labels);
     for (const key of Object.keys(userLabels)) {
+      if (key === USE_WAYPOINT_LABEL || key === USE_WAYPOINT_NAMESPACE_LABEL) {
+        throw invalidInput(this, 'labels', key, 'is the waypoint label this construct sets from `useWaypoint`', 'drop it from labels and pass the Waypoint as useWaypoint');
+      }
       if (key in meshLabels || key === 'istio-injection' || key === 'istio.io/rev' || key === 'istio.io/dataplane-mode') {
         throw invalidInput(this, 'labels', key, 'is the mesh label this construct sets from `mode` and `controlPlane`', 'drop it from labels and choose the mode instead');
       }
     }
+    this.mode = mode;
+    this.meshLabels = sortedRecord(meshLabels);
     const labels = { ...userLabels, ...meshLabels };
     this.resource = new kplus.Namespace(this, 'Resource', {
       metadata: { name: this.name, labels: sortedRecord(labels) },

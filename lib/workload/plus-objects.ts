@@ -53,7 +53,9 @@ export interface PlusUse {
 
 interface MetadataLike {
   readonly namespace?: string;
-  toJson(): { labels?: { [key: string]: string } };
+  toJson(): { labels?: { [key: string]: string }; annotations?: { [key: string]: string } };
+  addLabel?(key: string, value: string): void;
+  addAnnotation?(key: string, value: string): void;
 }
 
 interface PlusMembers {
@@ -133,6 +135,27 @@ export class PlusWorkload {
     }
     const address = podLabels[PLUS_ADDRESS_LABEL];
     return address === undefined ? {} : { [PLUS_ADDRESS_LABEL]: address };
+  }
+
+  /** The annotations of its pods as they are now (`podMetadata.annotations`, a copy). */
+  public podAnnotations(): { [key: string]: string } {
+    return { ...(this.members.podMetadata!.toJson().annotations ?? {}) };
+  }
+
+  /** Whether its pod metadata can take labels and annotations (every cdk8s-plus 2x version's can). */
+  public get podMetadataWritable(): boolean {
+    const m = this.members.podMetadata!;
+    return typeof m.addLabel === 'function' && typeof m.addAnnotation === 'function';
+  }
+
+  /** Adds a label to its pod template (`podMetadata`), where Istio's injector reads pod labels. */
+  public addPodLabel(key: string, value: string): void {
+    this.members.podMetadata!.addLabel!(key, value);
+  }
+
+  /** Adds an annotation to its pod template (`podMetadata`), where Istio's injector reads pod annotations. */
+  public addPodAnnotation(key: string, value: string): void {
+    this.members.podMetadata!.addAnnotation!(key, value);
   }
 
   /** The service account its pods run as, when it has one (a construct of the same cdk8s-plus version). */

@@ -1,33 +1,32 @@
 /**
- * Pods the control plane runs without a template in the output: IstioOperator gateways and the pods
- * istiod deploys for Kubernetes Gateways. Every pod-reading check sees them.
+ * The pods istiod deploys for Kubernetes Gateways: names and labels as istiod 1.30 gives them.
  */
-import { MeshAnalyzer } from '../../lib';
+import { AnalysisContext } from '../../lib/analysis/context';
+import { installedPods } from '../../lib/analysis/installed-pods';
 
-const ns = (name: string) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-const codes = (objects: any[]) => MeshAnalyzer.analyze(objects).findings.map((f) => `${f.code} ${f.kind} ${f.namespace}/${f.name}`);
+const gateway = (name: string, gatewayClassName: string) => ({
+  apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name, namespace: 'pay' },
+  spec: { gatewayClassName, listeners: [{ name: 'mesh', port: 15008, protocol: 'HBONE' }] },
+});
 
-describe('installed pods', () => {
-  test('an AuthorizationPolicy selecting the pods of a Kubernetes Gateway by label is IST0166 only, not IST0127', () => {
-    // GIVEN an istio-class Gateway and a policy that selects its pods instead of targeting it
-    const objects = [
-      ns('web'),
-      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'public', namespace: 'web' },
-        spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] } },
-      { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'ap', namespace: 'web' },
-        spec: { selector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' } }, action: 'DENY', rules: [{ from: [{ source: { notNamespaces: ['web'] } }] }] } },
-    ];
-    // WHEN / THEN
-    expect(codes(objects)).toStrictEqual(['IST0166 AuthorizationPolicy web/ap']);
-  });
-
-  test('the ingress gateway of an IstioOperator profile is the workload of a Gateway selecting istio=ingressgateway', () => {
-    // GIVEN the default profile (which installs istio-ingressgateway) and a Gateway for it
-    const gateway = { apiVersion: 'networking.istio.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: 'istio-system' },
-      spec: { selector: { istio: 'ingressgateway' }, servers: [{ port: { number: 80, name: 'http', protocol: 'HTTP' }, hosts: ['*'] }] } };
-    const operator = (profile: string) => ({ apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', metadata: { name: 'cp', namespace: 'istio-system' }, spec: { profile } });
-    // WHEN / THEN: with the default profile the selector finds the pods; with minimal (no gateways) it does not
-    expect(codes([operator('default'), gateway])).toStrictEqual([]);
-    expect(codes([operator('minimal'), gateway])).toStrictEqual(['IST0101 Gateway istio-system/gw']);
+describe('installed pods of Kubernetes Gateways', () => {
+  test('a waypoint runs under its own name (no class suffix) with the mesh controller label; an istio Gateway with the suffix', () => {
+    const ctx = new AnalysisContext({ objects: [{ object: gateway('waypoint', 'istio-waypoint') }, { object: gateway('edge', 'istio') }], external: [], defaultNamespace: 'default' });
+    expect(installedPods(ctx).map((p) => ({ sa: p.serviceAccount, labels: p.labels }))).toStrictEqual([
+      {
+        sa: 'waypoint',
+        labels: {
+          'sidecar.istio.io/inject': 'false', 'service.istio.io/canonical-name': 'waypoint', 'service.istio.io/canonical-revision': 'latest',
+          'gateway.networking.k8s.io/gateway-name': 'waypoint', 'gateway.networking.k8s.io/gateway-class-name': 'istio-waypoint', 'gateway.istio.io/managed': 'istio.io-mesh-controller',
+        },
+      },
+      {
+        sa: 'edge-istio',
+        labels: {
+          'sidecar.istio.io/inject': 'false', 'service.istio.io/canonical-name': 'edge-istio', 'service.istio.io/canonical-revision': 'latest',
+          'gateway.networking.k8s.io/gateway-name': 'edge', 'gateway.networking.k8s.io/gateway-class-name': 'istio', 'gateway.istio.io/managed': 'istio.io-gateway-controller',
+        },
+      },
+    ]);
   });
 });

@@ -21,14 +21,24 @@ test.each(['dev', 'staging', 'prod'])('%s: each Bookinfo proxy sees its declared
   const out = outputs.find((o) => o.chart === env)!;
   const report = graphReport(out.gitops, out.external);
   // THEN the mesh registry holds the 4 Bookinfo Services, the gateway's, the collector and api.stripe.com
-  expect(report.registry).toBe(7);
-  // STAGING also runs the storefront (apps/delivery.ts), outside the graph: its proxies are not scoped
-  const shop = report.proxies.filter((p) => p.workload.includes(' shop'));
-  expect(shop.map((p) => [p.workload, p.before, p.after, p.called])).toStrictEqual(env === 'staging'
-    ? [['Canary shop/storefront', 7, 7, []], ['Deployment shop/storefront', 7, 7, []], ['Gateway shop-ingress/shop-gateway', 7, 7, []]]
+  // (STAGING also the two Services of its ambient namespace, apps/ambient.ts)
+  const registry = env === 'staging' ? 9 : 7;
+  expect(report.registry).toBe(registry);
+  // Workloads outside the graph are not scoped: STAGING's storefront (apps/delivery.ts) and its ambient
+  // namespace (apps/ambient.ts), whose pods have no sidecar to scope
+  const outside = report.proxies.filter((p) => !/ (bookinfo|istio-ingress)\//.test(p.workload));
+  expect(outside.map((p) => [p.workload, p.before, p.after, p.called])).toStrictEqual(env === 'staging'
+    ? [
+      ['Canary shop/storefront', 9, 9, []],
+      ['Deployment bookinfo-ambient/productpage-v1', 9, 9, []],
+      ['Deployment bookinfo-ambient/reviews-v1', 9, 9, []],
+      ['Deployment shop/storefront', 9, 9, []],
+      ['Gateway bookinfo-ambient/waypoint', 9, 9, []],
+      ['Gateway shop-ingress/shop-gateway', 9, 9, []],
+    ]
     : []);
-  const rows = Object.fromEntries(report.proxies.filter((p) => !shop.includes(p)).map((p) => [p.workload, [p.before, p.visible, p.called]]));
-  const deps = (...called: string[]) => [7, [...called, COLLECTOR].sort(), called.sort()];
+  const rows = Object.fromEntries(report.proxies.filter((p) => !outside.includes(p)).map((p) => [p.workload, [p.before, p.visible, p.called]]));
+  const deps = (...called: string[]) => [registry, [...called, COLLECTOR].sort(), called.sort()];
   expect(rows).toStrictEqual({
     'Deployment bookinfo/details-v1': deps(),
     'Deployment bookinfo/productpage-v1': deps('api.stripe.com', host('details'), host('reviews')),
@@ -37,9 +47,11 @@ test.each(['dev', 'staging', 'prod'])('%s: each Bookinfo proxy sees its declared
     'Deployment bookinfo/reviews-v2': deps(host('ratings')),
     'Deployment bookinfo/reviews-v3': deps(host('ratings')),
     // the gateway is not scoped by Sidecars
-    'Deployment istio-ingress/ingress-gateway': [7, report.proxies.find((p) => p.kind === 'gateway')!.visible, [host('productpage')]],
+    'Deployment istio-ingress/ingress-gateway': [registry, report.proxies.find((p) => p.kind === 'gateway')!.visible, [host('productpage')]],
   });
-  expect(report.proxies.reduce((n, p) => [n[0] + p.before, n[1] + p.after], [0, 0])).toStrictEqual(env === 'staging' ? [70, 40] : [49, 19]);
+  // 6 Bookinfo proxies see 1 + 4 + 1 + 2 + 2 + 2 services instead of the whole registry each
+  const bookinfo = report.proxies.filter((p) => p.workload.includes(' bookinfo/'));
+  expect(bookinfo.reduce((n, p) => [n[0] + p.before, n[1] + p.after], [0, 0])).toStrictEqual([6 * registry, 12]);
 });
 
 test('the graph is written next to the manifests, as Mermaid and DOT', () => {

@@ -171,7 +171,10 @@ describe('apps/main: the Bookinfo workloads', () => {
         .toStrictEqual([[name, `docker.io/istio/examples-bookinfo-${name}-${version}:1.20.2`, [{ containerPort: 9080 }]]]);
     }
     expect(find(objectsOf(env), 'Deployment', 'productpage-v1', 'bookinfo').spec.template.metadata.annotations)
-      .toStrictEqual({ 'prometheus.io/path': '/metrics', 'prometheus.io/port': '9080', 'prometheus.io/scrape': 'true' });
+      .toStrictEqual({
+        'prometheus.io/path': '/metrics', 'prometheus.io/port': '9080', 'prometheus.io/scrape': 'true',
+        'proxy.istio.io/config': '{"holdApplicationUntilProxyStarts":true}', // apps/ambient.ts: the app waits for its proxy
+      });
   });
 
   test('PROD: each container can start on a read-only root filesystem as its image\'s non-root user', () => {

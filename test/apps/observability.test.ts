@@ -42,8 +42,11 @@ describe('apps/observability', () => {
       expect(all(gitops(env), 'PrometheusRule').map((r) => r.metadata.name).sort()).toStrictEqual(['istio-alerts', 'istio-federation']);
     }
     for (const env of ['dev', 'staging', 'prod']) {
-      expect(all(gitops(env), 'ConfigMap').map((c) => c.metadata.name).sort()).toStrictEqual(['istio-control-plane', 'istio-data-plane', 'istio-gateways', 'kiali']);
-      expect(all(gitops(env), 'PodMonitor').map((m) => m.metadata.name)).toStrictEqual(['envoy-stats']);
+      // (STAGING's Gateway API ingress and waypoint have their sizing ConfigMaps too)
+      const sizing = env === 'staging' ? ['shop-gateway-options', 'waypoint-parameters'] : [];
+      expect(all(gitops(env), 'ConfigMap').map((c) => c.metadata.name).sort()).toStrictEqual(['istio-control-plane', 'istio-data-plane', 'istio-gateways', 'kiali', ...sizing]);
+      // STAGING runs the ambient profile (apps/ambient.ts): ztunnel is scraped too
+      expect(all(gitops(env), 'PodMonitor').map((m) => m.metadata.name)).toStrictEqual(env === 'staging' ? ['envoy-stats', 'ztunnel'] : ['envoy-stats']);
       expect(all(gitops(env), 'ServiceMonitor').map((m) => m.metadata.name)).toStrictEqual(['istiod-1-30-3']);
     }
     const prodAlerts = find(gitops('prod'), 'PrometheusRule', 'istio-alerts').spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.alert));

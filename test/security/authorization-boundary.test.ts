@@ -38,7 +38,7 @@ describe('AuthorizationPolicy props', () => {
     expect(policyError({ namespace: 'bookinfo', preset: { kind: 'allow-all' } }))
       .toBe('[prod/p] preset: {"kind":"allow-all"} is an object, not an Authorization. Fix: use Authorization.allowNothing() or Authorization.allowAll()');
     expect(policyError({ namespace: 'bookinfo', targetRefs: [{ kind: 'Service', name: 'reviews' }], rules: [fromIngress] }))
-      .toBe('[prod/p] targetRefs[0]: {"kind":"Service","name":"reviews"} is an object, not a PolicyTargetRef. Fix: use PolicyTargetRef.service("..."), .gateway("..."), .gatewayClass("...") or .serviceEntry("...")');
+      .toBe('[prod/p] targetRefs[0]: {"kind":"Service","name":"reviews"} is an object, not a PolicyTargetRef. Fix: use PolicyTargetRef.service("..."), .waypoint(waypoint), .gateway("..."), .gatewayClass("...") or .serviceEntry("...")');
     expect(policyError({ namespace: 'bookinfo', action: AuthorizationAction.CUSTOM, provider: 5, rules: [{ from: [{ ipBlocks: ['10.0.0.0/8'] }] }] }))
       .toBe('[prod/p] provider: 5 is a number, not the name of an external authorizer. Fix: name the external authorizer, a meshConfig.extensionProviders entry, e.g. provider: "ext-authz"');
   });

@@ -2,6 +2,10 @@
  * Every check the analyzer runs, in a fixed order. A new check is a file in this folder and one line here.
  */
 import { Check } from '../check';
+import { ambientIneffective } from './ambient-ineffective';
+import { ambientUseWaypoint } from './ambient-use-waypoint';
+import { ambientZtunnel } from './ambient-ztunnel';
+import { ambientZtunnelPolicy } from './ambient-ztunnel-policy';
 import { applicationUid } from './application-uid';
 import { authorizationPolicies } from './authorization-policies';
 import { blockedCidrs } from './blocked-cidrs';
@@ -82,6 +86,10 @@ export const ALL_CHECKS: readonly Check[] = [
   authorizationPolicies,
   policySelectors,
   ineffectivePolicies,
+  ambientZtunnel,
+  ambientUseWaypoint,
+  ambientZtunnelPolicy,
+  ambientIneffective,
   mtlsConflicts,
   peerAuthenticationScope,
   denyWidensOnTcp,
