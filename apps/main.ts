@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as istio from '../lib';
 import { BOOKINFO_NAMESPACE, BOOKINFO_PORT, BookinfoService, bookinfoServices } from './bookinfo';
+import { revisionProps } from './control-plane';
 import { addSecurity } from './security';
 
 /** The reviews service of Bookinfo, fully qualified so that every object names it the same way. */
@@ -49,7 +50,7 @@ export function buildApp(app: istio.MeshApp = new istio.MeshApp()): istio.MeshAp
   for (const env of istio.Environment.ALL) {
     const chart = new istio.MeshChart(app, env.name, { environment: env });
     const controlPlane = new istio.MeshControlPlane(chart, 'control-plane', {
-      revision: '1-30-3',
+      ...revisionProps(env),
       // istiod fetches the JWKS of every RequestAuthentication: keep those fetches off the cluster's own
       // and link-local networks, so a jwksUri cannot be turned against internal services (IST0175).
       pilot: { env: { BLOCKED_CIDRS_IN_JWKS_URIS: '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,127.0.0.0/8,169.254.0.0/16,::1/128,fc00::/7,fe80::/10' } },
@@ -61,10 +62,11 @@ export function buildApp(app: istio.MeshApp = new istio.MeshApp()): istio.MeshAp
           port: 4317,
           samplingPercent: env === istio.Environment.PROD ? 1 : 100,
         }),
-        // istiod watches mesh namespaces, its own, and the collector's: a tracing provider whose Service
-        // istiod does not see is dropped with only a warning in istiod's log.
+        // istiod watches mesh namespaces (the one definition IstiodNetworkPolicy admits too), its own,
+        // and the collector's: a tracing provider whose Service istiod does not see is dropped with only
+        // a warning in istiod's log.
         discoverySelectors: [
-          { matchExpressions: [{ key: 'istio.io/rev', operator: 'Exists' }] },
+          ...istio.MeshNamespace.discoverySelectors(),
           { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } },
           { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } },
         ],

@@ -26,6 +26,7 @@ import { k8sGatewaySelector } from './k8sgateway-selector';
 import { mtlsConflicts } from './mtls-conflicts';
 import { namespaces } from './namespaces';
 import { peerAuthenticationScope } from './peer-authentication-scope';
+import { revisionReferences } from './revision-references';
 import { policySelectors } from './policy-selectors';
 import { serviceEntryAddresses } from './serviceentry-addresses';
 import { servicePortName } from './service-port-name';
@@ -53,6 +54,7 @@ export const ALL_CHECKS: readonly Check[] = [
   deploymentServices,
   applicationUid,
   injectionNamespaces,
+  revisionReferences,
   imageAuto,
   webhooks,
   discoverySelectors,
