@@ -52,7 +52,9 @@ export interface MeshNamespaceProps {
  * moved between revisions stays in), `istio-injection=enabled` (the default revision) or
  * `istio.io/dataplane-mode=ambient`. These are the labels {@link MeshNamespace} writes; `istiod`'s
  * `discoverySelectors` and the `IstiodNetworkPolicy` are both derived from this one list, so istiod
- * watches exactly the namespaces whose proxies the NetworkPolicy lets in.
+ * watches exactly the namespaces whose proxies the NetworkPolicy lets in. The public form is
+ * `MeshNamespace.discoverySelectors()`.
+ * @internal
  */
 export function meshNamespaceSelectors(): { matchLabels?: { [key: string]: string }; matchExpressions?: { key: string; operator: string }[] }[] {
   return [

@@ -1,17 +1,178 @@
-import { Chart } from 'cdk8s';
 import * as istio from '../../lib';
 
-function synth(target: istio.InstallTarget | undefined, env = istio.Environment.PROD, extra: Partial<istio.MeshControlPlaneProps> = {}) {
-  const app = new istio.MeshApp({ outdir: '/tmp/cp-test', printSummary: false });
+type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [key: string]: any };
+
+const TARGETS: [string, istio.InstallTarget][] = [
+  ['istioctl', istio.InstallTarget.ISTIOCTL],
+  ['helm-flux', istio.InstallTarget.helm({ tool: istio.GitOpsTool.FLUX })],
+  ['helm-argo-cd', istio.InstallTarget.helm({ tool: istio.GitOpsTool.ARGO_CD })],
+  ['sail', istio.InstallTarget.sail({ updateStrategy: istio.SailUpdateStrategy.IN_PLACE, name: 'mesh' })],
+];
+
+/** Synthesizes one control plane with `target` in `env` (schemas, CEL and analyzer run) and returns every object. */
+function install(env: istio.EnvironmentProfile, target: istio.InstallTarget): { objects: Obj[]; cp: istio.MeshControlPlane } {
+  const app = new istio.MeshApp({ outdir: '/tmp/cdk8s-istio-install-targets', printSummary: false });
   const chart = new istio.MeshChart(app, env.name, { environment: env });
-  const cp = new istio.MeshControlPlane(chart, 'cp', { revision: target && target.kind === 'sail' ? undefined : '1-30-3', revisionTag: `${env.name}-stable`, ...(target ? { target } : {}), ...extra });
+  const cp = new istio.MeshControlPlane(chart, 'cp', {
+    ...(target.kind === 'sail' ? {} : { revision: 'mesh' }),
+    revisionTag: 'stable',
+    target,
+    meshConfig: { accessLog: istio.AccessLog.json() },
+  });
   new istio.MeshNamespace(chart, 'shop', { controlPlane: cp });
-  return { app, chart, cp, out: app.synthOutputs()[0] };
+  const [out] = app.synthOutputs();
+  return { objects: [...out.controlPlane, ...out.gitops, ...out.istioctl] as Obj[], cp };
 }
-test('smoke', () => {
-  for (const t of [undefined, istio.InstallTarget.helm({ tool: istio.GitOpsTool.FLUX }), istio.InstallTarget.helm({ tool: istio.GitOpsTool.ARGO_CD }), istio.InstallTarget.sail()]) {
-    const { out } = synth(t);
-    console.log(JSON.stringify(out.controlPlane.filter((o) => o.kind !== "MutatingWebhookConfiguration")));
-    void Chart;
+
+/** What istiod runs with, read back from the objects of each target (the keys differ per target). */
+function effective(objects: Obj[]): Record<string, unknown> {
+  const one = (kind: string, name?: string) => {
+    const found = objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+    expect(found.map((o) => `${o.kind}/${o.metadata.name}`)).toHaveLength(1);
+    return found[0];
+  };
+  const op = objects.find((o) => o.kind === 'IstioOperator');
+  if (op) {
+    const k8s = op.spec.components.pilot.k8s;
+    const pilot = op.spec.values.pilot;
+    return {
+      revision: op.spec.revision,
+      replicas: k8s.replicaCount,
+      hpa: pilot.autoscaleEnabled ? { min: pilot.autoscaleMin, max: pilot.autoscaleMax, cpu: k8s.hpaSpec.metrics[0].resource.target.averageUtilization } : undefined,
+      resources: k8s.resources,
+      antiAffinity: k8s.affinity,
+      zones: pilot.topologySpreadConstraints,
+      pdb: op.spec.values.global.defaultPodDisruptionBudget.enabled ? k8s.podDisruptionBudget.minAvailable : undefined,
+      priorityClassName: k8s.priorityClassName,
+      seccomp: pilot.seccompProfile,
+      meshConfig: op.spec.meshConfig,
+    };
   }
+  const sail = objects.find((o) => o.kind === 'Istio');
+  const release = objects.find((o) => (o.kind === 'HelmRelease' && o.spec.chart.spec.chart === 'istiod') || (o.kind === 'Application' && o.spec.source.chart === 'istiod'));
+  const values = sail ? { ...sail.spec.values.pilot, global: sail.spec.values.global, meshConfig: sail.spec.values.meshConfig }
+    : release!.kind === 'HelmRelease' ? release!.spec.values : release!.spec.source.helm.valuesObject;
+  // Sail has no istiod PDB knob: the chart's is off and a PodDisruptionBudget object is written instead.
+  const pdb = sail ? (values.global.defaultPodDisruptionBudget.enabled ? 'chart' : objects.find((o) => o.kind === 'PodDisruptionBudget')?.spec.minAvailable)
+    : values.global.defaultPodDisruptionBudget.enabled ? values.pdb.minAvailable : undefined;
+  return {
+    revision: sail ? undefined : values.revision,
+    replicas: values.replicaCount,
+    hpa: values.autoscaleEnabled ? { min: values.autoscaleMin, max: values.autoscaleMax, cpu: values.cpu.targetAverageUtilization } : undefined,
+    resources: values.resources,
+    antiAffinity: values.affinity,
+    zones: values.topologySpreadConstraints,
+    pdb,
+    priorityClassName: values.global.priorityClassName,
+    seccomp: values.seccompProfile,
+    meshConfig: values.meshConfig,
+    ...(sail ? { sailRevision: one('Istio').metadata.name } : {}),
+  };
+}
+
+describe('install targets: one model, the same control plane from every target', () => {
+  test.each(istio.Environment.ALL.map((e) => [e.name, e] as [string, istio.EnvironmentProfile]))(
+    '%s: replicas, resources, HPA, anti-affinity, zones, PDB, priority, seccomp, meshConfig and revision agree', (_name, env) => {
+      // GIVEN / WHEN each target installs the same control plane (every object passes its schema and the analyzer)
+      const seen = TARGETS.map(([name, target]) => {
+        const { objects, cp } = install(env, target);
+        const e = effective(objects);
+        // Sail names its revision itself (InPlace: the Istio's name); the others take the given one.
+        const { sailRevision, revision, ...rest } = e as any;
+        expect([name, cp.revision]).toStrictEqual([name, 'mesh']);
+        expect([name, revision ?? sailRevision]).toStrictEqual([name, 'mesh']);
+        // Every target points namespaces at the tag.
+        expect([name, objects.find((o) => o.kind === 'Namespace' && o.metadata.name === 'shop')!.metadata.labels]).toStrictEqual([name, { 'istio.io/rev': 'stable' }]);
+        return [name, rest] as const;
+      });
+      // THEN the effective settings are identical
+      const [, first] = seen[0];
+      for (const [name, rest] of seen) expect([name, rest]).toStrictEqual([name, first]);
+      expect(first.meshConfig).toMatchObject({ accessLogEncoding: 'JSON', outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' } });
+      if (env.production) {
+        expect([first.priorityClassName, (first.zones as any[])[0].topologyKey]).toStrictEqual(['system-cluster-critical', 'topology.kubernetes.io/zone']);
+      }
+      expect(first.seccomp).toStrictEqual({ type: 'RuntimeDefault' });
+    });
+});
+
+describe('revision tags and canary upgrades', () => {
+  function twoRevisions(target: istio.InstallTarget, stable: string, shopOn: string) {
+    const app = new istio.MeshApp({ outdir: '/tmp/cdk8s-istio-install-targets', printSummary: false });
+    const chart = new istio.MeshChart(app, 'prod', { environment: istio.Environment.PROD });
+    const cps: Record<string, istio.MeshControlPlane> = {};
+    for (const [revision, tag] of [['1-29-4', '1.29.4'], ['1-30-3', '1.30.3']]) {
+      cps[revision] = new istio.MeshControlPlane(chart, `cp-${revision}`, { revision, tag, target, ...(revision === stable ? { revisionTag: 'prod-stable' } : {}) });
+    }
+    new istio.MeshNamespace(chart, 'shop', { controlPlane: cps[shopOn] });
+    new istio.MeshNamespace(chart, 'cart', { controlPlane: cps[stable] });
+    const [out] = app.synthOutputs();
+    return [...out.controlPlane, ...out.gitops] as Obj[];
+  }
+
+  test.each([['helm-flux', istio.InstallTarget.helm({ tool: istio.GitOpsTool.FLUX })], ['istioctl', istio.InstallTarget.ISTIOCTL]])(
+    '%s: moving the tag is one value; the tag webhook calls the tagged istiod', (_name, target) => {
+      for (const stable of ['1-29-4', '1-30-3']) {
+        const objects = twoRevisions(target, stable, stable);
+        const hook = objects.find((o) => o.kind === 'MutatingWebhookConfiguration')!;
+        expect(hook.metadata).toStrictEqual({ name: 'istio-revision-tag-prod-stable', labels: { 'app': 'sidecar-injector', 'istio.io/rev': stable, 'istio.io/tag': 'prod-stable' } });
+        expect(hook.webhooks.map((w: any) => w.clientConfig.service.name)).toStrictEqual([`istiod-${stable}`, `istiod-${stable}`]);
+        expect(objects.filter((o) => o.kind === 'Namespace' && o.metadata.labels).map((o) => o.metadata.labels!['istio.io/rev'])).toStrictEqual(['prod-stable', 'prod-stable']);
+      }
+    });
+
+  test('Helm: both istiod releases side by side, base at the newest version and validating for the tagged revision', () => {
+    const objects = twoRevisions(istio.InstallTarget.helm({ tool: istio.GitOpsTool.FLUX }), '1-29-4', '1-30-3');
+    const releases = objects.filter((o) => o.kind === 'HelmRelease').map((o) => [o.metadata.name, o.spec.chart.spec.version, o.spec.dependsOn]);
+    expect(releases).toStrictEqual([
+      ['istiod-1-29-4', '1.29.4', [{ name: 'istio-base' }]],
+      ['istio-base', '1.30.3', undefined],
+      ['istiod-1-30-3', '1.30.3', [{ name: 'istio-base' }]],
+    ]);
+    expect(objects.find((o) => o.metadata.name === 'istio-base')!.spec.values.defaultRevision).toBe('1-29-4');
+    // Moving one namespace first: shop points at the new revision itself, cart stays on the tag.
+    const labels = Object.fromEntries(objects.filter((o) => o.kind === 'Namespace' && o.metadata.labels).map((o) => [o.metadata.name, o.metadata.labels!['istio.io/rev']]));
+    expect(labels).toStrictEqual({ shop: '1-30-3', cart: 'prod-stable' });
+  });
+
+  test('removing a revision a namespace still points at is refused', () => {
+    const app = new istio.MeshApp({ outdir: '/tmp/cdk8s-istio-install-targets', printSummary: false });
+    const chart = new istio.MeshChart(app, 'prod', { environment: istio.Environment.PROD });
+    new istio.MeshControlPlane(chart, 'cp', { revision: '1-30-3', revisionTag: 'prod-stable' });
+    new istio.MeshNamespace(chart, 'shop', { labels: {} }).resource.metadata.addLabel('istio.io/rev', '1-29-4');
+    expect(() => app.synthOutputs()).toThrow(/Error \[CDK8S-ISTIO-050\] \(Namespace shop\) Namespace shop point at the revision "1-29-4", which no control plane of the output has as its revision or revision tag/);
+  });
+
+  test('a tag on two control planes is refused', () => {
+    const app = new istio.MeshApp({ outdir: '/tmp/cdk8s-istio-install-targets', printSummary: false });
+    const chart = new istio.MeshChart(app, 'prod', { environment: istio.Environment.PROD });
+    new istio.MeshControlPlane(chart, 'a', { revision: '1-29-4', tag: '1.29.4', revisionTag: 'prod-stable' });
+    new istio.MeshControlPlane(chart, 'b', { revision: '1-30-3', revisionTag: 'prod-stable' });
+    expect(() => app.synthOutputs()).toThrow(/revisionTag: "prod-stable" is also the tag of prod\/a; a tag points at one revision/);
+  });
+
+  test('Sail: the tag targets the Istio and follows it; a version change is one value', () => {
+    const app = new istio.MeshApp({ outdir: '/tmp/cdk8s-istio-install-targets', printSummary: false });
+    const chart = new istio.MeshChart(app, 'staging', { environment: istio.Environment.STAGING });
+    const cp = new istio.MeshControlPlane(chart, 'cp', { tag: '1.29.4', revisionTag: 'staging-stable', target: istio.InstallTarget.sail({ inactiveRevisionDeletionGracePeriodSeconds: 3600 }) });
+    const [out] = app.synthOutputs();
+    const objects = out.controlPlane as Obj[];
+    expect(cp.revision).toBe('default-v1-29-4');
+    expect(objects.find((o) => o.kind === 'Istio')!.spec.updateStrategy).toStrictEqual({ type: 'RevisionBased', inactiveRevisionDeletionGracePeriodSeconds: 3600 });
+    expect(objects.find((o) => o.kind === 'IstioRevisionTag')!.spec).toStrictEqual({ targetRef: { kind: 'Istio', name: 'default' } });
+  });
+
+  test('ambient mode adds the node agents in every target', () => {
+    const kinds = (target: istio.InstallTarget) => {
+      const app = new istio.MeshApp({ outdir: '/tmp/cdk8s-istio-install-targets', printSummary: false });
+      const chart = new istio.MeshChart(app, 'dev', { environment: istio.Environment.DEV });
+      new istio.MeshControlPlane(chart, 'cp', { target, dataplaneMode: istio.MeshDataplaneMode.AMBIENT });
+      const [out] = app.synthOutputs();
+      return [...out.controlPlane, ...out.istioctl].map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    };
+    expect(kinds(istio.InstallTarget.ISTIOCTL)).toStrictEqual(['IstioOperator/control-plane']);
+    expect(kinds(istio.InstallTarget.helm({ tool: istio.GitOpsTool.ARGO_CD }))).toStrictEqual([
+      'Application/istio-base', 'Application/istio-cni', 'Application/istiod', 'Application/ztunnel', 'Namespace/istio-system']);
+    expect(kinds(istio.InstallTarget.sail())).toStrictEqual(['Istio/default', 'IstioCNI/default', 'Namespace/istio-system', 'ZTunnel/default']);
+  });
 });
