@@ -290,6 +290,9 @@ export function renderRelease(scope: Construct, target: ResolvedTarget, namespac
       destination: { server: 'https://kubernetes.default.svc', namespace },
       syncPolicy: {
         automated: { prune: true, selfHeal: true },
+        // Waves order these Applications only where Argo CD assesses Application health (see the
+        // README); without it, a release synced before `base` installed the CRDs fails and is retried.
+        retry: { limit: 10, backoff: { duration: '30s', factor: 2, maxDuration: '10m' } },
         // RespectIgnoreDifferences: a sync leaves the ignored fields as istiod wrote them.
         syncOptions: ['RespectIgnoreDifferences=true', ...(r.chart === 'base' ? ['ServerSideApply=true'] : [])],
       },
