@@ -103,7 +103,7 @@ describe('README: install targets, revision tags and canary upgrades', () => {
         const objects = applied(moved, env);
         const hook = one(objects, 'MutatingWebhookConfiguration', `istio-revision-tag-${env}-stable`);
         expect(hook.webhooks.map((w: any) => w.clientConfig.service.name)).toStrictEqual(['istiod-1-30-3', 'istiod-1-30-3']);
-        expect(hook.metadata.labels['istio.io/rev']).toBe('1-30-3');
+        expect(hook.metadata.labels?.['istio.io/rev']).toBe('1-30-3');
         expect(one(objects, 'Namespace', 'shop').metadata.labels).toStrictEqual({ 'istio.io/rev': `${env}-stable` });
       }
       expect(one(applied(moved, 'prod'), 'HelmRelease', 'istio-base').spec.values.defaultRevision).toBe('1-30-3');
