@@ -152,11 +152,10 @@ export class SharedInstall extends Construct {
   /** Registers a control plane; the first one creates the shared objects. */
   public add(owner: Construct, m: ControlPlaneModel): void {
     const first = this.planes.length === 0;
-    const other = this.planes.find((p) => p.namespace !== m.namespace);
-    if (this.planes.length > 0 && (this.planes[0].namespace !== m.namespace || other)) {
+    if (!first && this.planes[0].namespace !== m.namespace) {
       throw invalidInput(owner, 'namespace', m.namespace, `differs from ${this.planes[0].namespace}, the namespace of another control plane of this chart`, 'run every revision in one namespace');
     }
-    if (this.planes.length > 0 && this.planes[0].ambient !== m.ambient) {
+    if (!first && this.planes[0].ambient !== m.ambient) {
       throw invalidInput(owner, 'dataplaneMode', m.ambient ? 'ambient' : 'sidecar', 'differs from another control plane of this chart (the node agents are shared)', 'give every revision the same dataplaneMode');
     }
     this.planes.push(m);

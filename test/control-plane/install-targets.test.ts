@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import * as istio from '../../lib';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; [key: string]: any };
@@ -139,7 +140,8 @@ describe('revision tags and canary upgrades', () => {
     const app = new istio.MeshApp({ outdir: '/tmp/cdk8s-istio-install-targets', printSummary: false });
     const chart = new istio.MeshChart(app, 'prod', { environment: istio.Environment.PROD });
     new istio.MeshControlPlane(chart, 'cp', { revision: '1-30-3', revisionTag: 'prod-stable' });
-    new istio.MeshNamespace(chart, 'shop', { labels: {} }).resource.metadata.addLabel('istio.io/rev', '1-29-4');
+    // a namespace left on the removed revision 1-29-4
+    new ApiObject(chart, 'shop', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop', labels: { 'istio.io/rev': '1-29-4' } } });
     expect(() => app.synthOutputs()).toThrow(/Error \[CDK8S-ISTIO-050\] \(Namespace shop\) Namespace shop point at the revision "1-29-4", which no control plane of the output has as its revision or revision tag/);
   });
 
@@ -174,5 +176,45 @@ describe('revision tags and canary upgrades', () => {
     expect(kinds(istio.InstallTarget.helm({ tool: istio.GitOpsTool.ARGO_CD }))).toStrictEqual([
       'Application/istio-base', 'Application/istio-cni', 'Application/istiod', 'Application/ztunnel', 'Namespace/istio-system']);
     expect(kinds(istio.InstallTarget.sail())).toStrictEqual(['Istio/default', 'IstioCNI/default', 'Namespace/istio-system', 'ZTunnel/default']);
+  });
+});
+
+describe('install target options are checked at construction', () => {
+  const errorFor = (props: istio.MeshControlPlaneProps, second?: istio.MeshControlPlaneProps): string => {
+    const chart = new istio.MeshChart(new istio.MeshApp({ printSummary: false }), 'prod', { environment: istio.Environment.PROD });
+    try {
+      new istio.MeshControlPlane(chart, 'cp', props);
+      if (second) new istio.MeshControlPlane(chart, 'cp2', second);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    throw new Error('expected MeshControlPlane to throw');
+  };
+  const flux = istio.InstallTarget.helm({ tool: istio.GitOpsTool.FLUX });
+  test.each<[string, istio.MeshControlPlaneProps, istio.MeshControlPlaneProps | undefined, string]>([
+    ['an istioctl profile with Helm', { target: flux, profile: istio.InstallProfile.AMBIENT }, undefined,
+      '[prod/cp] profile: "ambient" is an istioctl profile, which the helm target does not read. Fix: drop profile (ambient mode is dataplaneMode: MeshDataplaneMode.AMBIENT)'],
+    ['an IstioOperator name with Sail', { target: istio.InstallTarget.sail(), name: 'cp' }, undefined,
+      '[prod/cp] name: "cp" names the IstioOperator, which the sail target does not write. Fix: name the Istio object with InstallTarget.sail({ name })'],
+    ['a revision Sail would not name', { target: istio.InstallTarget.sail(), revision: '1-30-3' }, undefined,
+      '[prod/cp] revision: "1-30-3" is not the revision Sail names for Istio "default" at 1.30.3 with RevisionBased (default-v1-30-3). Fix: leave revision out (it is "default-v1-30-3"), or write "default-v1-30-3"'],
+    ['an image tag that is no version with Helm', { target: flux, tag: '1.30.3-distroless' }, undefined,
+      '[prod/cp] tag: "1.30.3-distroless" is not a release version, which the helm target installs by (chart version / Sail version). Fix: give the version, e.g. "1.30.3"'],
+    ['the default tag', { revision: '1-30-3', revisionTag: 'default' }, undefined,
+      '[prod/cp] revisionTag: "default" is the default tag, which also takes over `istio-injection=enabled` namespaces. Fix: name the tag after its role, e.g. "prod-stable"'],
+    ['a tag named like the revision', { revision: '1-30-3', revisionTag: '1-30-3' }, undefined,
+      '[prod/cp] revisionTag: "1-30-3" is the name of the revision itself. Fix: name the tag after its role, e.g. "prod-stable"'],
+    ['an Argo CD project with Flux', { target: istio.InstallTarget.helm({ tool: istio.GitOpsTool.FLUX, argoCdProject: 'mesh' }) }, undefined,
+      '[prod/cp] target.argoCdProject: "mesh" is only read with GitOpsTool.ARGO_CD. Fix: drop argoCdProject or choose GitOpsTool.ARGO_CD'],
+    ['a grace period with InPlace', { target: istio.InstallTarget.sail({ updateStrategy: istio.SailUpdateStrategy.IN_PLACE, inactiveRevisionDeletionGracePeriodSeconds: 60 }) }, undefined,
+      '[prod/cp] target.inactiveRevisionDeletionGracePeriodSeconds: 60 is only read with SailUpdateStrategy.REVISION_BASED. Fix: drop it, or choose SailUpdateStrategy.REVISION_BASED'],
+    ['a repository that is no URL', { target: istio.InstallTarget.helm({ tool: istio.GitOpsTool.FLUX, repositoryUrl: 'istio-release' }) }, undefined,
+      '[prod/cp] target.repositoryUrl: "istio-release" is not an http(s) URL. Fix: give e.g. "https://istio-release.storage.googleapis.com/charts"'],
+    ['two targets in one chart', { revision: '1-29-4', tag: '1.29.4', target: flux }, { target: istio.InstallTarget.sail() },
+      '[prod/cp2] target: "sail" differs from the install target of another control plane of this chart (helm with flux). Fix: install every control plane of a chart with the same target'],
+    ['CNI without ambient with Helm', { target: flux, cni: true }, undefined,
+      '[prod/cp] cni: true is an istioctl component setting; the helm target installs the CNI agent in ambient mode only. Fix: use dataplaneMode: MeshDataplaneMode.AMBIENT, or the istioctl target'],
+  ])('%s', (_name, props, second, message) => {
+    expect(errorFor(props, second)).toBe(message);
   });
 });

@@ -24,7 +24,8 @@ export const revisionReferences: Check = {
     for (const r of ctx.output(GK.Namespace)) {
       const labels = namespaceLabels(ctx, r.name);
       const rev = labels[REVISION_LABEL];
-      if (rev === undefined || rev === '' || (labels[INJECTION_LABEL] !== undefined && labels[INJECTION_LABEL] !== 'enabled') || known.has(rev)) continue;
+      // istio-injection, whatever its value, takes precedence over istio.io/rev in the webhooks' selectors.
+      if (rev === undefined || rev === '' || labels[INJECTION_LABEL] !== undefined || known.has(rev)) continue;
       ctx.report('CDK8S-ISTIO-050', r, 'metadata.labels', [`Namespace ${r.name}`, rev, planes], fix(rev));
     }
     for (const pod of ctx.pods.pods()) {
