@@ -39,7 +39,11 @@ describe('generated imports target the Istio 1.30 API versions we write', () => 
 describe('imports are published under cdk8s-istio/l1/*', () => {
   const root = path.join(__dirname, '..');
   const json = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-  const groups: Record<string, string> = { networking: 'networking.istio.io', security: 'security.istio.io', telemetry: 'telemetry.istio.io', extensions: 'extensions.istio.io' };
+  const groups: Record<string, string> = {
+    'networking': 'networking.istio.io', 'security': 'security.istio.io', 'telemetry': 'telemetry.istio.io', 'extensions': 'extensions.istio.io',
+    'gateway-api': 'gateway.networking.k8s.io', 'flagger': 'flagger.app', 'flux-helm': 'helm.toolkit.fluxcd.io', 'flux-source': 'source.toolkit.fluxcd.io',
+    'argo-cd': 'argoproj.io', 'cert-manager': 'cert-manager.io', 'prometheus': 'monitoring.coreos.com', 'sail': 'sailoperator.io',
+  };
   let pkg: string;
 
   beforeAll(() => {
