@@ -40,9 +40,18 @@ describe('imports are published under cdk8s-istio/l1/*', () => {
   const root = path.join(__dirname, '..');
   const json = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
   const groups: Record<string, string> = {
-    'networking': 'networking.istio.io', 'security': 'security.istio.io', 'telemetry': 'telemetry.istio.io', 'extensions': 'extensions.istio.io',
-    'gateway-api': 'gateway.networking.k8s.io', 'flagger': 'flagger.app', 'flux-helm': 'helm.toolkit.fluxcd.io', 'flux-source': 'source.toolkit.fluxcd.io',
-    'argo-cd': 'argoproj.io', 'cert-manager': 'cert-manager.io', 'prometheus': 'monitoring.coreos.com', 'sail': 'sailoperator.io',
+    'networking': 'networking.istio.io',
+    'security': 'security.istio.io',
+    'telemetry': 'telemetry.istio.io',
+    'extensions': 'extensions.istio.io',
+    'gateway-api': 'gateway.networking.k8s.io',
+    'flagger': 'flagger.app',
+    'flux-helm': 'helm.toolkit.fluxcd.io',
+    'flux-source': 'source.toolkit.fluxcd.io',
+    'argo-cd': 'argoproj.io',
+    'cert-manager': 'cert-manager.io',
+    'prometheus': 'monitoring.coreos.com',
+    'sail': 'sailoperator.io',
   };
   let pkg: string;
 
@@ -81,6 +90,14 @@ describe('imports are published under cdk8s-istio/l1/*', () => {
         require('cdk8s-istio/l1/security').AuthorizationPolicy.GVK,
         require('cdk8s-istio/l1/telemetry').Telemetry.GVK,
         require('cdk8s-istio/l1/extensions').WasmPlugin.GVK,
+        require('cdk8s-istio/l1/gateway-api').HttpRoute.GVK,
+        require('cdk8s-istio/l1/flagger').Canary.GVK,
+        require('cdk8s-istio/l1/flux-helm').HelmRelease.GVK,
+        require('cdk8s-istio/l1/flux-source').HelmRepository.GVK,
+        require('cdk8s-istio/l1/argo-cd').Application.GVK,
+        require('cdk8s-istio/l1/cert-manager').Certificate.GVK,
+        require('cdk8s-istio/l1/prometheus').PrometheusRule.GVK,
+        require('cdk8s-istio/l1/sail').IstioRevisionTag.GVK,
       ];
       process.stdout.write(JSON.stringify(gvks));`;
     // WHEN
@@ -92,6 +109,14 @@ describe('imports are published under cdk8s-istio/l1/*', () => {
       { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy' },
       { apiVersion: 'telemetry.istio.io/v1', kind: 'Telemetry' },
       { apiVersion: 'extensions.istio.io/v1alpha1', kind: 'WasmPlugin' },
+      { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' },
+      { apiVersion: 'flagger.app/v1beta1', kind: 'Canary' },
+      { apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease' },
+      { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository' },
+      { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application' },
+      { apiVersion: 'cert-manager.io/v1', kind: 'Certificate' },
+      { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule' },
+      { apiVersion: 'sailoperator.io/v1', kind: 'IstioRevisionTag' },
     ]);
   });
 
