@@ -6,6 +6,7 @@ import { addStorefront } from './delivery';
 import { bookinfoGraph } from './graph';
 import { addObservability } from './observability';
 import { bookinfoRoutes } from './routes';
+import { revisionProps } from './control-plane';
 import { addSecurity } from './security';
 
 /** The reviews service of Bookinfo, fully qualified so that every object names it the same way. */
@@ -54,8 +55,9 @@ export function buildApp(app: istio.MeshApp = new istio.MeshApp()): istio.MeshAp
   for (const env of istio.Environment.ALL) {
     const chart = new istio.MeshChart(app, env.name, { environment: env });
     const controlPlane = new istio.MeshControlPlane(chart, 'control-plane', {
-      revision: '1-30-3',
-      ...(runsAmbient(env) ? { profile: istio.InstallProfile.AMBIENT } : {}), // ztunnel and istio-cni for apps/ambient.ts
+      ...revisionProps(env),
+      // ztunnel and istio-cni for apps/ambient.ts
+      ...(runsAmbient(env) ? { dataplaneMode: istio.MeshDataplaneMode.AMBIENT } : {}),
       // istiod fetches the JWKS of every RequestAuthentication: keep those fetches off the cluster's own
       // and link-local networks, so a jwksUri cannot be turned against internal services (IST0175).
       pilot: { env: { BLOCKED_CIDRS_IN_JWKS_URIS: '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,127.0.0.0/8,169.254.0.0/16,::1/128,fc00::/7,fe80::/10' } },
@@ -64,11 +66,11 @@ export function buildApp(app: istio.MeshApp = new istio.MeshApp()): istio.MeshAp
         outboundTrafficPolicy: istio.OutboundTraffic.REGISTRY_ONLY,
         // The provider only: sampling is set by the mesh-wide Telemetry (apps/observability.ts).
         tracing: istio.Tracing.openTelemetry({ service: OTEL_COLLECTOR, port: 4317 }),
-        // istiod watches mesh namespaces, its own, and the collector's: a tracing provider whose Service
-        // istiod does not see is dropped with only a warning in istiod's log.
+        // istiod watches mesh namespaces (the one definition IstiodNetworkPolicy admits too), its own,
+        // and the collector's: a tracing provider whose Service istiod does not see is dropped with only
+        // a warning in istiod's log.
         discoverySelectors: [
-          { matchExpressions: [{ key: 'istio.io/rev', operator: 'Exists' }] },
-          { matchLabels: { 'istio.io/dataplane-mode': 'ambient' } },
+          ...istio.MeshNamespace.discoverySelectors(),
           { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } },
           { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } },
         ],

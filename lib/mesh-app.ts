@@ -1,10 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, AppProps, Chart } from 'cdk8s';
+import { ApiObject, App, AppProps, Chart } from 'cdk8s';
 import { MeshAnalyzer } from './analysis/analyzer';
 import { ExternalResources } from './analysis/external';
 import { AnalysisReport, FindingLevel } from './analysis/types';
 import { entryPoint } from './core/entry-point';
+import { isInstallObject } from './core/install-objects';
 import { formatInputError, invalidInput } from './core/errors';
 import { checkArray, checkBoolean, checkProps, checkString, describeType } from './core/input';
 import { validateManifestsDetailed } from './validation/manifest';
@@ -27,6 +28,13 @@ export interface ManifestObject {
 export interface ChartOutput {
   /** The chart's id, which is its folder under the output directory. */
   readonly chart: string;
+  /**
+   * Objects that install the control plane for GitOps (`<outdir>/<chart>/control-plane/manifests.yaml`):
+   * Helm releases or Argo CD Applications of Istio's charts, Sail resources, the control plane
+   * namespace, revision-tag webhooks. Applied before `gitops`, whose Istio resources need the CRDs and
+   * webhooks these install.
+   */
+  readonly controlPlane: { [key: string]: any }[];
   /** Objects a GitOps controller applies (`<outdir>/<chart>/gitops/manifests.yaml`), as plain JSON. */
   readonly gitops: { [key: string]: any }[];
   /** IstioOperator objects for `istioctl install -f` (`<outdir>/<chart>/istioctl/<name>.yaml`), never applied to a cluster. */
@@ -59,6 +67,10 @@ function rank(obj: ManifestObject): number {
  * @internal
  */
 export function splitChart(chart: Chart, synthesized: ManifestObject[] = chart.toJson()): ChartOutput {
+  const installKeys = new Set(chart.node.findAll()
+    .filter((c): c is ApiObject => c instanceof ApiObject && isInstallObject(c))
+    .map((o) => objectKey(o.apiVersion, o.kind, o.metadata.namespace, o.name)));
+  const isControlPlane = (o: ManifestObject) => installKeys.has(objectKey(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name));
   const objects = synthesized
     .map((obj, i) => ({ obj, i }))
     // A stable sort by kind rank; inside a rank, cdk8s's own (dependency, then definition) order stays.
@@ -66,10 +78,15 @@ export function splitChart(chart: Chart, synthesized: ManifestObject[] = chart.t
     .map(({ obj }) => obj);
   return {
     chart: chart.node.id,
-    gitops: objects.filter((o) => !isInstallOnly(o)),
+    controlPlane: objects.filter((o) => !isInstallOnly(o) && isControlPlane(o)),
+    gitops: objects.filter((o) => !isInstallOnly(o) && !isControlPlane(o)),
     istioctl: objects.filter(isInstallOnly),
     external: ExternalResources._objectsUnder(chart) as ManifestObject[],
   };
+}
+
+function objectKey(apiVersion: string, kind: string, namespace: string | undefined, name: string | undefined): string {
+  return [apiVersion, kind, namespace ?? '', name ?? ''].join('\u0000');
 }
 
 const MESH_APP = Symbol.for('cdk8s-istio.MeshApp');
@@ -100,6 +117,7 @@ export interface MeshAppProps extends AppProps {
  * An App that writes each chart to its own folder, split by who applies it:
  *
  * ```
+ * <outdir>/<chart>/control-plane/manifests.yaml  the control plane for GitOps (Helm releases, Sail, tags); apply first
  * <outdir>/<chart>/gitops/manifests.yaml     what Argo CD / Flux apply (Kubernetes and Istio CRs)
  * <outdir>/<chart>/istioctl/<name>.yaml      IstioOperator for `istioctl install -f`; never applied
  * <outdir>/<chart>/external/declared.yaml    the chart's ExternalResources, for `cdk8s-istio analyze`; never applied
@@ -155,6 +173,10 @@ export class MeshApp extends App {
     for (const out of outputs) {
       const dir = path.join(this.outdir, out.chart);
       fs.rmSync(dir, { recursive: true, force: true });
+      if (out.controlPlane.length > 0) {
+        fs.mkdirSync(path.join(dir, 'control-plane'), { recursive: true });
+        fs.writeFileSync(path.join(dir, 'control-plane', 'manifests.yaml'), YamlWriter.stringify(...out.controlPlane));
+      }
       if (out.gitops.length > 0) {
         fs.mkdirSync(path.join(dir, 'gitops'), { recursive: true });
         fs.writeFileSync(path.join(dir, 'gitops', 'manifests.yaml'), YamlWriter.stringify(...out.gitops));
@@ -184,7 +206,7 @@ export class MeshApp extends App {
    * istioctl, which {@link synthOutputs} returns them for.
    */
   public synthYaml(): string {
-    return YamlWriter.stringify(...this.checkedOutputs().outputs.flatMap((o) => o.gitops));
+    return YamlWriter.stringify(...this.checkedOutputs().outputs.flatMap((o) => [...o.controlPlane, ...o.gitops]));
   }
 
   /**
@@ -218,7 +240,7 @@ export class MeshApp extends App {
     if (this.validateOutput) {
       const problems: string[] = [];
       outputs = outputs.map((out, i) => {
-        const schema = validateManifestsDetailed([...out.gitops, ...out.istioctl]);
+        const schema = validateManifestsDetailed([...out.controlPlane, ...out.gitops, ...out.istioctl]);
         const analysis = MeshAnalyzer._analyzeSynthesizedChart(charts[i], synthesized[i], out.external ?? []);
         const errors = analysis.findings.filter((f) => f.level === FindingLevel.ERROR);
         if (schema.issues.length > 0 || errors.length > 0) {
@@ -251,7 +273,7 @@ export class MeshApp extends App {
  * `prod: 31 objects -> dist/prod (Deployment 4, Service 4, …); 16 schema-checked; 40 analyzer checks: 0 errors, 1 warning`.
  */
 function summary(out: ChartOutput, analysis: AnalysisReport, schemaChecked: number): string {
-  const total = out.gitops.length + out.istioctl.length;
+  const total = out.controlPlane.length + out.gitops.length + out.istioctl.length;
   const byKind = new Map<string, number>();
   for (const k of analysis.objects) {
     const kind = k.kind.slice(k.kind.lastIndexOf(' ') + 1);

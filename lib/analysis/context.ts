@@ -5,6 +5,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { isRecord } from '../core/records';
+import { istiodChartRelease } from './helm-values';
 import { exportToOf, resolveHost, ServiceInfo, ServicePort, ServiceRegistry } from './hosts';
 import { canaryServices, canaryTarget, FLAGGER_CANARY, primaryPod } from './flagger';
 import { installedPods } from './installed-pods';
@@ -15,7 +16,7 @@ import { Finding } from './types';
 
 /** A mesh configuration the output (or a declaration) holds, and who holds it. */
 export interface MeshConfigSource {
-  /** The IstioOperator, Sail `Istio` or `istio` ConfigMap it comes from. */
+  /** The IstioOperator, Sail `Istio`, istiod Helm release (Flux HelmRelease, Argo CD Application) or `istio` ConfigMap it comes from. */
   readonly resource: Resource;
   /** The meshConfig, as JSON (`{}` when the object sets none). */
   readonly meshConfig: Record<string, any>;
@@ -123,8 +124,18 @@ export class AnalysisContext {
       case FLAGGER_CANARY:
         for (const service of canaryServices(r)) this.services.add(service);
         break;
-      default:
+      default: {
+        const release = istiodChartRelease(r);
+        if (release) {
+          this.meshConfigs.push({
+            resource: r,
+            meshConfig: isRecord(release.values.meshConfig) ? release.values.meshConfig : {},
+            revision: typeof release.values.revision === 'string' && release.values.revision !== '' ? release.values.revision : 'default',
+            istioNamespace: release.namespace,
+          });
+        }
         break;
+      }
     }
     const pod = podOf(r);
     if (pod) this.pods.add(pod);

@@ -8,6 +8,7 @@
 import { isRecord } from '../core/records';
 import { AnalysisContext, MeshConfigSource } from './context';
 import { LabelSelector, PodInfo, readLabelSelector, selectorMatches } from './pods';
+import { istiodChartRelease } from './helm-values';
 import { describe, GK, Resource } from './resources';
 
 /** The namespace label that turns on injection by the default revision. */
@@ -172,15 +173,25 @@ function readControlPlanes(ctx: AnalysisContext): ControlPlane[] {
     const target = isRecord(tag.raw.spec) && isRecord(tag.raw.spec.targetRef) ? tag.raw.spec.targetRef.name : undefined;
     if (typeof target === 'string') tagsByTarget.set(target, [...(tagsByTarget.get(target) ?? []), tag.name]);
   }
+  // Revision tags written as their own webhook configuration (`istio.io/tag` and `istio.io/rev` labels).
+  const tagsByRevision = new Map<string, string[]>();
+  for (const r of ctx.all(GK.MutatingWebhook)) {
+    const labels = isRecord(r.raw.metadata) && isRecord(r.raw.metadata.labels) ? r.raw.metadata.labels : {};
+    if (typeof labels['istio.io/tag'] === 'string' && typeof labels[REVISION_LABEL] === 'string') {
+      tagsByRevision.set(labels[REVISION_LABEL], [...(tagsByRevision.get(labels[REVISION_LABEL]) ?? []), labels['istio.io/tag']]);
+    }
+  }
   return ctx.meshConfigs.map((source) => {
     const spec = isRecord(source.resource.raw.spec) ? source.resource.raw.spec : {};
-    const values = isRecord(spec.values) ? spec.values : {};
+    const release = istiodChartRelease(source.resource);
+    const values = release ? release.values : isRecord(spec.values) ? spec.values : {};
     const injector = isRecord(values.sidecarInjectorWebhook) ? values.sidecarInjectorWebhook : {};
     const components = isRecord(spec.components) ? spec.components : {};
     const pilot = isRecord(components.pilot) ? components.pilot : {};
     const tags = [
       ...(Array.isArray(values.revisionTags) ? values.revisionTags.filter((t): t is string => typeof t === 'string' && t !== '') : []),
       ...(source.resource.groupKind === GK.SailIstio ? tagsByTarget.get(source.resource.name) ?? [] : []),
+      ...(tagsByRevision.get(source.revision) ?? []),
     ];
     const names = [...new Set([source.revision, ...tags])];
     return {

@@ -2,10 +2,11 @@
  * istiod's environment variables (feature flags such as PILOT_SCOPE_GATEWAY_TO_NAMESPACE or
  * BLOCKED_CIDRS_IN_JWKS_URIS), read from the object that installs it: an IstioOperator
  * (`values.pilot.env`, overridden by `components.pilot.k8s.env`, which istioctl overlays), a Sail `Istio` / `IstioRevision`
- * (`values.pilot.env`), or an istiod Deployment (`app: istiod`) rendered into the output.
+ * (`values.pilot.env`), an istiod Helm release (Flux HelmRelease or Argo CD Application: the chart's `env`), or an istiod Deployment (`app: istiod`) rendered into the output.
  */
 import { isRecord } from '../core/records';
 import { arr, labelsOf, specOf } from './check';
+import { istiodChartRelease } from './helm-values';
 import { GK, Resource } from './resources';
 
 /** Where an object sets istiod's environment, and what it sets. */
@@ -29,8 +30,11 @@ export function istiodEnv(r: Resource): IstiodEnv | undefined {
     case GK.Deployment:
       if (labelsOf(r.raw.metadata?.labels).app !== 'istiod') return undefined;
       return { field: 'spec.template.spec.containers', env: Object.assign({}, ...arr(spec.template?.spec?.containers).map((c) => fromList(c?.env))) };
-    default:
-      return undefined;
+    default: {
+      const release = istiodChartRelease(r);
+      if (!release) return undefined;
+      return { field: r.groupKind === GK.IstioOperator ? '' : (r.groupKind.startsWith('argoproj.io/') ? 'spec.source.helm.valuesObject.env' : 'spec.values.env'), env: scalars(release.values.env) };
+    }
   }
 }
 

@@ -101,6 +101,7 @@ export const MESSAGES = {
   'CDK8S-ISTIO-072': row('CDK8S-ISTIO-072', 'FlaggerOwnedHost', E, '%s configures host %s, which Flagger Canary %s owns: Flagger writes that host\'s routes and DestinationRules at run time and this object conflicts with them'),
   'CDK8S-ISTIO-073': row('CDK8S-ISTIO-073', 'SelectorMissesFlaggerPrimary', E, 'The selector %s picks the pods of Deployment %s, which Flagger Canary %s rolls out, but not those of its primary (app: %s), which serve the traffic after promotion'),
   'CDK8S-ISTIO-074': row('CDK8S-ISTIO-074', 'GatewayBypassesMeshRoute', W, '%s sends gateway traffic to %s, whose mesh route %s the gateway does not apply: that traffic reaches every pod of the Service, whatever the mesh route\'s weights and matches'),
+  'CDK8S-ISTIO-080': row('CDK8S-ISTIO-080', 'RevisionNotInstalled', E, '%s point at the revision %q, which no control plane of the output has as its revision or revision tag (%s): no webhook injects them and no istiod configures them'),
 } as const;
 
 /** A code of the table. */

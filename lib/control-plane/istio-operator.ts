@@ -195,20 +195,18 @@ export interface ProxyConfigJson {
 /** The Helm `values` this library writes. */
 export interface ValuesJson {
   readonly global: {
-    readonly proxy: { readonly resources: ResourceRequirementsJson };
+    readonly proxy: { readonly resources: ResourceRequirementsJson; readonly seccompProfile: { readonly type: string } };
     readonly defaultPodDisruptionBudget: { readonly enabled: boolean };
   };
   readonly pilot: {
     readonly autoscaleEnabled: boolean;
     readonly autoscaleMin?: number;
     readonly autoscaleMax?: number;
-    readonly cpu?: { readonly targetAverageUtilization: number };
-    /** Pods created above the desired count during a rollout (int or percentage). */
-    readonly rollingMaxSurge?: number | string;
-    /** Pods that may be unavailable during a rollout (int or percentage). */
-    readonly rollingMaxUnavailable?: number | string;
     readonly traceSampling?: number;
+    readonly topologySpreadConstraints?: readonly { readonly [key: string]: unknown }[];
+    readonly seccompProfile: { readonly type: string };
   };
+  readonly cni?: { readonly seccompProfile: { readonly type: string } };
   /** Chart values shared by every istioctl gateway component of a kind. */
   readonly gateways?: {
     readonly 'istio-ingressgateway'?: { readonly autoscaleEnabled: boolean };

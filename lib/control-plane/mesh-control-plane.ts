@@ -1,4 +1,4 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IndexedKind, indexInCharts } from '../core/chart-index';
 import { checkEnvironmentShape } from '../core/environment-shape';
@@ -14,9 +14,13 @@ import { AntiAffinityMode, ComponentSizing, EnvironmentProfile, ResourceRequirem
 import { MeshApp } from '../mesh-app';
 import { MeshChart } from '../mesh-chart';
 import {
-  ComponentJson, GatewayComponentJson, IstioOperatorSpecJson, KubernetesResourcesJson, TolerationJson, ValuesJson,
+  ComponentJson, GatewayComponentJson, IstioOperatorSpecJson, KubernetesResourcesJson, MeshConfigJson, ProxyConfigJson, TolerationJson, ValuesJson,
 } from './istio-operator';
+import { InstallTarget, MeshDataplaneMode, ResolvedTarget } from './install-target';
 import { checkProxyStatsMatcher, MeshConfigOptions, ProxyStatsMatcher, renderMeshConfig } from './mesh-config';
+import {
+  ControlPlaneModel, renderIstiodRelease, renderSail, renderTagWebhook, RUNTIME_DEFAULT_SECCOMP, sailRevision, SharedInstall,
+} from './renderers';
 
 /** istioctl's built-in installation profiles (Istio 1.30). */
 export enum InstallProfile {
@@ -109,10 +113,18 @@ export interface PilotOptions extends SizingOverrides {
    */
   readonly env?: { readonly [name: string]: string };
   /**
-   * PriorityClass of istiod pods; `system-cluster-critical` keeps them from being preempted.
-   * @default none
+   * PriorityClass of istiod pods; `system-cluster-critical` keeps them from being preempted. With
+   * Helm and Sail it is the chart's `global.priorityClassName` (istiod is the only pod of the chart).
+   * @default "system-cluster-critical" in a production environment (PROD), none elsewhere
    */
   readonly priorityClassName?: string;
+  /**
+   * Spread istiod replicas across zones (`topologySpreadConstraints` on `topology.kubernetes.io/zone`,
+   * maxSkew 1, `ScheduleAnyway`: a cluster with one zone, or a zone without room, still schedules),
+   * on top of the anti-affinity across hosts.
+   * @default true in a production environment (PROD), false elsewhere
+   */
+  readonly spreadAcrossZones?: boolean;
 }
 
 /** An ingress or egress gateway installed by istioctl itself (the `IngressGateway` construct is the GitOps way). */
@@ -194,6 +206,28 @@ export interface MeshControlPlaneProps {
    */
   readonly egressGateways?: GatewayComponentOptions[];
   /**
+   * How the control plane is installed: istioctl, Istio's Helm charts through Flux or Argo CD, or the
+   * Sail Operator. Every target installs the same sizing, HA, mesh config, components and revision.
+   * @default InstallTarget.ISTIOCTL
+   */
+  readonly target?: InstallTarget;
+  /**
+   * A revision tag (e.g. `prod-stable`) that points at this control plane's revision. Namespaces and
+   * gateways given this control plane are labelled with the tag (`injectionRevision`), never with the
+   * revision, so an upgrade moves the tag instead of relabelling them. istioctl and Helm: a
+   * MutatingWebhookConfiguration `istio-revision-tag-<tag>` written outside any istiod release; Sail: an
+   * `IstioRevisionTag` that targets the `Istio` (it follows the Istio to each new revision).
+   * @default none: namespaces point at the revision itself
+   */
+  readonly revisionTag?: string;
+  /**
+   * Sidecars only, or ambient mode as well: ambient adds the istio-cni and ztunnel node agents in every
+   * target (istioctl: the ambient profile; Helm: the `cni` and `ztunnel` charts; Sail: `IstioCNI` and
+   * `ZTunnel`).
+   * @default MeshDataplaneMode.SIDECAR, or AMBIENT with an ambient profile
+   */
+  readonly dataplaneMode?: MeshDataplaneMode;
+  /**
    * Install the istio-cni node agent (pods need no NET_ADMIN init container).
    * @default true for the ambient profiles (they require it), false otherwise
    */
@@ -226,19 +260,19 @@ function requiredSpreadRollout(sizing: ComponentSizing): { maxSurge: number; max
  * would fight the HPA (istioctl warns "components.pilot.k8s.replicaCount should not be set when
  * values.pilot.autoscaleEnabled is true").
  *
- * `perComponent` says where the HPA and the rollout limits go. For istiod (false) they are chart
- * values the caller writes (`values.pilot.autoscale*`, `values.pilot.rollingMax*`), the one way the
- * istiod chart reads them. For a gateway component (true) they go here, as `hpaSpec` and `strategy`:
- * the gateway chart values are shared by every gateway of a kind, and only `k8s` is per component.
+ * The HPA (`hpaSpec`, which istioctl overlays on the HPA the chart renders from
+ * `values.pilot.autoscaleEnabled/Min/Max`) and the rollout limits (`strategy`) are written here, the
+ * one place istioctl 1.30 does not deprecate: `values.pilot.cpu`, `rollingMaxSurge` and
+ * `rollingMaxUnavailable` are deprecated in its values API.
  */
-function kubernetesSettings(sizing: ComponentSizing, selector: { [key: string]: string }, perComponent: boolean): KubernetesResourcesJson {
+function kubernetesSettings(sizing: ComponentSizing, selector: { [key: string]: string }): KubernetesResourcesJson {
   const hpa = sizing.autoscaling;
   const affinity = podAntiAffinity(sizing, selector);
-  const rollout = perComponent ? requiredSpreadRollout(sizing) : undefined;
+  const rollout = requiredSpreadRollout(sizing);
   return {
     ...(hpa ? {} : { replicaCount: sizing.replicas }),
     resources: sizing.resources,
-    ...(hpa && perComponent ? {
+    ...(hpa ? {
       hpaSpec: {
         minReplicas: hpa.minReplicas,
         maxReplicas: hpa.maxReplicas,
@@ -252,39 +286,76 @@ function kubernetesSettings(sizing: ComponentSizing, selector: { [key: string]: 
 }
 
 /**
- * The Istio control plane, as the IstioOperator that `istioctl install -f` reads.
+ * The Istio control plane: one model of istiod's sizing, HA, mesh config, components and revision,
+ * rendered for the chosen install target (`target`):
+ *
+ * - `InstallTarget.ISTIOCTL` (default): the IstioOperator that `istioctl install -f` reads. It has no
+ *   CRD: `MeshApp.synth` writes it under `dist/<env>/istioctl/`, apart from the manifests GitOps
+ *   applies, and synthesis under any other App fails, since that App would write it among them.
+ * - `InstallTarget.helm({ tool })`: Istio's charts `base` and `istiod` (and `cni`, `ztunnel` in
+ *   ambient mode) as Flux HelmReleases (`dependsOn` base → istiod) or Argo CD Applications (sync waves
+ *   0, 1, 2), with drift rules for the webhook fields istiod rewrites at run time. `base`, the node
+ *   agents, the Helm repository and the namespace are shared by the control planes of a chart.
+ * - `InstallTarget.sail()`: a Sail Operator `Istio` (`IstioCNI` and `ZTunnel` in ambient mode).
  *
  * Sizing, HPA, anti-affinity and the PodDisruptionBudget of istiod come from the environment and can be
- * overridden field by field. The IstioOperator has no CRD: `MeshApp.synth` writes it under
- * `dist/<env>/istioctl/`, apart from the manifests GitOps applies. Synthesis under any other App (a
- * plain cdk8s `App`, `Testing.app()`) fails, since that App would write it among those manifests.
+ * overridden field by field; in a production environment istiod also spreads across zones and runs as
+ * `system-cluster-critical`. Every pod the control plane defines (istiod, sidecars, the CNI agent) runs
+ * with `seccompProfile: RuntimeDefault`.
  *
  * Two Istio defaults are overridden on purpose, because their silent effect surprises: with no HPA in
- * the environment, `values.pilot.autoscaleEnabled` is set false (Istio would otherwise add an HPA of
- * 1–5), and with no PodDisruptionBudget, `values.global.defaultPodDisruptionBudget.enabled` is false
- * (Istio's minAvailable-1 budget on a single replica blocks node drains).
+ * the environment, `autoscaleEnabled` is set false (Istio would otherwise add an HPA of 1–5), and with
+ * no PodDisruptionBudget, `global.defaultPodDisruptionBudget.enabled` is false (Istio's minAvailable-1
+ * budget on a single replica blocks node drains). Where a target has no knob for a setting, the object
+ * is written next to it: Sail's values have no istiod PodDisruptionBudget settings, so with Sail the
+ * chart's budget is off and a PodDisruptionBudget `istiod-<revision>` is written.
  *
- * The HPA is written once, as istiod's chart values (`values.pilot.autoscaleEnabled/Min/Max` and
- * `cpu.targetAverageUtilization`), and with an HPA no `replicaCount` is written: the HPA owns
- * `spec.replicas`, which istioctl would otherwise reset on every install. With REQUIRED anti-affinity
- * and at least two replicas, rollouts replace one pod at a time (`values.pilot.rollingMaxSurge: 0`,
- * `rollingMaxUnavailable: 1`) so that they never wait for a free node; gateway components get the
- * same through `k8s.strategy`.
+ * With an HPA no replica count is written: the HPA owns `spec.replicas`, which istioctl would otherwise
+ * reset on every install. With REQUIRED anti-affinity and at least two replicas, rollouts replace one
+ * pod at a time (maxSurge 0, maxUnavailable 1) so that they never wait for a free node.
+ *
+ * Revision tags and canary upgrades: with `revisionTag`, namespaces and gateways point at the tag
+ * (`injectionRevision`). Two control planes of different revisions may run side by side in one chart;
+ * the tag is set on one of them, so moving it (and rolling back) is one value.
  */
 export class MeshControlPlane extends Construct {
   /** The control plane namespace. */
   public readonly namespace: string;
-  /** The revision, or undefined for the default revision. */
+  /**
+   * The revision, or undefined for the default revision. With Sail it is the revision Sail creates:
+   * `<name>-v1-30-3` under RevisionBased, the `Istio`'s name under InPlace.
+   */
   public readonly revision: string | undefined;
+  /** The revision tag that points at this control plane, if any. */
+  public readonly revisionTag: string | undefined;
+  /**
+   * The value of `istio.io/rev` that namespaces and gateways of this control plane carry: the revision
+   * tag when one is set, else the revision (undefined: the default revision, `istio-injection=enabled`).
+   */
+  public readonly injectionRevision: string | undefined;
+  /** The install target. */
+  public readonly target: InstallTarget;
+  /** How pods join this mesh: sidecars, or ambient mode (ztunnel and the CNI agent installed). */
+  public readonly dataplaneMode: MeshDataplaneMode;
+  /** The Istio version installed, e.g. `1.30.3`. */
+  public readonly version: string;
   /** The resolved istiod sizing. */
   public readonly pilotSizing: ComponentSizing;
-  /** The IstioOperator object. */
+  /**
+   * The object that installs istiod: the IstioOperator (istioctl), the istiod HelmRelease or Argo CD
+   * Application (Helm), or the Sail `Istio`.
+   */
   public readonly resource: ApiObject;
   /** Names of the ext-authz providers in `meshConfig.extAuthzProviders`, which CUSTOM policies may name. */
   public readonly extAuthzProviderNames: string[];
 
-  private readonly spec: IstioOperatorSpecJson;
-  /** Stats added with {@link addProxyStats}, merged into meshConfig.defaultConfig.proxyStatsMatcher at synth. */
+  private readonly spec: IstioOperatorSpecJson | undefined;
+  private readonly resolvedTarget: ResolvedTarget;
+  /** The mesh config every target writes (one object, shared by the renderers, read at synth). */
+  private readonly meshConfigJson: MeshConfigJson;
+  /** `meshConfig.defaultConfig.proxyStatsMatcher` as the props set it, before {@link addProxyStats}. */
+  private readonly baseStats: ProxyStatsMatcher | undefined;
+  /** Stats added with {@link addProxyStats}. */
   private readonly addedStats: ProxyStatsMatcher[] = [];
 
   constructor(scope: Construct, id: string, props: MeshControlPlaneProps = {}) {
@@ -292,7 +363,22 @@ export class MeshControlPlane extends Construct {
     props = checkProps(this, props, 'MeshControlPlaneProps');
     indexInCharts(this, IndexedKind.MESH_CONTROL_PLANE);
     const env = props.environment === undefined ? MeshChart.environmentOf(this) : checkEnvironment(this, props.environment);
-    const profile = props.profile === undefined ? InstallProfile.MINIMAL : checkEnum(this, 'profile', props.profile, InstallProfile, 'InstallProfile');
+    this.target = props.target === undefined ? InstallTarget.ISTIOCTL
+      : checkInstance(this, 'target', props.target, InstallTarget, 'use InstallTarget.ISTIOCTL, InstallTarget.helm({ tool }) or InstallTarget.sail()');
+    this.resolvedTarget = this.target._resolve(this);
+    const target = this.resolvedTarget;
+    const profile = props.profile === undefined ? undefined : checkEnum(this, 'profile', props.profile, InstallProfile, 'InstallProfile');
+    const ambientProfile = profile === InstallProfile.AMBIENT || profile === InstallProfile.OPENSHIFT_AMBIENT;
+    const mode = props.dataplaneMode === undefined ? (ambientProfile ? MeshDataplaneMode.AMBIENT : MeshDataplaneMode.SIDECAR)
+      : checkEnum(this, 'dataplaneMode', props.dataplaneMode, MeshDataplaneMode, 'MeshDataplaneMode');
+    if (ambientProfile && mode !== MeshDataplaneMode.AMBIENT) {
+      throw invalidInput(this, 'dataplaneMode', mode, `contradicts the ${profile} profile`, 'use MeshDataplaneMode.AMBIENT, or a sidecar profile');
+    }
+    const ambient = mode === MeshDataplaneMode.AMBIENT;
+    this.dataplaneMode = mode;
+    if (profile !== undefined && target.kind !== 'istioctl') {
+      throw invalidInput(this, 'profile', profile, `is an istioctl profile, which the ${target.kind} target does not read`, 'drop profile (ambient mode is dataplaneMode: MeshDataplaneMode.AMBIENT)');
+    }
     if (props.revision !== undefined) {
       const revision = checkString(this, 'revision', props.revision, { fix: 'name the revision after the version, e.g. "1-30-3"' });
       checkDnsLabel(this, 'revision', revision, `write the version with dashes, e.g. "${revision.toLowerCase().replace(/[^a-z0-9-]/g, '-')}"`);
@@ -300,34 +386,72 @@ export class MeshControlPlane extends Construct {
         throw invalidInput(this, 'revision', revision, 'is the name of the default revision tag', 'leave revision out for the default revision, or name it after the version, e.g. "1-30-3"');
       }
     }
-    this.revision = props.revision;
     this.namespace = checkDnsLabel(this, 'namespace', props.namespace ?? 'istio-system', 'use a namespace name such as "istio-system"');
     const tag = props.tag === undefined ? DEFAULT_TAG : checkString(this, 'tag', props.tag, { fix: `pin a release such as "${DEFAULT_TAG}"` });
     if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag) || tag === 'latest') {
       throw invalidInput(this, 'tag', tag, tag === 'latest' ? 'is not pinned (every istiod restart could change version)' : 'is not an image tag', `pin a release such as "${DEFAULT_TAG}"`);
     }
+    if (target.kind !== 'istioctl' && !/^\d+\.\d+\.\d+$/.test(tag)) {
+      throw invalidInput(this, 'tag', tag, `is not a release version, which the ${target.kind} target installs by (chart version / Sail version)`, `give the version, e.g. "${DEFAULT_TAG}"`);
+    }
+    this.version = tag;
+    if (target.kind === 'sail') {
+      const sail = target.sail!;
+      const computed = sailRevision(sail.name, sail.updateStrategy, tag);
+      if (props.revision !== undefined && props.revision !== computed) {
+        throw invalidInput(this, 'revision', props.revision, `is not the revision Sail names for Istio "${sail.name}" at ${tag} with ${sail.updateStrategy} (${computed})`,
+          `leave revision out (it is "${computed}"), or write "${computed}"`);
+      }
+      this.revision = computed === 'default' ? undefined : computed;
+    } else {
+      this.revision = props.revision;
+    }
+    if (props.revisionTag !== undefined) {
+      checkDnsLabel(this, 'revisionTag', props.revisionTag, 'name the tag after its role, e.g. "prod-stable"');
+      if (props.revisionTag === 'default') {
+        throw invalidInput(this, 'revisionTag', props.revisionTag, 'is the default tag, which also takes over `istio-injection=enabled` namespaces',
+          'name the tag after its role, e.g. "prod-stable"');
+      }
+      if (props.revisionTag === this.revision) {
+        throw invalidInput(this, 'revisionTag', props.revisionTag, 'is the name of the revision itself', 'name the tag after its role, e.g. "prod-stable"');
+      }
+    }
+    this.revisionTag = props.revisionTag;
+    this.injectionRevision = this.revisionTag ?? this.revision;
     const hub = props.hub === undefined ? 'docker.io/istio' : checkString(this, 'hub', props.hub, { fix: 'use e.g. "docker.io/istio" or "registry.example.com/istio"' });
     if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9._-]+)*$/.test(hub)) {
       throw invalidInput(this, 'hub', hub, 'is not an image registry path', 'use e.g. "docker.io/istio" or "registry.example.com/istio"');
+    }
+    if (props.name !== undefined && target.kind !== 'istioctl') {
+      throw invalidInput(this, 'name', props.name, `names the IstioOperator, which the ${target.kind} target does not write`,
+        target.kind === 'sail' ? 'name the Istio object with InstallTarget.sail({ name })' : 'drop name: the istiod release is named after the revision');
     }
     const name = checkDnsLabel(this, 'name', props.name ?? (this.revision ? `control-plane-${this.revision}` : 'control-plane'), 'use a DNS label');
 
     const pilot = props.pilot === undefined ? {} : checkOptions(this, 'pilot', props.pilot, 'PilotOptions');
     this.pilotSizing = resolveSizing(this, 'pilot', env.istiod, pilot);
     const istiodSelector = { 'app': 'istiod', 'istio.io/rev': this.revision ?? 'default' };
-    const pilotK8s: KubernetesResourcesJson = {
-      ...kubernetesSettings(this.pilotSizing, istiodSelector, false),
-      ...(pilot.nodeSelector !== undefined ? { nodeSelector: checkLabels(this, 'pilot.nodeSelector', pilot.nodeSelector) } : {}),
-      ...(pilot.tolerations !== undefined ? { tolerations: checkArray(this, 'pilot.tolerations', pilot.tolerations, (t, field) => this.checkToleration(t, field)) } : {}),
-      ...(pilot.env !== undefined ? { env: this.renderEnv(pilot.env) } : {}),
-      ...(pilot.priorityClassName !== undefined
-        ? { priorityClassName: checkDnsLabel(this, 'pilot.priorityClassName', pilot.priorityClassName, 'name a PriorityClass, e.g. "system-cluster-critical"') } : {}),
-    };
+    const nodeSelector = pilot.nodeSelector !== undefined ? checkLabels(this, 'pilot.nodeSelector', pilot.nodeSelector) : undefined;
+    const tolerations = pilot.tolerations !== undefined ? checkArray(this, 'pilot.tolerations', pilot.tolerations, (t, field) => this.checkToleration(t, field)) : undefined;
+    const envVars = pilot.env !== undefined ? this.checkEnv(pilot.env) : undefined;
+    const priorityClassName = pilot.priorityClassName !== undefined
+      ? checkDnsLabel(this, 'pilot.priorityClassName', pilot.priorityClassName, 'name a PriorityClass, e.g. "system-cluster-critical"')
+      : (env.production ? 'system-cluster-critical' : undefined);
+    const spread = pilot.spreadAcrossZones === undefined ? env.production : checkBoolean(this, 'pilot.spreadAcrossZones', pilot.spreadAcrossZones);
+    const topologySpreadConstraints = spread ? [{
+      maxSkew: 1,
+      topologyKey: 'topology.kubernetes.io/zone',
+      whenUnsatisfiable: 'ScheduleAnyway',
+      labelSelector: { matchLabels: sortedRecord(istiodSelector) },
+    }] : undefined;
 
-    const ambient = profile === InstallProfile.AMBIENT || profile === InstallProfile.OPENSHIFT_AMBIENT;
     const cniGiven = props.cni === undefined ? undefined : checkBoolean(this, 'cni', props.cni);
     if (ambient && cniGiven === false) {
-      throw invalidInput(this, 'cni', false, `cannot be turned off with the ${profile} profile (ztunnel needs the istio-cni node agent)`, 'leave cni out or choose a sidecar profile');
+      throw invalidInput(this, 'cni', false, 'cannot be turned off in ambient mode (ztunnel needs the istio-cni node agent)', 'leave cni out or choose the sidecar mode');
+    }
+    if (cniGiven === true && !ambient && target.kind !== 'istioctl') {
+      throw invalidInput(this, 'cni', true, `is an istioctl component setting; the ${target.kind} target installs the CNI agent in ambient mode only`,
+        'use dataplaneMode: MeshDataplaneMode.AMBIENT, or the istioctl target');
     }
     const cni = cniGiven ?? ambient;
 
@@ -335,9 +459,59 @@ export class MeshControlPlane extends Construct {
       : checkInstance(this, 'sidecarResources', props.sidecarResources, SidecarResources, 'use SidecarResources.ENVIRONMENT, SidecarResources.OPTIMIZED or SidecarResources.custom({ requests, limits })');
     const sidecarResources = checkResources(this, 'sidecarResources', sidecarChoice._pick(env));
     const mesh = renderMeshConfig(this, props.meshConfig);
+    this.meshConfigJson = mesh.meshConfig;
+    this.baseStats = mesh.meshConfig.defaultConfig?.proxyStatsMatcher as ProxyStatsMatcher | undefined;
     this.extAuthzProviderNames = frozenCopy(mesh.extAuthzProviderNames);
+
+    const model: ControlPlaneModel = {
+      namespace: this.namespace,
+      revision: this.revision,
+      revisionTag: this.revisionTag,
+      version: tag,
+      hub,
+      ambient,
+      cni,
+      sizing: this.pilotSizing,
+      affinity: podAntiAffinity(this.pilotSizing, istiodSelector),
+      rollout: requiredSpreadRollout(this.pilotSizing),
+      nodeSelector,
+      tolerations,
+      env: envVars,
+      priorityClassName,
+      topologySpreadConstraints,
+      sidecarResources,
+      meshConfig: mesh.meshConfig,
+      traceSampling: mesh.providerSamplingPercent,
+    };
+
+    if (target.kind !== 'istioctl') {
+      for (const field of ['ingressGateways', 'egressGateways'] as const) {
+        if (props[field] !== undefined) {
+          throw invalidInput(this, field, props[field], `are installed by istioctl; the ${target.kind} target installs istiod only`,
+            'build gateways with the IngressGateway / EgressGateway constructs');
+        }
+      }
+      const chart = Chart.of(this);
+      SharedInstall.of(chart, target, this).add(this, model);
+      this.spec = undefined;
+      if (target.kind === 'helm') {
+        this.resource = renderIstiodRelease(this, target, model);
+        if (this.revisionTag) renderTagWebhook(this, model);
+      } else {
+        this.resource = renderSail(this, target, model, this.revision ?? 'default')[0];
+      }
+      this.node.addValidation({ validate: () => this.validateTagUnique() });
+      return;
+    }
+
     const hpa = this.pilotSizing.autoscaling;
-    const rollout = requiredSpreadRollout(this.pilotSizing);
+    const pilotK8s: KubernetesResourcesJson = {
+      ...kubernetesSettings(this.pilotSizing, istiodSelector),
+      ...(nodeSelector !== undefined ? { nodeSelector } : {}),
+      ...(tolerations !== undefined ? { tolerations } : {}),
+      ...(envVars !== undefined ? { env: Object.keys(envVars).map((n) => ({ name: n, value: envVars[n] })) } : {}),
+      ...(priorityClassName !== undefined ? { priorityClassName } : {}),
+    };
     const gateways = (field: 'ingressGateways' | 'egressGateways', base: ComponentSizing) => (props[field] === undefined ? []
       : checkArray(this, field, props[field], (g, f) => this.gatewayComponent(f, checkOptions(this, f, g as GatewayComponentOptions, 'GatewayComponentOptions'), base)));
     const ingress = gateways('ingressGateways', env.ingressGateway);
@@ -348,15 +522,17 @@ export class MeshControlPlane extends Construct {
     };
     const values: ValuesJson = {
       global: {
-        proxy: { resources: sidecarResources },
+        proxy: { resources: sidecarResources, seccompProfile: RUNTIME_DEFAULT_SECCOMP },
         defaultPodDisruptionBudget: { enabled: this.pilotSizing.podDisruptionBudget !== undefined },
       },
       pilot: {
         autoscaleEnabled: hpa !== undefined,
-        ...(hpa ? { autoscaleMin: hpa.minReplicas, autoscaleMax: hpa.maxReplicas, cpu: { targetAverageUtilization: hpa.targetCpuUtilizationPercent } } : {}),
-        ...(rollout ? { rollingMaxSurge: rollout.maxSurge, rollingMaxUnavailable: rollout.maxUnavailable } : {}),
+        ...(hpa ? { autoscaleMin: hpa.minReplicas, autoscaleMax: hpa.maxReplicas } : {}),
         ...(mesh.providerSamplingPercent !== undefined ? { traceSampling: mesh.providerSamplingPercent } : {}),
+        ...(topologySpreadConstraints ? { topologySpreadConstraints } : {}),
+        seccompProfile: RUNTIME_DEFAULT_SECCOMP,
       },
+      ...(cni ? { cni: { seccompProfile: RUNTIME_DEFAULT_SECCOMP } } : {}),
       ...(Object.keys(gatewayValues).length ? { gateways: gatewayValues } : {}),
     };
 
@@ -368,12 +544,13 @@ export class MeshControlPlane extends Construct {
     const components = {
       pilot: { enabled: true, k8s: pilotK8s },
       ...(cni ? { cni: { enabled: true, namespace: this.namespace } as ComponentJson } : {}),
+      ...(ambient ? { ztunnel: { enabled: true, namespace: this.namespace } as ComponentJson } : {}),
       ...(ingress.length ? { ingressGateways: ingress } : {}),
       ...(egress.length ? { egressGateways: egress } : {}),
     };
 
     this.spec = {
-      profile,
+      profile: profile ?? (ambient ? InstallProfile.AMBIENT : InstallProfile.MINIMAL),
       hub,
       tag,
       ...(this.revision ? { revision: this.revision } : {}),
@@ -382,40 +559,55 @@ export class MeshControlPlane extends Construct {
       components,
       values,
     };
+    const spec = this.spec;
     this.resource = new ApiObject(this, 'Resource', {
       apiVersion: 'install.istio.io/v1alpha1',
       kind: 'IstioOperator',
       metadata: { name, namespace: this.namespace },
-      spec: Lazy.any({ produce: () => this.renderSpec() }),
+      spec: Lazy.any({ produce: () => spec }),
     });
+    if (this.revisionTag) renderTagWebhook(this, model);
     this.node.addValidation({ validate: () => this.validateApp() });
+    this.node.addValidation({ validate: () => this.validateTagUnique() });
+  }
+
+  /** A tag names one revision: two control planes of a chart with the same tag would each write its webhook. */
+  private validateTagUnique(): string[] {
+    if (!this.revisionTag) return [];
+    const chart = Chart.of(this);
+    const others = chart.node.findAll().filter((c): c is MeshControlPlane => c instanceof MeshControlPlane && c !== this && c.revisionTag === this.revisionTag);
+    return others.length ? [formatInputError('', 'revisionTag', this.revisionTag, `is also the tag of ${others[0].node.path}; a tag points at one revision`,
+      'set the tag on one control plane only: moving it is changing which one carries it')] : [];
   }
 
   /**
-   * The rendered IstioOperator spec, as plain JSON (a copy): `profile`, `hub`, `tag`, `revision`,
-   * `namespace`, `meshConfig`, `components` and `values`, as istioctl reads them.
+   * The rendered spec of `resource`, as plain JSON (a copy). With istioctl: `profile`, `hub`, `tag`,
+   * `revision`, `namespace`, `meshConfig`, `components` and `values`, as istioctl reads them.
    */
   public toSpec(): { [key: string]: any } {
-    return JSON.parse(JSON.stringify(this.renderSpec()));
+    return JSON.parse(JSON.stringify(this.spec ?? this.resource.toJson().spec));
+  }
+
+  /**
+   * The mesh config this control plane installs, as plain JSON (a copy), whichever the install target:
+   * the IstioOperator's `meshConfig`, the istiod chart's `meshConfig` value or the Sail `Istio`'s
+   * `values.meshConfig`, with the stats of {@link addProxyStats} merged in.
+   */
+  public toMeshConfig(): { [key: string]: any } {
+    return JSON.parse(JSON.stringify(this.meshConfigJson));
   }
 
   /**
    * Keeps more Envoy stats on every proxy of the mesh: the prefixes, suffixes and regexes are added
-   * to `meshConfig.defaultConfig.proxyStatsMatcher` (after those of `meshConfig.proxyStatsMatcher`,
-   * without duplicates). Constructs whose alerts or dashboards read stats Envoy does not export by
-   * default (e.g. `MeshAlerts`: cluster `upstream_cx_overflow`) call it. Each stat kept costs memory
-   * in every proxy and series in Prometheus.
+   * to `meshConfig.defaultConfig.proxyStatsMatcher` (after those of the props, without duplicates),
+   * whichever install target writes the mesh config. Constructs whose alerts or dashboards read stats
+   * Envoy does not export by default (e.g. `MeshAlerts`: cluster `upstream_cx_overflow`) call it. Each
+   * stat kept costs memory in every proxy and series in Prometheus.
    */
   public addProxyStats(matcher: ProxyStatsMatcher): void {
     this.addedStats.push(checkProxyStatsMatcher(this, 'addProxyStats(matcher)', matcher));
-  }
-
-  /** The spec with the stats of {@link addProxyStats} merged in. */
-  private renderSpec(): IstioOperatorSpecJson {
-    if (this.addedStats.length === 0) return this.spec;
-    const defaultConfig = this.spec.meshConfig?.defaultConfig ?? {};
     const merged: { [key: string]: string[] } = {};
-    for (const m of [defaultConfig.proxyStatsMatcher ?? {}, ...this.addedStats]) {
+    for (const m of [this.baseStats ?? {}, ...this.addedStats]) {
       for (const key of ['inclusionPrefixes', 'inclusionSuffixes', 'inclusionRegexps'] as const) {
         for (const item of m[key] ?? []) {
           const list = merged[key] ?? (merged[key] = []);
@@ -423,7 +615,9 @@ export class MeshControlPlane extends Construct {
         }
       }
     }
-    return { ...this.spec, meshConfig: { ...this.spec.meshConfig, defaultConfig: { ...defaultConfig, proxyStatsMatcher: merged } } };
+    // The one mesh config object the renderers hold: every target writes the merged matcher at synth.
+    const config = this.meshConfigJson as { defaultConfig?: ProxyConfigJson };
+    config.defaultConfig = { ...(config.defaultConfig ?? {}), proxyStatsMatcher: merged };
   }
 
   /**
@@ -447,7 +641,7 @@ export class MeshControlPlane extends Construct {
     const namespace = checkDnsLabel(this, `${field}.namespace`, options.namespace ?? this.namespace, 'use a namespace name');
     const labels = options.labels === undefined ? { istio: name.replace(/^istio-/, '') } : checkSelectorLabels(this, `${field}.labels`, options.labels);
     const sizing = resolveSizing(this, field, base, options);
-    return { name, enabled: true, namespace, label: sortedRecord(labels), k8s: kubernetesSettings(sizing, labels, true) };
+    return { name, enabled: true, namespace, label: sortedRecord(labels), k8s: kubernetesSettings(sizing, labels) };
   }
 
   /**
@@ -493,15 +687,14 @@ export class MeshControlPlane extends Construct {
     return { ...t };
   }
 
-  private renderEnv(env: unknown) {
-    const vars = checkStringMap(this, 'pilot.env', env, {
+  private checkEnv(env: unknown): { [key: string]: string } {
+    return checkStringMap(this, 'pilot.env', env, {
       key: (name) => {
         if (!isEnvVarName(name)) {
           throw invalidInput(this, 'pilot.env', name, 'is not an environment variable name', 'use letters, digits and underscores');
         }
       },
     });
-    return Object.keys(vars).map((name) => ({ name, value: vars[name] }));
   }
 }
 

@@ -320,7 +320,7 @@ export class GatewayApiIngress extends Construct {
       data: this.overlays(serviceType, trafficPolicy, annotations),
     });
     this.gateway = new K8sGateway(this, 'Resource', {
-      metadata: { name: this.name, namespace: this.namespace, ...(controlPlane?.revision ? { labels: { 'istio.io/rev': controlPlane.revision } } : {}) },
+      metadata: { name: this.name, namespace: this.namespace, ...(controlPlane?.injectionRevision ? { labels: { 'istio.io/rev': controlPlane.injectionRevision } } : {}) },
       spec: Lazy.any({ produce: () => this.toGatewaySpec(specs) }) as unknown as K8sGatewaySpec,
     });
 

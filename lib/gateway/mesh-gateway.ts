@@ -174,7 +174,7 @@ export abstract class MeshGateway extends Construct {
     const createNamespace = props.createNamespace === undefined ? true : checkBoolean(this, 'createNamespace', props.createNamespace);
     const controlPlane = props.controlPlane === undefined ? undefined
       : checkInstance(this, 'controlPlane', props.controlPlane, MeshControlPlane, 'pass the MeshControlPlane construct that injects the gateway');
-    const revision = controlPlane?.revision;
+    const revision = controlPlane?.injectionRevision;
 
     if (createNamespace) {
       const existing = indexedIn<MeshNamespace>(Chart.of(this), IndexedKind.MESH_NAMESPACE).find((c) => c.name === this.namespace);

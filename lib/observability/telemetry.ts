@@ -478,7 +478,7 @@ export class MeshTelemetry extends Construct {
     const errors: string[] = [];
     for (const plane of planes) {
       const defined = new Set(['envoy', 'prometheus', 'stackdriver']);
-      for (const p of plane.toSpec().meshConfig?.extensionProviders ?? []) {
+      for (const p of plane.toMeshConfig().extensionProviders ?? []) {
         if (typeof p?.name === 'string') defined.add(p.name.toLowerCase());
       }
       for (const section of ['tracing', 'metrics', 'accessLogging'] as const) {

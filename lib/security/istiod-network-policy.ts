@@ -5,6 +5,7 @@ import { checkArray, checkBoolean, checkInstance, checkProps } from '../core/inp
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
 import { checkDnsLabel } from '../core/names';
 import { isIpOrCidr } from '../core/network';
+import { meshNamespaceSelectors } from '../workload/mesh-namespace';
 
 /** The istiod ports the policy opens. */
 export enum IstiodPort {
@@ -114,9 +115,8 @@ export class IstiodNetworkPolicy extends Construct {
 
     const explicit = [...new Set([this.namespace, ...names('meshNamespaces', props.meshNamespaces), ...names('gatewayNamespaces', props.gatewayNamespaces)])];
     const xdsPeers: k8s.NetworkPolicyPeer[] = [
-      { namespaceSelector: { matchExpressions: [{ key: 'istio.io/rev', operator: 'Exists' }] } },
-      { namespaceSelector: { matchLabels: { 'istio-injection': 'enabled' } } },
-      { namespaceSelector: { matchLabels: { 'istio.io/dataplane-mode': 'ambient' } } },
+      // The one definition of a mesh namespace, shared with MeshNamespace.discoverySelectors().
+      ...meshNamespaceSelectors().map((namespaceSelector) => ({ namespaceSelector })),
       ...explicit.map(byName),
     ];
     const monitoring = names('monitoringNamespaces', props.monitoringNamespaces ?? ['monitoring']);

@@ -2,6 +2,7 @@
  * Validation of synthesized manifests against the schemas of their kinds: the Istio 1.30 CRDs,
  * core Kubernetes 1.32 kinds and the other vendored CRDs (see scripts/gen-schemas.js).
  */
+import { istioChartValuesProblems } from './helm-values';
 import { istioOperatorProblems, ISTIO_OPERATOR_API_VERSION, ISTIO_OPERATOR_KIND } from './istio-operator';
 import { fileValidator, schemaProblems } from './json-schema';
 import { isRecord } from './path';
@@ -92,6 +93,7 @@ function checkObject(obj: unknown): ObjectResult {
       // Kubernetes definitions have no CEL rules, and `$ref`s the rule walker does not follow.
       ...(file.definitions ? [] : ruleProblems(schema, obj)),
       ...webhookProblems(`${group}/${kind}`, obj),
+      ...istioChartValuesProblems(obj),
     ];
     return { issues: byPath(problems).map((p) => issueFor(obj, p)), checked: true };
   }

@@ -6,6 +6,7 @@ import { checkEnum, checkInstance, checkProps } from '../core/input';
 import { checkLabels } from '../core/labels';
 import { checkDnsLabel } from '../core/names';
 import { sortedRecord } from '../core/records';
+import { NamespaceSelector } from '../control-plane/mesh-config';
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
 import { USE_WAYPOINT_LABEL, USE_WAYPOINT_NAMESPACE_LABEL, Waypoint, WaypointTraffic } from './waypoint';
 
@@ -32,9 +33,10 @@ export interface MeshNamespaceProps {
    */
   readonly mode?: DataPlaneMode;
   /**
-   * The control plane whose revision injects the sidecars: with a revision, the namespace gets
-   * `istio.io/rev=<revision>` (what a canary upgrade moves namespace by namespace), else
-   * `istio-injection=enabled`.
+   * The control plane whose revision injects the sidecars: the namespace gets
+   * `istio.io/rev=<controlPlane.injectionRevision>`, its revision tag when it has one (what an upgrade
+   * moves), else its revision (moving one namespace first: give it the new revision's control plane);
+   * with neither, `istio-injection=enabled`.
    * @default `istio-injection=enabled` (the default revision)
    */
   readonly controlPlane?: MeshControlPlane;
@@ -54,6 +56,24 @@ export interface MeshNamespaceProps {
 }
 
 /**
+ * What makes a namespace a mesh namespace, as label selectors (any one matching is enough): an
+ * `istio.io/rev` label (a revision or a revision tag, whatever its value, so that a namespace being
+ * moved between revisions stays in), `istio-injection=enabled` (the default revision) or
+ * `istio.io/dataplane-mode=ambient`. These are the labels {@link MeshNamespace} writes; `istiod`'s
+ * `discoverySelectors` and the `IstiodNetworkPolicy` are both derived from this one list, so istiod
+ * watches exactly the namespaces whose proxies the NetworkPolicy lets in. The public form is
+ * `MeshNamespace.discoverySelectors()`.
+ * @internal
+ */
+export function meshNamespaceSelectors(): { matchLabels?: { [key: string]: string }; matchExpressions?: { key: string; operator: string }[] }[] {
+  return [
+    { matchExpressions: [{ key: 'istio.io/rev', operator: 'Exists' }] },
+    { matchLabels: { 'istio-injection': 'enabled' } },
+    { matchLabels: { 'istio.io/dataplane-mode': 'ambient' } },
+  ];
+}
+
+/**
  * A namespace whose pods join the mesh, with the label Istio reads for that: `istio-injection`,
  * `istio.io/rev` or `istio.io/dataplane-mode`.
  */
@@ -69,6 +89,15 @@ export class MeshNamespace extends Construct {
   /** The waypoint it uses, if any. */
   public readonly waypoint?: Waypoint;
 
+  /**
+   * The selectors of every mesh namespace (`istio.io/rev` set, `istio-injection=enabled`,
+   * `istio.io/dataplane-mode=ambient`), for `meshConfig.discoverySelectors`: add your own (istiod's
+   * namespace, namespaces of services the mesh calls) next to them.
+   */
+  public static discoverySelectors(): NamespaceSelector[] {
+    return meshNamespaceSelectors() as NamespaceSelector[];
+  }
+
   constructor(scope: Construct, id: string, props: MeshNamespaceProps = {}) {
     super(scope, id);
     props = checkProps(this, props, 'MeshNamespaceProps');
@@ -82,8 +111,8 @@ export class MeshNamespace extends Construct {
       meshLabels['istio.io/dataplane-mode'] = 'ambient';
     } else if (mode === DataPlaneMode.NONE) {
       meshLabels['istio-injection'] = 'disabled';
-    } else if (controlPlane?.revision) {
-      meshLabels['istio.io/rev'] = controlPlane.revision;
+    } else if (controlPlane?.injectionRevision) {
+      meshLabels['istio.io/rev'] = controlPlane.injectionRevision;
     } else {
       meshLabels['istio-injection'] = 'enabled';
     }

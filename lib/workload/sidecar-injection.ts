@@ -138,7 +138,7 @@ export class SidecarInjection extends Construct {
     }
     const controlPlane = props.controlPlane === undefined ? undefined
       : checkInstance(this, 'controlPlane', props.controlPlane, MeshControlPlane, 'pass the MeshControlPlane construct whose revision injects the pods');
-    this.revision = controlPlane?.revision || undefined;
+    this.revision = controlPlane?.injectionRevision || undefined;
 
     const podLabels = this.workload.podLabels();
     const podAnnotations = this.workload.podAnnotations();

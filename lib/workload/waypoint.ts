@@ -146,7 +146,7 @@ export class Waypoint extends Construct {
     });
 
     const labels: { [key: string]: string } = { [WAYPOINT_FOR_LABEL]: this.trafficType };
-    if (controlPlane?.revision) labels['istio.io/rev'] = controlPlane.revision;
+    if (controlPlane?.injectionRevision) labels['istio.io/rev'] = controlPlane.injectionRevision;
     this.resource = new Gateway(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, labels: sortedRecord(labels) },
       spec: Lazy.any({ produce: () => this.toSpec() }) as any,

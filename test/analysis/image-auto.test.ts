@@ -77,7 +77,9 @@ describe('injection.imageauto', () => {
     ];
 
     // WHEN / THEN
+    // (the namespace that names another revision is also CDK8S-ISTIO-080: no control plane has it)
     expect(findings(objs)).toStrictEqual([
+      'CDK8S-ISTIO-080 Namespace undefined/other-rev',
       'IST0146 Deployment legacy/legacy-label',
       'IST0146 Deployment other-rev/wrong-revision',
       'IST0146 Deployment plain/unlabelled',
@@ -85,6 +87,7 @@ describe('injection.imageauto', () => {
     ]);
     // a "default" revision tag makes istio-injection=enabled and sidecar.istio.io/inject=true work
     expect(findings([...objs.slice(1), operator('1-30-3', { revisionTags: ['default'] })])).toStrictEqual([
+      'CDK8S-ISTIO-080 Namespace undefined/other-rev',
       'IST0146 Deployment other-rev/wrong-revision',
       'IST0146 Deployment plain/unlabelled',
       'IST0146 Deployment rev-ns/opted-out',

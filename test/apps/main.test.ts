@@ -37,37 +37,42 @@ const objectsOf = (env: string, istioctl = false): Obj[] => (istioctl ? byEnv[en
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe('apps/main', () => {
-  test('writes dev, staging and prod, each split into gitops/, istioctl/ and external/ (declarations)', () => {
+  test('writes dev, staging and prod, each split into control-plane/, gitops/, istioctl/ (DEV only) and external/ (declarations)', () => {
     expect(outputs.map((o) => o.chart)).toStrictEqual(['dev', 'staging', 'prod']);
+    // DEV installs with istioctl, STAGING with Sail, PROD with Helm through Flux: only DEV has an IstioOperator.
     expect(Object.keys(readTree(path.join(tmp, 'a')))).toStrictEqual([
-      'dev/external/declared.yaml', 'dev/gitops/manifests.yaml', 'dev/graph.dot', 'dev/graph.mmd', 'dev/istioctl/control-plane-1-30-3.yaml',
-      'prod/external/declared.yaml', 'prod/gitops/manifests.yaml', 'prod/graph.dot', 'prod/graph.mmd', 'prod/istioctl/control-plane-1-30-3.yaml',
-      'staging/external/declared.yaml', 'staging/gitops/manifests.yaml', 'staging/graph.dot', 'staging/graph.mmd', 'staging/istioctl/control-plane-1-30-3.yaml',
+      'dev/control-plane/manifests.yaml', 'dev/external/declared.yaml', 'dev/gitops/manifests.yaml', 'dev/graph.dot', 'dev/graph.mmd', 'dev/istioctl/control-plane-1-30-3.yaml',
+      'prod/control-plane/manifests.yaml', 'prod/external/declared.yaml', 'prod/gitops/manifests.yaml', 'prod/graph.dot', 'prod/graph.mmd',
+      'staging/control-plane/manifests.yaml', 'staging/external/declared.yaml', 'staging/gitops/manifests.yaml', 'staging/graph.dot', 'staging/graph.mmd',
     ]);
+    const kinds = (env: string) => byEnv[env].controlPlane.map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(kinds('dev')).toStrictEqual(['MutatingWebhookConfiguration/istio-revision-tag-dev-stable']);
+    expect(kinds('staging')).toStrictEqual(['Namespace/istio-system', 'Istio/default', 'PodDisruptionBudget/istiod-default-v1-30-3', 'IstioRevisionTag/staging-stable']);
+    expect(kinds('prod')).toStrictEqual(['Namespace/istio-system', 'HelmRelease/istiod-1-30-3', 'MutatingWebhookConfiguration/istio-revision-tag-prod-stable',
+      'HelmRepository/istio', 'HelmRelease/istio-base']);
     for (const out of outputs) {
       expect(out.gitops.filter((o) => o.apiVersion.startsWith('install.istio.io/'))).toStrictEqual([]);
     }
   });
 
   test.each(['dev', 'staging', 'prod'])('every %s object passes its schema (Istio 1.30, Kubernetes 1.32) and CEL rules', (env) => {
-    expectValidManifests([...byEnv[env].gitops, ...byEnv[env].istioctl]);
+    expectValidManifests([...byEnv[env].controlPlane, ...byEnv[env].gitops, ...byEnv[env].istioctl]);
   });
 
   test.each(['dev', 'staging', 'prod'])('%s chart snapshot', (env) => {
-    expect({ gitops: byEnv[env].gitops, istioctl: byEnv[env].istioctl }).toMatchSnapshot();
+    expect({ controlPlane: byEnv[env].controlPlane, gitops: byEnv[env].gitops, istioctl: byEnv[env].istioctl }).toMatchSnapshot();
   });
 
-  test('PROD istiod carries the production sizing and HA', () => {
-    const op = find(objectsOf('prod', true), 'IstioOperator', 'control-plane-1-30-3', 'istio-system');
-    const k8s = op.spec.components.pilot.k8s;
-    // PROD: an HPA with a floor of at least 2 owns the replica count (no replicaCount, no hpaSpec).
-    expect(op.spec.values.pilot.autoscaleEnabled).toBe(true);
-    expect(op.spec.values.pilot.autoscaleMin).toBeGreaterThanOrEqual(2);
-    expect(k8s.replicaCount).toBeUndefined();
-    expect(k8s.hpaSpec).toBeUndefined();
-    expect(k8s.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe('kubernetes.io/hostname');
-    expect(k8s.podDisruptionBudget.minAvailable).toBeGreaterThanOrEqual(1);
-    expect(k8s.resources).toStrictEqual({ requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '4', memory: '8Gi' } });
+  test('PROD istiod carries the production sizing and HA (Helm chart values through Flux)', () => {
+    const release = find(byEnv.prod.controlPlane as Obj[], 'HelmRelease', 'istiod-1-30-3', 'flux-system');
+    const values = release.spec.values;
+    // PROD: an HPA with a floor of at least 2 owns the replica count (no replicaCount).
+    expect([values.autoscaleEnabled, values.autoscaleMin, values.autoscaleMax, values.replicaCount]).toStrictEqual([true, 2, 5, undefined]);
+    expect(values.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe('kubernetes.io/hostname');
+    expect(values.topologySpreadConstraints[0].topologyKey).toBe('topology.kubernetes.io/zone');
+    expect([values.global.defaultPodDisruptionBudget.enabled, values.pdb.minAvailable]).toStrictEqual([true, 1]);
+    expect(values.global.priorityClassName).toBe('system-cluster-critical');
+    expect(values.resources).toStrictEqual({ requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '4', memory: '8Gi' } });
   });
 
   test('DEV istiod has no HPA, no anti-affinity and no PDB', () => {
@@ -84,7 +89,8 @@ describe('apps/main', () => {
   test('PROD ingress gateway: HPA 3-10, zone anti-affinity, PDB, rate limited; routed to productpage', () => {
     const of = (kind: string, name: string, namespace?: string) => find(objectsOf('prod'), kind, name, namespace);
     const deployment = of('Deployment', 'ingress-gateway', 'istio-ingress');
-    expect(deployment.spec.template.metadata.labels['istio.io/rev']).toBe('1-30-3');
+    // The gateway points at the revision tag, never at the revision.
+    expect(deployment.spec.template.metadata.labels['istio.io/rev']).toBe('prod-stable');
     const term = deployment.spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0];
     expect(term.weight).toBe(100);
     expect(term.podAffinityTerm.topologyKey).toBe('topology.kubernetes.io/zone');

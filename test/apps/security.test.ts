@@ -17,7 +17,7 @@ function objectsOf(env: string): Obj[] {
   if (!out) {
     throw new Error(`no chart ${env}`);
   }
-  return [...out.gitops, ...out.istioctl] as Obj[];
+  return [...out.controlPlane, ...out.gitops, ...out.istioctl] as Obj[];
 }
 
 const INGRESS = 'cluster.local/ns/istio-ingress/sa/ingress-gateway';
@@ -92,8 +92,9 @@ describe('PROD is secure by default', () => {
   });
 
   test('3. REGISTRY_ONLY outbound traffic', () => {
-    const op = find(prod, 'IstioOperator', 'control-plane-1-30-3', 'istio-system');
-    expect(op.spec.meshConfig.outboundTrafficPolicy).toStrictEqual({ mode: 'REGISTRY_ONLY' });
+    // PROD installs istiod with the Helm chart through Flux: the mesh config is in the release's values.
+    const release = find(prod, 'HelmRelease', 'istiod-1-30-3', 'flux-system');
+    expect(release.spec.values.meshConfig.outboundTrafficPolicy).toStrictEqual({ mode: 'REGISTRY_ONLY' });
   });
 
   test('4. istiod NetworkPolicy: xDS from mesh and ingress namespaces, metrics from monitoring, webhook port', () => {

@@ -43,18 +43,21 @@ describe('MeshControlPlane sizing per environment', () => {
     const op = operatorFor(Environment.PROD);
     const k8s = op.spec.components.pilot.k8s;
     // The HPA owns the replica count: no replicaCount (istioctl would reset spec.replicas on every
-    // install), and the HPA is written once, as chart values, not also as k8s.hpaSpec.
+    // install). The CPU target is k8s.hpaSpec: values.pilot.cpu is deprecated in 1.30's values API.
     expect(k8s.replicaCount).toBeUndefined();
-    expect(k8s.hpaSpec).toBeUndefined();
+    expect(k8s.hpaSpec).toStrictEqual({ minReplicas: 2, maxReplicas: 5, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }] });
+    expect(k8s.strategy).toStrictEqual({ rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
+    expect(k8s.priorityClassName).toBe('system-cluster-critical');
     expect(op.spec.values.pilot.autoscaleMin).toBeGreaterThanOrEqual(2);
     expect(k8s.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution).toStrictEqual([
       { labelSelector: { matchLabels: { 'app': 'istiod', 'istio.io/rev': 'default' } }, topologyKey: 'kubernetes.io/hostname' },
     ]);
     expect(k8s.podDisruptionBudget).toStrictEqual({ minAvailable: 1 });
     expect(k8s.resources).toStrictEqual({ requests: { cpu: '500m', memory: '2Gi' }, limits: { cpu: '4', memory: '8Gi' } });
+    // No deprecated key (cpu, rollingMaxSurge, rollingMaxUnavailable); zone spreading and seccomp in PROD.
     expect(op.spec.values.pilot).toStrictEqual({
-      autoscaleEnabled: true, autoscaleMin: 2, autoscaleMax: 5, cpu: { targetAverageUtilization: 80 },
-      rollingMaxSurge: 0, rollingMaxUnavailable: 1,
+      autoscaleEnabled: true, autoscaleMin: 2, autoscaleMax: 5, seccompProfile: { type: 'RuntimeDefault' },
+      topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'app': 'istiod', 'istio.io/rev': 'default' } } }],
     });
     expect(op.spec.values.global.defaultPodDisruptionBudget).toStrictEqual({ enabled: true });
     expect(op.spec.values.global.proxy.resources).toStrictEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '1Gi' } });
@@ -67,7 +70,8 @@ describe('MeshControlPlane sizing per environment', () => {
     expect(k8s.hpaSpec).toBeUndefined();
     expect(k8s.affinity).toBeUndefined();
     expect(k8s.podDisruptionBudget).toBeUndefined();
-    expect(op.spec.values.pilot).toStrictEqual({ autoscaleEnabled: false });
+    expect(op.spec.values.pilot).toStrictEqual({ autoscaleEnabled: false, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(k8s.priorityClassName).toBeUndefined();
     expect(op.spec.values.global.defaultPodDisruptionBudget.enabled).toBe(false);
   });
 
@@ -78,7 +82,7 @@ describe('MeshControlPlane sizing per environment', () => {
     expect(k8s.replicaCount).toBeUndefined();
     expect(op.spec.values.pilot.autoscaleMin).toBe(2);
     // Preferred spreading never blocks a surge pod: the chart's rollout defaults stay.
-    expect(op.spec.values.pilot.rollingMaxSurge).toBeUndefined();
+    expect(k8s.strategy).toBeUndefined();
   });
 
   test('every number is overridable per construct, and NONE turns the HPA and PDB off', () => {
@@ -97,7 +101,8 @@ describe('MeshControlPlane sizing per environment', () => {
     const k8s = op.spec.components.pilot.k8s;
     expect(k8s.replicaCount).toBe(4);
     expect(k8s.hpaSpec).toBeUndefined();
-    expect(op.spec.values.pilot).toStrictEqual({ autoscaleEnabled: false, rollingMaxSurge: 0, rollingMaxUnavailable: 1 });
+    expect(op.spec.values.pilot).toStrictEqual({ autoscaleEnabled: false, seccompProfile: { type: 'RuntimeDefault' }, topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { 'app': 'istiod', 'istio.io/rev': 'default' } } }] });
+    expect(k8s.strategy).toStrictEqual({ rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
     expect(k8s.podDisruptionBudget).toStrictEqual({ minAvailable: 2 });
     expect(k8s.resources.requests).toStrictEqual({ cpu: '1', memory: '3Gi' });
     expect(k8s.nodeSelector).toStrictEqual({ pool: 'system' });
@@ -110,14 +115,14 @@ describe('MeshControlPlane sizing per environment', () => {
     // With 2 replicas, the chart's maxUnavailable 25% is 0: only a surge pod could move the rollout,
     // and with required anti-affinity it needs a node that has no istiod yet.
     const two = operatorFor(Environment.PROD, { pilot: { autoscaling: AutoscalingSetting.NONE, replicas: 2 } });
-    expect(two.spec.values.pilot).toStrictEqual({ autoscaleEnabled: false, rollingMaxSurge: 0, rollingMaxUnavailable: 1 });
-    expect(two.spec.components.pilot.k8s.strategy).toBeUndefined();
+    expect(two.spec.components.pilot.k8s.strategy).toStrictEqual({ rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } });
+    expect(two.spec.values.pilot.rollingMaxSurge).toBeUndefined();
     // One replica: taking it down first would be an outage, so the surge (which may wait for a node) stays.
     const one = operatorFor(Environment.PROD, { pilot: { autoscaling: AutoscalingSetting.NONE, replicas: 1, podDisruptionBudget: DisruptionBudgetSetting.NONE } });
-    expect(one.spec.values.pilot).toStrictEqual({ autoscaleEnabled: false });
+    expect(one.spec.components.pilot.k8s.strategy).toBeUndefined();
     // An HPA whose floor is 1 counts as one replica.
     const hpaFromOne = operatorFor(Environment.PROD, { pilot: { autoscaling: AutoscalingSetting.hpa({ minReplicas: 1, maxReplicas: 3, targetCpuUtilizationPercent: 80 }), podDisruptionBudget: DisruptionBudgetSetting.NONE } });
-    expect(hpaFromOne.spec.values.pilot.rollingMaxSurge).toBeUndefined();
+    expect(hpaFromOne.spec.components.pilot.k8s.strategy).toBeUndefined();
   });
 
   test('gateway components: HPA as per-component hpaSpec without replicaCount; one pod at a time under required anti-affinity', () => {
@@ -281,7 +286,7 @@ describe('MeshControlPlane rejects bad input, naming path, field and value', () 
     ['bad namespace', { namespace: 'Istio_System' }, /\[prod\/cp\] namespace: "Istio_System" is not a DNS label/],
     ['PDB that blocks drains', { pilot: { podDisruptionBudget: DisruptionBudgetSetting.minAvailable(2) } },
       /pilot\.podDisruptionBudget\.minAvailable: 2 is not below the HPA minimum \(2\)/],
-    ['ambient without CNI', { profile: InstallProfile.AMBIENT, cni: false }, /\[prod\/cp\] cni: false cannot be turned off with the ambient profile/],
+    ['ambient without CNI', { profile: InstallProfile.AMBIENT, cni: false }, /\[prod\/cp\] cni: false cannot be turned off in ambient mode/],
     ['sampling above 100', { meshConfig: { tracing: Tracing.zipkin({ address: 'zipkin.istio-system:9411', samplingPercent: 150 }) } },
       /meshConfig\.tracing\.samplingPercent: 150 is outside 0–100/],
     ['zipkin address without port', { meshConfig: { tracing: Tracing.zipkin({ address: 'zipkin' }) } }, /meshConfig\.tracing\.address: "zipkin" is not host:port/],

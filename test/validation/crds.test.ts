@@ -67,8 +67,8 @@ const helmRelease = {
   spec: {
     interval: '10m',
     chart: { spec: { chart: 'istiod', version: '1.30.3', sourceRef: { kind: 'HelmRepository', name: 'istio' } } },
-    // `values` preserves unknown fields: anything goes
-    values: { pilot: { autoscaleMin: 2 }, anything: { at: ['all'] } },
+    // the istiod chart's values (flat), checked against Istio's values schema (lib/validation/helm-values.ts)
+    values: { autoscaleMin: 2, global: { hub: 'docker.io/istio' } },
   },
 };
 

@@ -36,6 +36,7 @@ import { flaggerCanaries } from './flagger-canaries';
 import { mtlsConflicts } from './mtls-conflicts';
 import { namespaces } from './namespaces';
 import { peerAuthenticationScope } from './peer-authentication-scope';
+import { revisionReferences } from './revision-references';
 import { policySelectors } from './policy-selectors';
 import { serviceEntryAddresses } from './serviceentry-addresses';
 import { servicePortName } from './service-port-name';
@@ -65,6 +66,7 @@ export const ALL_CHECKS: readonly Check[] = [
   deploymentServices,
   applicationUid,
   injectionNamespaces,
+  revisionReferences,
   imageAuto,
   webhooks,
   discoverySelectors,
