@@ -10,8 +10,9 @@ import { formatInputError, invalidInput } from '../core/errors';
 import { checkBoolean, checkEnum, checkInstance, checkOptions, checkProps, checkString, checkStringMap, PropsInterface } from '../core/input';
 import { isLabelKey } from '../core/labels';
 import { checkDnsLabel } from '../core/names';
-import { podAntiAffinity, resolveSizing, SizingOverrides } from '../core/sizing';
-import { ComponentSizing, EnvironmentProfile } from '../environment';
+import { PodPriorityClass, ZoneSpreading, ZoneSpreadMode } from '../core/scheduling';
+import { disruptionBudgetSpec, podAntiAffinity, resolveSizing, SizingOverrides } from '../core/sizing';
+import { ComponentSizing, DisruptionBudget, EnvironmentProfile } from '../environment';
 import { MeshChart } from '../mesh-chart';
 import { MeshNamespace } from '../workload/mesh-namespace';
 
@@ -25,11 +26,25 @@ export enum GatewayServiceType {
   CLUSTER_IP = 'ClusterIP',
 }
 
-/** Where external traffic of a LoadBalancer / NodePort Service may be sent. */
+/**
+ * Where external traffic of a LoadBalancer / NodePort Service may be sent: the trade-off between the
+ * client's source IP and an even spread of the load.
+ */
 export enum ExternalTrafficPolicy {
-  /** Any node forwards to any gateway pod (client source IP is lost). */
+  /**
+   * Any node accepts the traffic and forwards it to any gateway pod, possibly on another node: the
+   * load spreads evenly over the pods and every node passes the load balancer's health check, but the
+   * extra hop source-NATs the connection, so the gateway (access logs, AuthorizationPolicy
+   * `remoteIpBlocks`, `X-Forwarded-For`) sees a node's IP instead of the client's.
+   */
   CLUSTER = 'Cluster',
-  /** Only nodes running a gateway pod receive traffic; the client source IP is kept. */
+  /**
+   * Only nodes running a gateway pod receive traffic, and they keep it on that node: the client source
+   * IP is preserved and there is no second hop, but the load balancer spreads per node, not per pod (a
+   * node with one pod gets as much as a node with three), and it health-checks every node on the
+   * Service's `healthCheckNodePort` to find the nodes that run a pod. Pair it with zone spreading and
+   * anti-affinity so pods are spread evenly.
+   */
   LOCAL = 'Local',
 }
 
@@ -78,10 +93,23 @@ export interface MeshGatewayProps {
    */
   readonly serviceAnnotations?: { readonly [key: string]: string };
   /**
-   * External traffic policy of a LoadBalancer or NodePort Service.
+   * External traffic policy of a LoadBalancer or NodePort Service: LOCAL keeps the client source IP
+   * (and spreads load per node), CLUSTER spreads load evenly over the pods (and hides the client IP);
+   * see {@link ExternalTrafficPolicy}.
    * @default Kubernetes' (Cluster)
    */
   readonly externalTrafficPolicy?: ExternalTrafficPolicy;
+  /**
+   * PriorityClass of the gateway pods, so that a full cluster evicts other pods before the gateway.
+   * @default PodPriorityClass.SYSTEM_CLUSTER_CRITICAL in a production environment, NONE elsewhere
+   */
+  readonly priorityClass?: PodPriorityClass;
+  /**
+   * Spreading of the gateway replicas across zones (`topologySpreadConstraints`), on top of the
+   * sizing's anti-affinity.
+   * @default ZoneSpreading.across(ZoneSpreadMode.PREFERRED, 1) in a production environment, NONE elsewhere
+   */
+  readonly zoneSpreading?: ZoneSpreading;
 }
 
 /**
@@ -175,6 +203,7 @@ export abstract class MeshGateway extends Construct {
     const controlPlane = props.controlPlane === undefined ? undefined
       : checkInstance(this, 'controlPlane', props.controlPlane, MeshControlPlane, 'pass the MeshControlPlane construct that injects the gateway');
     const revision = controlPlane?.revision;
+    const scheduling = podScheduling(this, props, env, this.selectorLabelsFor(this.name));
 
     if (createNamespace) {
       const existing = indexedIn<MeshNamespace>(Chart.of(this), IndexedKind.MESH_NAMESPACE).find((c) => c.name === this.namespace);
@@ -185,8 +214,7 @@ export abstract class MeshGateway extends Construct {
       }
     }
 
-    const istioLabel = this.name.replace(/^istio-/, '');
-    this.selectorLabels = Object.freeze({ app: this.name, istio: istioLabel });
+    this.selectorLabels = Object.freeze(this.selectorLabelsFor(this.name));
     const metadata = { name: this.name, namespace: this.namespace, labels: { ...this.selectorLabels } };
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
@@ -255,6 +283,14 @@ export abstract class MeshGateway extends Construct {
     if (affinity) {
       deploymentObject.addJsonPatch(JsonPatch.add('/spec/template/spec/affinity', affinity));
     }
+    // The container runtime's default seccomp filter (cdk8s-plus-27 has no field for it).
+    deploymentObject.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
+    if (scheduling.spread) {
+      deploymentObject.addJsonPatch(JsonPatch.add('/spec/template/spec/topologySpreadConstraints', scheduling.spread));
+    }
+    if (scheduling.priorityClassName) {
+      deploymentObject.addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', scheduling.priorityClassName));
+    }
 
     this.service = new kplus.Service(this, 'Service', {
       metadata: { ...metadata, ...(annotations ? { annotations } : {}) },
@@ -283,7 +319,7 @@ export abstract class MeshGateway extends Construct {
     if (pdb) {
       this.podDisruptionBudget = new kplus.k8s.KubePodDisruptionBudget(this, 'DisruptionBudget', {
         metadata,
-        spec: { minAvailable: kplus.k8s.IntOrString.fromNumber(pdb.minAvailable), selector: { matchLabels: { ...this.selectorLabels } } },
+        spec: { ...disruptionBudgetJson(pdb), selector: { matchLabels: { ...this.selectorLabels } } },
       });
     }
   }
@@ -358,6 +394,11 @@ export abstract class MeshGateway extends Construct {
     this.service.bind(port, { name: `${entry.protocol.toLowerCase()}-${port}`, targetPort: port, protocol: kplus.Protocol.TCP });
   }
 
+  /** The labels of the pods of a gateway named `name`: `app: <name>`, `istio: <name without "istio-">` (as Istio's gateway chart sets them). */
+  private selectorLabelsFor(name: string): { [key: string]: string } {
+    return { app: name, istio: name.replace(/^istio-/, '') };
+  }
+
   /**
    * The props interface of the concrete gateway, whose keys its props may have.
    * @internal
@@ -373,6 +414,26 @@ export abstract class MeshGateway extends Construct {
         'is empty: a Gateway needs at least one server (ISTIO-RULES G1)', 'pass servers: [GatewayServer.https({...})] or call addServer()')],
     });
   }
+}
+
+/** The scheduling settings of the gateway pods: priority class and zone spreading, from the props or the environment. */
+function podScheduling(scope: Construct, props: MeshGatewayProps, env: EnvironmentProfile, selector: { [key: string]: string }): {
+  priorityClassName?: string; spread?: unknown[];
+} {
+  const priority = props.priorityClass === undefined ? (env.production ? PodPriorityClass.SYSTEM_CLUSTER_CRITICAL : PodPriorityClass.NONE)
+    : checkInstance(scope, 'priorityClass', props.priorityClass, PodPriorityClass, 'use PodPriorityClass.SYSTEM_CLUSTER_CRITICAL, PodPriorityClass.named("...") or PodPriorityClass.NONE');
+  const spreading = props.zoneSpreading === undefined ? (env.production ? ZoneSpreading.across(ZoneSpreadMode.PREFERRED, 1) : ZoneSpreading.NONE)
+    : checkInstance(scope, 'zoneSpreading', props.zoneSpreading, ZoneSpreading, 'use ZoneSpreading.across(ZoneSpreadMode.PREFERRED) or ZoneSpreading.NONE');
+  const priorityClassName = priority._name(scope, 'priorityClass');
+  const spread = spreading._render(scope, 'zoneSpreading', selector);
+  return { ...(priorityClassName ? { priorityClassName } : {}), ...(spread ? { spread } : {}) };
+}
+
+/** A budget's PodDisruptionBudget fields, as the L1 class types them. */
+function disruptionBudgetJson(pdb: DisruptionBudget): { minAvailable?: kplus.k8s.IntOrString; maxUnavailable?: kplus.k8s.IntOrString } {
+  const spec = disruptionBudgetSpec(pdb);
+  const value = (v: number | string) => (typeof v === 'number' ? kplus.k8s.IntOrString.fromNumber(v) : kplus.k8s.IntOrString.fromString(v));
+  return spec.minAvailable !== undefined ? { minAvailable: value(spec.minAvailable) } : { maxUnavailable: value(spec.maxUnavailable!) };
 }
 
 /** The most bytes the annotations of one object may hold (Kubernetes' `TotalAnnotationSizeLimitB`). */
