@@ -3,3 +3,4 @@ export * from './mesh-gateway';
 export * from './ingress-gateway';
 export * from './gateway-route';
 export * from './egress-gateway';
+export * from './gateway-certificate';

@@ -380,6 +380,14 @@ export abstract class MeshGateway extends Construct {
     return this.gatewayResource;
   }
 
+  /**
+   * The servers added so far, as rendered.
+   * @internal
+   */
+  public _servers(): readonly RenderedServer[] {
+    return this.rendered;
+  }
+
   /** The Gateway spec as it will be synthesized. */
   public toGatewaySpec(): GatewaySpec {
     return { selector: { ...this.selectorLabels }, servers: this.rendered.map((s) => s.spec) };
