@@ -5,6 +5,7 @@ export * from './control-plane';
 export { AutoscalingSetting, DisruptionBudgetSetting } from './core/sizing';
 export type { SizingOverrides } from './core/sizing';
 export { PodPriorityClass, ZoneSpreading, ZoneSpreadMode } from './core/scheduling';
+export { GitOpsEngine } from './core/gitops';
 export * from './workload';
 export * from './security';
 export * from './gateway';

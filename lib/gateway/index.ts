@@ -4,3 +4,4 @@ export * from './ingress-gateway';
 export * from './gateway-route';
 export * from './egress-gateway';
 export * from './gateway-certificate';
+export * from './gateway-target';

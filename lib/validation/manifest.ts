@@ -2,6 +2,7 @@
  * Validation of synthesized manifests against the schemas of their kinds: the Istio 1.30 CRDs,
  * core Kubernetes 1.32 kinds and the other vendored CRDs (see scripts/gen-schemas.js).
  */
+import { chartValuesProblems } from './chart-values';
 import { istioOperatorProblems, ISTIO_OPERATOR_API_VERSION, ISTIO_OPERATOR_KIND } from './istio-operator';
 import { fileValidator, schemaProblems } from './json-schema';
 import { isRecord } from './path';
@@ -23,7 +24,7 @@ interface ObjectResult {
  * - Kinds with a schema are checked against it: structure, types, enums, formats and bounds,
  *   unknown fields (which the apiserver would silently drop), then every CEL rule
  *   (`x-kubernetes-validations`) at every level, then the few istiod webhook checks listed in
- *   `webhook-rules.ts`. They are the Istio 1.30.3 CRDs, the core Kubernetes kinds listed in
+ *   `webhook-rules.ts`, and the values of a release of Istio's gateway chart (`chart-values.ts`). They are the Istio 1.30.3 CRDs, the core Kubernetes kinds listed in
  *   scripts/gen-schemas.js (Kubernetes 1.32 definitions, so fields added later are unknown),
  *   and the vendored Gateway API, cert-manager, Flux, Argo CD, Sail Operator, Prometheus
  *   Operator and Flagger CRDs.
@@ -92,6 +93,7 @@ function checkObject(obj: unknown): ObjectResult {
       // Kubernetes definitions have no CEL rules, and `$ref`s the rule walker does not follow.
       ...(file.definitions ? [] : ruleProblems(schema, obj)),
       ...webhookProblems(`${group}/${kind}`, obj),
+      ...chartValuesProblems(`${group}/${kind}`, obj),
     ];
     return { issues: byPath(problems).map((p) => issueFor(obj, p)), checked: true };
   }
