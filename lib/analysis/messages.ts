@@ -90,6 +90,7 @@ export const MESSAGES = {
   'CDK8S-ISTIO-030': row('CDK8S-ISTIO-030', 'MultipleNamespacePeerAuthentications', E, 'The PeerAuthentications %v in namespace %q have no workload selector: istiod applies only the oldest as the %s policy and ignores the others'),
   'CDK8S-ISTIO-031': row('CDK8S-ISTIO-031', 'ExtensionProviderUnverified', W, 'CUSTOM action names the extension provider %q, but no meshConfig is in the output or declared, so whether istiod knows it cannot be checked'),
   'CDK8S-ISTIO-040': row('CDK8S-ISTIO-040', 'TelemetryProviderNotFound', E, 'The provider %q is not among the extensionProviders of %s, so istiod skips it and this telemetry is not sent'),
+  'CDK8S-ISTIO-060': row('CDK8S-ISTIO-060', 'GatewayNameClash', E, '%s installs the gateway %s, which %s installs too: the two overwrite each other\'s Deployment, Service and ServiceAccount'),
 } as const;
 
 /** A code of the table. */

@@ -16,6 +16,7 @@ import { envoyFilterPatch } from './envoyfilter-patch';
 import { extensionProviders } from './extension-providers';
 import { gatewayCertificates } from './gateway-certificates';
 import { gatewayConflicts } from './gateway-conflicts';
+import { gatewayNameClash } from './gateway-name-clash';
 import { gatewayPorts } from './gateway-ports';
 import { gatewaySecrets } from './gateway-secrets';
 import { imageAuto } from './image-auto';
@@ -64,6 +65,7 @@ export const ALL_CHECKS: readonly Check[] = [
   gatewaySecrets,
   gatewayConflicts,
   gatewayCertificates,
+  gatewayNameClash,
   k8sGatewaySelector,
   k8sGatewayCrdVersion,
   authorizationPolicies,
