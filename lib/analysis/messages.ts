@@ -91,6 +91,7 @@ export const MESSAGES = {
   'CDK8S-ISTIO-031': row('CDK8S-ISTIO-031', 'ExtensionProviderUnverified', W, 'CUSTOM action names the extension provider %q, but no meshConfig is in the output or declared, so whether istiod knows it cannot be checked'),
   'CDK8S-ISTIO-040': row('CDK8S-ISTIO-040', 'TelemetryProviderNotFound', E, 'The provider %q is not among the extensionProviders of %s, so istiod skips it and this telemetry is not sent'),
   'CDK8S-ISTIO-060': row('CDK8S-ISTIO-060', 'GatewayNameClash', E, '%s installs the gateway %s, which %s installs too: the two overwrite each other\'s Deployment, Service and ServiceAccount'),
+  'CDK8S-ISTIO-061': row('CDK8S-ISTIO-061', 'CertificateMissesGatewayHosts', W, 'Server hosts %v are not among the names of Certificate %s, which issues the Secret %q (%v): clients of those hosts get a certificate that does not name them and fail the TLS handshake'),
 } as const;
 
 /** A code of the table. */

@@ -97,14 +97,14 @@ describe('apps/main', () => {
   });
 
   test('PROD ingress certificate: issued by cert-manager into the gateway namespace for the gateway host; DEV and STAGING declare the Secret instead', () => {
-    expect(find(byEnv.prod.gitops, 'Certificate', 'bookinfo-tls', 'istio-ingress').spec).toStrictEqual({
+    expect(find(objectsOf('prod'), 'Certificate', 'bookinfo-tls', 'istio-ingress').spec).toStrictEqual({
       dnsNames: ['bookinfo.example.com'],
       issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt-prod' },
       privateKey: { algorithm: 'ECDSA', rotationPolicy: 'Always', size: 256 },
       renewBefore: '720h',
       secretName: 'bookinfo-tls',
     });
-    expect(find(byEnv.prod.gitops, 'Gateway', 'ingress-gateway', 'istio-ingress').spec.servers[0].tls).toStrictEqual({ credentialName: 'bookinfo-tls', mode: 'SIMPLE' });
+    expect(find(objectsOf('prod'), 'Gateway', 'ingress-gateway', 'istio-ingress').spec.servers[0].tls).toStrictEqual({ credentialName: 'bookinfo-tls', mode: 'SIMPLE' });
     expect(byEnv.staging.gitops.filter((o) => o.kind === 'Certificate')).toStrictEqual([]);
     expect(byEnv.dev.gitops.filter((o) => o.kind === 'Certificate')).toStrictEqual([]);
   });

@@ -14,6 +14,7 @@ import { discoverySelectors } from './discovery-selectors';
 import { duplicates } from './duplicates';
 import { envoyFilterPatch } from './envoyfilter-patch';
 import { extensionProviders } from './extension-providers';
+import { gatewayCertificateHosts } from './gateway-certificate-hosts';
 import { gatewayCertificates } from './gateway-certificates';
 import { gatewayConflicts } from './gateway-conflicts';
 import { gatewayNameClash } from './gateway-name-clash';
@@ -66,6 +67,7 @@ export const ALL_CHECKS: readonly Check[] = [
   gatewayConflicts,
   gatewayCertificates,
   gatewayNameClash,
+  gatewayCertificateHosts,
   k8sGatewaySelector,
   k8sGatewayCrdVersion,
   authorizationPolicies,
