@@ -84,6 +84,20 @@ describe('GatewayTarget.helmChart: Istio\'s gateway chart through Flux', () => {
   });
 });
 
+test('two chart releases in one namespace share one HelmRepository; one in another namespace gets its own', () => {
+  // GIVEN / WHEN three Flux gateway releases, two in istio-ingress
+  const chart = meshChart();
+  const target = GatewayTarget.helmChart({ engine: GitOpsEngine.FLUX });
+  new IngressGateway(chart, 'public', { target, servers: [GatewayServer.http({ hosts: ['shop.example.com'] })] });
+  new IngressGateway(chart, 'partners', { target, servers: [GatewayServer.http({ hosts: ['partners.example.com'] })] });
+  new EgressGateway(chart, 'egress', { target });
+  // THEN
+  expect(kinds(synthValid(chart)).filter((k) => k.startsWith('Helm')).sort()).toStrictEqual([
+    'HelmRelease istio-egress/egress', 'HelmRelease istio-ingress/partners', 'HelmRelease istio-ingress/public', 'HelmRepository istio-egress/istio', 'HelmRepository istio-ingress/istio',
+  ]);
+  expect(analyzed(chart)).toStrictEqual([]);
+});
+
 describe('GatewayTarget.helmChart: Istio\'s gateway chart through Argo CD', () => {
   test('the whole Application: Helm source, values inline, sync wave, in the Argo CD namespace (declared existing)', () => {
     const { chart } = helmSetup(GatewayTarget.helmChart({ engine: GitOpsEngine.ARGO_CD, syncWave: 2, argoCdNamespace: 'gitops', argoCdProject: 'platform' }));
