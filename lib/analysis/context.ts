@@ -6,7 +6,7 @@
 import { parse as parseYaml } from 'yaml';
 import { isRecord } from '../core/records';
 import { exportToOf, resolveHost, ServiceInfo, ServicePort, ServiceRegistry } from './hosts';
-import { installedPods } from './installed-pods';
+import { installedPods, installedServices } from './installed-pods';
 import { formatTemplate, MessageCode, MESSAGES } from './messages';
 import { PodIndex, PodInfo, podOf, push, readLabelSelector } from './pods';
 import { EXTERNAL_HOST, GK, Resource, toResource } from './resources';
@@ -61,6 +61,7 @@ export class AnalysisContext {
     input.external.forEach((o, i) => this.read(o, input.objects.length + i, true));
     for (const r of this.resources) this.indexResource(r);
     for (const pod of installedPods(this)) this.pods.add(pod);
+    for (const service of installedServices(this)) this.services.add(service);
   }
 
   private read(raw: unknown, index: number, external: boolean, source?: string): void {

@@ -11,6 +11,7 @@
 import { isRecord } from '../core/records';
 import { arr, labelsOf, specOf } from './check';
 import type { AnalysisContext } from './context';
+import { CLUSTER_DOMAIN, ServiceInfo, ServicePort } from './hosts';
 import type { PodInfo } from './pods';
 import { GK, Resource } from './resources';
 
@@ -49,7 +50,19 @@ export const CHART_RELEASE_KINDS = ['helm.toolkit.fluxcd.io/HelmRelease', 'argop
  * named `helm.releaseName`, else the Application's name.
  */
 function gatewayChartPods(ctx: AnalysisContext): PodInfo[] {
-  const out: PodInfo[] = [];
+  return gatewayChartReleases(ctx).map((r) => chartPod(r.owner, r.namespace, r.release, r.values));
+}
+
+/** A release of Istio's `gateway` chart: what installs it, where, its release name and values. */
+interface GatewayChartRelease {
+  readonly owner: Resource;
+  readonly namespace: string;
+  readonly release: string;
+  readonly values: Record<string, unknown>;
+}
+
+function gatewayChartReleases(ctx: AnalysisContext): GatewayChartRelease[] {
+  const out: GatewayChartRelease[] = [];
   for (const r of ctx.all(CHART_RELEASE_KINDS[0])) {
     const spec = specOf(r.raw);
     const chart = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : {};
@@ -57,7 +70,7 @@ function gatewayChartPods(ctx: AnalysisContext): PodInfo[] {
     const target = typeof spec.targetNamespace === 'string' && spec.targetNamespace !== '' ? spec.targetNamespace : undefined;
     const namespace = target ?? r.namespace;
     const release = typeof spec.releaseName === 'string' && spec.releaseName !== '' ? spec.releaseName : target ? `${target}-${r.name}` : r.name;
-    if (namespace !== undefined) out.push(chartPod(r, namespace, release, spec.values));
+    if (namespace !== undefined) out.push({ owner: r, namespace, release, values: isRecord(spec.values) ? spec.values : {} });
   }
   for (const r of ctx.all(CHART_RELEASE_KINDS[1])) {
     const spec = specOf(r.raw);
@@ -67,8 +80,38 @@ function gatewayChartPods(ctx: AnalysisContext): PodInfo[] {
       if (!isRecord(source) || source.chart !== 'gateway' || namespace === undefined) continue;
       const helm = isRecord(source.helm) ? source.helm : {};
       const release = typeof helm.releaseName === 'string' && helm.releaseName !== '' ? helm.releaseName : r.name;
-      out.push(chartPod(r, namespace, release, helm.valuesObject));
+      out.push({ owner: r, namespace, release, values: isRecord(helm.valuesObject) ? helm.valuesObject : {} });
     }
+  }
+  return out;
+}
+
+/** The gateway chart's default Service ports (values.yaml of Istio 1.30.3). */
+const CHART_DEFAULT_PORTS: ServicePort[] = [
+  { number: 15021, name: 'status-port', protocol: 'TCP', targetPort: 15021 },
+  { number: 80, name: 'http2', protocol: 'TCP', targetPort: 80 },
+  { number: 443, name: 'https', protocol: 'TCP', targetPort: 443 },
+];
+
+/**
+ * The Services the releases of Istio's `gateway` chart create (`values.service.type` not `None`): named
+ * after the gateway in the release namespace, with `values.service.ports` (the chart's 15021, 80 and
+ * 443 by default), owned by the HelmRelease or Application.
+ */
+export function installedServices(ctx: AnalysisContext): ServiceInfo[] {
+  const out: ServiceInfo[] = [];
+  for (const { owner, namespace, release, values } of gatewayChartReleases(ctx)) {
+    const service = isRecord(values.service) ? values.service : {};
+    if (service.type === 'None') continue;
+    const name = typeof values.name === 'string' && values.name !== '' ? values.name : release;
+    const ports = Array.isArray(service.ports) ? service.ports.flatMap((p): ServicePort[] => (isRecord(p) && typeof p.port === 'number'
+      ? [{
+        number: p.port,
+        ...(typeof p.name === 'string' ? { name: p.name } : {}),
+        ...(typeof p.protocol === 'string' ? { protocol: p.protocol } : {}),
+        ...(typeof p.targetPort === 'number' || typeof p.targetPort === 'string' ? { targetPort: p.targetPort } : {}),
+      }] : [])) : CHART_DEFAULT_PORTS;
+    out.push({ host: `${name}.${namespace}.svc.${CLUSTER_DOMAIN}`.toLowerCase(), namespace, exportTo: ['*'], ports, resource: owner });
   }
   return out;
 }

@@ -112,6 +112,8 @@ export const sizingOverrides: fc.Arbitrary<Record<string, unknown>> = fc.record(
   podDisruptionBudget: fc.oneof(
     fc.constant(fixed('DisruptionBudgetSetting.NONE', () => DisruptionBudgetSetting.NONE)),
     fc.constant(make('DisruptionBudgetSetting.minAvailable', (x) => DisruptionBudgetSetting.minAvailable(x), 1)),
+    fc.constant(make('DisruptionBudgetSetting.maxUnavailable', (x) => DisruptionBudgetSetting.maxUnavailable(x), 1)),
+    fc.integer({ min: 1, max: 99 }).map((p) => make('DisruptionBudgetSetting.maxUnavailablePercent', (x) => DisruptionBudgetSetting.maxUnavailablePercent(x), p)),
   ),
 }, { requiredKeys: [] });
 

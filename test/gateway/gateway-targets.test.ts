@@ -98,6 +98,25 @@ test('two chart releases in one namespace share one HelmRepository; one in anoth
   expect(analyzed(chart)).toStrictEqual([]);
 });
 
+test('an egress gateway as a chart release: the routes go to the Service the chart makes, which the analyzer knows from the release', () => {
+  // GIVEN an egress gateway installed by Flux, routing one external TLS host
+  const chart = meshChart();
+  const egress = new EgressGateway(chart, 'egress', { target: GatewayTarget.helmChart({ engine: GitOpsEngine.FLUX }) });
+  const stripe = new ExternalService(chart, 'stripe', { namespace: 'istio-egress', hosts: ['api.stripe.com'], ports: [{ number: 443, protocol: ServiceProtocol.TLS }] });
+  egress.routeExternalHost('stripe', { service: stripe });
+  // WHEN
+  const objs = synthValid(chart);
+  // THEN the chart's Service carries the passthrough port, and the mesh route to it resolves
+  expect(find(objs, 'HelmRelease', 'egress', 'istio-egress').spec.values.service).toStrictEqual({
+    ports: [{ name: 'status-port', port: 15021, protocol: 'TCP', targetPort: 15021 }, { name: 'tls-443', port: 443, protocol: 'TCP', targetPort: 443 }],
+    type: 'ClusterIP',
+  });
+  expect(find(objs, 'VirtualService', 'stripe', 'istio-egress').spec.tls[0].route[0].destination).toStrictEqual({
+    host: 'egress.istio-egress.svc.cluster.local', port: { number: 443 }, subset: 'stripe',
+  });
+  expect(analyzed(chart)).toStrictEqual([]);
+});
+
 describe('GatewayTarget.helmChart: Istio\'s gateway chart through Argo CD', () => {
   test('the whole Application: Helm source, values inline, sync wave, in the Argo CD namespace (declared existing)', () => {
     const { chart } = helmSetup(GatewayTarget.helmChart({ engine: GitOpsEngine.ARGO_CD, syncWave: 2, argoCdNamespace: 'gitops', argoCdProject: 'platform' }));
