@@ -7,6 +7,7 @@ import { bookinfoGraph } from './graph';
 import { addObservability } from './observability';
 import { bookinfoRoutes } from './routes';
 import { revisionProps } from './control-plane';
+import { ingressSecretIsExternal, issueIngressCertificate } from './certificates';
 import { addSecurity } from './security';
 
 /** The reviews service of Bookinfo, fully qualified so that every object names it the same way. */
@@ -83,19 +84,20 @@ export function buildApp(app: istio.MeshApp = new istio.MeshApp()): istio.MeshAp
     new istio.ExternalResources(chart, 'platform', {
       namespaces: ['observability'],
       services: [{ namespace: 'observability', name: 'otel-collector', ports: [4317] }],
-      secrets: [{ namespace: 'istio-ingress', name: 'bookinfo-tls' }],
+      ...(ingressSecretIsExternal(env) ? { secrets: [{ namespace: 'istio-ingress', name: 'bookinfo-tls' }] } : {}),
     });
     const bookinfo = bookinfoServices(chart);
     reviewsTraffic(chart, bookinfo.reviews);
 
     // North-south: the ingress gateway in its own namespace, injected by the control plane's revision.
-    // The certificate Secret `bookinfo-tls` is not part of this output: it is issued into the gateway's
-    // namespace by the cluster's certificate tooling.
+    // The certificate Secret `bookinfo-tls`: in PROD a cert-manager Certificate of this output issues it
+    // (apps/certificates.ts); elsewhere the cluster's certificate tooling does, outside this output.
     const ingress = new istio.IngressGateway(chart, 'ingress-gateway', {
       namespace: 'istio-ingress',
       controlPlane,
       servers: [istio.GatewayServer.https({ hosts: ['bookinfo.example.com'], credentialName: 'bookinfo-tls', redirectHttp: true })],
     });
+    issueIngressCertificate(env, ingress, 'bookinfo-tls');
     bookinfoRoutes(chart, ingress, bookinfo.reviews);
     if (env === istio.Environment.PROD) {
       // Envoy keeps one bucket per filter chain: each replica has one for the HTTP redirect server on

@@ -62,10 +62,29 @@ export interface AntiAffinity {
   readonly weight?: number;
 }
 
-/** A PodDisruptionBudget that keeps this many replicas up during voluntary disruptions (node drains). */
+/**
+ * A PodDisruptionBudget for voluntary disruptions (node drains): exactly one of `minAvailable`,
+ * `maxUnavailable` and `maxUnavailablePercent`. Under an HPA, `maxUnavailable` scales with the replica
+ * count (a drain may take one pod of 3 or of 10), where a fixed `minAvailable` protects fewer and fewer
+ * of the pods as the HPA scales out.
+ */
 export interface DisruptionBudget {
-  /** Pods that must stay available, at least 1. */
-  readonly minAvailable: number;
+  /**
+   * Pods that must stay available, at least 1 and below the replica floor.
+   * @default none: give maxUnavailable or maxUnavailablePercent instead
+   */
+  readonly minAvailable?: number;
+  /**
+   * Pods a drain may take down at once, at least 1 and below the replica floor.
+   * @default none: give minAvailable or maxUnavailablePercent instead
+   */
+  readonly maxUnavailable?: number;
+  /**
+   * Share of the pods a drain may take down at once, in percent (1–99; Kubernetes rounds up, so at
+   * least one pod).
+   * @default none: give minAvailable or maxUnavailable instead
+   */
+  readonly maxUnavailablePercent?: number;
 }
 
 /** Sizing and availability of one Deployment-shaped component (istiod, a gateway). */
@@ -164,10 +183,14 @@ export interface AntiAffinityOverrides {
   readonly weight?: number;
 }
 
-/** Overrides of {@link DisruptionBudget}. */
+/** Overrides of {@link DisruptionBudget} (the merged budget must still set exactly one field). */
 export interface DisruptionBudgetOverrides {
   /** @default the base's */
   readonly minAvailable?: number;
+  /** @default the base's */
+  readonly maxUnavailable?: number;
+  /** @default the base's */
+  readonly maxUnavailablePercent?: number;
 }
 
 /** Overrides of {@link ComponentSizing}, at any depth. */
@@ -232,6 +255,7 @@ const WAYPOINT_RESOURCES: ResourceRequirements = {
   limits: { cpu: '2', memory: '1Gi' },
 };
 const STAGES = [10, 25, 50, 75, 100];
+
 
 /**
  * A deep copy of a profile (plain JSON data), sharing nothing with the profiles it came from.
@@ -309,13 +333,15 @@ export class Environment {
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '1Gi' } },
       autoscaling: { minReplicas: 2, maxReplicas: 4, targetCpuUtilizationPercent: 70 },
       antiAffinity: { mode: AntiAffinityMode.PREFERRED, topologyKey: ZONE, weight: 100 },
-      podDisruptionBudget: { minAvailable: 1 },
+      // One pod at a time, whatever the HPA has scaled to (a fixed minAvailable would let a drain take all but it).
+      podDisruptionBudget: { maxUnavailable: 1 },
     },
     egressGateway: {
       replicas: 2,
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '1Gi' } },
       antiAffinity: { mode: AntiAffinityMode.PREFERRED, topologyKey: ZONE, weight: 100 },
-      podDisruptionBudget: { minAvailable: 1 },
+      // One pod at a time, whatever the HPA has scaled to (a fixed minAvailable would let a drain take all but it).
+      podDisruptionBudget: { maxUnavailable: 1 },
     },
     waypoint: {
       replicas: 2,
@@ -347,14 +373,16 @@ export class Environment {
       resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '2', memory: '2Gi' } },
       autoscaling: { minReplicas: 3, maxReplicas: 10, targetCpuUtilizationPercent: 60 },
       antiAffinity: { mode: AntiAffinityMode.PREFERRED, topologyKey: ZONE, weight: 100 },
-      podDisruptionBudget: { minAvailable: 2 },
+      // One pod at a time, whatever the HPA has scaled to (a fixed minAvailable would let a drain take all but it).
+      podDisruptionBudget: { maxUnavailable: 1 },
     },
     egressGateway: {
       replicas: 2,
       resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '2', memory: '1Gi' } },
       autoscaling: { minReplicas: 2, maxReplicas: 5, targetCpuUtilizationPercent: 60 },
       antiAffinity: { mode: AntiAffinityMode.PREFERRED, topologyKey: ZONE, weight: 100 },
-      podDisruptionBudget: { minAvailable: 1 },
+      // One pod at a time, whatever the HPA has scaled to (a fixed minAvailable would let a drain take all but it).
+      podDisruptionBudget: { maxUnavailable: 1 },
     },
     // Every L7 request of the namespaces a waypoint serves passes through it: never a single replica.
     waypoint: {

@@ -4,6 +4,7 @@ export * from './mesh-app';
 export * from './control-plane';
 export { AutoscalingSetting, DisruptionBudgetSetting } from './core/sizing';
 export type { SizingOverrides } from './core/sizing';
+export { PodPriorityClass, ZoneSpreading, ZoneSpreadMode } from './core/scheduling';
 export * from './workload';
 export * from './security';
 export * from './gateway';

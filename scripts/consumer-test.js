@@ -95,6 +95,7 @@ const REQUIRED_FILES = [
   'build/lib/index.js', 'build/lib/index.d.ts', 'build/lib/cli/main.js',
   'build/imports/networking.istio.io.js', 'build/imports/networking.istio.io.d.ts',
   'schemas/index.json', 'schemas/istio-1.30.3.json', 'schemas/kubernetes-1.32.json', 'schemas/sail-istio-values.json',
+  'schemas/istio-gateway-chart-values.json',
 ];
 /** Nothing a user has no use for: sources, tests, apps, the vendored inputs, build leftovers. */
 const FORBIDDEN = [

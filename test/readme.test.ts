@@ -252,3 +252,32 @@ describe.each([
     }
   });
 });
+
+describe('README gateways example', () => {
+  const gateways: string = readmeExample('### Gateways');
+
+  test('type-checks against the library', () => {
+    const { errors, checked } = typeCheck(gateways, path.join(root, 'lib/index.ts'), path.join(root, 'lib'));
+    expect(errors).toBe('');
+    expect(checked).toBeGreaterThan(0);
+  }, 60_000);
+
+  test('runs as written: the HelmRelease of the gateway chart with the PROD values, and the Certificate, pass their schemas', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'readme-out-'));
+    try {
+      // WHEN
+      runExample(gateways, outdir);
+      // THEN
+      const objects = parseAllDocuments(fs.readFileSync(path.join(outdir, 'prod', 'gitops', 'manifests.yaml'), 'utf8')).map((d) => d.toJS());
+      expectValidManifests(objects);
+      expect(objects.map((o) => `${o.kind} ${o.metadata.name}`).sort())
+        .toStrictEqual(['Certificate shop-tls', 'Gateway ingress', 'HelmRelease ingress', 'HelmRepository istio', 'Namespace istio-ingress']);
+      const values = objects.find((o) => o.kind === 'HelmRelease').spec.values;
+      expect([values.autoscaling, values.podDisruptionBudget, values.priorityClassName, values.revision, values.service.externalTrafficPolicy, values.service.ports.map((p: any) => p.port)])
+        .toStrictEqual([{ enabled: true, maxReplicas: 10, minReplicas: 3, targetCPUUtilizationPercentage: 60 }, { maxUnavailable: 1 }, 'system-cluster-critical', '1-30-3', 'Local', [15021, 443, 80]]);
+      expect(objects.find((o) => o.kind === 'Certificate').spec.dnsNames).toStrictEqual(['shop.example.com']);
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});

@@ -8,7 +8,7 @@ import { isRecord } from '../core/records';
 import { istiodChartRelease } from './helm-values';
 import { exportToOf, resolveHost, ServiceInfo, ServicePort, ServiceRegistry } from './hosts';
 import { canaryServices, canaryTarget, FLAGGER_CANARY, primaryPod } from './flagger';
-import { installedPods } from './installed-pods';
+import { installedPods, installedServices } from './installed-pods';
 import { formatTemplate, MessageCode, MESSAGES } from './messages';
 import { PodIndex, PodInfo, podOf, push, readLabelSelector } from './pods';
 import { EXTERNAL_HOST, GK, Resource, toResource } from './resources';
@@ -64,6 +64,7 @@ export class AnalysisContext {
     for (const r of this.resources) this.indexResource(r);
     for (const pod of installedPods(this)) this.pods.add(pod);
     for (const pod of this.flaggerPrimaryPods()) this.pods.add(pod);
+    for (const service of installedServices(this)) this.services.add(service);
   }
 
   private read(raw: unknown, index: number, external: boolean, source?: string): void {

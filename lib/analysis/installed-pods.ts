@@ -1,15 +1,17 @@
 /**
  * Pods no manifest of the output templates but that the control plane will run: the gateways an
- * IstioOperator installs (`components.ingressGateways` / `egressGateways`, or its profile's), and the
+ * IstioOperator installs (`components.ingressGateways` / `egressGateways`, or its profile's), the
  * gateway pods istiod deploys for each Kubernetes Gateway (`gateway.networking.k8s.io`) of an Istio
- * class. The context adds them to its pod index once, so every check that reads pods sees them.
+ * class, and the pods of each release of Istio's `gateway` Helm chart (a Flux HelmRelease or an Argo CD
+ * Application). The context adds them to its pod index once, so every check that reads pods sees them.
  *
  * Each is a proxy (its template has the `istio-proxy` container) and is owned by the object that makes
- * it: the IstioOperator or the Gateway.
+ * it: the IstioOperator, the Gateway, the HelmRelease or the Application.
  */
 import { isRecord } from '../core/records';
 import { arr, labelsOf, specOf } from './check';
 import type { AnalysisContext } from './context';
+import { CLUSTER_DOMAIN, ServiceInfo, ServicePort } from './hosts';
 import type { PodInfo } from './pods';
 import { GK, Resource } from './resources';
 
@@ -33,7 +35,103 @@ function pod(owner: Resource, namespace: string, labels: Record<string, string>,
 
 /** Every pod the control planes and Kubernetes Gateways of the output (or declared) will run. */
 export function installedPods(ctx: AnalysisContext): PodInfo[] {
-  return [...operatorGatewayPods(ctx), ...kubernetesGatewayPods(ctx)];
+  return [...operatorGatewayPods(ctx), ...kubernetesGatewayPods(ctx), ...gatewayChartPods(ctx)];
+}
+
+/** The group/kinds of the objects that install a Helm chart release. */
+export const CHART_RELEASE_KINDS = ['helm.toolkit.fluxcd.io/HelmRelease', 'argoproj.io/Application'];
+
+/**
+ * The pods of each release of Istio's `gateway` chart, labelled as the chart labels them: `app` and
+ * `istio` from `values.labels` or the gateway name (`values.name`, else the release name; `istio`
+ * without an `istio-` prefix), the other `values.labels`, `sidecar.istio.io/inject: "true"` and
+ * `istio.io/rev` from `values.revision`; in the release namespace, as the ServiceAccount of
+ * `values.serviceAccount` (the gateway name by default). A Flux HelmRelease installs into
+ * `spec.targetNamespace` or its own namespace, named `spec.releaseName`, else its name (prefixed with
+ * `<targetNamespace>-` when that is set); an Argo CD Application into `spec.destination.namespace`,
+ * named `helm.releaseName`, else the Application's name.
+ */
+function gatewayChartPods(ctx: AnalysisContext): PodInfo[] {
+  return gatewayChartReleases(ctx).map((r) => chartPod(r.owner, r.namespace, r.release, r.values));
+}
+
+/** A release of Istio's `gateway` chart: what installs it, where, its release name and values. */
+interface GatewayChartRelease {
+  readonly owner: Resource;
+  readonly namespace: string;
+  readonly release: string;
+  readonly values: Record<string, unknown>;
+}
+
+function gatewayChartReleases(ctx: AnalysisContext): GatewayChartRelease[] {
+  const out: GatewayChartRelease[] = [];
+  for (const r of ctx.all(CHART_RELEASE_KINDS[0])) {
+    const spec = specOf(r.raw);
+    const chart = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : {};
+    if (chart.chart !== 'gateway') continue;
+    const target = typeof spec.targetNamespace === 'string' && spec.targetNamespace !== '' ? spec.targetNamespace : undefined;
+    const namespace = target ?? r.namespace;
+    const release = typeof spec.releaseName === 'string' && spec.releaseName !== '' ? spec.releaseName : target ? `${target}-${r.name}` : r.name;
+    if (namespace !== undefined) out.push({ owner: r, namespace, release, values: isRecord(spec.values) ? spec.values : {} });
+  }
+  for (const r of ctx.all(CHART_RELEASE_KINDS[1])) {
+    const spec = specOf(r.raw);
+    const destination = isRecord(spec.destination) ? spec.destination : {};
+    const namespace = typeof destination.namespace === 'string' && destination.namespace !== '' ? destination.namespace : undefined;
+    for (const source of [spec.source, ...arr(spec.sources)]) {
+      if (!isRecord(source) || source.chart !== 'gateway' || namespace === undefined) continue;
+      const helm = isRecord(source.helm) ? source.helm : {};
+      const release = typeof helm.releaseName === 'string' && helm.releaseName !== '' ? helm.releaseName : r.name;
+      out.push({ owner: r, namespace, release, values: isRecord(helm.valuesObject) ? helm.valuesObject : {} });
+    }
+  }
+  return out;
+}
+
+/** The gateway chart's default Service ports (values.yaml of Istio 1.30.3). */
+const CHART_DEFAULT_PORTS: ServicePort[] = [
+  { number: 15021, name: 'status-port', protocol: 'TCP', targetPort: 15021 },
+  { number: 80, name: 'http2', protocol: 'TCP', targetPort: 80 },
+  { number: 443, name: 'https', protocol: 'TCP', targetPort: 443 },
+];
+
+/**
+ * The Services the releases of Istio's `gateway` chart create (`values.service.type` not `None`): named
+ * after the gateway in the release namespace, with `values.service.ports` (the chart's 15021, 80 and
+ * 443 by default), owned by the HelmRelease or Application.
+ */
+export function installedServices(ctx: AnalysisContext): ServiceInfo[] {
+  const out: ServiceInfo[] = [];
+  for (const { owner, namespace, release, values } of gatewayChartReleases(ctx)) {
+    const service = isRecord(values.service) ? values.service : {};
+    if (service.type === 'None') continue;
+    const name = typeof values.name === 'string' && values.name !== '' ? values.name : release;
+    const ports = Array.isArray(service.ports) ? service.ports.flatMap((p): ServicePort[] => (isRecord(p) && typeof p.port === 'number'
+      ? [{
+        number: p.port,
+        ...(typeof p.name === 'string' ? { name: p.name } : {}),
+        ...(typeof p.protocol === 'string' ? { protocol: p.protocol } : {}),
+        ...(typeof p.targetPort === 'number' || typeof p.targetPort === 'string' ? { targetPort: p.targetPort } : {}),
+      }] : [])) : CHART_DEFAULT_PORTS;
+    out.push({ host: `${name}.${namespace}.svc.${CLUSTER_DOMAIN}`.toLowerCase(), namespace, exportTo: ['*'], ports, resource: owner });
+  }
+  return out;
+}
+
+function chartPod(owner: Resource, namespace: string, release: string, rawValues: unknown): PodInfo {
+  const values = isRecord(rawValues) ? rawValues : {};
+  const name = typeof values.name === 'string' && values.name !== '' ? values.name : release;
+  const labels = labelsOf(values.labels);
+  const account = isRecord(values.serviceAccount) ? values.serviceAccount : {};
+  const serviceAccount = typeof account.name === 'string' && account.name !== '' ? account.name : account.create === false ? 'default' : name;
+  return pod(owner, namespace, {
+    ...labels,
+    'sidecar.istio.io/inject': 'true',
+    ...(typeof values.revision === 'string' && values.revision !== '' ? { 'istio.io/rev': values.revision } : {}),
+    'app': labels.app ?? name,
+    'istio': labels.istio ?? name.replace(/^istio-/, ''),
+    'app.kubernetes.io/name': name,
+  }, serviceAccount);
 }
 
 /**

@@ -96,6 +96,8 @@ export const MESSAGES = {
   'CDK8S-ISTIO-057': row('CDK8S-ISTIO-057', 'WaypointNotAdmitted', E, 'The waypoint %s does not admit namespace %q on its HBONE listener (allowedRoutes), so istiod refuses the binding and the traffic bypasses it'),
   'CDK8S-ISTIO-058': row('CDK8S-ISTIO-058', 'ZtunnelPolicyUnsupported', E, 'ztunnel enforces this policy on workloads in ambient mode (%s) but cannot evaluate %s: %s'),
   'CDK8S-ISTIO-059': row('CDK8S-ISTIO-059', 'AmbientMtlsDisable', W, 'mTLS mode DISABLE applies to workloads in ambient mode (%s), where ztunnel keeps mTLS between mesh workloads and istiod treats DISABLE as PERMISSIVE'),
+  'CDK8S-ISTIO-060': row('CDK8S-ISTIO-060', 'GatewayNameClash', E, '%s installs the gateway %s, which %s installs too: the two overwrite each other\'s Deployment, Service and ServiceAccount'),
+  'CDK8S-ISTIO-061': row('CDK8S-ISTIO-061', 'CertificateMissesGatewayHosts', W, 'Server hosts %v are not among the names of Certificate %s, which issues the Secret %q (%v): clients of those hosts get a certificate that does not name them and fail the TLS handshake'),
   'CDK8S-ISTIO-070': row('CDK8S-ISTIO-070', 'RouteReferenceNotPermitted', E, '%s refers to %s in namespace %q, which no ReferenceGrant in that namespace allows: the reference is refused and its traffic fails'),
   'CDK8S-ISTIO-071': row('CDK8S-ISTIO-071', 'HostRoutedByBothApis', E, 'Host %s is routed by both %s and %s: Istio merges the two APIs\' routes for one host unpredictably; route each host with one API'),
   'CDK8S-ISTIO-072': row('CDK8S-ISTIO-072', 'FlaggerOwnedHost', E, '%s configures host %s, which Flagger Canary %s owns: Flagger writes that host\'s routes and DestinationRules at run time and this object conflicts with them'),

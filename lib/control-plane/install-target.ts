@@ -2,14 +2,10 @@ import { IConstruct } from 'constructs';
 import { invalidInput } from '../core/errors';
 import { checkEnum, checkInteger, checkOptions, checkString, copyOptions } from '../core/input';
 import { checkDnsLabel } from '../core/names';
+import { GitOpsTool } from '../core/gitops';
 
-/** The GitOps tool that applies Istio's Helm charts. */
-export enum GitOpsTool {
-  /** Flux: a `HelmRepository` and one `HelmRelease` per chart, ordered with `dependsOn`. */
-  FLUX = 'flux',
-  /** Argo CD: one `Application` per chart (Helm source, values inline), ordered with sync waves. */
-  ARGO_CD = 'argo-cd',
-}
+/** The GitOps tool that applies Istio's Helm charts (shared with the gateway chart's releases). */
+export { GitOpsTool };
 
 /** How the mesh's pods get their proxy. */
 export enum MeshDataplaneMode {

@@ -98,7 +98,7 @@ export interface KubernetesResourcesJson {
   readonly hpaSpec?: HpaSpecJson;
   readonly strategy?: DeploymentStrategyJson;
   readonly affinity?: AffinityJson;
-  readonly podDisruptionBudget?: { readonly minAvailable: number };
+  readonly podDisruptionBudget?: { readonly minAvailable?: number; readonly maxUnavailable?: number | string };
   readonly nodeSelector?: { readonly [key: string]: string };
   readonly tolerations?: readonly TolerationJson[];
   readonly env?: readonly EnvVarJson[];

@@ -9,7 +9,7 @@ import {
 import { checkLabels, checkSelectorLabels, isLabelKey, isLabelValue } from '../core/labels';
 import { checkDnsLabel, isEnvVarName } from '../core/names';
 import { frozenCopy, sortedRecord } from '../core/records';
-import { checkResources, podAntiAffinity, resolveSizing, SizingOverrides } from '../core/sizing';
+import { checkResources, disruptionBudgetSpec, podAntiAffinity, resolveSizing, SizingOverrides } from '../core/sizing';
 import { AntiAffinityMode, ComponentSizing, EnvironmentProfile, ResourceRequirements } from '../environment';
 import { MeshApp } from '../mesh-app';
 import { MeshChart } from '../mesh-chart';
@@ -281,7 +281,7 @@ function kubernetesSettings(sizing: ComponentSizing, selector: { [key: string]: 
     } : {}),
     ...(rollout ? { strategy: { rollingUpdate: rollout } } : {}),
     ...(affinity ? { affinity } : {}),
-    ...(sizing.podDisruptionBudget ? { podDisruptionBudget: { minAvailable: sizing.podDisruptionBudget.minAvailable } } : {}),
+    ...(sizing.podDisruptionBudget ? { podDisruptionBudget: disruptionBudgetSpec(sizing.podDisruptionBudget) } : {}),
   };
 }
 

@@ -43,7 +43,7 @@ function shapes(mode: EnvironmentShapeMode): Shape {
         fields: { minReplicas: 'number', maxReplicas: 'number', targetCpuUtilizationPercent: 'number' },
       },
       antiAffinity: { iface: o ? 'AntiAffinityOverrides' : 'AntiAffinity', fields: { mode: 'antiAffinityMode', topologyKey: 'string', weight: 'number' } },
-      podDisruptionBudget: { iface: o ? 'DisruptionBudgetOverrides' : 'DisruptionBudget', fields: { minAvailable: 'number' } },
+      podDisruptionBudget: { iface: o ? 'DisruptionBudgetOverrides' : 'DisruptionBudget', fields: { minAvailable: 'number', maxUnavailable: 'number', maxUnavailablePercent: 'number' } },
     },
   };
   return {

@@ -25,14 +25,31 @@ export class AutoscalingSetting {
   ) {}
 }
 
-/** Whether a component gets a PodDisruptionBudget: {@link DisruptionBudgetSetting.minAvailable} or {@link DisruptionBudgetSetting.NONE}. */
+/**
+ * Whether a component gets a PodDisruptionBudget: {@link DisruptionBudgetSetting.maxUnavailable},
+ * {@link DisruptionBudgetSetting.maxUnavailablePercent}, {@link DisruptionBudgetSetting.minAvailable} or
+ * {@link DisruptionBudgetSetting.NONE}.
+ */
 export class DisruptionBudgetSetting {
   /** No PodDisruptionBudget, even where the environment has one. */
   public static readonly NONE: DisruptionBudgetSetting = new DisruptionBudgetSetting(undefined);
 
-  /** A PodDisruptionBudget keeping `pods` replicas available during voluntary disruptions (node drains). */
+  /**
+   * A PodDisruptionBudget keeping `pods` replicas available during voluntary disruptions (node drains).
+   * Under an HPA it protects a fixed number of pods, however far the HPA has scaled out.
+   */
   public static minAvailable(pods: number): DisruptionBudgetSetting {
     return new DisruptionBudgetSetting({ minAvailable: pods });
+  }
+
+  /** A PodDisruptionBudget letting a drain take at most `pods` replicas at once: it scales with the HPA. */
+  public static maxUnavailable(pods: number): DisruptionBudgetSetting {
+    return new DisruptionBudgetSetting({ maxUnavailable: pods });
+  }
+
+  /** A PodDisruptionBudget letting a drain take at most `percent` % of the replicas at once (1–99, rounded up to whole pods by Kubernetes). */
+  public static maxUnavailablePercent(percent: number): DisruptionBudgetSetting {
+    return new DisruptionBudgetSetting({ maxUnavailablePercent: percent });
   }
 
   private constructor(
@@ -155,7 +172,8 @@ export function resolveSizing(scope: IConstruct, field: string, base: ComponentS
       : settingOf(scope, `${field}.autoscaling`, overrides.autoscaling, AutoscalingSetting, 'AutoscalingSetting.hpa({ minReplicas, maxReplicas, targetCpuUtilizationPercent }) or AutoscalingSetting.NONE').autoscaling,
     antiAffinity: overrides.antiAffinity ?? base.antiAffinity,
     podDisruptionBudget: overrides.podDisruptionBudget === undefined ? base.podDisruptionBudget
-      : settingOf(scope, `${field}.podDisruptionBudget`, overrides.podDisruptionBudget, DisruptionBudgetSetting, 'DisruptionBudgetSetting.minAvailable(n) or DisruptionBudgetSetting.NONE').budget,
+      : settingOf(scope, `${field}.podDisruptionBudget`, overrides.podDisruptionBudget, DisruptionBudgetSetting,
+        'DisruptionBudgetSetting.maxUnavailable(n), .maxUnavailablePercent(p), .minAvailable(n) or DisruptionBudgetSetting.NONE').budget,
   };
   const replicaLimit = maxReplicas();
   wholeNumber(scope, `${field}.replicas`, sizing.replicas, 1, replicaLimit, 'is not a whole number of at least 1', 'give 1 or more replicas (PROD runs 3)');
@@ -175,14 +193,7 @@ export function resolveSizing(scope: IConstruct, field: string, base: ComponentS
   const pdb = sizing.podDisruptionBudget;
   if (pdb !== undefined) {
     checkOptions(scope, `${field}.podDisruptionBudget`, pdb, 'DisruptionBudget');
-    const floor = hpa ? hpa.minReplicas : sizing.replicas;
-    wholeNumber(scope, `${field}.podDisruptionBudget.minAvailable`, pdb.minAvailable, 1, replicaLimit, 'is not a whole number of at least 1',
-      'keep at least 1 pod available, or set podDisruptionBudget: DisruptionBudgetSetting.NONE');
-    if (pdb.minAvailable >= floor) {
-      throw invalidInput(scope, `${field}.podDisruptionBudget.minAvailable`, pdb.minAvailable,
-        `is not below the ${hpa ? 'HPA minimum' : 'replica count'} (${floor}), so no pod could ever be evicted and node drains would hang${plainChartNote(scope)}`,
-        `set minAvailable below ${floor}, raise the replicas, or set podDisruptionBudget: DisruptionBudgetSetting.NONE`);
-    }
+    checkDisruptionBudget(scope, `${field}.podDisruptionBudget`, pdb, hpa ? hpa.minReplicas : sizing.replicas, hpa !== undefined, replicaLimit);
   }
   return sizing;
 }
@@ -202,4 +213,48 @@ export function podAntiAffinity(sizing: ComponentSizing, selector: { readonly [k
     default:
       return undefined;
   }
+}
+
+/**
+ * Checks a budget: exactly one of its fields, a whole number of pods from 1 to below `floor` (the HPA
+ * minimum or the replica count: a budget at the floor could block every drain, or let a drain take
+ * every pod), or a percentage from 1 to 99.
+ */
+function checkDisruptionBudget(scope: IConstruct, field: string, pdb: DisruptionBudget, floor: number, hpa: boolean, replicaLimit: number): void {
+  const given = (['minAvailable', 'maxUnavailable', 'maxUnavailablePercent'] as const).filter((k) => pdb[k] !== undefined);
+  const none = 'set podDisruptionBudget: DisruptionBudgetSetting.NONE';
+  if (given.length !== 1) {
+    throw invalidInput(scope, field, pdb, given.length === 0 ? 'sets none of minAvailable, maxUnavailable, maxUnavailablePercent' : `sets ${given.join(' and ')}; a budget has one of them`,
+      `give one, e.g. DisruptionBudgetSetting.maxUnavailable(1), or ${none}`);
+  }
+  const floorName = hpa ? 'HPA minimum' : 'replica count';
+  if (pdb.minAvailable !== undefined) {
+    wholeNumber(scope, `${field}.minAvailable`, pdb.minAvailable, 1, replicaLimit, 'is not a whole number of at least 1', `keep at least 1 pod available, or ${none}`);
+    if (pdb.minAvailable >= floor) {
+      throw invalidInput(scope, `${field}.minAvailable`, pdb.minAvailable,
+        `is not below the ${floorName} (${floor}), so no pod could ever be evicted and node drains would hang${plainChartNote(scope)}`,
+        `set minAvailable below ${floor}, raise the replicas, or ${none}`);
+    }
+  } else if (pdb.maxUnavailable !== undefined) {
+    wholeNumber(scope, `${field}.maxUnavailable`, pdb.maxUnavailable, 1, replicaLimit, 'is not a whole number of at least 1', `let a drain take at least 1 pod, or ${none}`);
+    if (pdb.maxUnavailable >= floor) {
+      throw invalidInput(scope, `${field}.maxUnavailable`, pdb.maxUnavailable,
+        `is not below the ${floorName} (${floor}), so a drain could take every pod at once${plainChartNote(scope)}`,
+        `set maxUnavailable below ${floor} (1 takes one pod at a time), raise the replicas, or ${none}`);
+    }
+  } else {
+    wholeNumber(scope, `${field}.maxUnavailablePercent`, pdb.maxUnavailablePercent, 1, 99, 'is not a whole percentage 1–99',
+      `give e.g. 25 (100 would let a drain take every pod), or ${none}`);
+    if (floor < 2) {
+      throw invalidInput(scope, `${field}.maxUnavailablePercent`, pdb.maxUnavailablePercent,
+        `is a budget for a single pod (${floorName} 1), which Kubernetes rounds up to that pod: it protects nothing`, `raise the replicas to 2 or more, or ${none}`);
+    }
+  }
+}
+
+/** The `spec` fields of the PodDisruptionBudget (and the chart values) of a checked budget: `minAvailable` or `maxUnavailable`. */
+export function disruptionBudgetSpec(pdb: DisruptionBudget): { minAvailable?: number; maxUnavailable?: number | string } {
+  if (pdb.minAvailable !== undefined) return { minAvailable: pdb.minAvailable };
+  if (pdb.maxUnavailable !== undefined) return { maxUnavailable: pdb.maxUnavailable };
+  return { maxUnavailable: `${pdb.maxUnavailablePercent}%` };
 }

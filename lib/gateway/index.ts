@@ -9,3 +9,5 @@ export type {
   GatewayApiIngressProps, GatewayApiBackend, GatewayApiRouteRule, GatewayApiRouteOptions, GatewayApiGrpcRouteOptions,
   GatewayApiHttpRouteProps, GatewayApiGrpcRouteProps,
 } from './gateway-api-ingress';
+export * from './gateway-certificate';
+export * from './gateway-target';

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { GatewayCertificate, GatewayCertificateOptions } from './gateway-certificate';
 import { GatewayRoute, GatewayRouteOptions } from './gateway-route';
 import { GatewayServer } from './gateway-server';
 import { TrafficApi, trafficApiFor } from './gateway-api';
@@ -67,6 +68,16 @@ export class IngressGateway extends MeshGateway {
   public addRoute(id: string, options: GatewayRouteOptions): GatewayRoute {
     const props = checkChildOptions(this, 'addRoute', id, options, 'GatewayRouteOptions');
     return new GatewayRoute(this, id, { ...props, gateway: this });
+  }
+
+  /**
+   * Has cert-manager issue the TLS Secret `options.credentialName` of this gateway's HTTPS servers: a
+   * `Certificate` (see {@link GatewayCertificate}) in the gateway's namespace, child of this gateway with
+   * the given id, whose DNS names are the hosts of the servers that use the credential.
+   */
+  public issueCertificate(id: string, options: GatewayCertificateOptions): GatewayCertificate {
+    const props = checkChildOptions(this, 'issueCertificate', id, options, 'GatewayCertificateOptions');
+    return new GatewayCertificate(this, id, { ...props, gateway: this });
   }
 
   /** @internal */

@@ -96,10 +96,23 @@ describe('apps/main', () => {
     expect(term.podAffinityTerm.topologyKey).toBe('topology.kubernetes.io/zone');
     const hpa = of('HorizontalPodAutoscaler', 'ingress-gateway');
     expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toStrictEqual([3, 10]);
-    expect(of('PodDisruptionBudget', 'ingress-gateway').spec.minAvailable).toBe(2);
+    expect(of('PodDisruptionBudget', 'ingress-gateway').spec).toStrictEqual({ maxUnavailable: 1, selector: { matchLabels: { app: 'ingress-gateway', istio: 'ingress-gateway' } } });
     expect(of('EnvoyFilter', 'ingress-rate-limit').spec.configPatches[0].match.context).toBe('GATEWAY');
     expect(of('VirtualService', 'bookinfo').spec.http[0].route[0].destination).toStrictEqual({ host: 'productpage.bookinfo.svc.cluster.local', port: { number: 9080 } });
     expect(byEnv.dev.gitops.filter((o) => o.kind === 'EnvoyFilter')).toStrictEqual([]);
+  });
+
+  test('PROD ingress certificate: issued by cert-manager into the gateway namespace for the gateway host; DEV and STAGING declare the Secret instead', () => {
+    expect(find(objectsOf('prod'), 'Certificate', 'bookinfo-tls', 'istio-ingress').spec).toStrictEqual({
+      dnsNames: ['bookinfo.example.com'],
+      issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt-prod' },
+      privateKey: { algorithm: 'ECDSA', rotationPolicy: 'Always', size: 256 },
+      renewBefore: '720h',
+      secretName: 'bookinfo-tls',
+    });
+    expect(find(objectsOf('prod'), 'Gateway', 'ingress-gateway', 'istio-ingress').spec.servers[0].tls).toStrictEqual({ credentialName: 'bookinfo-tls', mode: 'SIMPLE' });
+    expect(byEnv.staging.gitops.filter((o) => o.kind === 'Certificate')).toStrictEqual([]);
+    expect(byEnv.dev.gitops.filter((o) => o.kind === 'Certificate')).toStrictEqual([]);
   });
 
   test('PROD reviews: a canary at 10 %, a circuit breaker, one DestinationRule and one mesh VirtualService per host', () => {

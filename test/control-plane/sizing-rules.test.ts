@@ -45,7 +45,7 @@ describe('sizing overrides of one construct', () => {
     expect(pilotError({ autoscaling: plain })).toBe('[prod/cp] pilot.autoscaling: {"minReplicas":2,"maxReplicas":5,"targetCpuUtilizationPercent":80} is not an AutoscalingSetting. '
       + 'Fix: give AutoscalingSetting.hpa({ minReplicas, maxReplicas, targetCpuUtilizationPercent }) or AutoscalingSetting.NONE');
     expect(pilotError({ podDisruptionBudget: noBudget })).toBe('[prod/cp] pilot.podDisruptionBudget: false is not a DisruptionBudgetSetting. '
-      + 'Fix: give DisruptionBudgetSetting.minAvailable(n) or DisruptionBudgetSetting.NONE');
+      + 'Fix: give DisruptionBudgetSetting.maxUnavailable(n), .maxUnavailablePercent(p), .minAvailable(n) or DisruptionBudgetSetting.NONE');
   });
 
   test('a gateway reports its sizing under "sizing"', () => {
@@ -72,11 +72,11 @@ describe('sizing of a derived environment', () => {
 
   test('a PDB of 0 for the ingress gateway fails at the gateway', () => {
     // GIVEN
-    const env = Environment.override(Environment.PROD, { name: 'prod-eu', ingressGateway: { podDisruptionBudget: { minAvailable: 0 } } });
+    const env = Environment.override(Environment.PROD, { name: 'prod-eu', ingressGateway: { podDisruptionBudget: { maxUnavailable: 0 } } });
     const chart = new MeshChart(meshApp(), 'prod-eu', { environment: env });
     // WHEN
     const error = errorOf(() => new IngressGateway(chart, 'gw', { servers: [GatewayServer.http({ hosts: ['bookinfo.example.com'] })] }));
     // THEN
-    expect(error).toBe('[prod-eu/gw] sizing.podDisruptionBudget.minAvailable: 0 is not a whole number of at least 1. Fix: keep at least 1 pod available, or set podDisruptionBudget: DisruptionBudgetSetting.NONE');
+    expect(error).toBe('[prod-eu/gw] sizing.podDisruptionBudget.maxUnavailable: 0 is not a whole number of at least 1. Fix: let a drain take at least 1 pod, or set podDisruptionBudget: DisruptionBudgetSetting.NONE');
   });
 });

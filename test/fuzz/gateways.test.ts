@@ -5,10 +5,10 @@
  */
 import * as fc from 'fast-check';
 import {
-  EgressGateway, EgressGatewayProps, Environment, ExternalService, ExternalTrafficPolicy, GatewayRouteKind, GatewayServer, GatewayServiceType, IngressGateway,
-  IngressGatewayProps, ServiceProtocol, ServiceResolution,
+  EgressGateway, EgressGatewayProps, Environment, ExternalService, ExternalTrafficPolicy, GatewayRouteKind, GatewayServer, GatewayServiceType, GatewayTarget, GitOpsTool,
+  IngressGateway, IngressGatewayProps, PodPriorityClass, ServiceProtocol, ServiceResolution, ZoneSpreading, ZoneSpreadMode,
 } from '../../lib';
-import { expectClean, fixed, FUZZ_TIMEOUT, fuzzConstruct, mapOf, Target } from './harness';
+import { expectClean, fixed, FUZZ_TIMEOUT, fuzzConstruct, make, mapOf, Target } from './harness';
 import { declareGatewayWorld, GATEWAY_HOSTS, gatewayServers, httpMatches, routeExtras, sizingOverrides, subsetOf, timeouts } from './gateway-support';
 
 const gatewayProps = {
@@ -17,6 +17,20 @@ const gatewayProps = {
   createNamespace: fc.boolean(),
   sizing: sizingOverrides,
   serviceAnnotations: fc.constant(mapOf({ 'service.beta.kubernetes.io/aws-load-balancer-type': 'nlb' })),
+  priorityClass: fc.oneof(
+    fc.constant(fixed('PodPriorityClass.NONE', () => PodPriorityClass.NONE)),
+    fc.constantFrom('system-cluster-critical', 'gateway-critical').map((n) => make('PodPriorityClass.named', (x) => PodPriorityClass.named(x), n)),
+  ),
+  zoneSpreading: fc.oneof(
+    fc.constant(fixed('ZoneSpreading.NONE', () => ZoneSpreading.NONE)),
+    fc.tuple(fc.constantFrom(...Object.values(ZoneSpreadMode)), fc.integer({ min: 1, max: 3 }))
+      .map(([mode, skew]) => make('ZoneSpreading.across', (x) => ZoneSpreading.across(mode, x), skew)),
+  ),
+  // The workload, or a release of Istio's gateway chart through Flux (both run pods the analyzer sees).
+  target: fc.oneof(
+    fc.constant(fixed('GatewayTarget.WORKLOAD', () => GatewayTarget.WORKLOAD)),
+    fc.constant(make('GatewayTarget.helmChart', (x) => GatewayTarget.helmChart(x), { tool: GitOpsTool.FLUX })),
+  ),
 };
 
 const ingressGateway: Target = {

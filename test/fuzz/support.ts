@@ -61,6 +61,8 @@ export function sizingFields(replicas: Range, minAvailable: Range) {
     podDisruptionBudget: fc.oneof(
       fc.constant(fixed('DisruptionBudgetSetting.NONE', () => DisruptionBudgetSetting.NONE)),
       fc.integer(minAvailable).map((n) => make('DisruptionBudgetSetting.minAvailable', (x) => DisruptionBudgetSetting.minAvailable(x), n)),
+      fc.constant(make('DisruptionBudgetSetting.maxUnavailable', (x) => DisruptionBudgetSetting.maxUnavailable(x), 1)),
+      fc.integer({ min: 1, max: 99 }).map((p) => make('DisruptionBudgetSetting.maxUnavailablePercent', (x) => DisruptionBudgetSetting.maxUnavailablePercent(x), p)),
     ),
   };
 }

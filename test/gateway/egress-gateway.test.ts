@@ -23,7 +23,7 @@ describe('EgressGateway', () => {
     expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toStrictEqual([2, 5]);
     expect(find(objects, 'Deployment', 'egress-gateway').spec.template.spec.containers[0].resources)
       .toStrictEqual({ requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '2', memory: '1Gi' } });
-    expect(find(objects, 'PodDisruptionBudget', 'egress-gateway').spec.minAvailable).toBe(1);
+    expect(find(objects, 'PodDisruptionBudget', 'egress-gateway').spec).toStrictEqual({ maxUnavailable: 1, selector: { matchLabels: { app: 'egress-gateway', istio: 'egress-gateway' } } });
     expect(objects.filter((o) => o.kind === 'Gateway')).toStrictEqual([]);
   });
 

@@ -168,7 +168,7 @@ describe('EgressGateway and routeExternalHost at the API boundary', () => {
   test('an egress gateway has no servers prop', () => {
     expect(errorOf(() => new EgressGateway(meshChart(), 'egw', { servers: SERVERS } as never)))
       .toBe('[prod/egw] props: "servers" is not a field of MeshGatewayProps. Fix: drop it; MeshGatewayProps has name, namespace, createNamespace, controlPlane, '
-        + 'environment, sizing, serviceType, serviceAnnotations, externalTrafficPolicy');
+        + 'environment, sizing, serviceType, serviceAnnotations, externalTrafficPolicy, priorityClass, zoneSpreading, target');
   });
 
   test('the options of a route: an object, no unknown key, a port number', () => {

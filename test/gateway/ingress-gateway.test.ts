@@ -31,7 +31,7 @@ describe('IngressGateway workload', () => {
   const deployment = find(objects, 'Deployment', 'ingress-gateway', 'istio-ingress');
   const pod = deployment.spec.template;
 
-  test('PROD sizing: guide requests/limits, HPA 3-10 at 60% CPU, PDB minAvailable 2, preferred zone anti-affinity', () => {
+  test('PROD sizing: guide requests/limits, HPA 3-10 at 60% CPU, PDB maxUnavailable 1 (scales with the HPA), preferred zone anti-affinity', () => {
     expect(pod.spec.containers[0].resources).toStrictEqual({ requests: { cpu: '200m', memory: '256Mi' }, limits: { cpu: '2', memory: '2Gi' } });
     const hpa = find(objects, 'HorizontalPodAutoscaler', 'ingress-gateway', 'istio-ingress');
     expect(hpa.spec.minReplicas).toBe(3);
@@ -40,7 +40,7 @@ describe('IngressGateway workload', () => {
     expect(hpa.spec.scaleTargetRef).toStrictEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'ingress-gateway' });
     expect(deployment.spec.replicas).toBeUndefined();
     const pdb = find(objects, 'PodDisruptionBudget', 'ingress-gateway', 'istio-ingress');
-    expect(pdb.spec).toStrictEqual({ minAvailable: 2, selector: { matchLabels: { app: 'ingress-gateway', istio: 'ingress-gateway' } } });
+    expect(pdb.spec).toStrictEqual({ maxUnavailable: 1, selector: { matchLabels: { app: 'ingress-gateway', istio: 'ingress-gateway' } } });
     expect(pod.spec.affinity).toStrictEqual({
       podAntiAffinity: {
         preferredDuringSchedulingIgnoredDuringExecution: [{

@@ -6,6 +6,7 @@ import { labelsOf, specOf } from '../check';
 import { AnalysisContext } from '../context';
 import { PodInfo, showLabels } from '../pods';
 import { istiodEnv } from '../istiod-env';
+import { CHART_RELEASE_KINDS } from '../installed-pods';
 import { GK, Resource } from '../resources';
 
 /** A Gateway (`networking.istio.io`) with its selector and the pods the selector picks. */
@@ -40,9 +41,12 @@ export function gatewayWorkloads(ctx: AnalysisContext, withPods = true): Gateway
   });
 }
 
-/** Whether a pod is one an IstioOperator installs (its Service is not in the output). */
+/**
+ * Whether a pod is one an IstioOperator or a release of Istio's gateway chart installs (its Service is
+ * not in the output).
+ */
 export function isOperatorGatewayPod(pod: PodInfo): boolean {
-  return pod.owner.groupKind === GK.IstioOperator;
+  return pod.owner.groupKind === GK.IstioOperator || CHART_RELEASE_KINDS.includes(pod.owner.groupKind);
 }
 
 /** The namespaces of `pods`, sorted. */

@@ -19,8 +19,10 @@ import { duplicates } from './duplicates';
 import { envoyFilterCluster } from './envoyfilter-cluster';
 import { envoyFilterPatch } from './envoyfilter-patch';
 import { extensionProviders } from './extension-providers';
+import { gatewayCertificateHosts } from './gateway-certificate-hosts';
 import { gatewayCertificates } from './gateway-certificates';
 import { gatewayConflicts } from './gateway-conflicts';
+import { gatewayNameClash } from './gateway-name-clash';
 import { gatewayPorts } from './gateway-ports';
 import { gatewaySecrets } from './gateway-secrets';
 import { imageAuto } from './image-auto';
@@ -78,6 +80,8 @@ export const ALL_CHECKS: readonly Check[] = [
   gatewaySecrets,
   gatewayConflicts,
   gatewayCertificates,
+  gatewayNameClash,
+  gatewayCertificateHosts,
   k8sGatewaySelector,
   k8sGatewayCrdVersion,
   k8sGatewayRouteReferences,
