@@ -41,19 +41,19 @@ describe('a plain cdk8s Chart takes PROD defaults, and says so', () => {
 
   test('gateway sizing that clashes with the PROD PodDisruptionBudget, in a plain Chart', () => {
     const chart = new Chart(meshApp(), 'test');
-    // GIVEN a fixed replica count of 2 where PROD's budget keeps 2 available
-    const sizing: SizingOverrides = { autoscaling: AutoscalingSetting.NONE, replicas: 2 };
+    // GIVEN one fixed replica where PROD's budget lets a drain take one pod
+    const sizing: SizingOverrides = { autoscaling: AutoscalingSetting.NONE, replicas: 1 };
     // THEN the refusal names the plain-Chart default
     expect(errorOf(() => new IngressGateway(chart, 'ingress', { namespace: 'istio-ingress', sizing }))).toBe(
-      '[test/ingress] sizing.podDisruptionBudget.minAvailable: 2 is not below the replica count (2), so no pod could ever be evicted and node drains '
-      + `would hang${NOTE}. Fix: set minAvailable below 2, raise the replicas, or set podDisruptionBudget: DisruptionBudgetSetting.NONE`);
+      `[test/ingress] sizing.podDisruptionBudget.maxUnavailable: 1 is not below the replica count (1), so a drain could take every pod at once${NOTE}. `
+      + 'Fix: set maxUnavailable below 1 (1 takes one pod at a time), raise the replicas, or set podDisruptionBudget: DisruptionBudgetSetting.NONE');
   });
 
   test('a construct given its own environment in a plain Chart gets no note', () => {
     const chart = new Chart(meshApp(), 'test');
-    const sizing: SizingOverrides = { autoscaling: AutoscalingSetting.NONE, replicas: 2 };
+    const sizing: SizingOverrides = { autoscaling: AutoscalingSetting.NONE, replicas: 1 };
     expect(errorOf(() => new IngressGateway(chart, 'ingress', { namespace: 'istio-ingress', environment: Environment.PROD, sizing }))).toBe(
-      '[test/ingress] sizing.podDisruptionBudget.minAvailable: 2 is not below the replica count (2), so no pod could ever be evicted and node drains '
-      + 'would hang. Fix: set minAvailable below 2, raise the replicas, or set podDisruptionBudget: DisruptionBudgetSetting.NONE');
+      '[test/ingress] sizing.podDisruptionBudget.maxUnavailable: 1 is not below the replica count (1), so a drain could take every pod at once. '
+      + 'Fix: set maxUnavailable below 1 (1 takes one pod at a time), raise the replicas, or set podDisruptionBudget: DisruptionBudgetSetting.NONE');
   });
 });

@@ -13,6 +13,7 @@ import { ExternalResources } from '../analysis/external';
 import { invalidInput } from '../core/errors';
 import { markInstallObject } from '../core/install-objects';
 import { sortedRecord } from '../core/records';
+import { disruptionBudgetSpec } from '../core/sizing';
 import { ComponentSizing, ResourceRequirements } from '../environment';
 import { GitOpsTool, ResolvedTarget, SailUpdateStrategy } from './install-target';
 import { AffinityJson, MeshConfigJson, TolerationJson } from './istio-operator';
@@ -88,7 +89,7 @@ export function istiodHelmValues(m: ControlPlaneModel): Record<string, unknown> 
     ...(m.ambient ? { profile: 'ambient' } : {}),
     global: globalValues(m, true),
     ...istiodChartValues(m),
-    ...(pdb ? { pdb: { minAvailable: pdb.minAvailable } } : {}),
+    ...(pdb ? { pdb: disruptionBudgetSpec(pdb) } : {}),
     meshConfig: m.meshConfig,
   };
 }
@@ -360,7 +361,7 @@ export function renderSail(scope: Construct, target: ResolvedTarget, m: ControlP
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
       metadata: { name: istiodName(revision), namespace: m.namespace },
-      spec: { minAvailable: pdb.minAvailable, selector: { matchLabels: sortedRecord({ 'app': 'istiod', 'istio.io/rev': revision }) } },
+      spec: { ...disruptionBudgetSpec(pdb), selector: { matchLabels: sortedRecord({ 'app': 'istiod', 'istio.io/rev': revision }) } },
     })));
   }
   if (m.revisionTag) {

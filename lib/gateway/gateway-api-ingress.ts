@@ -24,7 +24,7 @@ import {
 import { checkDnsLabel, isDnsLabel } from '../core/names';
 import { checkPort } from '../core/ports';
 import { sortedRecord } from '../core/records';
-import { podAntiAffinity, resolveSizing, SizingOverrides } from '../core/sizing';
+import { disruptionBudgetSpec, podAntiAffinity, resolveSizing, SizingOverrides } from '../core/sizing';
 import { ComponentSizing, EnvironmentProfile } from '../environment';
 import { MeshChart } from '../mesh-chart';
 import { HttpMatch } from '../traffic/match';
@@ -432,7 +432,7 @@ export class GatewayApiIngress extends Construct {
       });
     }
     if (s.podDisruptionBudget) {
-      data.podDisruptionBudget = stringify({ spec: { minAvailable: s.podDisruptionBudget.minAvailable } });
+      data.podDisruptionBudget = stringify({ spec: disruptionBudgetSpec(s.podDisruptionBudget) });
     }
     return data;
   }

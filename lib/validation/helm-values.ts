@@ -10,7 +10,9 @@
  * - `gateway`: the chart's own values.schema.json (schemas/istio-gateway-chart-values.json).
  *
  * A release is taken for Istio's when its chart has one of these names and its source is Istio's: an
- * Application whose `repoURL` contains `istio`, a HelmRelease whose HelmRepository's name does.
+ * Application whose `repoURL` contains `istio`, a HelmRelease whose HelmRepository's name does. Only
+ * releases of Istio 1.30 (chart version `1.30.x`, or none given) are checked: the schemas are 1.30.3's,
+ * and another release's values are another API.
  */
 import { compiledValidator, schemaProblems } from './json-schema';
 import { isRecord } from './path';
@@ -29,15 +31,22 @@ export function istioChartValues(obj: Record<string, any>): { chart: string; val
     const chart = isRecord(spec.chart) && isRecord(spec.chart.spec) ? spec.chart.spec : {};
     const source = isRecord(chart.sourceRef) ? chart.sourceRef : {};
     if (!ISTIO_CHARTS.includes(chart.chart as string) || typeof source.name !== 'string' || !source.name.includes('istio')) return undefined;
+    if (!isIstio130(chart.version)) return undefined;
     return spec.values === undefined ? undefined : { chart: chart.chart as string, values: spec.values, path: 'spec.values' };
   }
   if (group === 'argoproj.io' && obj.kind === 'Application') {
     const source = isRecord(spec.source) ? spec.source : {};
     if (!ISTIO_CHARTS.includes(source.chart as string) || typeof source.repoURL !== 'string' || !source.repoURL.includes('istio')) return undefined;
+    if (!isIstio130(source.targetRevision)) return undefined;
     const helm = isRecord(source.helm) ? source.helm : {};
     return helm.valuesObject === undefined ? undefined : { chart: source.chart as string, values: helm.valuesObject, path: 'spec.source.helm.valuesObject' };
   }
   return undefined;
+}
+
+/** A chart version of Istio 1.30 (`1.30.3`, `v1.30.3`), or none: the version the schemas describe. */
+function isIstio130(version: unknown): boolean {
+  return version === undefined || (typeof version === 'string' && /^v?1\.30\./.test(version));
 }
 
 /** Keys the istiod chart reads that Sail's `Istio` values do not carry, with their schemas. */

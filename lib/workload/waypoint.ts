@@ -10,7 +10,7 @@ import { checkEnum, checkInstance, checkOptions, checkProps, checkString } from 
 import { checkDnsLabel } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
 import { sortedRecord } from '../core/records';
-import { podAntiAffinity, resolveSizing, SizingOverrides } from '../core/sizing';
+import { disruptionBudgetSpec, podAntiAffinity, resolveSizing, SizingOverrides } from '../core/sizing';
 import { AntiAffinityMode, ComponentSizing, EnvironmentProfile } from '../environment';
 import { MeshChart } from '../mesh-chart';
 import { GATEWAY_API_CRD_VERSION, GATEWAY_API_PREREQUISITE } from './gateway-api';
@@ -265,7 +265,7 @@ export function waypointOverlays(name: string, sizing: ComponentSizing): { [key:
     });
   }
   if (sizing.podDisruptionBudget) {
-    data.podDisruptionBudget = stringify({ spec: { minAvailable: sizing.podDisruptionBudget.minAvailable } });
+    data.podDisruptionBudget = stringify({ spec: disruptionBudgetSpec(sizing.podDisruptionBudget) });
   }
   return data;
 }

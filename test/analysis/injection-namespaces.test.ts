@@ -52,14 +52,8 @@ describe('injection.namespaces', () => {
     ];
     const objs = [operator(), ...labelled.flatMap(([name, labels]) => [namespace(name, labels), deployment(name, 'app')])];
 
-    // WHEN / THEN (and, ours, CDK8S-ISTIO-080: canary-test and multi-ns-3 point at revisions no control plane has;
-    // busted and multi-ns-1 do not, since istio-injection takes precedence over istio.io/rev)
-    const notInstalled = (ns: string, rev: string) => `Error [CDK8S-ISTIO-080] (Namespace ${ns}) Namespace ${ns} point at the revision "${rev}", which no control plane of the output `
-      + 'has as its revision or revision tag (IstioOperator istio-system/cp): no webhook injects them and no istiod configures them (metadata.labels). '
-      + `Fix: install the control plane of "${rev}" (or a tag of that name) again, or point this at one that is installed: default`;
+    // WHEN / THEN (this check's codes only: revisions no control plane has are CDK8S-ISTIO-080's, tested with that check)
     expect(lines(objs)).toStrictEqual([
-      notInstalled('canary-test', 'canary'),
-      notInstalled('multi-ns-3', 'test'),
       MULTI('busted', 'istio-injection=enabled istio.io/rev=canary'),
       MULTI('multi-ns-1', 'istio-injection=enabled istio.io/rev=test'),
       MULTI('multi-ns-2', 'istio-injection=enabled istio.io/dataplane-mode=ambient'),

@@ -19,10 +19,13 @@ function objectsOf(env: string): Obj[] {
 describe('apps/ambient: STAGING runs bookinfo-ambient in ambient mode with a waypoint', () => {
   const staging = objectsOf('staging');
 
-  test('the control plane installs ztunnel and istio-cni (the ambient profile) and discovers ambient namespaces', () => {
-    const operator = find(staging, 'IstioOperator', 'control-plane-1-30-3');
-    expect(operator.spec.profile).toBe('ambient');
-    expect(operator.spec.meshConfig.discoverySelectors).toContainEqual({ matchLabels: { 'istio.io/dataplane-mode': 'ambient' } });
+  test('the control plane installs ztunnel and istio-cni (ambient mode, with the Sail Operator) and discovers ambient namespaces', () => {
+    const controlPlane = outputs.find((o) => o.chart === 'staging')!.controlPlane as Obj[];
+    const istio = find(controlPlane, 'Istio', 'default');
+    expect(istio.spec.profile).toBe('ambient');
+    expect(istio.spec.values.meshConfig.discoverySelectors).toContainEqual({ matchLabels: { 'istio.io/dataplane-mode': 'ambient' } });
+    expect(find(controlPlane, 'IstioCNI', 'default').spec.profile).toBe('ambient');
+    expect(find(controlPlane, 'ZTunnel', 'default').spec.namespace).toBe('istio-system');
   });
 
   test('the namespace, the waypoint, its parameters and the L7 policy, whole', () => {
@@ -86,7 +89,8 @@ describe('apps/ambient: STAGING runs bookinfo-ambient in ambient mode with a way
     const objs = objectsOf(env);
     expect(find(objs, 'Deployment', 'productpage-v1', 'bookinfo').spec.template.metadata.annotations['proxy.istio.io/config']).toBe('{"holdApplicationUntilProxyStarts":true}');
     const ratings = find(objs, 'Deployment', 'ratings-v1', 'bookinfo').spec.template.metadata;
-    expect([ratings.labels['sidecar.istio.io/inject'], ratings.labels['istio.io/rev']]).toStrictEqual(['true', '1-30-3']);
+    // the revision tag of the environment, like the namespace's (apps/control-plane.ts)
+    expect([ratings.labels['sidecar.istio.io/inject'], ratings.labels['istio.io/rev']]).toStrictEqual(['true', `${env}-stable`]);
     expect(Object.fromEntries(Object.entries(ratings.annotations ?? {}).filter(([k]) => k.startsWith('sidecar.istio.io/')))).toStrictEqual({
       'sidecar.istio.io/proxyCPU': '50m', 'sidecar.istio.io/proxyCPULimit': '500m', 'sidecar.istio.io/proxyMemory': '64Mi', 'sidecar.istio.io/proxyMemoryLimit': '256Mi',
     });

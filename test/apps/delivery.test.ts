@@ -27,7 +27,7 @@ describe('apps: the storefront in STAGING', () => {
     expect(gateway).toStrictEqual({
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'Gateway',
-      metadata: { name: 'shop-gateway', namespace: 'shop-ingress', labels: { 'istio.io/rev': '1-30-3' } },
+      metadata: { name: 'shop-gateway', namespace: 'shop-ingress', labels: { 'istio.io/rev': 'staging-stable' } },
       spec: {
         gatewayClassName: 'istio',
         infrastructure: { parametersRef: { group: '', kind: 'ConfigMap', name: 'shop-gateway-options' } },

@@ -47,7 +47,8 @@ describe('apps/main', () => {
     ]);
     const kinds = (env: string) => byEnv[env].controlPlane.map((o) => `${o.kind}/${o.metadata.name}`);
     expect(kinds('dev')).toStrictEqual(['MutatingWebhookConfiguration/istio-revision-tag-dev-stable']);
-    expect(kinds('staging')).toStrictEqual(['Namespace/istio-system', 'Istio/default', 'PodDisruptionBudget/istiod-default-v1-30-3', 'IstioRevisionTag/staging-stable']);
+    // STAGING runs ambient mode too (apps/ambient.ts): Sail's IstioCNI and ZTunnel
+    expect(kinds('staging')).toStrictEqual(['Namespace/istio-system', 'Istio/default', 'PodDisruptionBudget/istiod-default-v1-30-3', 'IstioRevisionTag/staging-stable', 'IstioCNI/default', 'ZTunnel/default']);
     expect(kinds('prod')).toStrictEqual(['Namespace/istio-system', 'HelmRelease/istiod-1-30-3', 'MutatingWebhookConfiguration/istio-revision-tag-prod-stable',
       'HelmRepository/istio', 'HelmRelease/istio-base']);
     for (const out of outputs) {

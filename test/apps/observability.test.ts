@@ -13,7 +13,13 @@ import { expectPromql } from '../support/promql';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-apps-obs-'));
 const outputs: ChartOutput[] = buildApp(new MeshApp({ outdir: tmp, printSummary: false })).synthOutputs();
 const gitops = (env: string): Obj[] => outputs.find((o) => o.chart === env)!.gitops as Obj[];
-const operator = (env: string): Obj => find(outputs.find((o) => o.chart === env)!.istioctl as Obj[], 'IstioOperator', 'control-plane-1-30-3');
+/** The mesh config each environment installs: DEV's IstioOperator, STAGING's Sail Istio, PROD's istiod HelmRelease (apps/control-plane.ts). */
+const meshConfigOf = (env: string): any => {
+  const out = outputs.find((o) => o.chart === env)!;
+  if (env === 'dev') return find(out.istioctl as Obj[], 'IstioOperator', 'control-plane-1-30-3').spec.meshConfig;
+  if (env === 'staging') return find(out.controlPlane as Obj[], 'Istio', 'default').spec.values.meshConfig;
+  return find(out.controlPlane as Obj[], 'HelmRelease', 'istiod-1-30-3').spec.values.meshConfig;
+};
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -33,7 +39,7 @@ describe('apps/observability', () => {
       randomSamplingPercentage: percent,
     }]);
     // meshConfig declares the provider; the Telemetry chooses it and samples.
-    expect(operator(env).spec.meshConfig.extensionProviders).toStrictEqual([{ name: 'otel', opentelemetry: { service: 'otel-collector.observability.svc.cluster.local', port: 4317 } }]);
+    expect(meshConfigOf(env).extensionProviders).toStrictEqual([{ name: 'otel', opentelemetry: { service: 'otel-collector.observability.svc.cluster.local', port: 4317 } }]);
   });
 
   test('STAGING and PROD alert, DEV does not; every environment scrapes and has dashboards', () => {
@@ -47,12 +53,13 @@ describe('apps/observability', () => {
       expect(all(gitops(env), 'ConfigMap').map((c) => c.metadata.name).sort()).toStrictEqual(['istio-control-plane', 'istio-data-plane', 'istio-gateways', 'kiali', ...sizing]);
       // STAGING runs the ambient profile (apps/ambient.ts): ztunnel is scraped too
       expect(all(gitops(env), 'PodMonitor').map((m) => m.metadata.name)).toStrictEqual(env === 'staging' ? ['envoy-stats', 'ztunnel'] : ['envoy-stats']);
-      expect(all(gitops(env), 'ServiceMonitor').map((m) => m.metadata.name)).toStrictEqual(['istiod-1-30-3']);
+      // istiod's Deployment and Service carry the revision: Sail names STAGING's default-v1-30-3
+      expect(all(gitops(env), 'ServiceMonitor').map((m) => m.metadata.name)).toStrictEqual([env === 'staging' ? 'istiod-default-v1-30-3' : 'istiod-1-30-3']);
     }
     const prodAlerts = find(gitops('prod'), 'PrometheusRule', 'istio-alerts').spec.groups.flatMap((g: any) => g.rules.map((r: any) => r.alert));
     expect(prodAlerts).toContain('IstioGatewayErrorRate');
     expect(prodAlerts).toContain('IstioServiceLatencyP99_ReviewsBookinfo');
-    expect(operator('prod').spec.meshConfig.defaultConfig.proxyStatsMatcher.inclusionSuffixes).toContain('upstream_cx_overflow');
+    expect(meshConfigOf('prod').defaultConfig.proxyStatsMatcher.inclusionSuffixes).toContain('upstream_cx_overflow');
   });
 
   test.each(['dev', 'staging', 'prod'])('every PromQL expression %s writes parses', (env) => {

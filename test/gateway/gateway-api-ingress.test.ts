@@ -109,7 +109,7 @@ describe('GatewayApiIngress: Bookinfo', () => {
         'spec:', '  minReplicas: 3', '  maxReplicas: 10', '  metrics:', '    - type: Resource', '      resource:', '        name: cpu',
         '        target:', '          type: Utilization', '          averageUtilization: 60', '',
       ].join('\n'),
-      podDisruptionBudget: 'spec:\n  minAvailable: 2\n',
+      podDisruptionBudget: 'spec:\n  maxUnavailable: 1\n',
     });
   });
 
