@@ -103,7 +103,7 @@ export const PROPS_KEYS = {
   HeaderOperations: { keys: ['set', 'add', 'remove'], required: [] },
   HelmReleaseReference: { keys: ['name', 'namespace'], required: ['name'] },
   HelmTargetOptions: { keys: ['tool', 'repositoryUrl', 'toolNamespace', 'argoCdProject'], required: ['tool'] },
-  HostRoutesProps: { keys: ['host', 'namespace', 'routes', 'tcpRoutes', 'tlsRoutes'], required: ['host'] },
+  HostRoutesProps: { keys: ['host', 'namespace', 'routes', 'tcpRoutes', 'tlsRoutes', 'trafficApi', 'port'], required: ['host'] },
   HttpDirectResponse: { keys: ['status', 'body'], required: ['status'] },
   HttpPoolOptions: { keys: ['http1MaxPendingRequests', 'http2MaxRequests', 'maxRequestsPerConnection', 'maxRetries', 'idleTimeout', 'h2UpgradePolicy', 'useClientProtocol', 'maxConcurrentStreams'], required: [] },
   HttpRedirect: { keys: ['uri', 'authority', 'port', 'scheme', 'redirectCode'], required: [] },

@@ -7,7 +7,10 @@ import { checkPort } from '../core/ports';
 import { MeshChart } from '../mesh-chart';
 import { checkHostname } from '../core/hostnames';
 import { checkServiceHost } from './checks';
-import { checkHttpRoute, HttpRouteOptions, RouteDestination, RouteDestinationModel, RouteSubsetDefinition } from './http-route';
+import { HttpRoute } from '../../imports/gateway.networking.k8s.io';
+import { TrafficApi, trafficApiFor } from '../gateway/gateway-api';
+import { gatewayApiHostRoute } from './gateway-api-routes';
+import { checkHttpRoute, HttpRouteOptions, renderHttpRoute, RouteDestination, RouteDestinationModel, RouteSubsetDefinition } from './http-route';
 import { canonicalHost } from './mesh-routes';
 import { Subset } from './subset';
 import { HostL4Route, hostNamespace, TrafficHost } from './traffic-host';
@@ -189,6 +192,20 @@ export interface HostRoutesProps {
    * @default none
    */
   readonly tlsRoutes?: TlsRouteOptions[];
+  /**
+   * The API the routes are written in. `TrafficApi.GATEWAY_API` writes one HTTPRoute attached to the
+   * host's Service (Gateway API mesh routing) instead of adding to the host's VirtualService, translated
+   * from the same route model; a subset becomes the Service of its version, `<service>-<subset>`, and
+   * what Gateway API cannot express (TCP and TLS routes, CORS, faults, direct responses, ...) is an error.
+   * @default the MeshChart's `trafficApi`, else TrafficApi.ISTIO
+   */
+  readonly trafficApi?: TrafficApi;
+  /**
+   * With `TrafficApi.GATEWAY_API`: the Service port the HTTPRoute attaches to, and the port of
+   * destinations that name none (Gateway API backends need one).
+   * @default none (required with TrafficApi.GATEWAY_API, refused with TrafficApi.ISTIO)
+   */
+  readonly port?: number;
 }
 
 /**
@@ -213,8 +230,10 @@ export interface HostRoutesProps {
  * (istioctl analyze IST0130). Fault injection is refused in production unless the fault allows it.
  */
 export class HostRoutes extends Construct {
-  /** The shared per-host objects these routes are added to. */
-  public readonly trafficHost: TrafficHost;
+  /** The shared per-host objects these routes are added to (undefined with TrafficApi.GATEWAY_API). */
+  public readonly trafficHost?: TrafficHost;
+  /** With `TrafficApi.GATEWAY_API`: the HTTPRoute attached to the host's Service. */
+  public readonly httpRoute?: HttpRoute;
 
   constructor(scope: Construct, id: string, props: HostRoutesProps) {
     super(scope, id);
@@ -254,24 +273,46 @@ export class HostRoutes extends Construct {
     };
     const tcp = l4('tcp');
     const tls = l4('tls');
+    const api = trafficApiFor(this, props.trafficApi);
+    if (api === TrafficApi.ISTIO && props.port !== undefined) {
+      throw invalidInput(this, 'port', props.port, 'is for Gateway API routes, whose backends need a port', 'drop it, or set trafficApi: TrafficApi.GATEWAY_API');
+    }
+    if (api === TrafficApi.GATEWAY_API) {
+      for (const key of ['tcpRoutes', 'tlsRoutes'] as const) {
+        if (props[key] !== undefined) {
+          throw invalidInput(this, key, props[key], `are ${key === 'tcpRoutes' ? 'TCPRoutes' : 'TLSRoutes'} in Gateway API, which are not in its standard channel (v1.5, what Istio 1.30 supports as stable)`,
+            'route TCP and TLS connections with trafficApi: TrafficApi.ISTIO (a HostRoutes of its own)');
+        }
+      }
+      const port = checkPort(this, 'port', props.port, 'give the Service port the routes serve, e.g. 9080');
+      const models = checked.map((c) => c.model);
+      this.httpRoute = gatewayApiHostRoute(this, {
+        host: props.host,
+        namespace: props.namespace ?? hostNamespace(props.host),
+        port,
+        render: (fqdn, p) => models.map((m) => renderHttpRoute(m, { host: fqdn, port: p })),
+      });
+      return;
+    }
     const own = [...checked, ...tcp, ...tls].flatMap((c) => c.definitions.filter((d) => d.host === undefined).map((d) => ({ field: d.field, subset: d.subset })));
-    this.trafficHost = TrafficHost._of(this, props.host, props.namespace, own);
-    const namespace = this.trafficHost.namespace;
+    const trafficHost = TrafficHost._of(this, props.host, props.namespace, own);
+    this.trafficHost = trafficHost;
+    const namespace = trafficHost.namespace;
     for (const c of [...checked, ...tcp, ...tls]) {
       for (const d of c.definitions) {
-        const target = d.host === undefined ? this.trafficHost
+        const target = d.host === undefined ? trafficHost
           : TrafficHost._of(this, d.host, hostNamespace(d.host) === undefined && d.subset.workloadNamespace === undefined ? namespace : undefined, [{ field: d.field, subset: d.subset }]);
         target._addSubset(this, d.subset, d.field);
       }
     }
     for (const c of checked) {
-      this.trafficHost._addHttpRoute(this, c.model, c.field);
+      trafficHost._addHttpRoute(this, c.model, c.field);
     }
     for (const c of tcp) {
-      this.trafficHost._addL4Route(this, 'tcp', c.route, c.field);
+      trafficHost._addL4Route(this, 'tcp', c.route, c.field);
     }
     for (const c of tls) {
-      this.trafficHost._addL4Route(this, 'tls', c.route, c.field);
+      trafficHost._addL4Route(this, 'tls', c.route, c.field);
     }
   }
 }

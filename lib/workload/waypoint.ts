@@ -13,6 +13,7 @@ import { sortedRecord } from '../core/records';
 import { disruptionBudgetSpec, podAntiAffinity, resolveSizing, SizingOverrides } from '../core/sizing';
 import { AntiAffinityMode, ComponentSizing, EnvironmentProfile } from '../environment';
 import { MeshChart } from '../mesh-chart';
+import { GatewayApiCrds } from '../gateway/gateway-api';
 import { GATEWAY_API_CRD_VERSION, GATEWAY_API_PREREQUISITE } from './gateway-api';
 import { describeConstruct } from './plus-objects';
 
@@ -65,7 +66,7 @@ export interface WaypointProps {
 }
 
 /** The class of Istio's waypoints. */
-const WAYPOINT_CLASS = 'istio-waypoint';
+const WAYPOINT_CLASS = GatewayApiCrds.ISTIO_WAYPOINT_CLASS;
 /** The label istiod puts on a Gateway's pods (and selects them by). */
 const GATEWAY_NAME_LABEL = 'gateway.networking.k8s.io/gateway-name';
 /** The label Kubernetes puts on every namespace. */

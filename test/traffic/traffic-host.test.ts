@@ -67,7 +67,7 @@ describe('TrafficHost: one DestinationRule and one VirtualService per host', () 
     const shopV1 = new kplus.Deployment(chart, 'ratings-v1', { metadata: { namespace: 'shop' }, podMetadata: { labels: { app: 'ratings', version: 'v1' } }, containers: [{ image: 'nginx:1.27' }] });
     const shopV2 = new kplus.Deployment(chart, 'ratings-v2', { metadata: { namespace: 'shop' }, podMetadata: { labels: { app: 'ratings', version: 'v2' } }, containers: [{ image: 'nginx:1.27' }] });
     const byWorkload = new CanaryRelease(chart, 'by-workload', { host: 'ratings', stable: Subset.fromWorkload('v1', shopV1), canary: Subset.fromWorkload('v2', shopV2) });
-    expect(byWorkload.trafficHost.canonicalHost).toBe('ratings.shop.svc.cluster.local');
+    expect(byWorkload.trafficHost!.canonicalHost).toBe('ratings.shop.svc.cluster.local');
     const objs = synthValid(chart);
     expect(one(objs, 'VirtualService', 'cart', 'shop').spec.hosts).toStrictEqual(['cart.shop.svc.cluster.local']);
     expect(one(objs, 'DestinationRule', 'ratings', 'shop').spec.host).toBe('ratings');
