@@ -1,6 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { invalidInput } from '../core/errors';
-import { checkArray, checkInstance, checkInteger, checkOptions, checkProps, checkString } from '../core/input';
+import { checkArray, checkInstance, checkOptions, checkProps, checkString } from '../core/input';
 import { checkSelectorLabels } from '../core/labels';
 import { checkDnsLabel } from '../core/names';
 import { checkPort } from '../core/ports';
@@ -10,7 +10,7 @@ import { checkServiceHost } from './checks';
 import { HttpRoute } from '../../imports/gateway.networking.k8s.io';
 import { TrafficApi, trafficApiFor } from '../gateway/gateway-api';
 import { gatewayApiHostRoute } from './gateway-api-routes';
-import { checkHttpRoute, HttpRouteOptions, renderHttpRoute, RouteDestination, RouteDestinationModel, RouteSubsetDefinition } from './http-route';
+import { checkHttpRoute, checkRouteDestinations, HttpRouteOptions, renderHttpRoute, RouteDestination, RouteDestinationModel, RouteSubsetDefinition } from './http-route';
 import { canonicalHost } from './mesh-routes';
 import { Subset } from './subset';
 import { HostL4Route, hostNamespace, TrafficHost } from './traffic-host';
@@ -36,27 +36,9 @@ export function checkL4Route(scope: IConstruct, field: string, options: TcpRoute
   }
   let destinations: RouteDestinationModel[];
   if (r.destinations !== undefined) {
-    destinations = checkArray(scope, `${field}.destinations`, r.destinations, (item, df) => {
-      const d = checkOptions(scope, df, item as RouteDestination, 'RouteDestination');
-      const h = d.host === undefined ? undefined
-        : checkServiceHost(scope, `${df}.host`, checkString(scope, `${df}.host`, d.host, { fix: 'name the service, e.g. "mongodb"' }), false);
-      const subset = d.subset === undefined ? undefined : subsetOf(d.subset, `${df}.subset`, h);
-      const port = d.port === undefined ? undefined : checkPort(scope, `${df}.port`, d.port);
-      const weight = d.weight === undefined ? undefined : checkInteger(scope, `${df}.weight`, d.weight, { minimum: 0, maximum: 100, fix: 'give a whole percentage from 0 to 100' });
-      return { ...(h !== undefined ? { host: h } : {}), ...(subset !== undefined ? { subset } : {}), ...(port !== undefined ? { port } : {}), ...(weight !== undefined ? { weight } : {}) };
-    }, { minItems: 1, fix: 'give at least one destination, or leave destinations out for the host' });
-    if (destinations.length > 1) {
-      destinations.forEach((d, i) => {
-        if (d.weight === undefined) {
-          throw invalidInput(scope, `${field}.destinations[${i}].weight`, undefined, 'is missing while the route has several destinations (V1)', 'give every destination a weight in percent');
-        }
-      });
-      const total = destinations.reduce((sum, d) => sum + d.weight!, 0);
-      if (total !== 100) {
-        throw invalidInput(scope, `${field}.destinations`, destinations.map((d) => d.weight), `weigh ${total} in total, not 100: weights are percentages of the route's traffic`,
-          'make the weights sum to 100');
-      }
-    }
+    const hostOf = (value: unknown, hf: string): string =>
+      checkServiceHost(scope, hf, checkString(scope, hf, value, { fix: 'name the service, e.g. "mongodb"' }), false);
+    destinations = checkRouteDestinations(scope, field, r.destinations, hostOf, subsetOf);
   } else {
     destinations = [r.to === undefined ? {} : { subset: subsetOf(r.to, `${field}.to`, undefined) }];
   }

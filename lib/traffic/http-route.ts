@@ -454,6 +454,48 @@ function headerOperations(scope: IConstruct, field: string, value: HeaderOperati
 }
 
 /**
+ * The weighted destinations of a route (HTTP, TCP or TLS), checked: each destination's host (by
+ * `hostOf`), subset (by `subsetOf`, which may record a definition), port and weight; with several, every
+ * one weighted, the weights summing to 100 (V1) and no destination twice; alone, a weight of 100 or none.
+ * @internal
+ */
+export function checkRouteDestinations(scope: IConstruct, field: string, list: unknown,
+  hostOf: (value: unknown, field: string) => string, subsetOf: (value: unknown, field: string, host: string | undefined) => string): RouteDestinationModel[] {
+  const destinations: RouteDestinationModel[] = checkArray(scope, `${field}.destinations`, list, (item, df) => {
+    const d = checkOptions(scope, df, item as RouteDestination, 'RouteDestination');
+    const host = d.host === undefined ? undefined : hostOf(d.host, `${df}.host`);
+    const subset = d.subset === undefined ? undefined : subsetOf(d.subset, `${df}.subset`, host);
+    const port = d.port === undefined ? undefined : checkPort(scope, `${df}.port`, d.port);
+    const weight = d.weight === undefined ? undefined : checkInteger(scope, `${df}.weight`, d.weight, { minimum: 0, maximum: 100, fix: 'give a whole percentage from 0 to 100' });
+    return { ...(host !== undefined ? { host } : {}), ...(subset !== undefined ? { subset } : {}), ...(port !== undefined ? { port } : {}), ...(weight !== undefined ? { weight } : {}) };
+  }, { minItems: 1, fix: 'give at least one destination, or leave destinations out for the route\'s host' });
+  if (destinations.length > 1) {
+    destinations.forEach((d, i) => {
+      if (d.weight === undefined) {
+        throw invalidInput(scope, `${field}.destinations[${i}].weight`, undefined, 'is missing while the route has several destinations (V1)', 'give every destination a weight in percent');
+      }
+    });
+    const total = destinations.reduce((sum, d) => sum + d.weight!, 0);
+    if (total !== 100) {
+      throw invalidInput(scope, `${field}.destinations`, destinations.map((d) => d.weight), `weigh ${total} in total, not 100: weights are percentages of the route's traffic`,
+        'make the weights sum to 100, e.g. [50, 50] or [80, 10, 10]');
+    }
+    const seen = new Set<string>();
+    destinations.forEach((d, i) => {
+      const key = `${d.host ?? ''}|${d.subset ?? ''}|${d.port ?? ''}`;
+      if (seen.has(key)) {
+        throw invalidInput(scope, `${field}.destinations[${i}]`, d, 'is listed twice', 'merge the weights of one destination');
+      }
+      seen.add(key);
+    });
+  } else if (destinations[0].weight !== undefined && destinations[0].weight !== 100) {
+    throw invalidInput(scope, `${field}.destinations[0].weight`, destinations[0].weight, 'is not 100 on the only destination, which gets every request whatever its weight',
+      'leave the weight out, or add the other destinations');
+  }
+  return destinations;
+}
+
+/**
  * Checks one HTTP route (ISTIO-RULES V1–V5, V7 and the shapes of every part) and returns its model.
  *
  * @param scope the construct (named in errors)
@@ -499,37 +541,7 @@ export function checkHttpRoute(scope: IConstruct, field: string, options: HttpRo
 
   let destinations: RouteDestinationModel[] = [];
   if (r.destinations !== undefined) {
-    destinations = checkArray(scope, f('destinations'), r.destinations, (item, df) => {
-      const d = checkOptions(scope, df, item as RouteDestination, 'RouteDestination');
-      const host = d.host === undefined ? undefined : hostOf(d.host, `${df}.host`);
-      const subset = d.subset === undefined ? undefined : subsetOf(d.subset, `${df}.subset`, host);
-      const port = d.port === undefined ? undefined : checkPort(scope, `${df}.port`, d.port);
-      const weight = d.weight === undefined ? undefined : checkInteger(scope, `${df}.weight`, d.weight, { minimum: 0, maximum: 100, fix: 'give a whole percentage from 0 to 100' });
-      return { ...(host !== undefined ? { host } : {}), ...(subset !== undefined ? { subset } : {}), ...(port !== undefined ? { port } : {}), ...(weight !== undefined ? { weight } : {}) };
-    }, { minItems: 1, fix: 'give at least one destination, or leave destinations out for the route\'s host' });
-    if (destinations.length > 1) {
-      destinations.forEach((d, i) => {
-        if (d.weight === undefined) {
-          throw invalidInput(scope, `${field}.destinations[${i}].weight`, undefined, 'is missing while the route has several destinations (V1)', 'give every destination a weight in percent');
-        }
-      });
-      const total = destinations.reduce((sum, d) => sum + d.weight!, 0);
-      if (total !== 100) {
-        throw invalidInput(scope, f('destinations'), destinations.map((d) => d.weight), `weigh ${total} in total, not 100: weights are percentages of the route's traffic`,
-          'make the weights sum to 100, e.g. [50, 50] or [80, 10, 10]');
-      }
-      const seen = new Set<string>();
-      destinations.forEach((d, i) => {
-        const key = `${d.host ?? ''}|${d.subset ?? ''}|${d.port ?? ''}`;
-        if (seen.has(key)) {
-          throw invalidInput(scope, `${field}.destinations[${i}]`, d, 'is listed twice', 'merge the weights of one destination');
-        }
-        seen.add(key);
-      });
-    } else if (destinations[0].weight !== undefined && destinations[0].weight !== 100) {
-      throw invalidInput(scope, `${field}.destinations[0].weight`, destinations[0].weight, 'is not 100 on the only destination, which gets every request whatever its weight',
-        'leave the weight out, or add the other destinations');
-    }
+    destinations = checkRouteDestinations(scope, field, r.destinations, hostOf, subsetOf);
   } else if (!answered) {
     destinations = [r.to === undefined ? {} : { subset: subsetOf(r.to, f('to'), undefined) }];
   }
