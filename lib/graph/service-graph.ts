@@ -1,8 +1,9 @@
-import { Lazy } from 'cdk8s';
+import { Chart, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { MeshControlPlane } from '../control-plane/mesh-control-plane';
-import { invalidInput } from '../core/errors';
+import { formatInputError, invalidInput } from '../core/errors';
+import { IndexedKind, indexedIn } from '../core/chart-index';
 import { checkNamespacedHost } from '../core/hostnames';
 import { checkArray, checkBoolean, checkEnum, checkInstance, checkOptions, checkProps, checkString } from '../core/input';
 import { checkLabels } from '../core/labels';
@@ -16,7 +17,7 @@ import { PolicyTargetRef, Principal } from '../security/selectors';
 import { renderSelector } from '../traffic/selector';
 import { ExternalService, ExternalServicePort, ServiceProtocol, ServiceResolution } from '../traffic/service-entry';
 import { SidecarScope } from '../traffic/sidecar-scope';
-import { DataPlaneMode } from '../workload/mesh-namespace';
+import { DataPlaneMode, MeshNamespace } from '../workload/mesh-namespace';
 import { PLUS_WORKLOAD_KINDS, PlusWorkload } from '../workload/plus-objects';
 import { WorkloadSelector } from '../workload/workload-selector';
 import { SERVICE_GRAPH_MARKER } from './report';
@@ -352,6 +353,29 @@ export class ServiceGraph extends Construct {
         return name;
       }, { fix: 'give a list of namespaces, e.g. [{ name: "shop", mode: DataPlaneMode.AMBIENT }]' });
     }
+    this.node.addValidation({ validate: () => this.modesAgreeWithMeshNamespaces() });
+  }
+
+  /**
+   * The graph derives per namespace mode (Sidecars or ztunnel and waypoint policies); a `MeshNamespace`
+   * of the chart that puts one of its services' namespaces in another mode would make the derived
+   * objects miss the pods, so the two must agree.
+   */
+  private modesAgreeWithMeshNamespaces(): string[] {
+    const meshNamespaces = indexedIn<MeshNamespace>(Chart.of(this), IndexedKind.MESH_NAMESPACE);
+    const namespaces = [...new Set([...this.serviceNames.values()].map((s) => s.namespace))].sort();
+    const errors: string[] = [];
+    for (const name of namespaces) {
+      const declared = meshNamespaces.find((n) => n.name === name);
+      const mode = this.modeOf(name);
+      if (declared && declared.mode !== mode) {
+        errors.push(formatInputError('', 'namespaces', name,
+          `is in ${mode} mode in the graph, but ${declared.node.path} puts it in ${declared.mode} mode, so the derived ${mode === DataPlaneMode.SIDECAR ? 'Sidecars' : 'ztunnel policies'} would not fit its pods`,
+          declared.mode === DataPlaneMode.NONE ? `put namespace "${name}" in the mesh, or declare its services outside the graph`
+            : `declare { name: "${name}", mode: DataPlaneMode.${declared.mode.toUpperCase()} } in namespaces`));
+      }
+    }
+    return errors;
   }
 
   /** Declares a service of the graph; the construct is a child of the graph with this id. */

@@ -19,7 +19,7 @@ export function refuseInAmbientNamespace(scope: IConstruct, namespace: string, w
     validate: () => {
       const ns = indexedIn<MeshNamespace>(Chart.of(scope), IndexedKind.MESH_NAMESPACE).find((n) => n.name === namespace);
       if (ns?.mode !== DataPlaneMode.AMBIENT) return [];
-      return [formatInputError(scope.node.path, 'namespace', namespace,
+      return [formatInputError('', 'namespace', namespace,
         `is in ambient mode (${ns.node.path}), where pods have no sidecar: ${what} is read by sidecars only, so it would change nothing`, fix)];
     },
   });

@@ -207,16 +207,16 @@ export class SidecarInjection extends Construct {
     const labels = ns.meshLabels;
     const where = `namespace ${JSON.stringify(namespace)} (${ns.node.path})`;
     if (this.inject && ns.mode === DataPlaneMode.NONE) {
-      return [formatInputError(this.node.path, 'inject', true, `asks for a sidecar in ${where}, which is labelled istio-injection=disabled: the injector skips its pods`,
+      return [formatInputError('', 'inject', true, `asks for a sidecar in ${where}, which is labelled istio-injection=disabled: the injector skips its pods`,
         'make the namespace a sidecar or ambient MeshNamespace, or set inject: false')];
     }
     if (this.revision !== undefined && labels['istio-injection'] === 'enabled') {
-      return [formatInputError(this.node.path, 'controlPlane', this.revision, `names a revision in ${where}, which is labelled istio-injection=enabled: the default revision injects its pods, whatever the pod says`,
+      return [formatInputError('', 'controlPlane', this.revision, `names a revision in ${where}, which is labelled istio-injection=enabled: the default revision injects its pods, whatever the pod says`,
         'give the namespace the same control plane, or drop controlPlane here')];
     }
     const nsRevision = labels['istio.io/rev'];
     if (this.revision !== undefined && nsRevision !== undefined && nsRevision !== this.revision) {
-      return [formatInputError(this.node.path, 'controlPlane', this.revision, `differs from the revision of ${where} (istio.io/rev=${nsRevision}), so two control planes would claim the pods`,
+      return [formatInputError('', 'controlPlane', this.revision, `differs from the revision of ${where} (istio.io/rev=${nsRevision}), so two control planes would claim the pods`,
         `drop controlPlane here (the namespace's revision ${nsRevision} injects the pods), or move the namespace to revision ${this.revision}`)];
     }
     return [];

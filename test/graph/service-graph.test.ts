@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import * as istio from '../../lib';
-import { all, analyzed, errorOf, find, meshChart, synthValid } from '../support/charts';
+import { all, analyzed, errorOf, find, meshChart, synthError, synthValid } from '../support/charts';
 
 /**
  * The declared service graph: what it derives (Sidecars, ALLOW policies over a deny-all baseline,
@@ -367,5 +367,28 @@ describe('SidecarScope.addHosts', () => {
     expect(scope.toSpec().egress).toStrictEqual([{ hosts: ['./*', 'istio-system/*'] }]);
     expect(errorOf(() => scope.addHosts('*/*'))).toBe(
       '[prod/scope] addHosts(hosts)[0]: "*/*" would list "*/*" (every host) together with other hosts. Fix: use "*/*" alone, or list the hosts');
+  });
+});
+
+describe('ServiceGraph and the MeshNamespaces of the chart', () => {
+  test('a namespace the graph takes for sidecar mode while its MeshNamespace runs ambient fails the synth, naming both', () => {
+    // GIVEN shop in ambient mode by its MeshNamespace, and a graph that does not say so
+    const chart = meshChart();
+    const shop = workloads(chart, 'shop', ['orders'], istio.DataPlaneMode.AMBIENT);
+    const graph = new istio.ServiceGraph(chart, 'graph');
+    graph.addService('orders', { namespace: 'shop', ports: [{ number: 8080, protocol: HTTP }], workload: shop.orders });
+    // WHEN synthesized THEN the error names the graph, the namespace, the MeshNamespace and the fix
+    expect(synthError(chart)).toContain('[prod/graph] namespaces: "shop" is in sidecar mode in the graph, but prod/ns-shop puts it in ambient mode, '
+      + 'so the derived Sidecars would not fit its pods. Fix: declare { name: "shop", mode: DataPlaneMode.AMBIENT } in namespaces');
+  });
+
+  test('modes that agree synthesize', () => {
+    // GIVEN the same namespace declared ambient in the graph too
+    const chart = meshChart();
+    const shop = workloads(chart, 'shop', ['orders'], istio.DataPlaneMode.AMBIENT);
+    const graph = new istio.ServiceGraph(chart, 'graph', { namespaces: [{ name: 'shop', mode: istio.DataPlaneMode.AMBIENT }] });
+    graph.addService('orders', { namespace: 'shop', ports: [{ number: 8080, protocol: HTTP }], workload: shop.orders });
+    // THEN no Sidecar is derived and the output is valid
+    expect(all(synthValid(chart), 'Sidecar')).toStrictEqual([]);
   });
 });
