@@ -9,6 +9,7 @@ import {
 import { checkLabels, checkSelectorLabels, isLabelKey, isLabelValue } from '../core/labels';
 import { checkDnsLabel, isEnvVarName } from '../core/names';
 import { frozenCopy, sortedRecord } from '../core/records';
+import { RUNTIME_DEFAULT_SECCOMP } from '../core/scheduling';
 import { checkResources, disruptionBudgetSpec, podAntiAffinity, resolveSizing, SizingOverrides } from '../core/sizing';
 import { AntiAffinityMode, ComponentSizing, EnvironmentProfile, ResourceRequirements } from '../environment';
 import { MeshApp } from '../mesh-app';
@@ -19,7 +20,7 @@ import {
 import { InstallTarget, MeshDataplaneMode, ResolvedTarget } from './install-target';
 import { checkProxyStatsMatcher, MeshConfigOptions, ProxyStatsMatcher, renderMeshConfig } from './mesh-config';
 import {
-  ControlPlaneModel, renderIstiodRelease, renderSail, renderTagWebhook, RUNTIME_DEFAULT_SECCOMP, sailRevision, SharedInstall,
+  ControlPlaneModel, renderIstiodRelease, renderSail, renderTagWebhook, sailRevision, SharedInstall,
 } from './renderers';
 
 /** istioctl's built-in installation profiles (Istio 1.30). */

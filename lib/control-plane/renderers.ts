@@ -13,6 +13,7 @@ import { ExternalResources } from '../analysis/external';
 import { invalidInput } from '../core/errors';
 import { markInstallObject } from '../core/install-objects';
 import { sortedRecord } from '../core/records';
+import { RUNTIME_DEFAULT_SECCOMP } from '../core/scheduling';
 import { disruptionBudgetSpec } from '../core/sizing';
 import { ComponentSizing, ResourceRequirements } from '../environment';
 import { GitOpsTool, ResolvedTarget, SailUpdateStrategy } from './install-target';
@@ -43,8 +44,6 @@ export interface ControlPlaneModel {
   readonly traceSampling: number | undefined;
 }
 
-/** The seccomp profile of every pod the control plane defines (the container runtime's default filter). */
-export const RUNTIME_DEFAULT_SECCOMP = { type: 'RuntimeDefault' };
 
 /**
  * istiod's chart values at the level of the istiod chart (Helm's top level, Sail's and istioctl's

@@ -95,3 +95,9 @@ export interface TopologySpreadJson {
   readonly labelSelector: { readonly matchLabels: { readonly [key: string]: string } };
   readonly matchLabelKeys: string[];
 }
+
+/**
+ * The seccomp profile of every pod the constructs define (the container runtime's default filter).
+ * @internal
+ */
+export const RUNTIME_DEFAULT_SECCOMP = { type: 'RuntimeDefault' };

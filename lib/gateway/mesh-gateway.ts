@@ -15,7 +15,7 @@ import {
 import { checkSelectorLabels, isLabelKey } from '../core/labels';
 import { checkSecretName } from '../core/secrets';
 import { checkDnsLabel } from '../core/names';
-import { PodPriorityClass, ZoneSpreading, ZoneSpreadMode } from '../core/scheduling';
+import { PodPriorityClass, RUNTIME_DEFAULT_SECCOMP, ZoneSpreading, ZoneSpreadMode } from '../core/scheduling';
 import { disruptionBudgetSpec, podAntiAffinity, resolveSizing, SizingOverrides } from '../core/sizing';
 import { ComponentSizing, DisruptionBudget, EnvironmentProfile } from '../environment';
 import { MeshChart } from '../mesh-chart';
@@ -150,8 +150,6 @@ export enum GatewayDirection {
 const STATUS_PORT = 15021;
 /** Lets the proxy (uid 1337) bind 80 and 443 without NET_BIND_SERVICE (safe since Kubernetes 1.22). */
 const UNPRIVILEGED_PORTS = { name: 'net.ipv4.ip_unprivileged_port_start', value: '0' };
-/** The container runtime's default seccomp filter. */
-const RUNTIME_DEFAULT_SECCOMP = { type: 'RuntimeDefault' };
 
 /** What the gateway pods get, whichever target writes them. */
 interface GatewayPodSettings {

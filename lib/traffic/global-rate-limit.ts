@@ -8,6 +8,7 @@ import {
 } from '../core/input';
 import { checkDnsLabel, isHeaderName } from '../core/names';
 import { resolveNamespace } from '../core/namespace';
+import { RUNTIME_DEFAULT_SECCOMP } from '../core/scheduling';
 import { checkResources } from '../core/sizing';
 import { ResourceRequirements } from '../environment';
 import { MeshChart } from '../mesh-chart';
@@ -314,7 +315,7 @@ function hardenedDeployment(scope: Construct, id: string, o: HardenedDeploymentO
   });
   object.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/resources', { requests: quantities(o.resources.requests), limits: quantities(o.resources.limits) }));
   object.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/securityContext/capabilities', { drop: ['ALL'] }));
-  object.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
+  object.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', RUNTIME_DEFAULT_SECCOMP));
   return deployment;
 }
 

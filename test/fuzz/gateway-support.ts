@@ -14,9 +14,8 @@ import {
   ExternalResources, FaultInjection, FindingLevel, GatewayServer, HttpMatch, HttpMethod, MeshAnalyzer,
   MeshApp, MeshChart, RetryOn, RetryPolicy, ServerTlsMode, StringMatch, Subset, TlsProtocolVersion,
 } from '../../lib';
-import { show } from '../../lib/core/errors';
 import { validateManifestsDetailed } from '../../lib/validation/manifest';
-import { cases, fixed, FUZZ_RUNS, make, Make, mapOf, materialize, printFigures, SEED, Stats } from './harness';
+import { cases, countFactoryFailure, countThrown, fixed, FUZZ_RUNS, make, Make, mapOf, materialize, noteFor, printFigures, SEED, Stats } from './harness';
 import { declareOutside, duration, durations, sizingFields } from './support';
 
 /** A temporary output directory (nothing is written there: the targets synthesize in memory). */
@@ -191,22 +190,6 @@ export interface EntryTarget {
   readonly run: (value: unknown, app: () => MeshApp) => { readonly chart?: MeshChart; readonly problems?: string[] };
 }
 
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
-function isOurError(error: unknown, where: readonly string[]): boolean {
-  if (!(error instanceof Error) || error.constructor !== Error) return false;
-  const own = new RegExp(`^\\[(${where.map(escape).join('|')})(/[^\\]]*)?\\] \\S[\\s\\S]*\\. Fix: \\S`);
-  if (own.test(error.message)) return true;
-  const listed = /^Validation failed with the following errors:\n {2}/.exec(error.message);
-  return listed !== null && error.message.slice(listed[0].length).split('\n  ').every((line) => own.test(line));
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.constructor.name}: ${error.message.split('\n').slice(0, 4).join(' | ')}` : `thrown non-Error ${show(error)}`;
-}
-
 /** Fuzzes an entry point with `defaultRuns` cases (or FUZZ_RUNS), returning the figures (as `fuzzConstruct` does for constructs). */
 export function fuzzEntry(target: EntryTarget, defaultRuns: number): Stats {
   const stats: Stats = {
@@ -215,34 +198,18 @@ export function fuzzEntry(target: EntryTarget, defaultRuns: number): Stats {
   const started = Date.now();
   fc.assert(fc.property(cases(target.props), (c) => {
     stats.runs++;
-    const note = (what: string, detail: string) => {
-      if (stats.failures.length < 8) stats.failures.push(`${what} [${c.mutation ? `${c.mutation.kind} at ${c.mutation.path}` : 'plausible'}] props=${show(c.props)}: ${detail}`);
-    };
+    const note = noteFor(stats, c, c.props);
     const app = () => new MeshApp({ outdir: OUTDIR, printSummary: false });
     let result: { readonly chart?: MeshChart; readonly problems?: string[] };
     try {
       const { value, failure } = materialize(c.props);
       if (failure) {
-        if (failure.ours && !isOurError(failure.error, target.where)) {
-          stats.rawExceptions++;
-          note('RAW EXCEPTION in factory', `${failure.label}: ${describeError(failure.error)}`);
-        } else {
-          stats.skipped++;
-        }
+        countFactoryFailure(failure, target.where, stats, note);
         return true;
       }
       result = target.run(value, app);
     } catch (error) {
-      if (isOurError(error, target.where)) {
-        stats.ourErrors++;
-        if (process.env.FUZZ_DEBUG && !c.mutation) {
-          // eslint-disable-next-line no-console
-          console.log(`plausible case rejected: ${(error as Error).message.split('. Fix:')[0].slice(0, 200)}`);
-        }
-      } else {
-        stats.rawExceptions++;
-        note('RAW EXCEPTION', describeError(error));
-      }
+      countThrown(error, target.where, c, stats, note);
       return true;
     }
     if (c.mutation?.mustFail) {

@@ -372,10 +372,14 @@ export interface Target {
 const OUTDIR = path.join(os.tmpdir(), 'cdk8s-istio-fuzz');
 const ID = 'x';
 
-/** True for our error shape, thrown directly or listed by cdk8s's validation. */
-function isOurError(error: unknown, constructPath: string): boolean {
+/**
+ * True for our error shape about a construct at or under one of `where`'s paths, thrown directly or
+ * listed by cdk8s's validation.
+ */
+export function isOurError(error: unknown, where: string | readonly string[]): boolean {
   if (!(error instanceof Error) || error.constructor !== Error) return false;
-  const own = new RegExp(`^\\[${constructPath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(/[^\\]]*)?\\] \\S[\\s\\S]*\\. Fix: \\S`);
+  const paths = (typeof where === 'string' ? [where] : where).map((p) => p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+  const own = new RegExp(`^\\[(${paths.join('|')})(/[^\\]]*)?\\] \\S[\\s\\S]*\\. Fix: \\S`);
   const message = error.message;
   if (own.test(message)) return true;
   const listed = /^Validation failed with the following errors:\n {2}/.exec(message);
@@ -388,12 +392,44 @@ function describeError(error: unknown): string {
   return `thrown non-Error ${show(error)}`;
 }
 
+/** Records a problem of case `c` (the first eight are kept, with the case's props as `display` shows them). */
+export type Note = (what: string, detail: string) => void;
+
+/** The `Note` of one case. */
+export function noteFor(stats: Stats, c: Case, display: unknown): Note {
+  return (what, detail) => {
+    if (stats.failures.length < 8) stats.failures.push(`${what} [${c.mutation ? `${c.mutation.kind} at ${c.mutation.path}` : 'plausible'}] props=${show(display)}: ${detail}`);
+  };
+}
+
+/** Counts a case whose arguments could not be made (a value class's factory threw). */
+export function countFactoryFailure(failure: { ours: boolean; error: unknown; label: string }, where: string | readonly string[], stats: Stats, note: Note): void {
+  if (failure.ours && !isOurError(failure.error, where)) {
+    stats.rawExceptions++;
+    note('RAW EXCEPTION in factory', `${failure.label}: ${describeError(failure.error)}`);
+  } else {
+    stats.skipped++;
+  }
+}
+
+/** Counts an exception of the code under test: our error (input refused) or a raw one (a defect). */
+export function countThrown(error: unknown, where: string | readonly string[], c: Case, stats: Stats, note: Note): void {
+  if (isOurError(error, where)) {
+    stats.ourErrors++;
+    if (process.env.FUZZ_DEBUG && !c.mutation) {
+      // eslint-disable-next-line no-console
+      console.log(`plausible case rejected: ${(error as Error).message.split('. Fix:')[0].slice(0, 200)}`);
+    }
+  } else {
+    stats.rawExceptions++;
+    note('RAW EXCEPTION', describeError(error));
+  }
+}
+
 /** Runs one case and records its outcome. */
 function runCase(target: Target, c: Case, stats: Stats): void {
   stats.runs++;
-  const note = (what: string, detail: string) => {
-    if (stats.failures.length < 8) stats.failures.push(`${what} [${c.mutation ? `${c.mutation.kind} at ${c.mutation.path}` : 'plausible'}] props=${show(forDisplay(c.props))}: ${detail}`);
-  };
+  const note = noteFor(stats, c, forDisplay(c.props));
   const app = new MeshApp({ outdir: OUTDIR, printSummary: false });
   const chart = new MeshChart(app, target.environment.name, { environment: target.environment });
   target.fixtures?.(chart);
@@ -402,27 +438,13 @@ function runCase(target: Target, c: Case, stats: Stats): void {
   try {
     const { value, failure } = materialize(c.props);
     if (failure) {
-      if (failure.ours && !isOurError(failure.error, constructPath)) {
-        stats.rawExceptions++;
-        note('RAW EXCEPTION in factory', `${failure.label}: ${describeError(failure.error)}`);
-      } else {
-        stats.skipped++;
-      }
+      countFactoryFailure(failure, constructPath, stats, note);
       return;
     }
     target.build(chart, ID, value);
     objects = chart.toJson();
   } catch (error) {
-    if (isOurError(error, constructPath)) {
-      stats.ourErrors++;
-      if (process.env.FUZZ_DEBUG && !c.mutation) {
-        // eslint-disable-next-line no-console
-        console.log(`plausible case rejected: ${(error as Error).message.split('. Fix:')[0].slice(0, 200)}`);
-      }
-    } else {
-      stats.rawExceptions++;
-      note('RAW EXCEPTION', describeError(error));
-    }
+    countThrown(error, constructPath, c, stats, note);
     return;
   }
   if (c.mutation?.mustFail) {
